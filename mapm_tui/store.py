@@ -1,0 +1,566 @@
+"""Storage: opening and migrating the database, reading meetings, and every edit the app makes.
+
+Every edit is its own short `BEGIN IMMEDIATE` transaction, committed before the call returns: once a
+function here has returned, the change is on disk (WAL, synchronous=FULL). Values are checked against
+the bundle schema (the same limits an import enforces) and cleaned of characters SQLite or Word would
+refuse, so every stored meeting exports as a valid bundle.
+
+No Textual here; screens call these functions (through the app) and show what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from . import migrations
+from .agenda import Template
+from .clock import Clock
+from .convert import child_rows, meeting_columns, meeting_to_dict
+from .db import DatabaseError, make_engine
+from .models import (
+    CHILD_LISTS,
+    MEETING_GROUPS,
+    Action,
+    Attendee,
+    AuditEvent,
+    Draft,
+    Entry,
+    Meeting,
+    StepProgress,
+    Subject,
+)
+from .schema import errors_for, field_limit
+from .text import clean, clean_line
+
+STATUSES = ("draft", "in_progress", "in_review", "final")
+#: status -> the statuses it may move to (design.md, "Meeting status"); final -> in_review is `reopen`.
+TRANSITIONS = {
+    "draft": ("in_progress",),
+    "in_progress": ("in_review", "draft"),
+    "in_review": ("in_progress", "final"),
+    "final": ("in_review",),
+}
+
+
+class StoreError(ValueError):
+    """An edit the store refuses; the message is one sentence for the user."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class MeetingLocked(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    id: str
+    case_ref: str | None
+    title: str | None
+    date: str
+    status: str
+    template: str
+    subjects: str
+    open_actions: int
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to `migrations.HEAD`, keeping the data. Skips Alembic when already there."""
+    with engine.connect() as conn:
+        try:
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except OperationalError:
+            current = None
+        conn.rollback()
+    if current == migrations.HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "mapm_tui:migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _now(clock: Clock) -> dt.datetime:
+    return clock.utcnow()
+
+
+class Store:
+    """A database of meetings. Build with `open_store`; pass one Store to the app and the CLI."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None):
+        self.engine = engine
+        self.clock = clock or Clock()
+
+    # -- sessions ---------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session in one BEGIN IMMEDIATE transaction, committed on leaving (rolled back on error).
+
+        Database refusals (the final-meeting triggers, constraints) come out as StoreError sentences.
+        """
+        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except IntegrityError as exc:
+                    session.rollback()
+                    raise _refusal(exc) from None
+                except OperationalError as exc:
+                    session.rollback()
+                    raise _refusal(exc) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- reading ----------------------------------------------------------------------------------
+    def list_meetings(self) -> list[MeetingSummary]:
+        with self.reading() as s:
+            open_actions = (
+                select(Action.meeting_id, func.count().label("n"))
+                .where((Action.status.is_(None)) | (Action.status.in_(("open", "partly_done", "not_done"))))
+                .group_by(Action.meeting_id)
+                .subquery()
+            )
+            subjects = (
+                select(Subject.meeting_id, func.group_concat(Subject.name, ", ").label("names"))
+                .group_by(Subject.meeting_id)
+                .subquery()
+            )
+            rows = s.exec(
+                select(
+                    Meeting.id,
+                    Meeting.case_ref,
+                    Meeting.title,
+                    Meeting.date,
+                    Meeting.status,
+                    Meeting.template,
+                    subjects.c.names,
+                    open_actions.c.n,
+                )
+                .outerjoin(subjects, subjects.c.meeting_id == Meeting.id)
+                .outerjoin(open_actions, open_actions.c.meeting_id == Meeting.id)
+                .order_by(Meeting.date.desc(), Meeting.id)
+            ).all()
+        return [
+            MeetingSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", int(r[7] or 0)) for r in rows
+        ]
+
+    def exists(self, meeting_id: str) -> bool:
+        with self.reading() as s:
+            return s.get(Meeting, meeting_id) is not None
+
+    def meeting_row(self, meeting_id: str) -> Meeting:
+        with self.reading() as s:
+            row = s.get(Meeting, meeting_id)
+        if row is None:
+            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        return row
+
+    def load_meeting(self, meeting_id: str) -> dict:
+        """The whole meeting as a dict shaped like the bundle's `meeting` object."""
+        with self.reading() as s:
+            row = s.get(Meeting, meeting_id)
+            if row is None:
+                raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+            children = {
+                key: list(
+                    s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk))
+                )
+                for key, (model, _fields) in CHILD_LISTS.items()
+            }
+            progress = list(s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id)))
+        return meeting_to_dict(row, children, progress)
+
+    def template_of(self, meeting_id: str) -> Template:
+        """The meeting's own snapshot of its agenda template."""
+        row = self.meeting_row(meeting_id)
+        return Template.from_dict(row.template_snapshot or {}, f"meeting {meeting_id}")
+
+    def step_progress(self, meeting_id: str) -> dict[str, StepProgress]:
+        with self.reading() as s:
+            rows = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
+            return {p.step_key: p for p in rows}
+
+    # -- creating ---------------------------------------------------------------------------------
+    def new_meeting_id(self, day: dt.date) -> str:
+        while True:
+            candidate = f"m-{day:%Y%m%d}-{secrets.token_hex(3)}"
+            if not self.exists(candidate):
+                return candidate
+
+    def create_meeting(self, template: Template, day: dt.date, **fields: Any) -> str:
+        """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`."""
+        meeting_id = self.new_meeting_id(day)
+        now = _now(self.clock)
+        with self.writing() as s:
+            s.add(
+                Meeting(
+                    id=meeting_id,
+                    template=template.key,
+                    template_snapshot=template.to_dict(),
+                    status="draft",
+                    date=day.isoformat(),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            self._audit(s, meeting_id, "created", None)
+        if fields:
+            self.set_fields(meeting_id, fields)
+        return meeting_id
+
+    def insert_meeting(self, data: dict, template: Template, *, bundle_extensions: dict | None = None) -> str:
+        """Write a whole, already validated meeting dict in one transaction (all or nothing)."""
+        meeting_id = data["id"]
+        now = _now(self.clock)
+        cols = meeting_columns(data)
+        with self.writing() as s:
+            if s.get(Meeting, meeting_id) is not None:
+                raise StoreError(
+                    f"A meeting with id '{meeting_id}' is already stored; it was not imported again."
+                )
+            meeting = Meeting(
+                **cols,
+                template_snapshot=template.to_dict(),
+                bundle_extensions=bundle_extensions,
+                created_at=now,
+                updated_at=now,
+            )
+            # The status is written last, so the final-meeting triggers do not refuse the meeting's own rows.
+            meeting.status = "draft" if data["status"] == "final" else data["status"]
+            s.add(meeting)
+            s.flush()
+            for rows in child_rows(meeting_id, data).values():
+                s.add_all(rows)
+            for key, seconds in (data.get("step_timings") or {}).items():
+                s.add(StepProgress(meeting_id=meeting_id, step_key=key, seconds=seconds))
+            s.flush()
+            if data["status"] == "final":
+                meeting.status = "final"
+            self._audit(s, meeting_id, "imported", None)
+        return meeting_id
+
+    # -- editing the meeting's own fields ---------------------------------------------------------
+    def set_fields(self, meeting_id: str, values: dict[str, Any]) -> None:
+        """Set meeting fields by bundle path: `aim`, `family.attending`, `next_review.date` … None clears."""
+        columns = {}
+        for path, value in values.items():
+            column, schema_path = _meeting_column(path)
+            value = _checked(value, schema_path, path)
+            columns[column] = value
+        with self.writing() as s:
+            row = self._editable(s, meeting_id)
+            for column, value in columns.items():
+                setattr(row, column, value)
+            row.updated_at = _now(self.clock)
+            s.add(row)
+
+    def set_status(self, meeting_id: str, status: str, by: str | None = None) -> None:
+        """Move a meeting along design.md's status table (start, end, resume, back to draft).
+
+        Finalising and reopening have their own functions, because they carry more than a status.
+        """
+        if status == "final":
+            raise StoreError("Use finalise to make a meeting final: it checks the findings first.")
+        now = _now(self.clock)
+        with self.writing() as s:
+            row = self._get(s, meeting_id)
+            if status not in TRANSITIONS.get(row.status, ()):
+                raise StoreError(
+                    f"A meeting that is {row.status.replace('_', ' ')} cannot move to {status.replace('_', ' ')}."
+                )
+            if row.status == "final":
+                raise MeetingLocked("A final meeting can only be reopened, with a reason.")
+            old = row.status
+            row.status = status
+            if status == "in_progress" and row.started_at is None:
+                row.started_at = now
+                if row.start_time is None:
+                    row.start_time = self.clock.now().strftime("%H:%M")
+            if status == "in_review" and old == "in_progress":
+                row.ended_at = now
+                row.end_time = self.clock.now().strftime("%H:%M")
+            row.updated_at = now
+            s.add(row)
+            self._audit(s, meeting_id, "status", f"{old} -> {status}", by)
+
+    def mark_part_two(self, meeting_id: str) -> None:
+        """The family joins: entries from now on are said in the family part (G-08)."""
+        with self.writing() as s:
+            row = self._editable(s, meeting_id)
+            row.part_two_started_at = _now(self.clock)
+            s.add(row)
+
+    # -- items ------------------------------------------------------------------------------------
+    def add_item(self, meeting_id: str, kind: str, values: dict[str, Any]) -> str:
+        """Add an attendee, entry, action or subject (kind: attendees, entries, actions, subjects).
+
+        Returns the new item's id (for subjects, its position as text)."""
+        model, fields = CHILD_LISTS[kind]
+        item = {k: v for k, v in values.items() if v is not None}
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            position = (
+                s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0
+            ) + 1
+            if "id" in fields:
+                item.setdefault("id", self._next_id(s, model, meeting_id, _ID_PREFIX[kind]))
+            if "created_at" in fields:
+                item.setdefault("created_at", _now(self.clock).isoformat())
+            item = self._checked_item(s, meeting_id, kind, item)
+            row = model(meeting_id=meeting_id, position=position, **_row_values(item, fields))
+            s.add(row)
+            self._touch(s, meeting_id)
+        return item.get("id", str(position))
+
+    def update_item(self, meeting_id: str, kind: str, item_id: str, values: dict[str, Any]) -> None:
+        """Change some fields of one item; a None value clears that field."""
+        model, fields = CHILD_LISTS[kind]
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            row = self._item(s, model, meeting_id, item_id)
+            current = {f: getattr(row, f) for f in fields if getattr(row, f) is not None}
+            current = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in current.items()}
+            current.update(values)
+            item = self._checked_item(s, meeting_id, kind, {k: v for k, v in current.items() if v is not None})
+            for f in fields:
+                if f in values or f in item:
+                    setattr(row, f, _row_values(item, (f,)).get(f))
+            s.add(row)
+            self._touch(s, meeting_id)
+
+    def delete_item(self, meeting_id: str, kind: str, item_id: str) -> None:
+        """Delete one item. Deleting an entry also takes it out of the actions that addressed it."""
+        model, _fields = CHILD_LISTS[kind]
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            row = self._item(s, model, meeting_id, item_id)
+            s.delete(row)
+            if kind == "entries":
+                for action in s.exec(select(Action).where(Action.meeting_id == meeting_id)):
+                    if action.addresses and item_id in action.addresses:
+                        action.addresses = [a for a in action.addresses if a != item_id]
+                        s.add(action)
+            self._touch(s, meeting_id)
+
+    def move_item(self, meeting_id: str, kind: str, item_id: str, offset: int) -> None:
+        model, _fields = CHILD_LISTS[kind]
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            rows = list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
+            index = next(i for i, r in enumerate(rows) if _item_key(r) == item_id)
+            target = max(0, min(len(rows) - 1, index + offset))
+            rows.insert(target, rows.pop(index))
+            for position, r in enumerate(rows, start=1):
+                r.position = position
+                s.add(r)
+
+    # -- step progress ----------------------------------------------------------------------------
+    def add_step_time(self, meeting_id: str, step_key: str, seconds: int) -> None:
+        if seconds <= 0:
+            return
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            row = self._progress(s, meeting_id, step_key)
+            row.seconds += int(seconds)
+            s.add(row)
+
+    def set_step_done(self, meeting_id: str, step_key: str, done: bool = True) -> None:
+        with self.writing() as s:
+            self._editable(s, meeting_id)
+            row = self._progress(s, meeting_id, step_key)
+            row.done = done
+            s.add(row)
+
+    # -- drafts: half-typed text, kept until it becomes an item ----------------------------------
+    def save_draft(self, meeting_id: str, key: str, value: str) -> None:
+        """Keep text typed but not yet added (empty text removes the draft)."""
+        value = clean(value)
+        with self.writing() as s:
+            row = s.exec(select(Draft).where(Draft.meeting_id == meeting_id, Draft.key == key)).first()
+            if not value:
+                if row is not None:
+                    s.delete(row)
+                return
+            row = row or Draft(meeting_id=meeting_id, key=key)
+            row.text = value
+            row.updated_at = _now(self.clock)
+            s.add(row)
+
+    def drafts(self, meeting_id: str) -> dict[str, str]:
+        with self.reading() as s:
+            return {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _get(self, s: Session, meeting_id: str) -> Meeting:
+        row = s.get(Meeting, meeting_id)
+        if row is None:
+            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        return row
+
+    def _editable(self, s: Session, meeting_id: str) -> Meeting:
+        row = self._get(s, meeting_id)
+        if row.status == "final":
+            raise MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
+        return row
+
+    def _touch(self, s: Session, meeting_id: str) -> None:
+        s.exec(
+            text("UPDATE meeting SET updated_at = :now WHERE id = :id"),
+            params={"now": _now(self.clock).astimezone(dt.timezone.utc).isoformat(), "id": meeting_id},
+        )
+
+    def _progress(self, s: Session, meeting_id: str, step_key: str) -> StepProgress:
+        row = s.exec(
+            select(StepProgress).where(StepProgress.meeting_id == meeting_id, StepProgress.step_key == step_key)
+        ).first()
+        return row or StepProgress(meeting_id=meeting_id, step_key=step_key, seconds=0, done=False)
+
+    def _item(self, s: Session, model, meeting_id: str, item_id: str):
+        if model is Subject:
+            row = s.exec(select(Subject).where(Subject.meeting_id == meeting_id, Subject.position == int(item_id))).first()
+        else:
+            row = s.exec(select(model).where(model.meeting_id == meeting_id, model.id == item_id)).first()
+        if row is None:
+            raise NotFound(f"There is no {model.__name__.lower()} '{item_id}' in meeting '{meeting_id}'.")
+        return row
+
+    @staticmethod
+    def _next_id(s: Session, model, meeting_id: str, prefix: str) -> str:
+        ids = s.exec(select(model.id).where(model.meeting_id == meeting_id)).all()
+        numbers = [int(m.group(1)) for i in ids if (m := re.fullmatch(rf"{prefix}-(\d+)", i or ""))]
+        return f"{prefix}-{max(numbers, default=0) + 1}"
+
+    def _checked_item(self, s: Session, meeting_id: str, kind: str, item: dict) -> dict:
+        definition = _ITEM_DEF[kind]
+        item = {k: _clean_value(v, definition, k) for k, v in item.items()}
+        problems = errors_for(item, definition)
+        if problems:
+            raise StoreError(f"The {definition} was not saved: {problems[0]}.")
+        refs = []
+        if kind == "entries" and item.get("source_attendee_id"):
+            refs.append(("attendee", item["source_attendee_id"], Attendee))
+        if kind == "actions":
+            if item.get("owner_attendee_id"):
+                refs.append(("attendee", item["owner_attendee_id"], Attendee))
+            for entry_id in item.get("addresses") or []:
+                refs.append(("entry", entry_id, Entry))
+        for label, ref, model in refs:
+            found = s.exec(select(model.pk).where(model.meeting_id == meeting_id, model.id == ref)).first()
+            if found is None:
+                raise StoreError(f"The {definition} was not saved: there is no {label} '{ref}' in this meeting.")
+        return item
+
+    def _audit(self, s: Session, meeting_id: str, kind: str, detail: str | None, by: str | None = None) -> None:
+        s.add(AuditEvent(meeting_id=meeting_id, at=_now(self.clock), by=by, kind=kind, detail=detail))
+
+
+_ID_PREFIX = {"attendees": "att", "entries": "ent", "actions": "act"}
+_ITEM_DEF = {"attendees": "attendee", "entries": "entry", "actions": "action", "subjects": "subject"}
+
+
+def _item_key(row) -> str:
+    return row.id if hasattr(row, "id") else str(row.position)
+
+
+def _row_values(item: dict, fields) -> dict:
+    out = {}
+    for f in fields:
+        value = item.get(f)
+        if f in ("created_at", "at", "sent_at") and isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        out[f] = value
+    return out
+
+
+def _meeting_column(path: str) -> tuple[str, tuple[str, ...]]:
+    if "." in path:
+        group, name = path.split(".", 1)
+        if group not in MEETING_GROUPS or name not in MEETING_GROUPS[group][1]:
+            raise StoreError(f"'{path}' is not a field of a meeting.")
+        return MEETING_GROUPS[group][0] + name, ("meeting", group, name)
+    if path not in Meeting.model_fields or path in ("id", "template", "status", "template_snapshot"):
+        raise StoreError(f"'{path}' is not a field the app can set.")
+    schema_path = ("meeting", path) if path not in ("bundle_extensions",) else ()
+    return path, schema_path
+
+
+def _clean_value(value: Any, *path: str) -> Any:
+    if isinstance(value, str):
+        limit = field_limit(*path) if path else None
+        return clean_line(value) if limit is not None and limit <= 300 else clean(value)
+    if isinstance(value, list):
+        return [clean_line(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _checked(value: Any, schema_path: tuple[str, ...], label: str) -> Any:
+    if value is None or not schema_path:
+        return value
+    try:
+        value = _clean_value(value, *schema_path)
+    except KeyError:
+        value = clean(value) if isinstance(value, str) else value
+    if isinstance(value, str) and value.strip() == "":
+        return None  # an emptied field is not recorded
+    try:
+        problems = errors_for(value, *schema_path)
+    except KeyError:
+        problems = []
+    if problems:
+        raise StoreError(f"'{label}' was not saved: {problems[0].split(': ', 1)[-1]}.")
+    return value
+
+
+def _refusal(exc: Exception) -> StoreError:
+    message = str(getattr(exc, "orig", exc))
+    if "final" in message:
+        return MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
+    if "UNIQUE" in message:
+        return StoreError("That id is already used in this meeting; nothing was changed.")
+    if "locked" in message or "busy" in message:
+        return StoreError("The database is busy in another window; try again in a moment.")
+    return StoreError(f"The database refused the change ({message}); nothing was changed.")
+
+
+def open_store(target: Any = None, clock: Clock | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`."""
+    engine = make_engine(target)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(
+            f"cannot open the database ({getattr(exc, 'orig', exc)}); check the file is a mapm database, or use --db."
+        ) from None
+    except Exception as exc:  # alembic raises its own types for unknown revisions
+        engine.dispose()
+        if "Can't locate revision" in str(exc):
+            raise DatabaseError(
+                "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
+            ) from None
+        raise
+    return Store(engine, clock)
+
