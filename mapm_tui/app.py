@@ -1,0 +1,232 @@
+"""The Textual app: routes between screens, holds the global keys, and wires saving.
+
+It paints the home screen first and opens the database in a thread afterwards: SQLModel and
+SQLAlchemy cost more to import than Textual itself. Handlers live on their screens; this stays a router.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from .clock import Clock
+
+if TYPE_CHECKING:
+    from .live import LiveMeeting
+    from .settings import Settings
+    from .store import Store
+
+
+class MapmApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "mapm"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("f12", "privacy", "Blank screen", id="privacy", priority=True),
+        Binding("ctrl+backslash", "privacy", "Blank screen", id="privacy_alt", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        demo: bool = False,
+        clock: Clock | None = None,
+        settings: "Settings | None" = None,
+        store: "Store | None" = None,
+        save_delay: float = 0.5,
+    ):
+        super().__init__()
+        #: the database target (path or URL); opened after the first frame
+        self.db = db
+        self.demo = demo
+        self.clock = clock or Clock()
+        self._settings = settings
+        self.store: Store | None = store
+        self.templates: dict = {}
+        self.live: LiveMeeting | None = None
+        self.save_delay = save_delay
+        #: shown on stderr after the app closes (a crash, a database that could not be opened)
+        self.fatal_message: str | None = None
+        self.last_saved: str | None = None
+        self.save_error: str | None = None
+
+    # -- start-up ---------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        self.set_interval(0.25, self._autosave_tick, name="autosave")
+
+    @property
+    def settings(self) -> "Settings":
+        if self._settings is None:
+            from .settings import load_settings
+
+            self._settings = load_settings()
+        return self._settings
+
+    def open_store(self) -> list:
+        """Open the database and return the meeting list (called in a thread by the home screen)."""
+        from .agenda import load_templates
+        from .locations import user_templates_dir
+        from .store import open_store
+
+        if not self.templates:
+            self.templates = load_templates(user_templates_dir())
+        if self.store is None:
+            store = open_store(self.db, self.clock)
+            if self.demo and not store.list_meetings():
+                from .launch import load_demo
+
+                load_demo(store, self.templates)
+            self.store = store
+        return self.store.list_meetings()
+
+    # -- one meeting ------------------------------------------------------------------------------
+    def open_meeting(self, meeting_id: str, step_key: str | None = None) -> None:
+        """Open a meeting on its live screen (at `step_key`, or where the chair left off)."""
+        from .autosave import Autosaver
+        from .live import LiveMeeting
+
+        self.save_everything()
+        autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
+        autosaver.on_saved = self._saved
+        autosaver.on_error = self._save_failed
+        self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
+        self.live.on_change = lambda: None
+        if self.live.status == "draft" and step_key is None:
+            from screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen())
+            return
+        self.goto_step(step_key or self.live.steps[0].key)
+
+    def goto_step(self, key: str) -> None:
+        from screens.steps import screen_for_step
+
+        live = self.live
+        assert live is not None
+        step = live.template.step(key) or live.steps[0]
+        live.enter_step(step.key)
+        screen = screen_for_step(step)
+        if isinstance(self.screen, _step_screen_base()):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def close_meeting(self) -> None:
+        if self.live is not None:
+            self.live.leave_step()
+            self.live = None
+        from screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_meetings()
+
+    # -- saving -----------------------------------------------------------------------------------
+    def _autosave_tick(self) -> None:
+        if self.live is not None:
+            self.live.autosaver.flush_due()
+
+    def save_everything(self) -> None:
+        """Write everything typed and not yet saved, now (quit, signals, crashes)."""
+        if self.live is not None:
+            try:
+                self.live.leave_step()
+            except Exception:
+                self.live.autosaver.flush()
+
+    def _saved(self, count: int) -> None:
+        self.last_saved = self.clock.now().strftime("%H:%M:%S")
+        self.save_error = None
+        self._show_save_state()
+
+    def _save_failed(self, exc: Exception) -> bool:
+        from .store import StoreError
+
+        self.save_error = str(exc)
+        self._show_save_state()
+        if isinstance(exc, StoreError) and "busy" not in str(exc):
+            self.notify(str(exc), severity="error", timeout=8)
+            return False
+        return True
+
+    def _show_save_state(self) -> None:
+        update = getattr(self.screen, "show_save_state", None)
+        if update is not None:
+            update()
+
+    async def action_quit(self) -> None:
+        self.save_everything()
+        self.exit()
+
+    # -- global keys ------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_privacy(self) -> None:
+        from screens.privacy import PrivacyScreen
+
+        if not isinstance(self.screen, PrivacyScreen):
+            self.save_everything()
+            self.push_screen(PrivacyScreen())
+
+    def get_system_commands(self, screen):
+        from screens.commands import system_commands
+
+        yield from system_commands(self, screen)
+
+    # -- crashes ----------------------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """An unexpected exception: save first, then leave with a plain message and exit code 1.
+
+        Textual's own report prints local variables, which would put note text on the terminal;
+        ours writes the traceback without locals to a private log file instead.
+        """
+        try:
+            self.save_everything()
+            saved = "Everything you typed up to now was saved."
+        except Exception:
+            saved = "Some of the last few seconds of typing may not have been saved."
+        log = _write_crash_log(self._exception)
+        where = f" Details for support are in {log}." if log else ""
+        self.fatal_message = f"mapm stopped because of an unexpected error. {saved}{where}"
+        self._return_code = 1
+        self._close_messages_no_wait()
+
+
+def _step_screen_base():
+    from screens.step_base import StepScreen
+
+    return StepScreen
+
+
+def _write_crash_log(error: BaseException | None) -> Path | None:
+    import traceback
+
+    from .locations import data_dir, make_private_dir
+
+    if error is None:
+        return None
+    try:
+        folder = make_private_dir(data_dir() / "crash")
+        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        return path
+    except OSError:
+        return None

@@ -1,0 +1,289 @@
+"""One meeting, open in the app: the screens' single door to storage, rules and the clock.
+
+Screens call these methods and show what they return; nothing here knows about Textual. Field edits
+go through the autosaver (debounced, flushed on leaving a field, a step or the app); adding, changing
+or deleting an item is written at once. The meeting dict (`self.meeting`) is kept in step with every
+write so screens can read it without touching the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from . import capture, rules
+from .agenda import Step, Template
+from .autosave import Autosaver
+from .clock import Clock
+from .store import Store
+
+#: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
+STEP_FIELDS = {
+    "details": ("venue", "start_time"),
+    "family_meeting": ("family_meeting.considered",),
+    "lead_practitioner": ("lead_practitioner.name", "lead_practitioner.changed"),
+    "disagreement": ("disagreement.any",),
+    "feedback_to_family": (
+        "feedback_to_family.by_name",
+        "feedback_to_family.by_attendee_id",
+        "feedback_to_family.not_needed_reason",
+    ),
+    "minutes_sharing": ("minutes_sharing.share_with_family",),
+    "next_review": ("next_review.required", "next_review.date"),
+}
+
+
+def get_path(meeting: dict, path: str) -> Any:
+    if "." in path:
+        group, name = path.split(".", 1)
+        return (meeting.get(group) or {}).get(name)
+    return meeting.get(path)
+
+
+def set_path(meeting: dict, path: str, value: Any) -> None:
+    if "." in path:
+        group, name = path.split(".", 1)
+        record = meeting.setdefault(group, {})
+        if value is None:
+            record.pop(name, None)
+        else:
+            record[name] = value
+    elif value is None:
+        meeting.pop(path, None)
+    else:
+        meeting[path] = value
+
+
+class LiveMeeting:
+    def __init__(
+        self,
+        store: Store,
+        meeting_id: str,
+        clock: Clock | None = None,
+        autosaver: Autosaver | None = None,
+    ):
+        self.store = store
+        self.id = meeting_id
+        self.clock = clock or store.clock
+        self.autosaver = autosaver or Autosaver(now=self.clock.monotonic)
+        self.template: Template = store.template_of(meeting_id)
+        self.meeting: dict = store.load_meeting(meeting_id)
+        self._drafts: dict[str, str] = store.drafts(meeting_id)
+        self._progress = {k: (p.seconds, p.done) for k, p in store.step_progress(meeting_id).items()}
+        self._row = store.meeting_row(meeting_id)
+        self._step_key: str | None = None
+        self._step_since: float | None = None
+        #: called after anything is written, so the app can say "Saved hh:mm:ss"
+        self.on_change: Callable[[], None] | None = None
+
+    # -- what is it -------------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        return self.meeting["status"]
+
+    @property
+    def editable(self) -> bool:
+        return self.status != "final"
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.template.steps
+
+    @property
+    def subject_kind(self) -> str:
+        kinds = {s.get("kind") for s in self.meeting.get("subjects", [])}
+        return "adult_at_risk" if kinds == {"adult_at_risk"} else "child"
+
+    @property
+    def part_two_started(self) -> bool:
+        return self._row.part_two_started_at is not None
+
+    def reload(self) -> None:
+        self.autosaver.flush()
+        self.meeting = self.store.load_meeting(self.id)
+        self._row = self.store.meeting_row(self.id)
+
+    def _written(self, reload: bool = True) -> None:
+        if reload:
+            self.meeting = self.store.load_meeting(self.id)
+        if self.on_change:
+            self.on_change()
+
+    # -- fields (debounced) -----------------------------------------------------------------------
+    def field(self, path: str) -> Any:
+        return get_path(self.meeting, path)
+
+    def set_field(self, path: str, value: Any, *, now: bool = False) -> None:
+        """Record a meeting field. Written within the autosaver's delay (or at once with now=True)."""
+        if isinstance(value, str) and not value.strip():
+            value = None
+        set_path(self.meeting, path, value)
+        self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value))
+        if now:
+            self.autosaver.flush(f"field:{path}")
+
+    def _save_field(self, path: str, value: Any) -> None:
+        self.store.set_fields(self.id, {path: value})
+        self._written(reload=False)
+
+    def draft(self, key: str) -> str:
+        return self._drafts.get(key, "")
+
+    def set_draft(self, key: str, text: str) -> None:
+        """Keep half-typed text (a capture line, an action form field) so a crash loses nothing."""
+        self._drafts[key] = text
+        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, text))
+
+    def _save_draft(self, key: str, text: str) -> None:
+        self.store.save_draft(self.id, key, text)
+        self._written(reload=False)
+
+    def clear_draft(self, key: str) -> None:
+        self._drafts.pop(key, None)
+        self.autosaver._pending.pop(f"draft:{key}", None)
+        self.store.save_draft(self.id, key, "")
+
+    def flush(self) -> int:
+        return self.autosaver.flush()
+
+    # -- entries ----------------------------------------------------------------------------------
+    def entries_in_step(self, step: Step) -> list[dict]:
+        """Entries captured under `step`, plus those captured under no step whose home it is."""
+        out = []
+        for entry in self.meeting.get("entries", []):
+            key = entry.get("step")
+            if key == step.key:
+                out.append(entry)
+            elif (key is None or self.template.step(key) is None) and (
+                home := self.template.home_step(entry["kind"], entry.get("stage"))
+            ) is not None and home.key == step.key:
+                out.append(entry)
+        return out
+
+    def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
+        return capture.entry_defaults(
+            self.meeting, step.stage if step else None, self.status, self.part_two_started
+        )
+
+    def add_entry(self, step: Step | None, kind: str, text: str, **values: Any) -> str:
+        defaults = self.entry_defaults(step)
+        item = {
+            "kind": kind,
+            "text": text,
+            "step": step.key if step else None,
+            "stage": defaults.stage,
+            "part": defaults.part,
+            "share_with_family": defaults.share_with_family,
+        }
+        item.update(values)
+        entry_id = self.store.add_item(self.id, "entries", item)
+        self._written()
+        return entry_id
+
+    def update_entry(self, entry_id: str, values: dict) -> None:
+        self.store.update_item(self.id, "entries", entry_id, values)
+        self._written()
+
+    def delete_entry(self, entry_id: str) -> None:
+        self.store.delete_item(self.id, "entries", entry_id)
+        self._written()
+
+    def entry(self, entry_id: str) -> dict | None:
+        return next((e for e in self.meeting.get("entries", []) if e["id"] == entry_id), None)
+
+    # -- attendees, subjects, actions -------------------------------------------------------------
+    def add_item(self, kind: str, values: dict) -> str:
+        if kind == "actions":
+            values.setdefault("share_with_family", True)  # new actions default to shared (design.md)
+            values.setdefault("status", "open")
+        item_id = self.store.add_item(self.id, kind, values)
+        self._written()
+        return item_id
+
+    def update_item(self, kind: str, item_id: str, values: dict) -> None:
+        self.store.update_item(self.id, kind, item_id, values)
+        self._written()
+
+    def delete_item(self, kind: str, item_id: str) -> None:
+        self.store.delete_item(self.id, kind, item_id)
+        self._written()
+
+    def attendee(self, attendee_id: str | None) -> dict | None:
+        return next((a for a in self.meeting.get("attendees", []) if a["id"] == attendee_id), None)
+
+    def action_findings(self, draft: dict, number: int) -> list[rules.Finding]:
+        """SMART findings for an action as typed (G-31/G-32), for the action form."""
+        return rules.check_action(draft, self.meeting, number, self.template)
+
+    def findings(self) -> list[rules.Finding]:
+        return rules.check_meeting(self.meeting, self.template)
+
+    # -- steps and time ---------------------------------------------------------------------------
+    def step_index(self, key: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.key == key)
+
+    def enter_step(self, key: str) -> None:
+        self.leave_step()
+        self._step_key = key
+        self._step_since = self.clock.monotonic()
+
+    def leave_step(self) -> None:
+        """Flush what was typed and add the time spent on the step (only while the meeting runs)."""
+        self.autosaver.flush()
+        if self._step_key is None or self._step_since is None:
+            return
+        seconds = int(self.clock.monotonic() - self._step_since)
+        key, self._step_key, self._step_since = self._step_key, None, None
+        if self.status == "in_progress" and seconds > 0:
+            self.store.add_step_time(self.id, key, seconds)
+            old, done = self._progress.get(key, (0, False))
+            self._progress[key] = (old + seconds, done)
+
+    def step_seconds(self, key: str) -> float:
+        seconds = self._progress.get(key, (0, False))[0]
+        if key == self._step_key and self._step_since is not None and self.status == "in_progress":
+            seconds += self.clock.monotonic() - self._step_since
+        return seconds
+
+    def meeting_seconds(self) -> float:
+        started = self._row.started_at
+        if started is None or self.status not in ("in_progress",):
+            return 0.0
+        return (self.clock.utcnow() - started).total_seconds()
+
+    def step_done(self, step: Step) -> bool:
+        """Ticked in the agenda: marked done, or it has content."""
+        if self._progress.get(step.key, (0, False))[1]:
+            return True
+        if step.kind == "text":
+            return bool(self.field(step.field or ""))
+        if step.kind == "entries":
+            return bool(self.entries_in_step(step))
+        if step.kind == "actions":
+            return bool(self.meeting.get("actions"))
+        if step.kind == "attendance":
+            return any(a.get("attendance") != "invited" for a in self.meeting.get("attendees", []))
+        return any(self.field(p) is not None for p in STEP_FIELDS.get(step.kind, ()))
+
+    def set_step_done(self, key: str, done: bool = True) -> None:
+        self.store.set_step_done(self.id, key, done)
+        seconds, _ = self._progress.get(key, (0, False))
+        self._progress[key] = (seconds, done)
+        self._written(reload=False)
+
+    # -- status -----------------------------------------------------------------------------------
+    def set_status(self, status: str) -> None:
+        self.autosaver.flush()
+        if status != "in_progress":
+            self.leave_step()
+        self.store.set_status(self.id, status)
+        self._row = self.store.meeting_row(self.id)
+        self._written()
+
+    def mark_part_two(self) -> None:
+        self.store.mark_part_two(self.id)
+        self._row = self.store.meeting_row(self.id)
+        self._written(reload=False)
+
+    def today(self) -> dt.date:
+        return self.clock.today()

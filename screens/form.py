@@ -1,0 +1,159 @@
+"""Forms over meeting fields, described as data: a list of `FieldSpec` becomes labelled widgets that
+save as they change (through `LiveMeeting.set_field`, debounced) and show dates as they resolve.
+
+Used by the closing steps, the details step and setup. What is *required* is `rules.py`'s business;
+a spec only says how a field is asked and when it is worth showing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, TextArea
+
+from mapm_tui import dates
+from mapm_tui.schema import field_limit
+
+YES_NO = (("Yes", True), ("No", False))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    path: str
+    label: str
+    #: line, text, yesno, choice, date, time, attendee
+    kind: str = "line"
+    choices: tuple[tuple[str, object], ...] = ()
+    help: str = ""
+    #: shown only when this returns True for the meeting dict (re-checked on every change)
+    show_if: Callable[[dict], bool] | None = None
+    placeholder: str = ""
+
+    @property
+    def widget_id(self) -> str:
+        return "f-" + self.path.replace(".", "--")
+
+
+def _limit(path: str) -> int:
+    parts = ("meeting", *path.split("."))
+    try:
+        return field_limit(*parts) or 300
+    except KeyError:
+        return 300
+
+
+class FieldForm(Vertical):
+    """Widgets for `specs`, bound to the app's open meeting."""
+
+    DEFAULT_CSS = """
+    FieldForm { height: auto; }
+    FieldForm .field-label { margin-top: 1; text-style: bold; }
+    FieldForm .field-help { color: $text-muted; }
+    FieldForm .date-echo { color: $success; height: 1; }
+    FieldForm .date-echo.bad { color: $error; }
+    FieldForm TextArea { height: 5; }
+    FieldForm Select { width: 40; }
+    FieldForm Input.date, FieldForm Input.time { width: 24; }
+    """
+
+    def __init__(self, specs: list[FieldSpec], live, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.specs = specs
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        read_only = not self.live.editable
+        for spec in self.specs:
+            value = self.live.field(spec.path)
+            with Vertical(id=f"{spec.widget_id}-box", classes="field-box"):
+                yield Label(spec.label, classes="field-label")
+                if spec.help:
+                    yield Label(spec.help, classes="field-help")
+                yield from self._widget(spec, value, read_only)
+
+    def _widget(self, spec: FieldSpec, value, read_only: bool) -> ComposeResult:
+        wid = spec.widget_id
+        if spec.kind == "text":
+            area = TextArea(value or "", id=wid, soft_wrap=True, read_only=read_only)
+            area.show_line_numbers = False
+            yield area
+        elif spec.kind in ("yesno", "choice", "attendee"):
+            options = list(YES_NO if spec.kind == "yesno" else spec.choices)
+            if spec.kind == "attendee":
+                options = [(a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"]) for a in self.live.meeting.get("attendees", [])]
+            select = Select(options, value=value if value is not None else Select.NULL, id=wid, prompt="Not recorded", allow_blank=True, disabled=read_only)
+            yield select
+        elif spec.kind == "date":
+            shown = dates.format_date(dt.date.fromisoformat(value)) if value else ""
+            yield Input(shown, id=wid, classes="date", placeholder=spec.placeholder or "20/11, next tue, in 2 weeks", disabled=read_only)
+            yield Label("", id=f"{wid}-echo", classes="date-echo")
+        elif spec.kind == "time":
+            yield Input(value or "", id=wid, classes="time", placeholder="HH:MM", max_length=5, disabled=read_only)
+        else:
+            yield Input(value or "", id=wid, placeholder=spec.placeholder, max_length=_limit(spec.path), disabled=read_only)
+
+    def on_mount(self) -> None:
+        self.update_visibility()
+
+    def spec_for(self, widget_id: str | None) -> FieldSpec | None:
+        return next((s for s in self.specs if s.widget_id == widget_id), None)
+
+    def update_visibility(self) -> None:
+        for spec in self.specs:
+            if spec.show_if is not None:
+                self.query_one(f"#{spec.widget_id}-box").display = bool(spec.show_if(self.live.meeting))
+
+    # -- saving -----------------------------------------------------------------------------------
+    def _save(self, spec: FieldSpec, value) -> None:
+        if not self.live.editable:
+            return
+        self.live.set_field(spec.path, value)
+        self.update_visibility()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        spec = self.spec_for(event.input.id)
+        if spec is None:
+            return
+        event.stop()
+        text = event.value.strip()
+        if spec.kind == "date":
+            echo = self.query_one(f"#{spec.widget_id}-echo", Label)
+            if not text:
+                echo.update("")
+                self._save(spec, None)
+                return
+            try:
+                day = dates.parse_date(text, self.live.today(), prefer="future")
+            except dates.DateError as exc:
+                echo.update(str(exc))
+                echo.add_class("bad")
+                return
+            echo.remove_class("bad")
+            echo.update(f"→ {dates.format_date(day)}")
+            self._save(spec, day.isoformat())
+        elif spec.kind == "time":
+            if text == "" or (len(text) == 5 and text[2] == ":" and text[:2].isdigit() and text[3:].isdigit() and int(text[:2]) < 24 and int(text[3:]) < 60):
+                self._save(spec, text or None)
+        else:
+            self._save(spec, event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        spec = self.spec_for(event.text_area.id)
+        if spec is not None:
+            event.stop()
+            self._save(spec, event.text_area.text)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        spec = self.spec_for(event.select.id)
+        if spec is not None:
+            event.stop()
+            value = None if event.value is Select.NULL else event.value
+            self._save(spec, value)
+            self.live.autosaver.flush()
+
+    def on_descendant_blur(self, _event) -> None:
+        self.live.autosaver.flush()

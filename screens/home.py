@@ -1,0 +1,114 @@
+"""Home: the meetings, today's first; open, resume or start one.
+
+The first frame paints before the database is opened: the list arrives from a thread.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open_meeting", show=True),
+        Binding("n", "new", "New meeting", id="new_meeting"),
+        Binding("f5", "reload", "Refresh", id="refresh", show=False),
+    ]
+    DEFAULT_CSS = """
+    HomeScreen #home-body { padding: 1 2; }
+    HomeScreen #home-title { text-style: bold; color: $accent; }
+    HomeScreen #demo-badge { background: $warning; color: $background; padding: 0 1; width: auto; margin-bottom: 1; }
+    HomeScreen #home-hint { color: $text-muted; margin: 1 0; }
+    HomeScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meetings: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home-body"):
+            yield Label("Multi-agency professionals' meetings", id="home-title")
+            if self.app.demo:
+                yield Label("DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge")
+            yield Static("Opening your meetings…", id="home-hint")
+            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#meetings", DataTable)
+        table.add_columns("Date", "Case ref", "Subjects", "Status", "Open actions")
+        self.load_meetings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
+    def load_meetings(self) -> None:
+        try:
+            meetings = self.app.open_store()
+        except Exception as exc:  # an unreadable database: say so, keep the app usable
+            message = str(exc)
+            self.app.call_from_thread(self._failed, message)
+            return
+        self.app.call_from_thread(self.show_meetings, meetings)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {message}")
+
+    def refresh_meetings(self) -> None:
+        if self.app.store is not None:
+            self.show_meetings(self.app.store.list_meetings())
+
+    def show_meetings(self, meetings: list) -> None:
+        from mapm_tui.dates import format_date, parse_iso
+
+        today = self.app.clock.today().isoformat()
+        meetings = sorted(meetings, key=lambda m: (m.date != today,))
+        self.meetings = meetings
+        table = self.query_one("#meetings", DataTable)
+        table.clear()
+        for m in meetings:
+            day = parse_iso(m.date)
+            when = ("Today " if m.date == today else "") + (format_date(day) if day else m.date)
+            table.add_row(when, m.case_ref or m.id, m.subjects, STATUS_WORDS.get(m.status, m.status), str(m.open_actions), key=m.id)
+        hint = self.query_one("#home-hint", Static)
+        if meetings:
+            hint.update("Enter opens the highlighted meeting. n starts a new one. F1 shows every key.")
+            table.focus()
+        else:
+            hint.update(
+                "No meetings yet. Press [b]n[/b] to set up a new meeting, or import a bundle with "
+                "`mapm import FILE.json`. Try `mapm demo` to see sample meetings."
+            )
+
+    def action_open(self) -> None:
+        table = self.query_one("#meetings", DataTable)
+        if not self.meetings or table.cursor_row is None:
+            return
+        meeting = self.meetings[table.cursor_row]
+        self.app.open_meeting(meeting.id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.open_meeting(str(event.row_key.value))
+
+    def action_new(self) -> None:
+        if self.app.store is None:
+            self.notify("Still opening the database; try again in a moment.")
+            return
+        from .new_meeting import NewMeetingDialog
+
+        def created(meeting_id: str | None) -> None:
+            if meeting_id:
+                self.refresh_meetings()
+                self.app.open_meeting(meeting_id)
+
+        self.app.push_screen(NewMeetingDialog(), created)
+
+    def action_reload(self) -> None:
+        self.refresh_meetings()

@@ -1,0 +1,48 @@
+"""A free-text step (aim, introductions …): one text area, saved as it is typed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Label, TextArea
+
+from mapm_tui.schema import TEXT_LIMIT
+
+from ..step_base import StepScreen
+
+
+class TextStep(StepScreen):
+    DEFAULT_CSS = """
+    TextStep #text-field { height: 12; }
+    TextStep #text-count { color: $text-muted; }
+    TextStep #text-count.over { color: $error; text-style: bold; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        value = self.live.field(self.step.field) or ""
+        area = TextArea(value, id="text-field", soft_wrap=True, read_only=not self.live.editable)
+        area.show_line_numbers = False
+        yield area
+        yield Label(self._count(value), id="text-count")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#text-field", TextArea).focus()
+
+    @staticmethod
+    def _count(value: str) -> str:
+        return f"{len(value):,} of {TEXT_LIMIT:,} characters"
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        value = event.text_area.text
+        count = self.query_one("#text-count", Label)
+        count.update(self._count(value))
+        over = len(value) > TEXT_LIMIT
+        count.set_class(over, "over")
+        if over:
+            count.update(f"{len(value):,} characters: over the limit of {TEXT_LIMIT:,}. Shorten it to save.")
+            return
+        if self.live.editable:
+            self.live.set_field(self.step.field, value)
+
+    def on_descendant_blur(self, _event) -> None:
+        self.live.autosaver.flush()

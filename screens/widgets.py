@@ -1,0 +1,99 @@
+"""Widgets the meeting screens share: the header with the clocks, the agenda sidebar, the save state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Label, ListItem, ListView, Static
+
+from mapm_tui.capture import elapsed_text, step_time_level
+
+
+class MeetingHeader(Horizontal):
+    """Case ref · meeting clock · step n of N · time on this step against its suggestion."""
+
+    DEFAULT_CSS = """
+    MeetingHeader { height: 1; background: $panel; padding: 0 1; }
+    MeetingHeader Label { width: auto; margin-right: 3; }
+    MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }
+    MeetingHeader #step-clock.red { color: $error; text-style: bold; }
+    MeetingHeader #save-state { dock: right; margin-right: 0; color: $text-muted; }
+    MeetingHeader #save-state.error { color: $error; text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="case-ref")
+        yield Label("", id="meeting-clock")
+        yield Label("", id="step-of")
+        yield Label("", id="step-clock")
+        yield Label("", id="save-state")
+
+    def update_from(self, live, step) -> None:
+        meeting = live.meeting
+        self.query_one("#case-ref", Label).update(f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
+        status = meeting["status"]
+        if status == "in_progress":
+            clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
+        else:
+            clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(status, status)
+        self.query_one("#meeting-clock", Label).update(clock)
+        index = live.step_index(step.key) + 1
+        self.query_one("#step-of", Label).update(f"Step {index} of {len(live.steps)}")
+        seconds = live.step_seconds(step.key)
+        level = step_time_level(seconds, step.minutes)
+        step_clock = self.query_one("#step-clock", Label)
+        step_clock.update(f"This step {elapsed_text(seconds)} / {step.minutes:02d}:00")
+        step_clock.set_class(level == "amber", "amber")
+        step_clock.set_class(level == "red", "red")
+
+    def show_save_state(self, saved: str | None, error: str | None) -> None:
+        label = self.query_one("#save-state", Label)
+        label.set_class(bool(error), "error")
+        if error:
+            label.update("NOT SAVED - see message")
+        elif saved:
+            label.update(f"Saved {saved}")
+
+
+class AgendaSidebar(ListView):
+    """The agenda: every step, ticked when it has content, the current one highlighted."""
+
+    DEFAULT_CSS = """
+    AgendaSidebar { width: 34; border-right: solid $panel-lighten-2; background: $surface; }
+    AgendaSidebar ListItem { padding: 0 1; }
+    """
+
+    class StepChosen(Message):
+        def __init__(self, key: str) -> None:
+            self.key = key
+            super().__init__()
+
+    def __init__(self, live, current: str, **kwargs) -> None:
+        self.live = live
+        self.current = current
+        items = [ListItem(Label(self._label(s)), id=f"agenda-{s.key}") for s in live.steps]
+        super().__init__(*items, initial_index=live.step_index(current), **kwargs)
+
+    def _label(self, step) -> str:
+        mark = "✓" if self.live.step_done(step) else " "
+        number = self.live.step_index(step.key) + 1
+        title = step.title if len(step.title) <= 27 else step.title[:26] + "…"
+        return f"{mark} {number:>2}. {title}"
+
+    def refresh_ticks(self) -> None:
+        for step, item in zip(self.live.steps, self.children):
+            item.query_one(Label).update(self._label(step))
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        if event.item.id:
+            self.post_message(self.StepChosen(event.item.id.removeprefix("agenda-")))
+
+
+class Prompt(Static):
+    """The chair's prompt for this step, in our own words."""
+
+    DEFAULT_CSS = """
+    Prompt { color: $text-muted; padding: 0 0 1 0; }
+    """

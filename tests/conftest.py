@@ -1,0 +1,73 @@
+"""Shared fixtures. Every test runs with its data and config folders in tmp_path (MAPM_HOME), never
+the user's real ones, and with a fixed clock where time matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import pytest
+
+from mapm_tui.clock import FixedClock
+
+#: Tue 24 Nov 2026, 10:00 UTC: the fixed "now" of the tests and snapshots.
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "mapm-home"
+    monkeypatch.setenv("MAPM_HOME", str(home))
+    monkeypatch.delenv("MAPM_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def templates():
+    from mapm_tui.agenda import shipped_templates
+
+    return shipped_templates()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    from mapm_tui.store import open_store
+
+    s = open_store(tmp_path / "test.db", clock)
+    yield s
+    s.close()
+
+
+def sample_names() -> list[str]:
+    return sorted(p.name for p in resources.files("mapm_tui.sample_data").iterdir() if p.name.endswith(".json"))
+
+
+def load_sample(name: str) -> dict:
+    return json.loads(resources.files("mapm_tui.sample_data").joinpath(name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def new_meeting(store, templates):
+    """Make a fresh meeting on a template: new_meeting("hampshire", **fields) -> id."""
+
+    def make(template: str = "hampshire", day: dt.date = dt.date(2026, 11, 24), **fields) -> str:
+        return store.create_meeting(templates[template], day, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_app(store, clock):
+    """An app on the test store with a fixed clock; use inside `async with app.run_test() as pilot`."""
+    from mapm_tui.app import MapmApp
+
+    def make(**kwargs):
+        return MapmApp(db=None, clock=clock, store=store, **kwargs)
+
+    return make
