@@ -1,0 +1,177 @@
+"""The Word minutes: the full record and the family's copy (issue 3, guidance G-50..G-54).
+
+    export_minutes(meeting, template, path, *, family=False, settings=Settings(), letterhead=None,
+                   force=False) -> Path
+    default_filename(meeting, family) -> "minutes-<case_ref>-<date>[-family].docx"
+
+`layout` decides what goes where (pure, no Word); `docx_writer` renders it with python-docx, which is
+imported only when exporting (`import mapm_tui.minutes` stays cheap); `ooxml` holds the raw XML bits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from ..settings import Settings
+from ..text import clean_line
+
+__all__ = ["export_minutes", "default_filename", "MinutesWithheld", "ExportError", "build_layout"]
+
+
+class MinutesWithheld(Exception):
+    """The family copy is refused: the chair decided not to share the minutes with the family (G-52).
+
+    The message is one sentence that gives the chair's recorded reason."""
+
+
+class ExportError(Exception):
+    """The minutes could not be written; the message is one sentence saying what to do."""
+
+
+def build_layout(meeting: dict, template, *, family: bool = False, marking: str = "OFFICIAL-SENSITIVE"):
+    """What goes where in the minutes, without Word (see `layout.build_layout`)."""
+    from .layout import build_layout as _build
+
+    return _build(meeting, template, family=family, marking=marking)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _safe(part: str, limit: int = 60) -> str:
+    part = _UNSAFE.sub("-", clean_line(part or "")).strip("-._")
+    part = re.sub(r"-{2,}", "-", part)
+    return part[:limit].strip("-._")
+
+
+def default_filename(meeting: dict, family: bool = False) -> str:
+    """`minutes-<case_ref>-<date>.docx` (`…-family.docx`): no personal data, safe on every file system.
+
+    The case reference is reduced to letters, digits, dot, dash and underscore; without one, the meeting id.
+    """
+    ref = _safe(str(meeting.get("case_ref") or "")) or _safe(str(meeting.get("id") or "")) or "meeting"
+    date = _safe(str(meeting.get("date") or ""), 10)
+    name = "-".join(x for x in ("minutes", ref, date) if x)
+    return name + ("-family" if family else "") + ".docx"
+
+
+def _withheld_message(sharing: dict) -> str:
+    reason = " ".join(clean_line(str(sharing.get("reason_not_shared") or "")).split()).rstrip(" .")
+    if sharing.get("share_with_family") is False:
+        if reason:
+            return f"The family copy was not made: the chair decided not to share these minutes with the family because: {reason}."
+        return "The family copy was not made: the chair decided not to share these minutes with the family and recorded no reason."
+    return (
+        "The family copy was not made: whether these minutes are shared with the family has not been recorded; "
+        "record the chair's decision under 'Sharing the minutes' first."
+    )
+
+
+def _marking(meeting: dict, settings: Settings) -> str:
+    own = meeting.get("protective_marking")
+    text = own if isinstance(own, str) and own.strip() else settings.protective_marking
+    return " ".join(clean_line(text or "").split()).upper() or "OFFICIAL-SENSITIVE"
+
+
+def _check_target(path: Path, force: bool) -> None:
+    if path.suffix.lower() != ".docx":
+        raise ExportError(f"The minutes are a Word file: give {path.name or path} a name ending in .docx.")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name ending in .docx.")
+    if not path.parent.is_dir():
+        raise ExportError(f"The folder {path.parent} does not exist; create it or choose another place.")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise ExportError(f"{path} already exists; choose another name or use --force to replace it.")
+
+
+def _save_atomic(document, path: Path, force: bool) -> None:
+    """Write to a temporary file beside `path`, then move it into place: a crash leaves no half file.
+
+    Owner-only (0600) on POSIX; without `force`, an existing file is never replaced (even one that
+    appeared while we were writing)."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~minutes-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder.") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            document.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.name == "posix":
+            os.chmod(tmp, 0o600)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # refuses to replace: no overwrite even in a race
+            except FileExistsError:
+                raise ExportError(f"{path} already exists; choose another name or use --force to replace it.") from None
+            except OSError:
+                # a file system without hard links (some network drives, FAT): check, then rename
+                if path.exists():
+                    raise ExportError(f"{path} already exists; choose another name or use --force to replace it.") from None
+                os.replace(tmp, path)
+            else:
+                tmp.unlink()
+        if os.name == "posix":
+            try:
+                dir_fd = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            except OSError:
+                pass
+    except ExportError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Could not write {path} ({exc.strerror or exc}); check the folder and free space.") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def export_minutes(
+    meeting: dict,
+    template,
+    path: Path,
+    *,
+    family: bool = False,
+    settings: Settings = Settings(),
+    letterhead: Path | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the Word minutes of `meeting` to `path` and return it.
+
+    family=True writes the family's copy (only what is marked to share). Raises MinutesWithheld when the
+    chair decided not to share the minutes with the family (or has not decided), ExportError (one
+    sentence) for a file that exists (without force), a bad target or an unusable letterhead.
+    """
+    path = Path(path).expanduser()
+    if family:
+        sharing = meeting.get("minutes_sharing") if isinstance(meeting.get("minutes_sharing"), dict) else {}
+        if sharing.get("share_with_family") is not True:
+            raise MinutesWithheld(_withheld_message(sharing))
+    _check_target(path, force)
+    if letterhead is None and settings.letterhead:
+        letterhead = Path(settings.letterhead).expanduser()
+    elif letterhead is not None:
+        letterhead = Path(letterhead).expanduser()
+
+    from . import docx_writer  # python-docx is imported here, only when exporting
+    from .layout import build_layout as _build
+
+    layout = _build(meeting, template, family=family, marking=_marking(meeting, settings))
+    try:
+        document = docx_writer.render(layout, letterhead)
+    except docx_writer.LetterheadError as exc:
+        raise ExportError(str(exc)) from None
+    _save_atomic(document, path, force)
+    return path

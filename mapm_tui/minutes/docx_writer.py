@@ -1,0 +1,310 @@
+"""Rendering a `Layout` into a Word document with python-docx (imported only by `export_minutes`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+
+from ..text import clean
+from . import ooxml
+from .layout import Fields, Group, Layout, Para, Section, Subheading, Table
+
+STYLES_USED = ("Title", "Subtitle", "Heading 1", "Heading 2", "Table Grid", "List Bullet")
+HEADER_FILL = "D9D9D9"
+LABEL_FILL = "F2F2F2"
+BULLET = "•\t"
+
+
+class LetterheadError(Exception):
+    """The letterhead cannot be used; the message is one sentence."""
+
+
+def _c(text) -> str:
+    """Every string that reaches python-docx goes through text.clean (control characters, surrogates)."""
+    if text is None:
+        return ""
+    return clean(text if isinstance(text, str) else str(text))
+
+
+def open_letterhead(path: Path):
+    """The letterhead .docx as a python-docx Document, or LetterheadError with one sentence."""
+    suffix = path.suffix.lower()
+    if suffix in (".dotx", ".dotm", ".dot"):
+        raise LetterheadError(
+            f"The letterhead {path.name} is a Word template ({suffix}); save it as a .docx document and use that."
+        )
+    if not path.is_file():
+        raise LetterheadError(f"The letterhead {path} does not exist or is not a file; check the path.")
+    try:
+        content_type = ooxml.main_content_type(path)
+    except Exception:
+        raise LetterheadError(f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx.") from None
+    if content_type in ooxml.TEMPLATE_CONTENT_TYPES:
+        raise LetterheadError(
+            f"The letterhead {path.name} is a Word template saved under another name; save it as a .docx document and use that."
+        )
+    try:
+        return docx.Document(str(path))
+    except Exception:
+        raise LetterheadError(f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx.") from None
+
+
+class _Writer:
+    def __init__(self, layout: Layout, letterhead: Path | None):
+        self.layout = layout
+        if letterhead is not None:
+            self.doc = open_letterhead(letterhead)
+            self._ensure_styles()
+        else:
+            self.doc = docx.Document()
+            self._house_style()
+        self.has_bullets = "List Bullet" in [s.name for s in self.doc.styles]
+        sec = self.doc.sections[-1]
+        try:
+            width = sec.page_width - sec.left_margin - sec.right_margin
+        except TypeError:  # a section that leaves sizes to Word's defaults
+            width = None
+        self.text_width = width if width and width > Cm(5) else Cm(17)
+
+    # ----------------------------------------------------------------- document set-up
+    def _house_style(self) -> None:
+        """A4, UK English, a plain readable body font: how a local authority's minutes look."""
+        for sec in self.doc.sections:
+            sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+            sec.left_margin = sec.right_margin = Cm(2)
+            sec.top_margin = sec.bottom_margin = Cm(2)
+            sec.header_distance = sec.footer_distance = Cm(1)
+        normal = self.doc.styles["Normal"]
+        normal.font.name = "Arial"
+        normal.font.size = Pt(11)
+        for name, size in (("Title", 22), ("Subtitle", 13), ("Heading 1", 14), ("Heading 2", 12)):
+            st = self.doc.styles[name]
+            st.font.name = "Arial"
+            st.font.size = Pt(size)
+        ooxml.set_language(self.doc, "en-GB")
+
+    def _ensure_styles(self) -> None:
+        """Give a letterhead the built-in styles we use that it does not define (its own ones win)."""
+        names = {s.name for s in self.doc.styles}
+        missing = [n for n in STYLES_USED if n not in names and n != "List Bullet"]
+        if missing:
+            source = docx.Document()
+            for name in missing:
+                ooxml.copy_style(self.doc, source, name)
+
+    def _core_properties(self) -> None:
+        cp = self.doc.core_properties
+        cp.title = _c(self.layout.doc_title)
+        cp.author = _c(self.layout.author)
+        cp.last_modified_by = _c(self.layout.author)
+        cp.subject = "Minutes of a multi-agency professionals' meeting"
+        cp.keywords = _c(self.layout.marking)
+        cp.comments = ""
+        cp.category = _c(self.layout.marking)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        cp.created = now
+        cp.modified = now
+        cp.revision = 1
+
+    # ----------------------------------------------------------------- headers and footers
+    def _headers_footers(self) -> None:
+        """Marking, case reference and page X of Y on every page, after any letterhead content."""
+        doc = self.doc
+        even = doc.settings.odd_and_even_pages_header_footer
+        done: set[str] = set()
+        for sec in doc.sections:
+            kinds = [("header", sec.header), ("footer", sec.footer)]
+            if sec.different_first_page_header_footer:
+                kinds += [("header", sec.first_page_header), ("footer", sec.first_page_footer)]
+            if even:
+                kinds += [("header", sec.even_page_header), ("footer", sec.even_page_footer)]
+            for what, hf in kinds:
+                part = hf.part  # the definition in force (adds one to the first section if none)
+                if str(part.partname) in done:
+                    continue
+                done.add(str(part.partname))
+                if what == "header":
+                    self._fill_header(hf)
+                else:
+                    self._fill_footer(hf)
+
+    @staticmethod
+    def _next_paragraph(hf):
+        """An empty paragraph to write into: the lone empty one of a fresh header, else a new one."""
+        paras = hf.paragraphs
+        if len(paras) == 1 and not hf.tables and not paras[0]._p.xpath(".//w:r"):
+            return paras[0]
+        return hf.add_paragraph()
+
+    def _marking_paragraph(self, hf):
+        p = self._next_paragraph(hf)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = p.add_run(_c(self.layout.marking))
+        r.bold = True
+        r.font.size = Pt(10)
+        return p
+
+    def _fill_header(self, hf) -> None:
+        self._marking_paragraph(hf)
+        p = hf.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        bits = [f"Case reference {self.layout.case_ref}" if self.layout.case_ref else "Case reference not recorded"]
+        if self.layout.date_short:
+            bits.append(f"Minutes of the meeting on {self.layout.date_short}")
+        if self.layout.family:
+            bits.append("Family copy")
+        r = p.add_run(_c(" · ".join(bits)))
+        r.font.size = Pt(9)
+
+    def _fill_footer(self, hf) -> None:
+        p = self._next_paragraph(hf)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run("Page ")
+        ooxml.add_field(p, "PAGE")
+        p.add_run(" of ")
+        ooxml.add_field(p, "NUMPAGES")
+        ref = self.layout.case_ref
+        if ref:
+            p.add_run(_c(f" · Case reference {ref}"))
+        ooxml.field_runs_font_size(p, 18)
+        mp = hf.add_paragraph()
+        mp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = mp.add_run(_c(self.layout.marking))
+        r.bold = True
+        r.font.size = Pt(10)
+
+    # ----------------------------------------------------------------- body
+    def _para(self, text: str, *, style: str | None = None, italic: bool = False):
+        p = self.doc.add_paragraph(style=style)
+        r = p.add_run(_c(text))
+        if italic:
+            r.italic = True
+        return p
+
+    def _heading(self, text: str, level: int):
+        return self.doc.add_paragraph(_c(text), style=f"Heading {level}")
+
+    def _table(self, columns, widths, *, header: bool):
+        doc = self.doc
+        table = doc.add_table(rows=1 if header else 0, cols=len(columns))
+        table.style = doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        total = sum(widths) or 1
+        emus = [int(self.text_width * w / total) for w in widths]
+        for col, w in zip(table.columns, emus):
+            col.width = w
+        if header:
+            row = table.rows[0]
+            ooxml.repeat_as_header(row)
+            ooxml.cant_split(row)
+            for cell, name, w in zip(row.cells, columns, emus):
+                cell.width = w
+                ooxml.shade(cell, HEADER_FILL)
+                r = cell.paragraphs[0].add_run(_c(name))
+                r.bold = True
+        return table
+
+    @staticmethod
+    def _fill(cell, text: str, *, bold: bool = False) -> None:
+        lines = _c(text).split("\n") or [""]
+        first = True
+        for line in lines:
+            p = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            if line:
+                r = p.add_run(line)
+                if bold:
+                    r.bold = True
+
+    def _write_table(self, t: Table) -> None:
+        widths = t.widths or tuple(1 for _ in t.columns)
+        table = self._table(t.columns, widths, header=True)
+        small = Pt(9) if len(t.columns) >= 6 else None
+        for values in t.rows:
+            row = table.add_row()
+            ooxml.cant_split(row)
+            for cell, value in zip(row.cells, values):
+                self._fill(cell, value)
+                if small:
+                    for p in cell.paragraphs:
+                        for r in p.runs:
+                            r.font.size = small
+        if small:
+            for cell in table.rows[0].cells:
+                for p in cell.paragraphs:
+                    for r in p.runs:
+                        r.font.size = small
+        self.doc.add_paragraph()  # breathing space after a table
+
+    def _write_fields(self, f: Fields) -> None:
+        if f.as_table:
+            table = self._table(("", ""), (30, 70), header=False)
+            for label, value in f.rows:
+                row = table.add_row()
+                ooxml.cant_split(row)
+                label_cell, value_cell = row.cells
+                self._fill(label_cell, label, bold=True)
+                ooxml.shade(label_cell, LABEL_FILL)
+                self._fill(value_cell, value)
+            self.doc.add_paragraph()
+            return
+        for label, value in f.rows:
+            p = self.doc.add_paragraph()
+            r = p.add_run(_c(label) + ": ")
+            r.bold = True
+            p.add_run(_c(value))
+
+    def _write_group(self, g: Group) -> None:
+        self._heading(g.title, 2)
+        for item in g.items:
+            if self.has_bullets:
+                p = self.doc.add_paragraph(style="List Bullet")
+            else:
+                p = self.doc.add_paragraph()
+                p.paragraph_format.left_indent = Cm(0.63)
+                p.paragraph_format.first_line_indent = Cm(-0.63)
+                p.add_run(BULLET)
+            p.add_run(_c(item.text))
+            if item.meta:
+                r = p.add_run(_c(f" — {item.meta}"))
+                r.italic = True
+                r.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+
+    def _write_section(self, s: Section) -> None:
+        title = f"{s.number}. {s.title}" if s.number else s.title
+        self._heading(title, 1)
+        for b in s.blocks:
+            if isinstance(b, Para):
+                for line in (b.text.split("\n") if b.text else [""]):
+                    self._para(line, italic=b.italic)
+            elif isinstance(b, Subheading):
+                self._heading(b.text, 2)
+            elif isinstance(b, Fields):
+                self._write_fields(b)
+            elif isinstance(b, Group):
+                self._write_group(b)
+            elif isinstance(b, Table):
+                self._write_table(b)
+
+    def write(self):
+        lay = self.layout
+        self._core_properties()
+        self._headers_footers()
+        self._para(lay.title, style="Title")
+        if lay.subtitle:
+            self._para(lay.subtitle, style="Subtitle")
+        self._write_fields(lay.details)
+        for s in lay.sections:
+            self._write_section(s)
+        return self.doc
+
+
+def render(layout: Layout, letterhead: Path | None = None):
+    """The python-docx Document for `layout` (on the letterhead when given). Raises LetterheadError."""
+    return _Writer(layout, letterhead).write()

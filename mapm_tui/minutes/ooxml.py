@@ -1,0 +1,196 @@
+"""The few bits of WordprocessingML that python-docx 1.2 has no API for.
+
+PAGE / NUMPAGES fields, a table header row that repeats on every page, cell shading, rows that do
+not split across pages, the document language, and copying a missing style from python-docx's
+default template into a letterhead. Only imported from the export's call path (it needs python-docx).
+"""
+
+from __future__ import annotations
+
+import copy
+import zipfile
+from pathlib import Path
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+TEMPLATE_CONTENT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1"):
+    """Append a complex field (e.g. 'PAGE', 'NUMPAGES') to `paragraph`; Word fills in the value.
+
+    Written as begin / instrText / separate / result / end runs, the form Word itself writes, with a
+    placeholder result so that readers which do not update fields still show a number.
+    """
+    def run_with(child) -> None:
+        r = OxmlElement("w:r")
+        r.append(child)
+        paragraph._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")  # ask Word to refresh it on opening
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} \\* MERGEFORMAT "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def field_runs_font_size(paragraph, half_points: int) -> None:
+    """Give every run of `paragraph` (including field runs added as raw XML) a font size."""
+    for r in paragraph._p.findall(qn("w:r")):
+        rpr = r.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            r.insert(0, rpr)
+        if rpr.find(qn("w:sz")) is None:
+            sz = OxmlElement("w:sz")
+            sz.set(qn("w:val"), str(half_points))
+            rpr.append(sz)
+
+
+def _tr_pr(row):
+    tr = row._tr
+    trpr = tr.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = OxmlElement("w:trPr")
+        # trPr follows tblPrEx (if any) and comes before the cells
+        tblprex = tr.find(qn("w:tblPrEx"))
+        if tblprex is not None:
+            tblprex.addnext(trpr)
+        else:
+            tr.insert(0, trpr)
+    return trpr
+
+
+def repeat_as_header(row) -> None:
+    """Mark a table row as a header row, repeated at the top of every page (`w:tblHeader`)."""
+    trpr = _tr_pr(row)
+    if trpr.find(qn("w:tblHeader")) is None:
+        el = OxmlElement("w:tblHeader")
+        trpr.append(el)
+
+
+def cant_split(row) -> None:
+    """Keep a row on one page when it fits (`w:cantSplit`)."""
+    trpr = _tr_pr(row)
+    if trpr.find(qn("w:cantSplit")) is None:
+        # cantSplit precedes tblHeader in the schema's sequence
+        el = OxmlElement("w:cantSplit")
+        header = trpr.find(qn("w:tblHeader"))
+        if header is not None:
+            header.addprevious(el)
+        else:
+            trpr.append(el)
+
+
+def shade(cell, fill: str) -> None:
+    """Background colour of a cell (hex, e.g. 'D9D9D9')."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    old = tcpr.find(qn("w:shd"))
+    if old is not None:
+        tcpr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    # tcPr children order: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, ... vAlign
+    after = None
+    for tag in ("w:tcBorders", "w:vMerge", "w:gridSpan", "w:tcW"):
+        after = tcpr.find(qn(tag))
+        if after is not None:
+            break
+    if after is not None:
+        after.addnext(shd)
+    else:
+        tcpr.insert(0, shd)
+
+
+def set_language(document, lang: str = "en-GB") -> None:
+    """Set the default proofing language (document defaults in styles.xml)."""
+    styles = document.styles.element
+    doc_defaults = styles.find(qn("w:docDefaults"))
+    if doc_defaults is None:
+        doc_defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, doc_defaults)
+    rpr_default = doc_defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        doc_defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    el = rpr.find(qn("w:lang"))
+    if el is None:
+        el = OxmlElement("w:lang")
+        rpr.append(el)
+    el.set(qn("w:val"), lang)
+
+
+def copy_style(target_doc, source_doc, name: str) -> bool:
+    """Copy style `name` (and the styles it is based on / linked to) from source into target.
+
+    Used when a letterhead lacks a built-in style we use (Word writes only the styles a document uses).
+    Returns False when the source has no such style.
+    """
+    try:
+        style = source_doc.styles[name]
+    except KeyError:
+        return False
+    target = target_doc.styles.element
+    have = {s.get(qn("w:styleId")) for s in target.findall(qn("w:style"))}
+    todo = [style.element]
+    while todo:
+        el = todo.pop()
+        sid = el.get(qn("w:styleId"))
+        if sid in have:
+            continue
+        target.append(copy.deepcopy(el))
+        have.add(sid)
+        for ref in ("w:basedOn", "w:link", "w:next"):
+            r = el.find(qn(ref))
+            if r is None:
+                continue
+            ref_id = r.get(qn("w:val"))
+            if ref_id in have:
+                continue
+            src = next(
+                (s for s in source_doc.styles.element.findall(qn("w:style")) if s.get(qn("w:styleId")) == ref_id),
+                None,
+            )
+            if src is not None:
+                todo.append(src)
+    return True
+
+
+def main_content_type(path: Path) -> str | None:
+    """The content type of the main document part of an OOXML package (None if not found).
+
+    Raises zipfile.BadZipFile / OSError / KeyError for a file that is not a package.
+    """
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        types = z.read("[Content_Types].xml").decode("utf-8", "replace")
+    for m in re.finditer(r"<Override\b[^>]*>", types):
+        tag = m.group(0)
+        if 'PartName="/word/document.xml"' in tag or "wordprocessingml" in tag and ".main+xml" in tag:
+            ct = re.search(r'ContentType="([^"]+)"', tag)
+            if ct and ".main+xml" in ct.group(1):
+                return ct.group(1)
+    return None
