@@ -255,3 +255,74 @@ def big_meeting(attendees: int = 40, entries: int = 300, actions: int = 80) -> d
         ],
     }
     return m
+
+
+# ------------------------------------------------------------------------------ reading a .docx back
+
+
+def open_docx(path):
+    import docx
+
+    return docx.Document(str(path))
+
+
+def body_blocks(doc):
+    """The body in order: ('p', style name, text) for paragraphs, ('t', table style, rows) for tables,
+    rows being lists of cell texts."""
+    from docx.table import Table
+
+    out = []
+    for block in doc.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [[c.text for c in r.cells] for r in block.rows]
+            out.append(("t", block.style.name if block.style is not None else None, rows))
+        else:
+            out.append(("p", block.style.name if block.style is not None else None, block.text))
+    return out
+
+
+def all_text(doc) -> str:
+    """Every string of the body (paragraphs and table cells), one per line."""
+    lines = []
+    for kind, _style, value in body_blocks(doc):
+        if kind == "p":
+            lines.append(value)
+        else:
+            lines.extend(c for row in value for c in row)
+    return "\n".join(lines)
+
+
+def by_heading(doc) -> dict[str, list]:
+    """Body blocks under each Heading 1 (keyed by the heading text)."""
+    out: dict[str, list] = {}
+    current = None
+    for block in body_blocks(doc):
+        if block[0] == "p" and block[1] == "Heading 1":
+            current = block[2]
+            out[current] = []
+        elif current is not None:
+            out[current].append(block)
+    return out
+
+
+def tables(doc) -> list[list[list[str]]]:
+    return [b[2] for b in body_blocks(doc) if b[0] == "t"]
+
+
+def table_with(doc, first_header: str) -> list[list[str]]:
+    return next(t for t in tables(doc) if t and t[0] and t[0][0] == first_header)
+
+
+def package_xml(path) -> str:
+    """Every XML part of the package, concatenated (to prove something is nowhere in the file)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels")))
+
+
+def part_xml(path, prefix: str) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.startswith(prefix) and n.endswith(".xml")]
