@@ -4,9 +4,6 @@ the user's real ones, and with a fixed clock where time matters."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from importlib import resources
-
 import pytest
 
 from mapm_tui.clock import FixedClock
@@ -42,14 +39,6 @@ def store(tmp_path, clock):
     s = open_store(tmp_path / "test.db", clock)
     yield s
     s.close()
-
-
-def sample_names() -> list[str]:
-    return sorted(p.name for p in resources.files("mapm_tui.sample_data").iterdir() if p.name.endswith(".json"))
-
-
-def load_sample(name: str) -> dict:
-    return json.loads(resources.files("mapm_tui.sample_data").joinpath(name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""Quick capture rules and debounced saving, without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapm_tui import capture
+from mapm_tui.autosave import Autosaver
+
+
+@pytest.mark.parametrize(
+    "typed, kind, text",
+    [
+        ("r: Dad's drinking at weekends", "risk", "Dad's drinking at weekends"),
+        ("N:needs glasses", "need", "needs glasses"),
+        ("risk: falls", "risk", "falls"),
+        ("voice: wants to see Nan", "voice_of_subject", "wants to see Nan"),
+        ("Time: 10:30 was late", None, "Time: 10:30 was late"),
+        ("no prefix here", None, "no prefix here"),
+    ],
+)
+def test_typed_prefix_chooses_the_kind(typed, kind, text):
+    assert capture.parse_quick(typed) == (kind, text)
+
+
+def test_prefix_not_allowed_here_is_left_as_text():
+    assert capture.parse_quick("r: x", allowed=("need",)) == (None, "r: x")
+
+
+def test_basis_cycles():
+    assert capture.next_basis(None) == "fact"
+    assert capture.next_basis("fact") == "opinion"
+    assert capture.next_basis("opinion") == "unverified"
+    assert capture.next_basis("unverified") == "fact"
+
+
+@pytest.mark.parametrize(
+    "attending, part_two, expected",
+    [
+        ("no", False, (False, None)),
+        ("whole", False, (True, None)),
+        ("part_two", False, (False, "professionals")),
+        ("part_two", True, (True, "family")),
+        (None, False, (False, None)),
+    ],
+)
+def test_new_entries_are_shared_only_when_the_family_is_in_the_room(attending, part_two, expected):
+    meeting = {"family": {"attending": attending}} if attending else {}
+    d = capture.entry_defaults(meeting, None, "in_progress", part_two)
+    assert (d.share_with_family, d.part) == expected
+    assert d.stage == "during_meeting"
+
+
+def test_stage_comes_from_the_step_or_the_status():
+    assert capture.entry_defaults({}, "before_meeting", "in_progress", False).stage == "before_meeting"
+    assert capture.entry_defaults({}, None, "draft", False).stage == "before_meeting"
+
+
+PEOPLE = [
+    {"id": "att-1", "name": "Priya Shah", "role": "Class teacher", "agency": "Northfield Primary School"},
+    {"id": "att-2", "name": "Tom Okafor", "role": "Health visitor", "agency": "Harbour Health"},
+    {"id": "att-3", "name": "Sam Priestley", "role": "Social worker", "agency": "Brookvale Children's Services"},
+]
+
+
+def test_people_are_found_by_part_of_a_name_or_agency():
+    assert [p["id"] for p in capture.match_people("pri", PEOPLE)] == ["att-1", "att-3"]
+    assert [p["id"] for p in capture.match_people("harb", PEOPLE)] == ["att-2"]
+    assert [p["id"] for p in capture.match_people("social brook", PEOPLE)] == ["att-3"]
+    assert capture.match_people("nobody", PEOPLE) == []
+
+
+@pytest.mark.parametrize("seconds, level", [(0, "ok"), (209, "ok"), (210, "amber"), (300, "amber"), (301, "red")])
+def test_step_clock_turns_amber_at_70_percent_and_red_past_100(seconds, level):
+    assert capture.step_time_level(seconds, 5) == level
+
+
+def test_autosaver_debounces_and_keeps_the_latest_value():
+    now = [0.0]
+    saved = []
+    saver = Autosaver(delay=0.5, now=lambda: now[0])
+    for i, text in enumerate(["D", "Da", "Dad"]):
+        now[0] = i * 0.1
+        saver.put("aim", lambda t=text: saved.append(t))
+    assert saver.flush_due() == 0 and saved == []
+    now[0] = 0.71
+    assert saver.flush_due() == 1 and saved == ["Dad"]
+    assert not saver.pending
+
+
+def test_autosaver_flush_writes_everything_now_and_survives_a_failure():
+    errors = []
+    saver = Autosaver(delay=10, on_error=lambda e: errors.append(e) or False)
+    done = []
+    saver.put("a", lambda: (_ for _ in ()).throw(ValueError("refused")))
+    saver.put("b", lambda: done.append("b"))
+    assert saver.flush() == 1
+    assert done == ["b"] and len(errors) == 1 and not saver.pending
+
+
+def test_autosaver_keeps_a_save_that_should_be_retried():
+    saver = Autosaver(delay=0, on_error=lambda e: True)
+    saver.put("a", lambda: (_ for _ in ()).throw(RuntimeError("busy")))
+    saver.flush()
+    assert saver.pending

@@ -1,0 +1,184 @@
+"""Storage: pragmas, permissions, schema-checked edits, item ids, the final lock, migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
+
+
+def test_sqlite_is_opened_safe(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_database_file_and_folder_are_owner_only(tmp_path, new_meeting):
+    path = tmp_path / "private" / "nested" / "m.db"
+    s = open_store(path)
+    s.create_meeting(__import__("mapm_tui.agenda").agenda.shipped_templates()["hampshire"], dt.date(2026, 11, 24))
+    for p in (path, path.with_name("m.db-wal"), path.with_name("m.db-shm")):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    s.close()
+
+
+def test_writes_use_begin_immediate(store, new_meeting):
+    """A second writer gets the lock refused at BEGIN, not half way through a transaction."""
+    mid = new_meeting()
+    seen = []
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def spy(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    store.set_fields(mid, {"aim": "Agree a plan"})
+    assert "BEGIN IMMEDIATE" in seen
+    seen.clear()
+    store.load_meeting(mid)
+    assert "BEGIN IMMEDIATE" not in seen
+
+
+def test_field_edits_are_checked_against_the_schema(store, new_meeting):
+    mid = new_meeting()
+    store.set_fields(mid, {"family.attending": "part_two", "aim": "Agree a plan", "next_review.date": "2026-12-08"})
+    m = store.load_meeting(mid)
+    assert m["family"] == {"attending": "part_two"}
+    assert m["aim"] == "Agree a plan"
+    assert m["next_review"] == {"date": "2026-12-08"}
+    with pytest.raises(StoreError, match="not one of"):
+        store.set_fields(mid, {"family.attending": "sometimes"})
+    with pytest.raises(StoreError, match="longer than 300"):
+        store.set_fields(mid, {"venue": "x" * 301})
+    with pytest.raises(StoreError, match="not a field"):
+        store.set_fields(mid, {"family.colour": "blue"})
+    assert store.load_meeting(mid)["family"] == {"attending": "part_two"}
+
+
+def test_emptied_field_is_not_recorded(store, new_meeting):
+    mid = new_meeting(aim="Something")
+    store.set_fields(mid, {"aim": "   "})
+    assert "aim" not in store.load_meeting(mid)
+
+
+@pytest.mark.parametrize(
+    "bad, expected",
+    [
+        ("Dad\x00said", "Dad said"),
+        ("bell\x07here", "bell here"),
+        ("del\x7fhere", "del here"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("crlf\r\nline", "crlf\nline"),
+    ],
+)
+def test_bad_characters_are_stored_safely(store, new_meeting, bad, expected):
+    mid = new_meeting()
+    entry_id = store.add_item(mid, "entries", {"kind": "need", "text": bad})
+    store.set_fields(mid, {"aim": bad})
+    m = store.load_meeting(mid)
+    assert m["entries"][0]["text"] == expected and m["entries"][0]["id"] == entry_id
+    assert m["aim"] == expected
+
+
+def test_item_ids_are_scoped_to_their_meeting(store, new_meeting):
+    a, b = new_meeting(), new_meeting()
+    assert store.add_item(a, "actions", {"description": "Book an eye test"}) == "act-1"
+    assert store.add_item(b, "actions", {"description": "Visit at home"}) == "act-1"
+    assert store.add_item(a, "actions", {"description": "Call the GP"}) == "act-2"
+
+
+def test_references_must_resolve(store, new_meeting):
+    mid = new_meeting()
+    with pytest.raises(StoreError, match="no attendee 'att-9'"):
+        store.add_item(mid, "actions", {"description": "x", "owner_attendee_id": "att-9"})
+    with pytest.raises(StoreError, match="no entry 'ent-4'"):
+        store.add_item(mid, "actions", {"description": "x", "addresses": ["ent-4"]})
+    assert "actions" not in store.load_meeting(mid)
+
+
+def test_deleting_an_entry_takes_it_out_of_actions(store, new_meeting):
+    mid = new_meeting()
+    need = store.add_item(mid, "entries", {"kind": "need", "text": "Needs glasses"})
+    other = store.add_item(mid, "entries", {"kind": "risk", "text": "Falls"})
+    act = store.add_item(mid, "actions", {"description": "Eye test", "addresses": [need, other]})
+    store.delete_item(mid, "entries", need)
+    action = store.load_meeting(mid)["actions"][0]
+    assert action["id"] == act and action["addresses"] == [other]
+
+
+def test_status_moves_follow_the_table(store, new_meeting):
+    mid = new_meeting()
+    with pytest.raises(StoreError, match="cannot move"):
+        store.set_status(mid, "in_review")
+    store.set_status(mid, "in_progress")
+    row = store.meeting_row(mid)
+    assert row.started_at is not None and row.start_time == "10:00"
+    store.set_status(mid, "in_review")
+    assert store.meeting_row(mid).end_time == "10:00"
+    store.set_status(mid, "in_progress")  # resume
+    with pytest.raises(StoreError, match="finalise"):
+        store.set_status(mid, "final")
+
+
+def test_unknown_meeting_is_a_clear_error(store):
+    with pytest.raises(NotFound, match="mapm list"):
+        store.load_meeting("nope")
+
+
+def _make_final(store, mid):
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE meeting SET status='final' WHERE id=?", (mid,))
+
+
+def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tmp_path):
+    mid = new_meeting(aim="Agreed aim")
+    entry = store.add_item(mid, "entries", {"kind": "need", "text": "Needs glasses"})
+    _make_final(store, mid)
+    with pytest.raises(MeetingLocked):
+        store.set_fields(mid, {"aim": "changed"})
+    with pytest.raises(MeetingLocked):
+        store.add_item(mid, "entries", {"kind": "need", "text": "more"})
+    raw = sqlite3.connect(tmp_path / "test.db")
+    for sql, args in (
+        ("UPDATE meeting SET aim='sneaky' WHERE id=?", (mid,)),
+        ("UPDATE entry SET text='sneaky' WHERE meeting_id=?", (mid,)),
+        ("DELETE FROM entry WHERE meeting_id=?", (mid,)),
+        ("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES (?, 'ent-9', 9, 'need', 'x')", (mid,)),
+        ("DELETE FROM meeting WHERE id=?", (mid,)),
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="final"):
+            raw.execute(sql, args)
+    # a reopen (status away from final) is allowed, and then edits are too
+    raw.execute("UPDATE meeting SET status='in_review' WHERE id=?", (mid,))
+    raw.commit()
+    raw.close()
+    store.update_item(mid, "entries", entry, {"text": "Needs new glasses"})
+    assert store.load_meeting(mid)["entries"][0]["text"] == "Needs new glasses"
+
+
+def test_drafts_survive_and_clear(store, new_meeting):
+    mid = new_meeting()
+    store.save_draft(mid, "capture:aim", "half a sent")
+    assert store.drafts(mid) == {"capture:aim": "half a sent"}
+    store.save_draft(mid, "capture:aim", "")
+    assert store.drafts(mid) == {}
+
+
+def test_list_meetings_counts_open_actions(store, new_meeting):
+    mid = new_meeting(case_ref="C-7")
+    store.add_item(mid, "subjects", {"name": "Child A", "kind": "child"})
+    store.add_item(mid, "actions", {"description": "a", "status": "open"})
+    store.add_item(mid, "actions", {"description": "b", "status": "done"})
+    store.add_item(mid, "actions", {"description": "c"})
+    (summary,) = store.list_meetings()
+    assert (summary.case_ref, summary.subjects, summary.open_actions) == ("C-7", "Child A", 2)
