@@ -606,3 +606,52 @@ def test_sample_bundles_export(tmp_path, name):
         for e in m.get("entries", []):
             if e.get("share_with_family") is not True and len(e["text"]) > 20:
                 assert e["text"] not in fam_text
+
+
+# ------------------------------------------------------------------------------------ thin and odd meetings
+
+
+def test_a_meeting_with_only_the_required_fields_exports(tmp_path):
+    m = {"id": "m-thin", "template": "hampshire", "meeting_type": "planning", "status": "draft", "date": "2026-11-20"}
+    path = export_minutes(m, hampshire(), tmp_path / default_filename(m, False))
+    assert path.name == "minutes-m-thin-2026-11-20.docx"
+    doc = open_docx(path)
+    sections = by_heading(doc)
+    for heading, blocks in sections.items():
+        assert blocks, f"{heading} is empty"  # no empty sections
+    assert sections["9. Plan: who does what, by when"] == [("p", "Normal", "Nothing was recorded under this item.")]
+    d = details(doc)
+    assert d["Case reference"] == "Not recorded" and d["Family told beforehand"] == "Not recorded"
+    assert doc.core_properties.author == ""
+    assert doc.sections[0].header.paragraphs[1].text.startswith("Case reference not recorded")
+
+
+def test_none_and_wrong_types_do_not_crash(tmp_path):
+    m = full_meeting()
+    m.update({"venue": None, "chair": "Sarah Khan", "reasons": "drift", "family": None, "subjects": [None, {"name": "X"}]})
+    m["attendees"].append({"id": 5, "name": None, "attendance": None})
+    m["entries"].append({"id": "odd", "kind": "mystery", "text": 12345, "step": None})
+    m["actions"].append({"id": "oa", "description": "Odd action", "addresses": ["nope", 3], "due_date": "next week"})
+    path = export_minutes(m, hampshire(), tmp_path / "odd.docx")
+    text = all_text(open_docx(path))
+    assert "12345" in text  # an unknown kind still lands under Other information
+    assert "next week" in text and "Odd action" in text
+
+
+def test_a_template_without_attendance_or_actions_steps_still_holds_them(tmp_path):
+    from mapm_tui.agenda import Template
+
+    tpl = Template.from_dict(
+        {"key": "tiny", "name": "Tiny", "steps": [{"key": "aim", "title": "Aim", "kind": "text", "field": "aim"}]}
+    )
+    path = export_minutes(full_meeting(), tpl, tmp_path / "tiny.docx")
+    doc = open_docx(path)
+    h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
+    assert h1 == ["Attendance", "1. Aim", "Action plan", "Other information", "Distribution",
+                  "Annex: amendments and overridden findings"]
+    text = all_text(doc)
+    for e in full_meeting()["entries"]:
+        assert e["text"] in text
+    for title in ("Has a family meeting been considered?", "Lead practitioner", "Professional disagreement",
+                  "Who tells the family the outcome", "Sharing the minutes", "Date of next review", "Introductions"):
+        assert ("p", "Heading 2", title) in body_blocks(doc)

@@ -206,7 +206,9 @@ class _Writer:
             for cell, name, w in zip(row.cells, columns, emus):
                 cell.width = w
                 ooxml.shade(cell, HEADER_FILL)
-                r = cell.paragraphs[0].add_run(_c(name))
+                p = cell.paragraphs[0]
+                p.paragraph_format.keep_with_next = True  # never a header row alone at the foot of a page
+                r = p.add_run(_c(name))
                 r.bold = True
         return table
 

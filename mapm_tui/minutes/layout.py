@@ -582,7 +582,10 @@ def _time(meeting: dict) -> str:
 
 
 def _reasons(meeting: dict) -> str:
-    words = [REASONS.get(r, _l(r)) for r in (meeting.get("reasons") or []) if isinstance(r, str)]
+    reasons = meeting.get("reasons") or []
+    if isinstance(reasons, str):
+        reasons = [reasons]
+    words = [REASONS.get(r, _l(r)) for r in reasons if isinstance(r, str)]
     lines = [w for w in words if w]
     detail = _s(meeting.get("reasons_detail"))
     if detail:

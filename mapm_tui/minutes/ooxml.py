@@ -32,8 +32,7 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
         paragraph._p.append(r)
 
     begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")  # ask Word to refresh it on opening
+    begin.set(qn("w:fldCharType"), "begin")  # no w:dirty: Word would ask the reader to update fields
     run_with(begin)
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
