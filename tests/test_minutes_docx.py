@@ -272,6 +272,7 @@ def test_family_copy_title_and_header(family_doc):
     _, doc = family_doc
     blocks = body_blocks(doc)
     assert blocks[0] == ("p", "Title", "Minutes of a multi-agency professionals' meeting: the family's copy")
+    assert blocks[1] == ("p", "Subtitle", "Planning meeting")  # not the chair's free-text title
     assert "Family copy" in doc.sections[0].header.paragraphs[1].text
     assert doc.core_properties.title.endswith("(family copy)")
 

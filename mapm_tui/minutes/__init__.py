@@ -62,7 +62,10 @@ def _withheld_message(sharing: dict) -> str:
     reason = " ".join(clean_line(str(sharing.get("reason_not_shared") or "")).split()).rstrip(" .")
     if sharing.get("share_with_family") is False:
         if reason:
-            return f"The family copy was not made: the chair decided not to share these minutes with the family because: {reason}."
+            return (
+                "The family copy was not made: the chair decided not to share these minutes with the family, "
+                f"recording this reason: {reason}."
+            )
         return "The family copy was not made: the chair decided not to share these minutes with the family and recorded no reason."
     return (
         "The family copy was not made: whether these minutes are shared with the family has not been recorded; "

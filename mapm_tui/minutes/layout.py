@@ -1016,7 +1016,8 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
     date_short = fmt_date(meeting.get("date")) if meeting.get("date") else ""
     mtype = MEETING_TYPES.get(meeting.get("meeting_type"), "Professionals' meeting")
     title = "Minutes of a multi-agency professionals' meeting"
-    subtitle_bits = [_l(meeting.get("title")) or mtype]
+    # the family copy shows the meeting type, never the chair's free-text title (not in design.md's list)
+    subtitle_bits = [mtype if family else (_l(meeting.get("title")) or mtype)]
     if meeting.get("status") != "final":
         subtitle_bits.append("DRAFT")
     if family:
