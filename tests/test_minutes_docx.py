@@ -423,6 +423,24 @@ def test_existing_file_is_not_overwritten_without_force(tmp_path):
     assert open_docx(path).core_properties.author == "Sarah Khan"
 
 
+def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path, monkeypatch):
+    from mapm_tui.minutes import docx_writer
+
+    path = tmp_path / "minutes.docx"
+    real = docx_writer.render
+
+    def render(*args, **kwargs):
+        document = real(*args, **kwargs)
+        path.write_bytes(b"someone else's minutes")
+        return document
+
+    monkeypatch.setattr(docx_writer, "render", render)
+    with pytest.raises(ExportError, match="--force"):
+        export_minutes(full_meeting(), hampshire(), path)
+    assert path.read_bytes() == b"someone else's minutes"
+    assert [p.name for p in tmp_path.iterdir()] == ["minutes.docx"]
+
+
 def test_a_crash_while_writing_leaves_no_file(tmp_path, monkeypatch):
     import docx.document
 

@@ -133,6 +133,11 @@ def _save_atomic(document, path: Path, force: bool) -> None:
     except ExportError:
         tmp.unlink(missing_ok=True)
         raise
+    except PermissionError:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(
+            f"Could not write {path}: permission denied (is it open in Word?); close it or choose another name."
+        ) from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"Could not write {path} ({exc.strerror or exc}); check the folder and free space.") from None
