@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from mapm_tui.minutes import build_layout, default_filename
-from mapm_tui.minutes.layout import NOTHING, NOTHING_FAMILY, Fields, Group, Para, Table
+from mapm_tui.minutes.layout import NOTHING, NOTHING_FAMILY, Fields, Para
 from minutes_fixtures import SHARED, UNSHARED, calderdale, calderdale_adult_meeting, full_meeting, hampshire
 
 
