@@ -1,0 +1,301 @@
+"""One benchmark trial in a fresh process: `python bench/workers.py KIND MODE [options]`.
+
+`run.py` starts these one at a time, alternating the app and its baseline (A, B, A, B …), and reads
+the JSON object each prints as its last line. Every trial builds its own database in a temporary
+folder, so no trial sees another's writes.
+
+    typing  save|nosave   500 keys through Pilot into the quick-capture field (#capture) of an entries
+                          step; CPU time per key (time.process_time: every thread of the process), and
+                          for `save` the lag from the last key to the committed draft row
+    step    app|bare      app.goto_step between two entries steps of the big meeting, or switch_screen
+                          between two empty screens of a bare app; time to the new screen's first frame
+    export  -             the Word minutes of the big meeting against python-docx writing the same text
+                          as plain paragraphs, alternated in one process
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+SIZE = (120, 40)
+#: what the chair types: lower-case words and spaces (no "@", no "x:" prefix, so no lookups are triggered)
+PHRASE = "mother says the school run is harder since the move and she would like help with mornings "
+
+
+class _Profile:
+    """`MAPM_BENCH_PROFILE=out.html` profiles the measured part of a trial with pyinstrument (if installed)."""
+
+    def __init__(self) -> None:
+        self.path = os.environ.get("MAPM_BENCH_PROFILE")
+        self.profiler = None
+
+    def __enter__(self):
+        if self.path:
+            from pyinstrument import Profiler
+
+            self.profiler = Profiler(interval=0.001, async_mode="disabled")
+            self.profiler.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.profiler is not None:
+            self.profiler.stop()
+            Path(self.path).write_text(self.profiler.output_html(), encoding="utf-8")
+            Path(self.path).with_suffix(".txt").write_text(
+                self.profiler.output_text(unicode=True, show_all=True, short_mode=False), encoding="utf-8"
+            )
+
+
+def typed_text(n: int) -> str:
+    return (PHRASE * (n // len(PHRASE) + 1))[:n]
+
+
+def key_name(ch: str) -> str:
+    return "space" if ch == " " else ch
+
+
+def big_store(folder: Path, **sizes):
+    """A new database in `folder` holding only the big meeting (40 attendees, 300 entries, 80 actions)."""
+    from mapm_tui.agenda import shipped_templates
+    from mapm_tui.clock import Clock
+    from mapm_tui.store import open_store
+
+    meeting = generate.big_meeting(**sizes)
+    store = open_store(folder / "big.db", Clock())
+    store.insert_meeting(meeting, shipped_templates()[meeting["template"]])
+    return store, meeting
+
+
+# -- typing -----------------------------------------------------------------------------------------
+async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
+    from mapm_tui.app import MapmApp
+    from mapm_tui.clock import Clock
+
+    folder = Path(tempfile.mkdtemp(prefix="mapm-bench-typing-"))
+    store, meeting = big_store(folder)
+    db_file = folder / "big.db"
+    # saving off: the same app, with a debounce so long that nothing is written while we measure
+    app = MapmApp(db=None, store=store, clock=Clock(), save_delay=0.5 if mode == "save" else 1e9)
+    result: dict = {"kind": "typing", "mode": mode, "keys": keys}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_meeting(meeting["id"], step_key)
+        await pilot.pause()
+        focused = app.focused
+        if getattr(focused, "id", None) != "capture":
+            raise SystemExit(f"the capture field is not focused (focus: {focused!r})")
+        for ch in typed_text(warmup):
+            await pilot.press(key_name(ch))
+        await pilot.pause(0.8)  # let a pending save go out before we measure
+        text = typed_text(warmup + keys)[warmup:]
+        with _Profile():
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            for ch in text[:-1]:
+                await pilot.press(key_name(ch))
+            last_key = time.perf_counter()  # the last key is sent from here
+            await pilot.press(key_name(text[-1]))
+            cpu1, wall1 = time.process_time(), time.perf_counter()
+        result["cpu_per_key_ms"] = (cpu1 - cpu0) / keys * 1000
+        result["wall_per_key_ms"] = (wall1 - wall0) / keys * 1000
+        expected = typed_text(warmup) + text
+        if app.focused is None or getattr(app.focused, "value", None) != expected:
+            raise SystemExit("the field does not hold what was typed")
+        if mode == "save":
+            # lag from the last key to the row on disk, seen through another connection
+            con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+            key = f"capture:{step_key}"
+            lag = None
+            while time.perf_counter() - wall1 < 10:
+                row = con.execute(
+                    "SELECT text FROM draft WHERE meeting_id = ? AND key = ?", (meeting["id"], key)
+                ).fetchone()
+                if row and row[0] == expected:
+                    lag = time.perf_counter() - last_key
+                    break
+                await asyncio.sleep(0.002)
+            con.close()
+            result["save_lag_ms"] = None if lag is None else lag * 1000
+            result["save_delay_s"] = app.save_delay
+        app.save_delay = 0.5
+    store.close()
+    return result
+
+
+# -- step change -----------------------------------------------------------------------------------
+class _Paints:
+    """Records when each screen is composited (App._display is called for every frame, headless too)."""
+
+    def __init__(self) -> None:
+        from textual.app import App
+
+        self.first: dict[int, float] = {}
+        original = App._display
+
+        def display(app, screen, renderable):
+            if renderable is not None:
+                self.first.setdefault(id(screen), time.perf_counter())
+            return original(app, screen, renderable)
+
+        App._display = display
+
+    async def wait_for(self, pilot, screen, timeout: float = 10.0) -> float:
+        end = time.perf_counter() + timeout
+        while id(screen) not in self.first:
+            if time.perf_counter() > end:
+                raise SystemExit("the new screen was never painted")
+            await asyncio.sleep(0)
+        return self.first[id(screen)]
+
+
+async def _step_app(switches: int, keys: tuple[str, str]) -> dict:
+    from mapm_tui.app import MapmApp
+    from mapm_tui.clock import Clock
+
+    paints = _Paints()
+    folder = Path(tempfile.mkdtemp(prefix="mapm-bench-step-"))
+    store, meeting = big_store(folder)
+    app = MapmApp(db=None, store=store, clock=Clock())
+    walls, cpus = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_meeting(meeting["id"], keys[0])
+        await pilot.pause()
+        profile = _Profile()
+        for n in range(switches + 2):
+            key = keys[(n + 1) % 2]
+            await pilot.pause()
+            if n == 2:
+                profile.__enter__()
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            app.goto_step(key)
+            screen = app.screen  # switch_screen makes the new screen current at once
+            painted = await paints.wait_for(pilot, screen)
+            cpu1 = time.process_time()
+            if getattr(screen, "step", None) is None or screen.step.key != key:
+                raise SystemExit(f"goto_step({key!r}) did not show that step")
+            if n >= 2:  # the first two load the step screens' modules
+                walls.append(painted - wall0)
+                cpus.append(cpu1 - cpu0)
+        profile.__exit__()
+        rows = app.screen.query_one("#entries").row_count
+    store.close()
+    return {"kind": "step", "mode": "app", "switches": switches, "median_ms": statistics.median(walls) * 1000,
+            "cpu_median_ms": statistics.median(cpus) * 1000, "rows_shown": rows}
+
+
+def _same_widgets_factory():
+    """Screens with a step screen's widgets, filled with the big meeting's plain text (no code of ours)."""
+    from bare_screens import SameWidgetsScreen
+
+    meeting = generate.big_meeting()
+    steps = [f"{'✓' if i < 4 else ' '} {i + 1:>2}. Step {i + 1}" for i in range(15)]
+    by_step: dict[str, list[tuple[str, ...]]] = {}
+    for e in meeting["entries"]:
+        text = e["text"] if len(e["text"]) <= 70 else e["text"][:69] + "…"
+        by_step.setdefault(e["step"], []).append(
+            (e["kind"].capitalize(), text, e.get("source_agency", ""), e.get("basis") or "—", "shared" if e.get("share_with_family") else "—")
+        )
+    pages = [by_step["known_before"], by_step["identified_during"]]
+    return lambda n: SameWidgetsScreen(steps, pages[n % 2], 4 + 2 * (n % 2))
+
+
+async def _step_bare(switches: int, same_widgets: bool) -> dict:
+    sys.path.insert(0, str(HERE / "baselines"))
+    from bare_screens import BareScreensApp, EmptyScreen
+
+    make = _same_widgets_factory() if same_widgets else (lambda n: EmptyScreen(name=f"s{n % 2}"))
+    paints = _Paints()
+    app = BareScreensApp()
+    walls, cpus = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for n in range(switches + 2):
+            await pilot.pause()
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            app.switch_screen(make(n))
+            screen = app.screen
+            painted = await paints.wait_for(pilot, screen)
+            cpu1 = time.process_time()
+            if n >= 2:
+                walls.append(painted - wall0)
+                cpus.append(cpu1 - cpu0)
+    return {"kind": "step", "mode": "same_widgets" if same_widgets else "bare", "switches": switches, "median_ms": statistics.median(walls) * 1000,
+            "cpu_median_ms": statistics.median(cpus) * 1000}
+
+
+# -- export ----------------------------------------------------------------------------------------
+def _export(rounds: int) -> dict:
+    sys.path.insert(0, str(HERE / "baselines"))
+    from plain_docx import docx_text, write_plain
+
+    from mapm_tui.agenda import shipped_templates
+    from mapm_tui.minutes import export_minutes
+
+    folder = Path(tempfile.mkdtemp(prefix="mapm-bench-export-"))
+    meeting = generate.big_meeting(status="in_review")
+    template = shipped_templates()[meeting["template"]]
+    first = export_minutes(meeting, template, folder / "warm.docx")
+    paragraphs = docx_text(first)
+    write_plain(paragraphs, folder / "warm-plain.docx")
+    app_times, plain_times = [], []
+    if os.environ.get("MAPM_BENCH_PROFILE"):
+        with _Profile():
+            for n in range(rounds):
+                export_minutes(meeting, template, folder / f"profile-{n}.docx")
+    for n in range(rounds):
+        t0 = time.perf_counter()
+        export_minutes(meeting, template, folder / f"app-{n}.docx")
+        t1 = time.perf_counter()
+        write_plain(paragraphs, folder / f"plain-{n}.docx")
+        t2 = time.perf_counter()
+        app_times.append(t1 - t0)
+        plain_times.append(t2 - t1)
+    return {
+        "kind": "export",
+        "rounds": rounds,
+        "app_ms": [t * 1000 for t in app_times],
+        "plain_ms": [t * 1000 for t in plain_times],
+        "paragraphs": len(paragraphs),
+        "characters": sum(len(p) for p in paragraphs),
+        "app_bytes": (folder / "app-0.docx").stat().st_size,
+        "plain_bytes": (folder / "plain-0.docx").stat().st_size,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=("typing", "step", "export"))
+    parser.add_argument("mode", nargs="?", default="-")
+    parser.add_argument("--keys", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--switches", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.kind == "typing":
+        out = asyncio.run(_typing(args.mode, args.keys, args.warmup, "known_before"))
+    elif args.kind == "step" and args.mode == "app":
+        out = asyncio.run(_step_app(args.switches, ("known_before", "identified_during")))
+    elif args.kind == "step":
+        out = asyncio.run(_step_bare(args.switches, args.mode == "same_widgets"))
+    else:
+        out = _export(args.rounds)
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
