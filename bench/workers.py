@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -132,6 +133,7 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
             result["save_delay_s"] = app.save_delay
         app.save_delay = 0.5
     store.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
@@ -193,6 +195,7 @@ async def _step_app(switches: int, keys: tuple[str, str]) -> dict:
         profile.__exit__()
         rows = app.screen.query_one("#entries").row_count
     store.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return {"kind": "step", "mode": "app", "switches": switches, "median_ms": statistics.median(walls) * 1000,
             "cpu_median_ms": statistics.median(cpus) * 1000, "rows_shown": rows}
 
@@ -264,7 +267,7 @@ def _export(rounds: int) -> dict:
         t2 = time.perf_counter()
         app_times.append(t1 - t0)
         plain_times.append(t2 - t1)
-    return {
+    out = {
         "kind": "export",
         "rounds": rounds,
         "app_ms": [t * 1000 for t in app_times],
@@ -274,6 +277,8 @@ def _export(rounds: int) -> dict:
         "app_bytes": (folder / "app-0.docx").stat().st_size,
         "plain_bytes": (folder / "plain-0.docx").stat().st_size,
     }
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
