@@ -823,6 +823,9 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
     return blocks
 
 
+_ACTION_FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
+
+
 def _finding_about(rule: str, ctx: _Ctx) -> str:
     """'G-31:action:a2' -> 'G-31, action 2: Ask the GP…' (as readable as the target allows)."""
     gid, _, target = rule.partition(":")
@@ -830,6 +833,9 @@ def _finding_about(rule: str, ctx: _Ctx) -> str:
         return rule
     if target.startswith("action:"):
         aid = target[len("action:") :]
+        head, _, tail = aid.rpartition(":")
+        if head and tail in _ACTION_FIELDS:  # "G-31:action:a2:due_date" names one gap of action a2
+            aid = head
         n = ctx.action_numbers.get(aid)
         a = next((x for x in ctx.actions if x.get("id") == aid), None)
         if n and a:
