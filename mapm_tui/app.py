@@ -103,11 +103,21 @@ class MapmApp(App[None]):
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
         self.live.on_change = lambda: None
         if self.live.status == "draft" and step_key is None:
-            from screens.setup import SetupScreen
-
-            self.push_screen(SetupScreen())
+            self.open_setup()
             return
         self.goto_step(step_key or self.live.steps[0].key)
+
+    def open_setup(self) -> None:
+        """The setup screen (before the meeting) for the open meeting."""
+        from screens.setup import SetupScreen
+
+        if self.live is None:
+            return
+        self.save_everything()
+        if isinstance(self.screen, _step_screen_base()):
+            self.switch_screen(SetupScreen())
+        elif not isinstance(self.screen, SetupScreen):
+            self.push_screen(SetupScreen())
 
     def goto_step(self, key: str) -> None:
         from screens.steps import screen_for_step
@@ -117,7 +127,9 @@ class MapmApp(App[None]):
         step = live.template.step(key) or live.steps[0]
         live.enter_step(step.key)
         screen = screen_for_step(step)
-        if isinstance(self.screen, _step_screen_base()):
+        from screens.setup import SetupScreen
+
+        if isinstance(self.screen, (_step_screen_base(), SetupScreen)):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)

@@ -126,3 +126,94 @@ def step_time_level(seconds: float, suggested_minutes: int) -> str:
         return "ok"
     share = seconds / (suggested_minutes * 60)
     return "red" if share > 1.0 else "amber" if share >= 0.7 else "ok"
+
+
+#: Attendance marks, one key each on the attendance list (G-22: apologies need a substitute or a
+#: written contribution; a substitute counts as present).
+ATTENDANCE_KEYS = {
+    "p": "present",
+    "a": "apologies",
+    "w": "written_contribution",
+    "s": "substitute",
+    "x": "absent",
+    "i": "invited",
+}
+ATTENDANCE_LABELS = {
+    "present": "Present",
+    "apologies": "Apologies",
+    "written_contribution": "Written contribution",
+    "substitute": "Substitute",
+    "absent": "Absent",
+    "invited": "Invited",
+}
+
+
+def parse_person(text: str) -> dict:
+    """`"Jo Bloggs, school nurse, Health"` -> name, role, agency (commas separate; only a name is needed).
+
+    More than three parts keep the extra commas in the agency ("Smith, Jones & Co" stays whole)."""
+    parts = [p.strip() for p in text.split(",")]
+    out = {"name": parts[0] if parts else ""}
+    if len(parts) > 1 and parts[1]:
+        out["role"] = parts[1]
+    if len(parts) > 2:
+        agency = ", ".join(p for p in parts[2:] if p)
+        if agency:
+            out["agency"] = agency
+    return out
+
+
+def person_line(person: dict) -> str:
+    """The inverse of `parse_person`, to edit a person in the same one-line field."""
+    bits = [person.get("name") or "", person.get("role") or "", person.get("agency") or ""]
+    while len(bits) > 1 and not bits[-1]:
+        bits.pop()
+    return ", ".join(bits)
+
+
+def resolve_owner(text: str, attendees: list[dict]) -> dict:
+    """Who owns an action, from what the chair typed in the owner field.
+
+    A name that picks out one attendee (or whose best match starts with what was typed) is that attendee
+    (`owner_attendee_id`); anything else is kept as typed (`owner_name`). Empty: no owner.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return {}
+    exact = [a for a in attendees if (a.get("name") or "").casefold() == text.casefold()]
+    if len(exact) == 1:
+        return {"owner_attendee_id": exact[0]["id"]}
+    found = match_people(text, attendees)
+    if len(found) == 1 or (found and (found[0].get("name") or "").lower().startswith(text.lower().split()[0])):
+        return {"owner_attendee_id": found[0]["id"]}
+    return {"owner_name": text}
+
+
+def parse_subject(text: str, today, default_kind: str = "child") -> dict:
+    """`"Sam Example, 12/03/2015"` or `"Mr Example, adult, 1/2/1950"` -> name, kind, date_of_birth.
+
+    The date of birth is read the UK way pointing to the past; a date that cannot be read raises
+    `dates.DateError` with the reason. A child is under 18 (G-05): a date of birth 18 or more years
+    ago makes the subject an adult unless "child" was typed.
+    """
+    from . import dates
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return {}
+    out: dict = {"name": parts[0]}
+    kind = None
+    for part in parts[1:]:
+        word = part.lower()
+        if word in ("child", "young person"):
+            kind = "child"
+        elif word in ("adult", "adult at risk"):
+            kind = "adult_at_risk"
+        else:
+            out["date_of_birth"] = dates.parse_date(part, today, prefer="past").isoformat()
+    if kind is None:
+        kind = "adult_at_risk" if default_kind == "adult_at_risk" else "child"
+        if "date_of_birth" in out and dates.age_on(dates.parse_iso(out["date_of_birth"]), today) >= 18:
+            kind = "adult_at_risk"
+    out["kind"] = kind
+    return out

@@ -257,6 +257,9 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     family = meeting.get("family") if isinstance(meeting.get("family"), dict) else {}
     subject_words = "the adult" if _adult_meeting(meeting, template) else "the family"
 
+    # G-02: standing in for another procedure only with a recorded reason
+    out.extend(start_refusals(meeting))
+
     # G-06: was the family told beforehand, and if not, why
     informed = family.get("informed_beforehand")
     if informed is None:
@@ -425,3 +428,41 @@ def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
             if home is not None and home.key == key:
                 out.append(e)
     return out
+
+
+# -- starting the meeting (G-02) -----------------------------------------------------------------------
+OTHER_PROCEDURES = {
+    "strategy_discussion": "a strategy discussion",
+    "child_protection_conference": "a child protection conference",
+    "child_in_need_review": "a Child in Need review",
+    "looked_after_review": "a looked-after child review",
+    "team_around_the_child": "a Team Around the Child meeting",
+    "anonymised_consultation": "an anonymised consultation",
+}
+
+
+def other_procedure_warning(meeting: dict) -> str | None:
+    """The G-02 warning when the chair says this is really another procedure, else None."""
+    which = OTHER_PROCEDURES.get(meeting.get("other_procedure") or "")
+    if which is None:
+        return None
+    return (
+        f"A professionals' meeting must not stand in for {which}: that has its own procedure (G-02). "
+        "Go on only if you record why this meeting is still the right one."
+    )
+
+
+def start_refusals(meeting: dict) -> list[Finding]:
+    """What stops the chair starting the meeting: G-02 without a recorded reason."""
+    if other_procedure_warning(meeting) and not _has(meeting.get("other_procedure_reason")):
+        return [
+            Finding(
+                "G-02",
+                BLOCK,
+                "setup",
+                "Setting up the meeting",
+                "Record why a professionals' meeting is right although it stands in for another procedure, or change the answer.",
+                "setup",
+            )
+        ]
+    return []

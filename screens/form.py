@@ -32,6 +32,8 @@ class FieldSpec:
     #: shown only when this returns True for the meeting dict (re-checked on every change)
     show_if: Callable[[dict], bool] | None = None
     placeholder: str = ""
+    #: a field the meeting cannot be without (its date): clearing it is not saved
+    required: bool = False
 
     @property
     def widget_id(self) -> str:
@@ -55,7 +57,10 @@ class FieldForm(Vertical):
     FieldForm .field-help { color: $text-muted; }
     FieldForm .date-echo { color: $success; height: 1; }
     FieldForm .date-echo.bad { color: $error; }
-    FieldForm TextArea { height: 5; }
+    FieldForm TextArea { height: 4; background: $panel; }
+    FieldForm Input:focus, FieldForm TextArea:focus { background: $panel-lighten-1; }
+    FieldForm Input { background: $panel; }
+    FieldForm .field-label { margin-top: 1; }
     FieldForm Select { width: 40; }
     FieldForm Input.date, FieldForm Input.time { width: 24; }
     """
@@ -78,23 +83,23 @@ class FieldForm(Vertical):
     def _widget(self, spec: FieldSpec, value, read_only: bool) -> ComposeResult:
         wid = spec.widget_id
         if spec.kind == "text":
-            area = TextArea(value or "", id=wid, soft_wrap=True, read_only=read_only)
+            area = TextArea(value or "", id=wid, soft_wrap=True, read_only=read_only, compact=True)
             area.show_line_numbers = False
             yield area
         elif spec.kind in ("yesno", "choice", "attendee"):
             options = list(YES_NO if spec.kind == "yesno" else spec.choices)
             if spec.kind == "attendee":
                 options = [(a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"]) for a in self.live.meeting.get("attendees", [])]
-            select = Select(options, value=value if value is not None else Select.NULL, id=wid, prompt="Not recorded", allow_blank=True, disabled=read_only)
+            select = Select(options, value=value if value is not None else Select.NULL, id=wid, prompt="Not recorded", allow_blank=True, disabled=read_only, compact=True)
             yield select
         elif spec.kind == "date":
             shown = dates.format_date(dt.date.fromisoformat(value)) if value else ""
-            yield Input(shown, id=wid, classes="date", placeholder=spec.placeholder or "20/11, next tue, in 2 weeks", disabled=read_only)
-            yield Label("", id=f"{wid}-echo", classes="date-echo")
+            yield Input(shown, id=wid, classes="date", placeholder=spec.placeholder or "20/11, next tue, in 2 weeks", disabled=read_only, compact=True)
+            yield Label("", id=f"{wid}-echo", classes="date-echo", markup=False)
         elif spec.kind == "time":
-            yield Input(value or "", id=wid, classes="time", placeholder="HH:MM", max_length=5, disabled=read_only)
+            yield Input(value or "", id=wid, classes="time", placeholder="HH:MM", max_length=5, disabled=read_only, compact=True)
         else:
-            yield Input(value or "", id=wid, placeholder=spec.placeholder, max_length=_limit(spec.path), disabled=read_only)
+            yield Input(value or "", id=wid, placeholder=spec.placeholder, max_length=_limit(spec.path), disabled=read_only, compact=True)
 
     def on_mount(self) -> None:
         self.update_visibility()
@@ -123,8 +128,9 @@ class FieldForm(Vertical):
         if spec.kind == "date":
             echo = self.query_one(f"#{spec.widget_id}-echo", Label)
             if not text:
-                echo.update("")
-                self._save(spec, None)
+                echo.update("A date is needed here." if spec.required else "")
+                if not spec.required:
+                    self._save(spec, None)
                 return
             try:
                 day = dates.parse_date(text, self.live.today(), prefer="future")

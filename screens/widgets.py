@@ -97,3 +97,9 @@ class Prompt(Static):
     DEFAULT_CSS = """
     Prompt { color: $text-muted; padding: 0 0 1 0; }
     """
+
+
+def cut(text: str | None, width: int) -> str:
+    """Text for a table cell: one line, at most `width` characters, an ellipsis when shortened."""
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,28 @@
+"""The command palette (ctrl+p): jump to any agenda step, and every command the screens offer."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterable
+
+from textual.app import SystemCommand
+
+
+def system_commands(app, screen) -> Iterable[SystemCommand]:
+    yield SystemCommand("Blank the screen (privacy)", "Hide everything at once; any key brings it back (F12)", app.action_privacy)
+    yield SystemCommand("Help", "Every key on this screen (F1)", app.action_help)
+    live = app.live
+    if live is not None:
+        for number, step in enumerate(live.steps, start=1):
+            yield SystemCommand(
+                f"Step {number}: {step.title}",
+                "Go to this agenda step",
+                partial(app.goto_step, step.key),
+            )
+        if live.status == "draft":
+            yield SystemCommand("Set up the meeting", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup)
+        yield SystemCommand("Meetings (home)", "Close this meeting and list all meetings (F10)", app.close_meeting)
+        review = getattr(app, "open_review", None)
+        if review is not None:
+            yield SystemCommand("Review and finalise", "The whole meeting as the minutes will read, with the findings", review)
+    yield SystemCommand("Quit", "Save everything and leave (ctrl+q)", app.action_quit)

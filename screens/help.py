@@ -1,0 +1,93 @@
+"""F1 help: every key that works on the screen the chair came from, and what the screen is for.
+
+Built from that screen's live bindings (so it can never fall out of step with the footer), plus the
+screen's own `HELP` text when it has one.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label, Static
+
+GENERAL = (
+    "Everything works from the keyboard; the mouse works too. Letters typed into a field are always text: "
+    "commands use function keys, alt or ctrl. Everything you type is saved within a second; "
+    "\"Saved hh:mm:ss\" at the top right says when. ctrl+p opens the command palette: type part of a "
+    "step's name to jump to it, or any command."
+)
+
+#: extra words for keys whose binding description is short
+EXTRA = {
+    "privacy": "Blanks the screen at once (a projector, someone walking in). Any key brings it back.",
+    "next_step": "Go to the next agenda step (what you typed is saved first).",
+    "previous_step": "Go back one agenda step.",
+    "focus_agenda": "Move to the agenda on the left: arrows and Enter jump to a step.",
+    "start_or_end": "Start the meeting (the clock runs), end it (it moves to review), or resume it.",
+    "part_two": "Mark the moment the family joins: entries from then on are shared with them by default.",
+    "cycle_basis": "Fact, opinion or unverified, for the entry being typed (or the highlighted one).",
+    "toggle_share": "Whether the entry being typed (or the highlighted one) goes in the family's copy.",
+    "command_palette": "Jump to any step or command by typing part of its name.",
+}
+
+
+def _rows(screen: Screen) -> list[tuple[str, str, str]]:
+    app = screen.app
+    rows: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        keys = [app.get_key_display(b.binding) for k, b in screen.active_bindings.items() if b.binding.action == binding.action]
+        name = binding.id or binding.action.split("(")[0]
+        rows.append((" / ".join(dict.fromkeys(keys)), binding.description, EXTRA.get(name, "")))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="close_help", priority=True)]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 100; max-width: 95%; height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
+    HelpScreen #help-title { text-style: bold; color: $accent; }
+    HelpScreen #help-general, HelpScreen #help-screen { margin-bottom: 1; }
+    HelpScreen DataTable { height: auto; }
+    HelpScreen #help-close { color: $text-muted; dock: bottom; }
+    """
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.for_screen = screen
+
+    def compose(self) -> ComposeResult:
+        title = getattr(self.for_screen, "HELP_TITLE", None) or _title(self.for_screen)
+        with Vertical():
+            yield Label(f"Help: {title}", id="help-title")
+            with VerticalScroll():
+                text = getattr(self.for_screen, "HELP", "")
+                if text:
+                    yield Static(text, id="help-screen", markup=False)
+                yield Static(GENERAL, id="help-general")
+                yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
+            yield Label("Escape or F1 closes this help.", id="help-close")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#help-keys", DataTable)
+        table.add_columns("Key", "Does", "")
+        for row in _rows(self.for_screen):
+            table.add_row(*row)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _title(screen: Screen) -> str:
+    step = getattr(screen, "step", None)
+    if step is not None:
+        return step.title
+    return {"HomeScreen": "Meetings", "SetupScreen": "Setting up the meeting"}.get(type(screen).__name__, "mapm")

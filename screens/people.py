@@ -1,0 +1,202 @@
+"""The list of people at a meeting: quick add, attendance marks in one key each, edit and remove.
+
+Used by the setup screen (invitees) and the attendance step. Type "name, role, agency" and Enter to
+add; on the list, one key marks attendance (p present, a apologies, w written contribution,
+s substitute, x absent, i invited), e marks an expert (G-23), f a family member.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Label
+
+from mapm_tui import capture
+from mapm_tui.schema import SHORT_LIMIT
+
+from .widgets import cut
+
+
+def _mark(key: str, status: str, show: bool = True) -> Binding:
+    return Binding(key, f"mark('{status}')", capture.ATTENDANCE_LABELS[status], id=f"mark_{status}", show=show)
+
+
+class PeoplePanel(Vertical):
+    BINDINGS = [
+        _mark("p", "present"),
+        _mark("a", "apologies"),
+        _mark("w", "written_contribution"),
+        _mark("s", "substitute"),
+        _mark("x", "absent", show=False),
+        _mark("i", "invited", show=False),
+        Binding("e", "toggle('is_expert')", "Expert", id="toggle_expert"),
+        Binding("f", "toggle('is_family')", "Family", id="toggle_family", show=False),
+        Binding("delete", "remove", "Remove", id="remove_person"),
+        Binding("escape", "cancel_edit", "Cancel edit", id="cancel_person_edit", show=False),
+    ]
+    DEFAULT_CSS = """
+    PeoplePanel { height: auto; }
+    PeoplePanel #person-error { color: $error; height: auto; }
+    PeoplePanel #people { height: auto; max-height: 20; margin-top: 1; }
+    PeoplePanel .hint { color: $text-muted; }
+    """
+
+    def __init__(self, live, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.live = live
+        self.editing: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Add a person: name, role, agency - then Enter", classes="hint", id="person-hint")
+        yield Input(
+            placeholder="Jo Bloggs, school nurse, Health",
+            id="person-input",
+            max_length=3 * SHORT_LIMIT,
+            disabled=not self.live.editable,
+        )
+        yield Label("", id="person-error", markup=False)
+        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Label(
+            "On the list: p present · a apologies · w written contribution · s substitute · x absent · "
+            "i invited · e expert · f family · Enter edit · Delete remove",
+            classes="hint",
+        )
+
+    def on_mount(self) -> None:
+        table = self.query_one("#people", DataTable)
+        table.add_columns("Name", "Role", "Agency", "Attendance", "")
+        self.refresh_people()
+
+    def refresh_people(self, keep: str | None = None) -> None:
+        table = self.query_one("#people", DataTable)
+        table.clear()
+        for a in self.live.meeting.get("attendees", []):
+            att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
+            if a.get("attendance") == "substitute" and a.get("substitute_for"):
+                att += f" for {a['substitute_for']}"
+            flags = ", ".join(w for w, on_ in (("expert", a.get("is_expert")), ("family", a.get("is_family"))) if on_)
+            table.add_row(cut(a.get("name"), 22), cut(a.get("role"), 22), cut(a.get("agency"), 20), cut(att, 30), flags, key=a["id"])
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(keep))
+            except Exception:
+                pass
+
+    def _error(self, text: str) -> None:
+        self.query_one("#person-error", Label).update(text)
+
+    @on(Input.Submitted, "#person-input")
+    def _add(self, event: Input.Submitted) -> None:
+        event.stop()
+        person = capture.parse_person(event.value)
+        if not person["name"]:
+            self._error("Type at least a name, then Enter (role and agency after commas).")
+            return
+        try:
+            if self.editing:
+                values = {"name": person["name"], "role": person.get("role"), "agency": person.get("agency")}
+                self.live.update_item("attendees", self.editing, values)
+                keep = self.editing
+            else:
+                status = "present" if self.live.status == "in_progress" else "invited"
+                keep = self.live.add_item("attendees", {**person, "attendance": status})
+        except Exception as exc:  # a refusal from the store: keep the text, say why
+            self._error(str(exc))
+            return
+        self._error("")
+        self.editing = None
+        event.input.value = ""
+        self.refresh_people(keep)
+        self._saved()
+
+    def _saved(self) -> None:
+        show = getattr(self.screen, "show_save_state", None)
+        if show:
+            show()
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one("#people", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("mark", "toggle", "remove"):
+            return self.query_one("#people", DataTable).has_focus and self.live.editable
+        if action == "cancel_edit":
+            return self.editing is not None
+        return True
+
+    def action_mark(self, status: str) -> None:
+        person_id = self._highlighted()
+        if person_id is None:
+            return
+        if status != "substitute":
+            self.live.update_item("attendees", person_id, {"attendance": status, "substitute_for": None})
+            self.refresh_people(person_id)
+            self._saved()
+            return
+        from .dialogs import AskText
+
+        person = self.live.attendee(person_id) or {}
+
+        def done(name: str | None) -> None:
+            if name:
+                self.live.update_item("attendees", person_id, {"attendance": "substitute", "substitute_for": name})
+                self.refresh_people(person_id)
+                self._saved()
+
+        self.app.push_screen(
+            AskText(f"{person.get('name', 'This person')} came in place of whom?", person.get("substitute_for") or "", "Name of the person who sent apologies"),
+            done,
+        )
+
+    def action_toggle(self, flag: str) -> None:
+        person_id = self._highlighted()
+        if person_id is None:
+            return
+        person = self.live.attendee(person_id) or {}
+        self.live.update_item("attendees", person_id, {flag: not person.get(flag)})
+        self.refresh_people(person_id)
+        self._saved()
+
+    @on(DataTable.RowSelected, "#people")
+    def _edit(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if not self.live.editable:
+            return
+        person = self.live.attendee(str(event.row_key.value))
+        if person is None:
+            return
+        self.editing = person["id"]
+        field = self.query_one("#person-input", Input)
+        field.value = capture.person_line(person)
+        field.focus()
+        self.query_one("#person-hint", Label).update(f"Editing {person.get('name')}: change and Enter, Escape to cancel")
+
+    def action_cancel_edit(self) -> None:
+        self.editing = None
+        self.query_one("#person-input", Input).value = ""
+        self.query_one("#person-hint", Label).update("Add a person: name, role, agency - then Enter")
+
+    def action_remove(self) -> None:
+        person_id = self._highlighted()
+        if person_id is None:
+            return
+        person = self.live.attendee(person_id) or {}
+        from .dialogs import Confirm
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.live.delete_item("attendees", person_id)
+            except Exception as exc:
+                self._error(str(exc))
+                return
+            self.refresh_people()
+            self._saved()
+
+        self.app.push_screen(Confirm(f"Remove {person.get('name', 'this person')} from the meeting?"), done)

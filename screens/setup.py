@@ -1,0 +1,254 @@
+"""Setting up the meeting (before it starts): what kind of meeting, why now, who authorised it, who it
+is about, whether the family knows and comes, and who is invited (G-01 to G-09).
+
+F3 starts the meeting (refused while G-02 needs a reason); alt+right goes to the agenda without starting,
+to record what was known beforehand.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, SelectionList, TextArea
+
+from mapm_tui import capture, dates, rules
+from mapm_tui.schema import SHORT_LIMIT
+
+from .form import FieldForm, FieldSpec
+from .people import PeoplePanel
+
+MEETING_TYPES = (("Planning meeting", "planning"), ("Resolving a professional disagreement", "professional_disagreement"), ("Other", "other"))
+OTHER_PROCEDURE = tuple((text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key) for key, text in rules.OTHER_PROCEDURES.items())
+
+REASONS = (
+    ("uncertainty", "Uncertainty about the steps needed to keep them safe"),
+    ("family_undermining", "The family undermines attempts to understand the risk (disguised compliance, hostility, resistance)"),
+    ("professional_disagreement", "Professional disagreement"),
+    ("drift", "Drift: no progress, a 'stuck case'"),
+    ("needs_unmet", "Needs not met within one agency"),
+    ("discussion_needed", "Phone or email is not enough"),
+    ("significant_event", "A significant life event"),
+    ("fii_concern", "Concerns of fabricated or induced illness"),
+    ("other", "Other (say what below)"),
+)
+
+
+def _family(name: str, value) -> callable:
+    return lambda m: (m.get("family") or {}).get(name) is value
+
+
+MEETING = [
+    FieldSpec("meeting_type", "Type of meeting (G-01)", "choice", MEETING_TYPES),
+    FieldSpec(
+        "other_procedure",
+        "Is it really one of these? (G-02)",
+        "choice",
+        OTHER_PROCEDURE,
+        help="Leave as 'Not recorded' for a professionals' meeting. A professionals' meeting must not stand in for these.",
+    ),
+    FieldSpec(
+        "other_procedure_reason",
+        "Why go on with a professionals' meeting anyway?",
+        "text",
+        show_if=lambda m: bool(m.get("other_procedure")),
+    ),
+    FieldSpec("date", "Date", "date", required=True),
+    FieldSpec("start_time", "Start time", "time"),
+    FieldSpec("venue", "Venue"),
+    FieldSpec("case_ref", "Case reference"),
+    FieldSpec("title", "Title"),
+    FieldSpec("convening_agency", "Convening agency"),
+    FieldSpec("chair.name", "Chair"),
+    FieldSpec("minute_taker.name", "Minute-taker"),
+]
+AUTHORISED = [
+    FieldSpec("reasons_detail", "More about why now", "text"),
+    FieldSpec("authorised_by.name", "Who authorised the meeting? (G-04)", help="The designated safeguarding lead and/or line manager."),
+    FieldSpec("authorised_by.role", "Their role"),
+]
+FAMILY = [
+    FieldSpec("family.informed_beforehand", "Were the parents or carers told about the meeting beforehand? (G-06)", "yesno"),
+    FieldSpec("family.not_informed_reason", "Why not?", "text", show_if=_family("informed_beforehand", False)),
+    FieldSpec("family.agencies_agreed_not_to_inform", "Did the invited agencies agree not to tell them?", "yesno", show_if=_family("informed_beforehand", False)),
+    FieldSpec("family.objected", "Did the family object to the meeting?", "yesno"),
+    FieldSpec(
+        "family.objection_response",
+        "What was done about the objection?",
+        "text",
+        help="Consider whether a strategy discussion is needed instead.",
+        show_if=_family("objected", True),
+    ),
+    FieldSpec(
+        "family.attending",
+        "Does the family attend? (G-07, G-08)",
+        "choice",
+        (("No", "no"), ("Part two only (after a professionals-only part)", "part_two"), ("The whole meeting", "whole")),
+    ),
+    FieldSpec(
+        "family.not_attending_rationale",
+        "Why is the family not there throughout?",
+        "text",
+        help="Record it each time: a past exclusion is not a reason.",
+        show_if=lambda m: (m.get("family") or {}).get("attending") in ("no", "part_two"),
+    ),
+]
+
+
+class SetupScreen(Screen):
+    BINDINGS = [
+        Binding("f3", "start", "Start meeting", id="start_meeting"),
+        Binding("alt+right", "agenda", "Agenda (not started)", id="to_agenda", priority=True),
+        Binding("f10", "home", "Meetings", id="home"),
+    ]
+    HELP = (
+        "Fill in what you know before the meeting; everything is saved as you type. Tab moves between "
+        "fields; Enter opens a choice. F3 starts the meeting and its clock. alt+right opens the agenda "
+        "without starting it, to record the strengths, needs and risks known beforehand."
+    )
+    HELP_TITLE = "Setting up the meeting"
+    DEFAULT_CSS = """
+    SetupScreen #setup-head { height: 1; background: $panel; padding: 0 1; }
+    SetupScreen #setup-head Label { width: auto; margin-right: 3; }
+    SetupScreen #save-state { dock: right; color: $text-muted; }
+    SetupScreen #setup-body { padding: 0 2; }
+    SetupScreen .section { text-style: bold; color: $accent; margin-top: 1; border-bottom: solid $panel-lighten-2; width: 100%; }
+    SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; }
+    SetupScreen #reasons { height: auto; max-height: 12; }
+    SetupScreen #reasons-trap { color: $text-muted; }
+    SetupScreen #subjects { height: auto; max-height: 8; }
+    SetupScreen #subject-error { color: $error; height: auto; }
+    SetupScreen .hint { color: $text-muted; }
+    """
+
+    @property
+    def live(self):
+        return self.app.live
+
+    def compose(self) -> ComposeResult:
+        m = self.live.meeting
+        with Horizontal(id="setup-head"):
+            yield Label(f"[b]{m.get('case_ref') or m['id']}[/b]")
+            yield Label("Setting up the meeting (draft)" if self.live.status == "draft" else "Meeting set-up")
+            yield Label(self.live.template.name)
+            yield Label("", id="save-state")
+        with VerticalScroll(id="setup-body"):
+            yield Label("The meeting", classes="section")
+            yield FieldForm(MEETING, self.live, id="form-meeting")
+            yield Label("", id="g02", markup=False)
+            yield Label("Why now? (G-03)", classes="section")
+            yield Label(
+                "'Worried about our relationship with the family' is not a reason on its own.",
+                id="reasons-trap",
+            )
+            chosen = set(m.get("reasons") or [])
+            yield SelectionList[str](*[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable)
+            yield FieldForm(AUTHORISED, self.live, id="form-authorised")
+            kind_word = "adult" if self.live.template.subject_kind == "adult" else "child(ren) or adult(s)" if self.live.template.subject_kind == "child_or_adult" else "child(ren)"
+            yield Label(f"Who is the meeting about? (G-05: the {kind_word})", classes="section")
+            yield Input(placeholder="Name, date of birth (and 'adult' for an adult at risk) - then Enter", id="subject-input", max_length=2 * SHORT_LIMIT, disabled=not self.live.editable)
+            yield Label("", id="subject-error", markup=False)
+            yield DataTable(id="subjects", cursor_type="row")
+            yield Label("Delete removes the highlighted person from this list.", classes="hint")
+            yield Label("The family", classes="section")
+            yield FieldForm(FAMILY, self.live, id="form-family")
+            yield Label("Invitees", classes="section")
+            yield PeoplePanel(self.live, id="people-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#subjects", DataTable)
+        table.add_columns("Name", "Kind", "Date of birth")
+        self.refresh_subjects()
+        self.refresh_g02()
+        self.show_save_state()
+        self.query_one("#f-meeting_type").focus()
+
+    def show_save_state(self) -> None:
+        label = self.query_one("#save-state", Label)
+        if self.app.save_error:
+            label.update("NOT SAVED - see message")
+        elif self.app.last_saved:
+            label.update(f"Saved {self.app.last_saved}")
+
+    # -- G-02 ---------------------------------------------------------------------------------------
+    def refresh_g02(self) -> None:
+        warning = rules.other_procedure_warning(self.live.meeting)
+        box = self.query_one("#g02", Label)
+        box.display = bool(warning)
+        box.update(f"! {warning}" if warning else "")
+
+    def on_select_changed(self, _event) -> None:
+        self.call_after_refresh(self.refresh_g02)
+
+    # -- reasons ------------------------------------------------------------------------------------
+    @on(SelectionList.SelectedChanged, "#reasons")
+    def _reasons(self, event: SelectionList.SelectedChanged) -> None:
+        chosen = [key for key, _ in REASONS if key in event.selection_list.selected]
+        self.live.set_field("reasons", chosen or None, now=True)
+
+    # -- subjects -----------------------------------------------------------------------------------
+    def refresh_subjects(self) -> None:
+        table = self.query_one("#subjects", DataTable)
+        table.clear()
+        for n, s in enumerate(self.live.meeting.get("subjects", []), start=1):
+            dob = dates.parse_iso(s.get("date_of_birth"))
+            age = f" (age {dates.age_on(dob, self.live.today())})" if dob else ""
+            kind = "Adult at risk" if s.get("kind") == "adult_at_risk" else "Child"
+            table.add_row(s.get("name", ""), kind, (dates.format_date(dob) + age) if dob else "—", key=str(n))
+
+    @on(Input.Submitted, "#subject-input")
+    def _add_subject(self, event: Input.Submitted) -> None:
+        event.stop()
+        error = self.query_one("#subject-error", Label)
+        default = "adult_at_risk" if self.live.template.subject_kind == "adult" else "child"
+        try:
+            subject = capture.parse_subject(event.value, self.live.today(), default)
+        except dates.DateError as exc:
+            error.update(str(exc))
+            return
+        if not subject.get("name"):
+            error.update("Type a name (and a date of birth after a comma), then Enter.")
+            return
+        try:
+            self.live.add_item("subjects", subject)
+        except Exception as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        event.input.value = ""
+        self.refresh_subjects()
+        self.show_save_state()
+
+    def on_key(self, event) -> None:
+        table = self.query_one("#subjects", DataTable)
+        if event.key == "delete" and table.has_focus and table.row_count and self.live.editable:
+            event.stop()
+            position = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self.live.delete_item("subjects", position)
+            self.refresh_subjects()
+
+    # -- leaving ------------------------------------------------------------------------------------
+    def action_start(self) -> None:
+        self.live.flush()
+        refusals = rules.start_refusals(self.live.meeting)
+        if refusals:
+            self.notify(refusals[0].message + f" ({refusals[0].rule})", severity="error", timeout=8)
+            self.query_one("#f-other_procedure_reason").focus()
+            return
+        if self.live.status == "draft":
+            self.live.set_status("in_progress")
+            self.notify("The meeting has started: the clock is running.")
+        self.app.goto_step(self.live.steps[0].key)
+
+    def action_agenda(self) -> None:
+        self.live.flush()
+        self.app.goto_step(self.live.steps[0].key)
+
+    def action_home(self) -> None:
+        self.app.close_meeting()
+
+    def on_descendant_blur(self, _event) -> None:
+        self.live.autosaver.flush()

@@ -1,0 +1,30 @@
+"""Attendance and apologies: who is here, who sent apologies, and how those are covered (G-22, G-23)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input
+
+from ..people import PeoplePanel
+from ..step_base import StepScreen
+
+
+class AttendanceStep(StepScreen):
+    HELP = (
+        "Mark each person as they are confirmed: with the list focused, p present, a apologies, "
+        "w written contribution, s substitute (you are asked for whom), x absent, i invited, e expert, "
+        "f family member. To add someone type \"name, role, agency\" in the line above the list and press "
+        "Enter. Tab moves between the line and the list. An apology with neither a substitute nor a "
+        "written contribution is flagged in the review (G-22)."
+    )
+
+    def compose_body(self) -> ComposeResult:
+        yield PeoplePanel(self.live, id="people-panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#people", DataTable)
+        if table.row_count and self.live.editable:
+            table.focus()
+        else:
+            self.query_one("#person-input", Input).focus()
