@@ -30,7 +30,9 @@ from .db import DatabaseError, make_engine
 from .models import (
     CHILD_LISTS,
     MEETING_GROUPS,
+    TEXT,
     Action,
+    Amendment,
     Attendee,
     AuditEvent,
     Draft,
@@ -135,7 +137,8 @@ class Store:
         self.engine.dispose()
 
     # -- reading ----------------------------------------------------------------------------------
-    def list_meetings(self) -> list[MeetingSummary]:
+    def list_meetings(self, case_ref: str | None = None) -> list[MeetingSummary]:
+        """Every meeting (or those of one case reference), newest first."""
         with self.reading() as s:
             open_actions = (
                 select(Action.meeting_id, func.count().label("n"))
@@ -148,7 +151,7 @@ class Store:
                 .group_by(Subject.meeting_id)
                 .subquery()
             )
-            rows = s.exec(
+            query = (
                 select(
                     Meeting.id,
                     Meeting.case_ref,
@@ -162,7 +165,10 @@ class Store:
                 .outerjoin(subjects, subjects.c.meeting_id == Meeting.id)
                 .outerjoin(open_actions, open_actions.c.meeting_id == Meeting.id)
                 .order_by(Meeting.date.desc(), Meeting.id)
-            ).all()
+            )
+            if case_ref is not None:
+                query = query.where(Meeting.case_ref == case_ref)
+            rows = s.exec(query).all()
         return [
             MeetingSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", int(r[7] or 0)) for r in rows
         ]
@@ -181,16 +187,18 @@ class Store:
     def load_meeting(self, meeting_id: str) -> dict:
         """The whole meeting as a dict shaped like the bundle's `meeting` object."""
         with self.reading() as s:
-            row = s.get(Meeting, meeting_id)
-            if row is None:
-                raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
-            children = {
-                key: list(
-                    s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk))
-                )
-                for key, (model, _fields) in CHILD_LISTS.items()
-            }
-            progress = list(s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id)))
+            return self.load_meeting_in(s, meeting_id)
+
+    def load_meeting_in(self, s: Session, meeting_id: str) -> dict:
+        """`load_meeting` inside a session the caller holds (to check and write in one transaction)."""
+        row = s.get(Meeting, meeting_id)
+        if row is None:
+            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        children = {
+            key: list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
+            for key, (model, _fields) in CHILD_LISTS.items()
+        }
+        progress = list(s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id)))
         return meeting_to_dict(row, children, progress)
 
     def template_of(self, meeting_id: str) -> Template:
@@ -202,6 +210,54 @@ class Store:
         with self.reading() as s:
             rows = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
             return {p.step_key: p for p in rows}
+
+    # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0003) ------
+    def search_index(self, match: str, limit: int) -> list[dict]:
+        """The best place in each meeting that matches an FTS5 `match` expression, best meetings first.
+
+        `match` must be built by `search.fts_query` (never a user's raw text). Each row: meeting_id,
+        case_ref, date, title, status, place, item, detail, snippet (matches between \x02 and \x03),
+        matches (how many places of that meeting match)."""
+        import json
+
+        with self.engine.connect() as conn:
+            best = conn.exec_driver_sql(SEARCH_BEST_SQL, {"q": match, "limit": int(limit)}).all()
+            if not best:
+                return []
+            ids = json.dumps([row[1] for row in best])
+            details = {
+                row[0]: row for row in conn.exec_driver_sql(SEARCH_SNIPPET_SQL, {"q": match, "ids": ids}).all()
+            }
+            conn.rollback()
+        out = []
+        for meeting_id, rowid, matches in best:
+            row = details.get(rowid)
+            if row is None:
+                continue
+            _, _mid, place, item, detail, snippet, case_ref, date, title, status = row
+            out.append(
+                {
+                    "meeting_id": meeting_id,
+                    "case_ref": case_ref,
+                    "date": date,
+                    "title": title,
+                    "status": status,
+                    "place": place,
+                    "item": item,
+                    "detail": detail,
+                    "snippet": snippet,
+                    "matches": int(matches),
+                }
+            )
+        return out
+
+    def explain_search(self, match: str, limit: int = 50) -> list[str]:
+        """EXPLAIN QUERY PLAN of the two search statements (for tests and for a slow search)."""
+        with self.engine.connect() as conn:
+            plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + SEARCH_BEST_SQL, {"q": match, "limit": limit})]
+            plan += [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + SEARCH_SNIPPET_SQL, {"q": match, "ids": "[]"})]
+            conn.rollback()
+        return plan
 
     # -- creating ---------------------------------------------------------------------------------
     def new_meeting_id(self, day: dt.date) -> str:
@@ -269,11 +325,15 @@ class Store:
         for path, value in values.items():
             column, schema_path = _meeting_column(path)
             value = _checked(value, schema_path, path)
-            columns[column] = value
+            columns[path] = (column, value)
         with self.writing() as s:
             row = self._editable(s, meeting_id)
-            for column, value in columns.items():
+            amending = self._amending(s, row)
+            for path, (column, value) in columns.items():
+                old = getattr(row, column)
                 setattr(row, column, value)
+                if amending:
+                    self._amend(s, amending, path, old, value)
             row.updated_at = _now(self.clock)
             s.add(row)
 
@@ -310,7 +370,10 @@ class Store:
         """The family joins: entries from now on are said in the family part (G-08)."""
         with self.writing() as s:
             row = self._editable(s, meeting_id)
-            row.part_two_started_at = _now(self.clock)
+            old, row.part_two_started_at = row.part_two_started_at, _now(self.clock)
+            amending = self._amending(s, row)
+            if amending:
+                self._amend(s, amending, "part_two_started_at", old, row.part_two_started_at)
             s.add(row)
 
     # -- items ------------------------------------------------------------------------------------
@@ -321,7 +384,7 @@ class Store:
         model, fields = CHILD_LISTS[kind]
         item = {k: v for k, v in values.items() if v is not None}
         with self.writing() as s:
-            self._editable(s, meeting_id)
+            meeting = self._editable(s, meeting_id)
             position = (
                 s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0
             ) + 1
@@ -332,6 +395,9 @@ class Store:
             item = self._checked_item(s, meeting_id, kind, item)
             row = model(meeting_id=meeting_id, position=position, **_row_values(item, fields))
             s.add(row)
+            amending = self._amending(s, meeting)
+            if amending:
+                self._amend(s, amending, _item_label(kind, row), None, _item_summary(kind, row))
             self._touch(s, meeting_id)
         return item.get("id", str(position))
 
@@ -339,8 +405,9 @@ class Store:
         """Change some fields of one item; a None value clears that field."""
         model, fields = CHILD_LISTS[kind]
         with self.writing() as s:
-            self._editable(s, meeting_id)
+            meeting = self._editable(s, meeting_id)
             row = self._item(s, model, meeting_id, item_id)
+            before = {f: getattr(row, f) for f in fields}
             current = {f: getattr(row, f) for f in fields if getattr(row, f) is not None}
             current = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in current.items()}
             current.update(values)
@@ -349,33 +416,48 @@ class Store:
                 if f in values or f in item:
                     setattr(row, f, _row_values(item, (f,)).get(f))
             s.add(row)
+            amending = self._amending(s, meeting)
+            if amending:
+                label = _item_label(kind, row)
+                for f in fields:
+                    self._amend(s, amending, f"{label}.{f}", before[f], getattr(row, f))
             self._touch(s, meeting_id)
 
     def delete_item(self, meeting_id: str, kind: str, item_id: str) -> None:
         """Delete one item. Deleting an entry also takes it out of the actions that addressed it."""
         model, _fields = CHILD_LISTS[kind]
         with self.writing() as s:
-            self._editable(s, meeting_id)
+            meeting = self._editable(s, meeting_id)
+            amending = self._amending(s, meeting)
             row = self._item(s, model, meeting_id, item_id)
+            if amending:
+                self._amend(s, amending, _item_label(kind, row), _item_summary(kind, row), None)
             s.delete(row)
             if kind == "entries":
                 for action in s.exec(select(Action).where(Action.meeting_id == meeting_id)):
                     if action.addresses and item_id in action.addresses:
+                        old = list(action.addresses)
                         action.addresses = [a for a in action.addresses if a != item_id]
                         s.add(action)
+                        if amending:
+                            self._amend(s, amending, f"{_item_label('actions', action)}.addresses", old, action.addresses)
             self._touch(s, meeting_id)
 
     def move_item(self, meeting_id: str, kind: str, item_id: str, offset: int) -> None:
         model, _fields = CHILD_LISTS[kind]
         with self.writing() as s:
-            self._editable(s, meeting_id)
+            meeting = self._editable(s, meeting_id)
             rows = list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
+            order_before = [_item_label(kind, r) for r in rows]
             index = next(i for i, r in enumerate(rows) if _item_key(r) == item_id)
             target = max(0, min(len(rows) - 1, index + offset))
             rows.insert(target, rows.pop(index))
             for position, r in enumerate(rows, start=1):
                 r.position = position
                 s.add(r)
+            amending = self._amending(s, meeting)
+            if amending:
+                self._amend(s, amending, f"{kind} (order)", order_before, [_item_label(kind, r) for r in rows])
 
     # -- step progress ----------------------------------------------------------------------------
     def add_step_time(self, meeting_id: str, step_key: str, seconds: int) -> None:
@@ -475,6 +557,160 @@ class Store:
 
     def _audit(self, s: Session, meeting_id: str, kind: str, detail: str | None, by: str | None = None) -> None:
         s.add(AuditEvent(meeting_id=meeting_id, at=_now(self.clock), by=by, kind=kind, detail=detail))
+
+    #: record who did what to a meeting, inside a transaction the caller holds (lifecycle uses it)
+    audit = _audit
+
+    # -- amendments: every change after a meeting was first finalised -----------------------------
+    def _amending(self, s: Session, meeting: Meeting) -> "_Amending | None":
+        """How changes to this meeting are recorded as amendments, or None while it was never final.
+
+        A meeting has been finalised when `finalised_at` is set (a reopen keeps it) or it has been reopened
+        (a bundle imported as final may carry no `finalised_at`). The amendments
+        carry the reason and the name given at the latest reopen (the store's edits have no reason of
+        their own); edits to one field since that reopen are kept as one amendment (typing is saved
+        every half second: the annex shows before and after, not every keystroke).
+        """
+        if meeting.status == "final":
+            return None
+        event = s.exec(
+            select(AuditEvent)
+            .where(AuditEvent.meeting_id == meeting.id, AuditEvent.kind == "reopened")
+            .order_by(AuditEvent.pk.desc())
+        ).first()
+        if meeting.finalised_at is None and event is None:
+            return None
+        since = s.exec(
+            select(func.max(Amendment.pk)).where(Amendment.meeting_id == meeting.id, Amendment.field == STATUS_FIELD)
+        ).one()
+        return _Amending(meeting.id, event.by if event else None, event.detail if event else None, since or 0)
+
+    def _amend(self, s: Session, ctx: "_Amending", field: str, old: Any, new: Any) -> None:
+        old, new = _amend_text(old), _amend_text(new)
+        if old == new:
+            return
+        field = clean_line(field)[:300]
+        earlier = s.exec(
+            select(Amendment)
+            .where(Amendment.meeting_id == ctx.meeting_id, Amendment.field == field, Amendment.pk > ctx.since)
+            .order_by(Amendment.pk.desc())
+        ).first()
+        if earlier is not None and earlier.by == ctx.by and earlier.reason == ctx.reason:
+            if earlier.old == new:  # back as it was before the reopen: nothing was amended after all
+                s.delete(earlier)
+                if field.endswith("]"):  # an item added since the reopen and deleted again: drop its edits too
+                    for row in s.exec(
+                        select(Amendment).where(
+                            Amendment.meeting_id == ctx.meeting_id,
+                            Amendment.pk > ctx.since,
+                            Amendment.field.startswith(field + "."),
+                        )
+                    ):
+                        s.delete(row)
+            else:
+                earlier.new = new
+                earlier.at = _now(self.clock)
+                s.add(earlier)
+            s.flush()
+            return
+        self.add_amendment(s, ctx.meeting_id, field, old, new, by=ctx.by, reason=ctx.reason)
+
+    def add_amendment(
+        self, s: Session, meeting_id: str, field: str, old: Any, new: Any, *, by: str | None, reason: str | None
+    ) -> None:
+        """Append one amendment row (inside the caller's transaction); never merged with earlier ones."""
+        position = (
+            s.exec(select(func.max(Amendment.position)).where(Amendment.meeting_id == meeting_id)).one() or 0
+        ) + 1
+        s.add(
+            Amendment(
+                meeting_id=meeting_id,
+                position=position,
+                at=_now(self.clock),
+                by=by,
+                field=field,
+                old=_amend_text(old),
+                new=_amend_text(new),
+                reason=reason,
+            )
+        )
+        s.flush()
+
+
+#: The best-ranked matching place of each meeting (bm25), with how many places of it match.
+SEARCH_BEST_SQL = """
+SELECT meeting_id, rid, n FROM (
+    SELECT meeting_id, rowid AS rid, rank AS r,
+           row_number() OVER (PARTITION BY meeting_id ORDER BY rank) AS rn,
+           count(*) OVER (PARTITION BY meeting_id) AS n
+    FROM search_index WHERE search_index MATCH :q
+) WHERE rn = 1 ORDER BY r LIMIT :limit
+"""
+#: Snippets only for the places shown (snippet() re-reads the text: not for every match).
+SEARCH_SNIPPET_SQL = """
+SELECT s.rowid, s.meeting_id, s.place, s.item, s.detail,
+       snippet(search_index, 0, char(2), char(3), '…', 16),
+       m.case_ref, m.date, m.title, m.status
+FROM search_index AS s JOIN meeting AS m ON m.id = s.meeting_id
+WHERE search_index MATCH :q AND s.rowid IN (SELECT value FROM json_each(:ids))
+"""
+
+#: the amendment field of a status change (a reopen, finalising again); it starts a new run of amendments
+STATUS_FIELD = "status"
+
+
+@dataclass(frozen=True)
+class _Amending:
+    meeting_id: str
+    by: str | None
+    reason: str | None
+    #: amendments after this pk (the latest status amendment) may be merged with a later edit of their field
+    since: int
+
+
+def _amend_text(value: Any) -> str | None:
+    """A value as the annex shows it: text as is, yes/no, lists joined, dates ISO; None stays None."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, bool):
+        out = "yes" if value else "no"
+    elif isinstance(value, dt.datetime):
+        out = value.astimezone(dt.timezone.utc).isoformat()
+    elif isinstance(value, (list, tuple)):
+        out = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        import json
+
+        out = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    else:
+        out = str(value)
+    out = clean(out)
+    return out if len(out) <= TEXT else out[: TEXT - 1] + "…"
+
+
+def _item_label(kind: str, row) -> str:
+    """How an amendment names an item: `entries[ent-3]`, `actions[act-2]`, `subjects[Sam Example]`."""
+    key = row.name if kind == "subjects" else _item_key(row)
+    return f"{kind}[{key}]"
+
+
+def _item_summary(kind: str, row) -> str | None:
+    """An item in one line of text, for an amendment that adds or deletes it."""
+    if kind == "entries":
+        from .capture import kind_label
+
+        return f"{kind_label(row.kind)}: {row.text}"
+    if kind == "actions":
+        bits = [row.description]
+        if row.due_date:
+            bits.append(f"due {row.due_date}")
+        return "; ".join(bits)
+    if kind == "attendees":
+        extra = ", ".join(x for x in (row.role, row.agency) if x)
+        return f"{row.name} ({extra})" if extra else row.name
+    if kind == "subjects":
+        return row.name
+    return None
 
 
 _ID_PREFIX = {"attendees": "att", "entries": "ent", "actions": "act"}

@@ -2,9 +2,22 @@
 
 `HEAD` names the newest revision; opening a database already at HEAD skips Alembic entirely (it costs
 tens of milliseconds to load), and a test checks that HEAD matches the newest revision file.
-Triggers and FTS tables live outside SQLModel's metadata: they are created here, never by create_all.
+Triggers and FTS tables live outside SQLModel's metadata: they are created here, never by create_all,
+and `include_name` keeps Alembic's autogenerate from proposing to drop them.
 """
 
 from __future__ import annotations
 
-HEAD = "0002"
+HEAD = "0003"
+
+#: tables the migrations make by hand (the search index, its FTS5 shadow tables and its meeting map)
+UNMANAGED_PREFIXES = ("search_",)
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic's `include_name` hook: leave the hand-made search tables (and their indexes) alone."""
+    if type_ == "table" and name and name.startswith(UNMANAGED_PREFIXES):
+        return False
+    if type_ == "index" and parent_names and str(parent_names.get("table_name") or "").startswith(UNMANAGED_PREFIXES):
+        return False
+    return True
