@@ -1,6 +1,6 @@
 """Search every meeting's words: case ref, title, aim and the other texts, subjects, attendees, entries, actions.
 
-    search(store, text, limit=50) -> list[Hit]      best meetings first, one hit per meeting
+    search(store, text, limit=50) -> list[Hit]      newest meetings first, one hit per meeting
     fts_query(text) -> str | None                   the FTS5 expression for what a person typed
 
 The index is an SQLite FTS5 table kept in step with every edit by triggers (migration 0003), in the same
@@ -11,9 +11,10 @@ into hits that say where each meeting matched.
 What a person types is never FTS5 syntax. It is cut into words (letters and digits; everything else
 separates words, as the index's tokenizer does), each word is quoted, and a run of words typed together
 without a space (`C-2026-0042`, `o'brien`) becomes a phrase. So a stray `"`, `*`, `(`, `-`, `:` or the word
-AND, OR, NOT or NEAR typed by a chair is plain text and can never make the search fail. All words must
-match (in any order); the last word also matches as the start of a longer word, so `glass` finds
-"glasses" while it is being typed.
+AND, OR, NOT or NEAR typed by a chair is plain text and can never make the search fail. Every word must
+match, in any order, in one place (an entry, an action, the aim …); each word also matches as the start
+of a longer word (a single letter only as itself), so `glass` finds "glasses" and `Thorn Mais` finds
+"Maisie Thornbury" while it is typed.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Hit:
     snippet: str
     #: (start, end) of each word found within `snippet`, to highlight
     highlights: tuple[tuple[int, int], ...]
-    #: how many places of this meeting match (the hit shows the best one)
+    #: how many places of this meeting match (the hit shows the best one, by bm25)
     matches: int
 
     @property
@@ -110,22 +111,24 @@ def words(text: str) -> list[list[str]]:
 def fts_query(text: str) -> str | None:
     """The FTS5 expression for `text`, or None when it holds no word to look for.
 
-    Only letters, digits, spaces, double quotes around each phrase and one final `*` ever reach FTS5."""
+    Only letters, digits, spaces, and double quotes around each phrase (followed by `*`) ever reach FTS5."""
     groups = words(text)
     out, count = [], 0
     for group in groups:
         group = group[: MAX_WORDS - count]
         if not group:
             break
-        out.append('"' + " ".join(group) + '"')
+        # a word may be unfinished (prefix match), except a single letter, which would match nearly everything
+        out.append('"' + " ".join(group) + ('"*' if len(group[-1]) > 1 else '"'))
         count += len(group)
     if not out:
         return None
-    return " ".join(out) + "*"
+    return " ".join(out)
 
 
 def search(store: Store, text: str, limit: int = 50) -> list[Hit]:
-    """Meetings whose words match `text`, best first, each with where it matched. Never raises for odd text."""
+    """Meetings whose words match `text`, newest first, each with its best-matching place (and how many
+    places match). Never raises, whatever the text."""
     match = fts_query(text)
     if match is None or limit <= 0:
         return []

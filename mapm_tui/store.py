@@ -213,28 +213,35 @@ class Store:
 
     # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0003) ------
     def search_index(self, match: str, limit: int) -> list[dict]:
-        """The best place in each meeting that matches an FTS5 `match` expression, best meetings first.
+        """Meetings with a place that matches an FTS5 `match` expression, newest first, each with its
+        best-matching place (bm25).
 
         `match` must be built by `search.fts_query` (never a user's raw text). Each row: meeting_id,
-        case_ref, date, title, status, place, item, detail, snippet (matches between \x02 and \x03),
-        matches (how many places of that meeting match)."""
+        case_ref, date, title, status, place, item, detail, snippet (the words found between \x02 and
+        \x03) and matches (how many places of that meeting match). Three short statements: which
+        meetings (from rowids alone: no stored text is read), the best place of each shown, its snippet.
+        """
         import json
 
         with self.engine.connect() as conn:
-            best = conn.exec_driver_sql(SEARCH_BEST_SQL, {"q": match, "limit": int(limit)}).all()
-            if not best:
+            meetings = conn.exec_driver_sql(SEARCH_MEETINGS_SQL, {"q": match, "limit": int(limit)}).all()
+            if not meetings:
+                conn.rollback()
                 return []
-            ids = json.dumps([row[1] for row in best])
-            details = {
-                row[0]: row for row in conn.exec_driver_sql(SEARCH_SNIPPET_SQL, {"q": match, "ids": ids}).all()
-            }
+            docids = json.dumps([row[0] for row in meetings])
+            best: dict[int, tuple[float, int]] = {}
+            for rowid, docid, rank in conn.exec_driver_sql(SEARCH_PLACES_SQL, {"q": match, "docids": docids}):
+                if docid not in best or rank < best[docid][0]:
+                    best[docid] = (rank, rowid)
+            rowids = json.dumps([rowid for _rank, rowid in best.values()])
+            places = {row[0]: row for row in conn.exec_driver_sql(SEARCH_SNIPPETS_SQL, {"q": match, "rowids": rowids})}
             conn.rollback()
         out = []
-        for meeting_id, rowid, matches in best:
-            row = details.get(rowid)
-            if row is None:
+        for docid, meeting_id, case_ref, date, title, status, matches in meetings:
+            place = places.get(best.get(docid, (0, None))[1])
+            if place is None:
                 continue
-            _, _mid, place, item, detail, snippet, case_ref, date, title, status = row
+            _rowid, kind, item, detail, snippet = place
             out.append(
                 {
                     "meeting_id": meeting_id,
@@ -242,7 +249,7 @@ class Store:
                     "date": date,
                     "title": title,
                     "status": status,
-                    "place": place,
+                    "place": kind,
                     "item": item,
                     "detail": detail,
                     "snippet": snippet,
@@ -251,11 +258,16 @@ class Store:
             )
         return out
 
-    def explain_search(self, match: str, limit: int = 50) -> list[str]:
-        """EXPLAIN QUERY PLAN of the two search statements (for tests and for a slow search)."""
+    def explain_search(self, match: str) -> list[str]:
+        """EXPLAIN QUERY PLAN of the search statements (for tests, and for a slow search)."""
+        plan = []
         with self.engine.connect() as conn:
-            plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + SEARCH_BEST_SQL, {"q": match, "limit": limit})]
-            plan += [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + SEARCH_SNIPPET_SQL, {"q": match, "ids": "[]"})]
+            for sql, params in (
+                (SEARCH_MEETINGS_SQL, {"q": match, "limit": 50}),
+                (SEARCH_PLACES_SQL, {"q": match, "docids": "[]"}),
+                (SEARCH_SNIPPETS_SQL, {"q": match, "rowids": "[]"}),
+            ):
+                plan += [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
             conn.rollback()
         return plan
 
@@ -637,22 +649,25 @@ class Store:
         s.flush()
 
 
-#: The best-ranked matching place of each meeting (bm25), with how many places of it match.
-SEARCH_BEST_SQL = """
-SELECT meeting_id, rid, n FROM (
-    SELECT meeting_id, rowid AS rid, rank AS r,
-           row_number() OVER (PARTITION BY meeting_id ORDER BY rank) AS rn,
-           count(*) OVER (PARTITION BY meeting_id) AS n
-    FROM search_index WHERE search_index MATCH :q
-) WHERE rn = 1 ORDER BY r LIMIT :limit
+#: Search, step 1: the meetings with a matching place, newest first, and how many places match. The
+#: meeting comes from the rowid (migration 0003: rowid >> 40 is its docid), so no stored text is read.
+SEARCH_MEETINGS_SQL = """
+SELECT h.docid, m.id, m.case_ref, m.date, m.title, m.status, h.n
+FROM (SELECT rowid >> 40 AS docid, count(*) AS n FROM search_index WHERE search_index MATCH :q GROUP BY 1) AS h
+JOIN search_meeting AS sm ON sm.docid = h.docid
+JOIN meeting AS m ON m.id = sm.meeting_id
+ORDER BY m.date DESC, m.id LIMIT :limit
 """
-#: Snippets only for the places shown (snippet() re-reads the text: not for every match).
-SEARCH_SNIPPET_SQL = """
-SELECT s.rowid, s.meeting_id, s.place, s.item, s.detail,
-       snippet(search_index, 0, char(2), char(3), '…', 16),
-       m.case_ref, m.date, m.title, m.status
-FROM search_index AS s JOIN meeting AS m ON m.id = s.meeting_id
-WHERE search_index MATCH :q AND s.rowid IN (SELECT value FROM json_each(:ids))
+#: Step 2: the rank (bm25) of each matching place of the meetings shown.
+SEARCH_PLACES_SQL = """
+SELECT rowid, rowid >> 40, rank FROM search_index
+WHERE search_index MATCH :q AND (rowid >> 40) IN (SELECT value FROM json_each(:docids))
+"""
+#: Step 3: the snippet of the best place of each meeting (`+rowid`: one pass over the matches, filtered,
+#: rather than the whole query again for each rowid).
+SEARCH_SNIPPETS_SQL = """
+SELECT rowid, place, item, detail, snippet(search_index, 0, char(2), char(3), '…', 16) FROM search_index
+WHERE search_index MATCH :q AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
 
 #: the amendment field of a status change (a reopen, finalising again); it starts a new run of amendments

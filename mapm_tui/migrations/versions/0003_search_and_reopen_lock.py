@@ -7,11 +7,14 @@ aim, chair …), a subject, an attendee, an entry or an action. Its columns are 
 and, unindexed, `meeting_id`, `place` ('meeting', 'subject', 'attendee', 'entry', 'action'), `item`
 (the meeting field's name, or the item's id; a subject's position) and `detail` (an entry's kind).
 
-Each row has a stable rowid, so a trigger can replace exactly the row an edit changed:
-- a child row: `pk * 64 + 32 + table code` (child tables have an INTEGER PRIMARY KEY, which never changes);
-- a meeting field: `docid * 64 + field code`, where `docid` comes from `search_meeting`, a small table that
-  gives each meeting a stable integer (the meeting table's own rowid may change on VACUUM, its key is text).
-Field codes are 1..31 and table codes 33..36, so the two kinds of row never collide.
+Each row has a stable rowid, so a trigger can replace exactly the row an edit changed, and the rowid says
+which meeting it belongs to (a search groups its matches by meeting without reading any stored text):
+    rowid = docid * 2**40 + offset
+`docid` comes from `search_meeting`, a small table that gives each meeting a stable integer (the meeting
+table's own rowid may change on VACUUM, and its key is text). The offset of a meeting field is its code
+(1..31); that of a child row is `32 + pk * 8 + table code` (child tables have an INTEGER PRIMARY KEY, which
+never changes; table codes 0..3). So `rowid >> 40` is the meeting's docid, and all of a meeting's rows lie
+in one rowid range.
 
 The triggers run in the same transaction as the edit, so a word typed a moment ago is found at once.
 These tables and triggers live outside SQLModel's metadata: `migrations.include_name` keeps Alembic's
@@ -81,11 +84,13 @@ MEETING_FIELDS = (
 
 #: child tables that are searched: table -> (code, item expression, detail expression, columns of the text)
 CHILD_TABLES = {
-    "subject": (33, "CAST({r}.position AS TEXT)", "NULL", ("name",)),
-    "attendee": (34, "{r}.id", "NULL", ("name", "role", "agency", "substitute_for")),
-    "entry": (35, "{r}.id", "{r}.kind", ("text", "source_agency")),
-    "action": (36, "{r}.id", "NULL", ("description", "success_measure", "owner_name", "agency", "progress_note")),
+    "subject": (0, "CAST({r}.position AS TEXT)", "NULL", ("name",)),
+    "attendee": (1, "{r}.id", "NULL", ("name", "role", "agency", "substitute_for")),
+    "entry": (2, "{r}.id", "{r}.kind", ("text", "source_agency")),
+    "action": (3, "{r}.id", "NULL", ("description", "success_measure", "owner_name", "agency", "progress_note")),
 }
+#: 2**40: a meeting's rows lie between docid * SPAN and docid * SPAN + SPAN - 1
+SPAN = 1 << 40
 
 
 def _text(columns, r: str) -> str:
@@ -95,8 +100,13 @@ def _text(columns, r: str) -> str:
     return "trim(" + " || ' ' || ".join(f"coalesce({r}.{c}, '')" for c in columns) + ")"
 
 
-def _docid(meeting_id: str) -> str:
-    return f"(SELECT docid FROM search_meeting WHERE meeting_id = {meeting_id})"
+def _base(meeting_id: str) -> str:
+    """The first rowid of a meeting's rows."""
+    return f"((SELECT docid FROM search_meeting WHERE meeting_id = {meeting_id}) * {SPAN})"
+
+
+def _child_rowid(table: str, r: str) -> str:
+    return f"{_base(f'{r}.meeting_id')} + 32 + {r}.pk * 8 + {CHILD_TABLES[table][0]}"
 
 
 def _insert(rowid: str, body: str, meeting_id: str, place: str, item: str, detail: str, source: str = "") -> str:
@@ -111,13 +121,13 @@ def _insert(rowid: str, body: str, meeting_id: str, place: str, item: str, detai
 
 
 def _insert_meeting_field(code: int, name: str, columns, r: str, source: str = "") -> str:
-    return _insert(f"{_docid(f'{r}.id')} * 64 + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source)
+    return _insert(f"{_base(f'{r}.id')} + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source)
 
 
 def _insert_child(table: str, r: str, source: str = "") -> str:
-    code, item, detail, columns = CHILD_TABLES[table]
+    _code, item, detail, columns = CHILD_TABLES[table]
     return _insert(
-        f"{r}.pk * 64 + {code}", _text(columns, r), f"{r}.meeting_id", f"'{table}'", item.format(r=r), detail.format(r=r), source
+        _child_rowid(table, r), _text(columns, r), f"{r}.meeting_id", f"'{table}'", item.format(r=r), detail.format(r=r), source
     )
 
 
@@ -153,13 +163,13 @@ def upgrade() -> None:
     )
     op.execute(
         "CREATE TRIGGER search_meeting_delete AFTER DELETE ON meeting BEGIN "
-        f"DELETE FROM search_index WHERE rowid BETWEEN {_docid('OLD.id')} * 64 AND {_docid('OLD.id')} * 64 + 31; "
+        f"DELETE FROM search_index WHERE rowid BETWEEN {_base('OLD.id')} AND {_base('OLD.id')} + {SPAN - 1}; "
         "DELETE FROM search_meeting WHERE meeting_id = OLD.id; END"
     )
     for code, name, cols in MEETING_FIELDS:
         op.execute(
             f"CREATE TRIGGER search_meeting_{name} AFTER UPDATE OF {', '.join(cols)} ON meeting BEGIN "
-            f"DELETE FROM search_index WHERE rowid = {_docid('OLD.id')} * 64 + {code}; "
+            f"DELETE FROM search_index WHERE rowid = {_base('OLD.id')} + {code}; "
             f"{_insert_meeting_field(code, name, cols, 'NEW')}; END"
         )
     for table, (code, _item, _detail, cols) in CHILD_TABLES.items():
@@ -169,11 +179,11 @@ def upgrade() -> None:
         op.execute(f'CREATE TRIGGER search_{table}_insert AFTER INSERT ON "{table}" BEGIN {_insert_child(table, "NEW")}; END')
         op.execute(
             f'CREATE TRIGGER search_{table}_update AFTER UPDATE OF {watched} ON "{table}" BEGIN '
-            f"DELETE FROM search_index WHERE rowid = OLD.pk * 64 + {code}; {_insert_child(table, 'NEW')}; END"
+            f"DELETE FROM search_index WHERE rowid = {_child_rowid(table, 'OLD')}; {_insert_child(table, 'NEW')}; END"
         )
         op.execute(
             f'CREATE TRIGGER search_{table}_delete AFTER DELETE ON "{table}" BEGIN '
-            f"DELETE FROM search_index WHERE rowid = OLD.pk * 64 + {code}; END"
+            f"DELETE FROM search_index WHERE rowid = {_child_rowid(table, 'OLD')}; END"
         )
 
     # -- fill the index from what is already stored ---------------------------------------------------
