@@ -28,6 +28,8 @@ class MapmApp(App[None]):
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", priority=True),
+        # ? also opens help where no text field has focus (a focused field takes it as text)
+        Binding("question_mark", "help", "Help", id="help_question", show=False),
         Binding("f12", "privacy", "Blank screen", id="privacy", priority=True),
         Binding("ctrl+backslash", "privacy", "Blank screen", id="privacy_alt", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),

@@ -55,7 +55,8 @@ class ActionForm(ModalScreen[str | None]):
     ActionForm #action-summary.blocks { color: $error; }
     ActionForm .field-label { text-style: bold; margin-top: 1; }
     ActionForm .echo { color: $text-muted; height: auto; }
-    ActionForm .hint { height: auto; }
+    ActionForm .hint { height: auto; width: 100%; }
+    ActionForm .echo { width: 100%; }
     ActionForm .hint.block { color: $error; }
     ActionForm .hint.warn { color: $warning; }
     ActionForm #a-description { height: 4; }

@@ -13,6 +13,7 @@ from typing import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Select, TextArea
 
 from mapm_tui import dates
@@ -53,6 +54,8 @@ class FieldForm(Vertical):
 
     DEFAULT_CSS = """
     FieldForm { height: auto; }
+    FieldForm .field-box { height: auto; }
+    FieldForm .field-help { width: 100%; }
     FieldForm .field-label { margin-top: 1; text-style: bold; }
     FieldForm .field-help { color: $text-muted; }
     FieldForm .date-echo { color: $success; height: 1; }
@@ -64,6 +67,13 @@ class FieldForm(Vertical):
     FieldForm Select { width: 40; }
     FieldForm Input.date, FieldForm Input.time { width: 24; }
     """
+
+    class Saved(Message):
+        """A field of the form was recorded (the screen may re-check what depends on it)."""
+
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
 
     def __init__(self, specs: list[FieldSpec], live, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -118,6 +128,7 @@ class FieldForm(Vertical):
             return
         self.live.set_field(spec.path, value)
         self.update_visibility()
+        self.post_message(self.Saved(spec.path))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         spec = self.spec_for(event.input.id)

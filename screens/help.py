@@ -32,19 +32,31 @@ EXTRA = {
     "command_palette": "Jump to any step or command by typing part of its name.",
 }
 
+EDITING = (
+    "In a text field the usual editing keys work: arrows, home and end, ctrl+left and ctrl+right by word, "
+    "ctrl+w deletes a word, shift with arrows selects."
+)
+
+
+def _ours(node) -> bool:
+    """Bindings of the app and its screens and widgets, not the editing keys of Textual's own widgets."""
+    return type(node).__module__.split(".")[0] in ("screens", "mapm_tui")
+
 
 def _rows(screen: Screen) -> list[tuple[str, str, str]]:
     app = screen.app
-    rows: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    groups: dict[tuple[int, str], list] = {}
+    for active in screen.active_bindings.values():
         binding: Binding = active.binding
-        if not binding.description or binding.action in seen:
+        if not binding.description or not _ours(active.node):
             continue
-        seen.add(binding.action)
-        keys = [app.get_key_display(b.binding) for k, b in screen.active_bindings.items() if b.binding.action == binding.action]
+        groups.setdefault((id(active.node), binding.action), []).append(active)
+    rows = []
+    for actives in groups.values():
+        binding = actives[0].binding
+        keys = " / ".join(dict.fromkeys(app.get_key_display(a.binding) for a in actives))
         name = binding.id or binding.action.split("(")[0]
-        rows.append((" / ".join(dict.fromkeys(keys)), binding.description, EXTRA.get(name, "")))
+        rows.append((keys, binding.description, EXTRA.get(name, "")))
     return rows
 
 
@@ -54,7 +66,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 100; max-width: 95%; height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
     HelpScreen #help-title { text-style: bold; color: $accent; }
-    HelpScreen #help-general, HelpScreen #help-screen { margin-bottom: 1; }
+    HelpScreen #help-general, HelpScreen #help-screen, HelpScreen #help-keys { margin-bottom: 1; }
+    HelpScreen #help-editing { color: $text-muted; }
     HelpScreen DataTable { height: auto; }
     HelpScreen #help-close { color: $text-muted; dock: bottom; }
     """
@@ -71,8 +84,9 @@ class HelpScreen(ModalScreen[None]):
                 text = getattr(self.for_screen, "HELP", "")
                 if text:
                     yield Static(text, id="help-screen", markup=False)
-                yield Static(GENERAL, id="help-general")
                 yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
+                yield Static(GENERAL, id="help-general")
+                yield Static(EDITING, id="help-editing")
             yield Label("Escape or F1 closes this help.", id="help-close")
 
     def on_mount(self) -> None:
@@ -80,7 +94,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "Does", "")
         for row in _rows(self.for_screen):
             table.add_row(*row)
-        table.focus()
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

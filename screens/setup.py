@@ -115,7 +115,8 @@ class SetupScreen(Screen):
     SetupScreen #save-state { dock: right; color: $text-muted; }
     SetupScreen #setup-body { padding: 0 2; }
     SetupScreen .section { text-style: bold; color: $accent; margin-top: 1; border-bottom: solid $panel-lighten-2; width: 100%; }
-    SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; }
+    SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; width: 100%; }
+    SetupScreen #reasons-trap { width: 100%; }
     SetupScreen #reasons { height: auto; max-height: 12; }
     SetupScreen #reasons-trap { color: $text-muted; }
     SetupScreen #subjects { height: auto; max-height: 8; }
@@ -180,8 +181,9 @@ class SetupScreen(Screen):
         box.display = bool(warning)
         box.update(f"! {warning}" if warning else "")
 
-    def on_select_changed(self, _event) -> None:
-        self.call_after_refresh(self.refresh_g02)
+    def on_field_form_saved(self, event: FieldForm.Saved) -> None:
+        if event.path in ("other_procedure", "other_procedure_reason"):
+            self.refresh_g02()
 
     # -- reasons ------------------------------------------------------------------------------------
     @on(SelectionList.SelectedChanged, "#reasons")

@@ -10,12 +10,21 @@ from textual.widgets import Label, ListItem, ListView, Static
 from mapm_tui.capture import elapsed_text, step_time_level
 
 
+def show(label: Label, text: str, *, layout: bool = True) -> None:
+    """Update a label only when its text changes: every update costs a layout of the whole screen."""
+    if label.content != text:
+        label.update(text, layout=layout)
+
+
 class MeetingHeader(Horizontal):
     """Case ref · meeting clock · step n of N · time on this step against its suggestion."""
 
     DEFAULT_CSS = """
     MeetingHeader { height: 1; background: $panel; padding: 0 1; }
     MeetingHeader Label { width: auto; margin-right: 3; }
+    MeetingHeader #meeting-clock { width: 18; }
+    MeetingHeader #step-clock { width: 26; }
+    MeetingHeader #save-state { width: 26; content-align: right middle; }
     MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }
     MeetingHeader #step-clock.red { color: $error; text-style: bold; }
     MeetingHeader #save-state { dock: right; margin-right: 0; color: $text-muted; }
@@ -31,19 +40,19 @@ class MeetingHeader(Horizontal):
 
     def update_from(self, live, step) -> None:
         meeting = live.meeting
-        self.query_one("#case-ref", Label).update(f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
+        show(self.query_one("#case-ref", Label), f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
         else:
             clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(status, status)
-        self.query_one("#meeting-clock", Label).update(clock)
+        show(self.query_one("#meeting-clock", Label), clock, layout=False)
         index = live.step_index(step.key) + 1
-        self.query_one("#step-of", Label).update(f"Step {index} of {len(live.steps)}")
+        show(self.query_one("#step-of", Label), f"Step {index} of {len(live.steps)}")
         seconds = live.step_seconds(step.key)
         level = step_time_level(seconds, step.minutes)
         step_clock = self.query_one("#step-clock", Label)
-        step_clock.update(f"This step {elapsed_text(seconds)} / {step.minutes:02d}:00")
+        show(step_clock, f"This step {elapsed_text(seconds)} / {step.minutes:02d}:00", layout=False)
         step_clock.set_class(level == "amber", "amber")
         step_clock.set_class(level == "red", "red")
 
@@ -51,17 +60,18 @@ class MeetingHeader(Horizontal):
         label = self.query_one("#save-state", Label)
         label.set_class(bool(error), "error")
         if error:
-            label.update("NOT SAVED - see message")
+            show(label, "NOT SAVED - see message", layout=False)
         elif saved:
-            label.update(f"Saved {saved}")
+            show(label, f"Saved {saved}", layout=False)
 
 
 class AgendaSidebar(ListView):
     """The agenda: every step, ticked when it has content, the current one highlighted."""
 
     DEFAULT_CSS = """
-    AgendaSidebar { width: 34; border-right: solid $panel-lighten-2; background: $surface; }
+    AgendaSidebar { width: 36; border-right: solid $panel-lighten-2; background: $surface; }
     AgendaSidebar ListItem { padding: 0 1; }
+    AgendaSidebar ListItem Label { width: 1fr; }
     """
 
     class StepChosen(Message):
@@ -78,12 +88,12 @@ class AgendaSidebar(ListView):
     def _label(self, step) -> str:
         mark = "✓" if self.live.step_done(step) else " "
         number = self.live.step_index(step.key) + 1
-        title = step.title if len(step.title) <= 27 else step.title[:26] + "…"
+        title = step.title if len(step.title) <= 26 else step.title[:25].rstrip() + "…"
         return f"{mark} {number:>2}. {title}"
 
     def refresh_ticks(self) -> None:
         for step, item in zip(self.live.steps, self.children):
-            item.query_one(Label).update(self._label(step))
+            show(item.query_one(Label), self._label(step), layout=False)
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()

@@ -15,6 +15,10 @@ def _is(path: str, value) -> callable:
 
 
 class FormStep(StepScreen):
+    HELP = (
+        "Tab moves between the questions. A yes/no or a choice opens with Enter (arrows, Enter); dates are "
+        "typed the UK way (20/11, next tue, in 2 weeks) and shown as read. Everything is saved as you go."
+    )
     FIELDS: list[FieldSpec] = []
 
     def compose_body(self) -> ComposeResult:

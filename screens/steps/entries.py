@@ -17,6 +17,7 @@ from mapm_tui import capture
 from mapm_tui.schema import TEXT_LIMIT
 
 from ..step_base import StepScreen
+from ..widgets import cut, show
 
 
 def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
@@ -31,6 +32,13 @@ def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
 
 
 class EntriesStep(StepScreen):
+    HELP = (
+        "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
+        "chosen without leaving the line: alt with its letter, or type its letter and a colon first "
+        "(\"r: Dad drives after drinking\"). @ and part of a name, role or agency says who said it; it stays "
+        "until you change it. ctrl+o marks fact, opinion or unverified; ctrl+f whether the family's copy "
+        "shows it. Tab moves to the list below: Enter edits an entry in place, Delete removes it."
+    )
     BINDINGS = [
         *[_kind_binding(letter, kind, kind in ("strength", "need", "risk")) for letter, kind in capture.KIND_KEYS.items()],
         Binding("ctrl+o", "cycle_basis", "Fact/opinion", id="cycle_basis", priority=True),
@@ -40,8 +48,8 @@ class EntriesStep(StepScreen):
     ]
     DEFAULT_CSS = """
     EntriesStep #capture-row { height: auto; }
-    EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; }
-    EntriesStep #capture-meta { color: $text-muted; height: 1; }
+    EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
+    EntriesStep #capture-meta { color: $text-muted; height: 1; width: 1fr; }
     EntriesStep #capture-error { color: $error; height: auto; }
     EntriesStep #entries { height: auto; max-height: 24; margin-top: 1; }
     """
@@ -74,7 +82,7 @@ class EntriesStep(StepScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#entries", DataTable)
-        table.add_columns("Kind", "What was said", "From", "Basis", "Family")
+        table.add_columns("Kind", "What was said (and who said it)", "Basis", "Family")
         self.refresh_entries()
         self.refresh_meta()
         self.query_one("#capture", Input).focus()
@@ -86,7 +94,7 @@ class EntriesStep(StepScreen):
         if typed_kind:
             label = capture.kind_label(typed_kind, self.live.subject_kind)
         prefix = "Editing" if self.editing else "New"
-        self.query_one("#capture-kind", Label).update(f"{prefix}: {label}")
+        show(self.query_one("#capture-kind", Label), f"{prefix}: {label}", layout=False)
         source = self.live.attendee(self.source_id)
         share = self.share if self.share is not None else self.live.entry_defaults(self.step).share_with_family
         bits = [
@@ -94,17 +102,20 @@ class EntriesStep(StepScreen):
             capture.BASIS_LABELS[self.basis],
             "Shared with family" if share else "Not shared with family",
         ]
-        self.query_one("#capture-meta", Label).update("   ·   ".join(bits))
+        show(self.query_one("#capture-meta", Label), "   ·   ".join(bits), layout=False)
 
     def refresh_entries(self) -> None:
         table = self.query_one("#entries", DataTable)
         table.clear()
+        # the text column takes what the other columns and the agenda leave of the terminal's width
+        width = max(30, self.app.size.width - 36 - 6 - (12 + 10 + 6) - 2 * 4 - 2)
         for entry in self.live.entries_in_step(self.step):
             source = self.live.attendee(entry.get("source_attendee_id"))
+            who = (source or {}).get("name") or entry.get("source_agency")
+            text = cut(entry["text"], width - (len(cut(who, 18)) + 3 if who else 0))
             table.add_row(
-                capture.kind_label(entry["kind"], self.live.subject_kind),
-                entry["text"] if len(entry["text"]) <= 70 else entry["text"][:69] + "…",
-                (source or {}).get("name") or entry.get("source_agency") or "",
+                cut(capture.kind_label(entry["kind"], self.live.subject_kind), 12),
+                text + (f" — {cut(who, 18)}" if who else ""),
                 capture.BASIS_LABELS.get(entry.get("basis"), ""),
                 "shared" if entry.get("share_with_family") else "—",
                 key=entry["id"],

@@ -1,0 +1,49 @@
+"""Helpers for Pilot tests: set long text directly (pilot.press costs ~60 ms a key) and press only the
+keys whose behaviour a test is about."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select, TextArea
+
+
+async def fill(pilot, selector: str, text: str, *, submit: bool = False) -> None:
+    """Put `text` in a field as if typed (Changed events fire), optionally pressing Enter."""
+    screen = pilot.app.screen
+    widget = screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, TextArea):
+        widget.select_all()
+        widget.replace(text, *widget.selection)
+    elif isinstance(widget, Input):
+        widget.value = text
+        widget.cursor_position = len(text)
+    else:  # pragma: no cover - a test asked for something that takes no text
+        raise TypeError(f"{selector} is a {type(widget).__name__}")
+    await pilot.pause()
+    if submit:
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def choose(pilot, selector: str, value) -> None:
+    """Pick a value in a Select by keys: focus it, open it, move to the option, Enter."""
+    screen = pilot.app.screen
+    select = screen.query_one(selector, Select)
+    select.focus()
+    await pilot.pause()
+    values = [v for _label, v in select._options]
+    target = values.index(value)
+    current = values.index(select.value) if select.value in values else 0
+    await pilot.press("enter")
+    await pilot.pause()
+    keys = ["down"] * (target - current) if target >= current else ["up"] * (current - target)
+    if keys:
+        await pilot.press(*keys)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert select.value == value, f"{selector}: wanted {value!r}, got {select.value!r}"
+
+
+def screen_name(pilot) -> str:
+    return type(pilot.app.screen).__name__
