@@ -50,7 +50,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
     p = sub.add_parser("check", help="SMART and completeness findings; exit 1 if anything blocks finalising")
     p.add_argument("id")
+    p = sub.add_parser(
+        "finalise",
+        help="make a meeting in review final (locked); exit 1, listing what blocks, if anything does",
+        description="Each --override names a finding by the key `mapm check` shows (or by its rule id, such as "
+        "G-44, for every finding of that rule) and must be followed by its own --reason.",
+    )
+    p.add_argument("id")
+    p.add_argument("--by", required=True, metavar="NAME", help="who finalises the meeting")
+    p.add_argument("--override", action=_OverrideAction, dest="overrides", metavar="KEY", help="a finding to override")
+    p.add_argument("--reason", action=_ReasonAction, dest="overrides", metavar="TEXT", help="why (after each --override)")
+    p = sub.add_parser("reopen", help="move a final meeting back to review; later changes are kept as amendments")
+    p.add_argument("id")
+    p.add_argument("--by", required=True, metavar="NAME", help="who reopens it")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is reopened (shown in the minutes' annex)")
+    p = sub.add_parser("next", help="prepare the next (review) meeting from this one; prints the new meeting's id")
+    p.add_argument("id")
+    p = sub.add_parser("search", help="meetings whose words match; one line per meeting, saying where it matched")
+    p.add_argument("text", nargs="+", help="the words to look for (any characters are taken as plain text)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--limit", type=int, default=50, help="at most this many meetings (default 50)")
+    p = sub.add_parser("actions", help="open actions across meetings (the latest of each carried-over chain)")
+    p.add_argument("--overdue", action="store_true", help="only those due before today")
+    p.add_argument("--format", choices=("table", "json"), default="table")
     return parser
+
+
+class _OverrideAction(argparse.Action):
+    """`--override KEY`: starts a (key, reason) pair; its `--reason` must follow."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        pairs = getattr(namespace, self.dest, None) or []
+        if pairs and pairs[-1][1] is None:
+            raise UsageError(f"--override {pairs[-1][0]} needs its own --reason before the next --override; see `mapm finalise --help`.")
+        setattr(namespace, self.dest, [*pairs, (value, None)])
+
+
+class _ReasonAction(argparse.Action):
+    """`--reason TEXT`: completes the --override before it."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        pairs = getattr(namespace, self.dest, None) or []
+        if not pairs or pairs[-1][1] is not None:
+            raise UsageError("--reason must follow the --override it explains; see `mapm finalise --help`.")
+        setattr(namespace, self.dest, [*pairs[:-1], (pairs[-1][0], value)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `mapm actions | head`: the reader left; not an error worth a traceback
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_OK
     except SystemExit as exc:  # --help and the like
         return int(exc.code or 0)
 
@@ -234,10 +284,9 @@ def cmd_check(args, store, templates) -> int:
         print("No findings: nothing blocks finalising this meeting.")
         return EXIT_OK
     for f in open_findings:
-        label = "BLOCKS" if f.severity == "block" else "warns "
-        print(f"{label} {f.rule}  {f.about}: {f.message}")
+        _print_finding(f)
     for f in overridden:
-        print(f"overridden {f.rule}  {f.about}: {f.message}")
+        print(f"overridden {f.rule}  {f.about}: {f.message}  [{f.key}]")
     blocking = rules.blocking(open_findings)
     if blocking:
         _say(f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising this meeting.")
@@ -245,7 +294,134 @@ def cmd_check(args, store, templates) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"list": cmd_list, "import": cmd_import, "export": cmd_export, "check": cmd_check}
+def _print_finding(f) -> None:
+    """One finding per line, ending with the key an override names: `[G-31:action:act-4:due_date]`."""
+    label = "BLOCKS" if f.severity == "block" else "warns "
+    print(f"{label} {f.rule}  {f.about}: {f.message}  [{f.key}]")
+
+
+def _lifecycle_call(fn, *args, **kwargs):
+    """Run a lifecycle function, turning its refusals into the CLI's exit codes."""
+    from .lifecycle import BadRequest, FinaliseRefused, LifecycleError
+    from .store import MeetingLocked, NotFound, StoreError
+
+    try:
+        return fn(*args, **kwargs)
+    except FinaliseRefused as exc:
+        for f in exc.findings:
+            _print_finding(f)
+        raise Refused(str(exc)) from None
+    except (NotFound, BadRequest) as exc:
+        raise UsageError(_sentence(exc)) from None
+    except (LifecycleError, MeetingLocked) as exc:
+        raise Refused(_sentence(exc)) from None
+    except StoreError as exc:
+        raise Refused(_sentence(exc)) from None
+
+
+def _sentence(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def cmd_finalise(args, store, templates) -> int:
+    from .lifecycle import finalise
+
+    pairs = args.overrides or []
+    if pairs and pairs[-1][1] is None:
+        raise UsageError(f"--override {pairs[-1][0]} needs a --reason after it; see `mapm finalise --help`.")
+    result = _lifecycle_call(finalise, store, args.id, args.by, pairs)
+    for f in result.warnings:
+        _print_finding(f)
+    n = len(result.overridden)
+    extra = f", {n} finding{'s' if n != 1 else ''} overridden with a reason" if n else ""
+    print(f"Meeting {args.id} is final (finalised by {' '.join(args.by.split())}{extra}); it is now read-only.")
+    return EXIT_OK
+
+
+def cmd_reopen(args, store, templates) -> int:
+    from .lifecycle import reopen
+
+    _lifecycle_call(reopen, store, args.id, args.by, args.reason)
+    print(f"Meeting {args.id} is back in review; every change from now on is listed in the minutes as an amendment.")
+    return EXIT_OK
+
+
+def cmd_next(args, store, templates) -> int:
+    from .lifecycle import next_meeting
+
+    print(_lifecycle_call(next_meeting, store, args.id, templates))
+    return EXIT_OK
+
+
+def cmd_search(args, store, templates) -> int:
+    from .search import search
+
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more.")
+    text = " ".join(args.text)
+    hits = search(store, text, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print(f"No meeting matches {text.strip()!r}.")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from .dates import format_date, parse_iso
+
+    table = Table(box=None, header_style="bold")
+    for name, no_wrap in (("Id", True), ("Case ref", True), ("Date", True), ("Where it matched", False)):
+        table.add_column(name, no_wrap=no_wrap)
+    for h in hits:
+        day = parse_iso(h.date)
+        where = Text(f"{h.label}: ")
+        snippet = Text(h.snippet)
+        for start, end in h.highlights:
+            snippet.stylize("bold", start, end)
+        where.append_text(snippet)
+        if h.matches > 1:
+            where.append(f" (+{h.matches - 1} more)")
+        table.add_row(h.meeting_id, h.case_ref or "", format_date(day) if day else h.date, where)
+    Console(soft_wrap=True, highlight=False).print(table)
+    return EXIT_OK
+
+
+def cmd_actions(args, store, templates) -> int:
+    from .lifecycle import actions
+
+    found = actions(store, overdue_only=args.overdue)
+    if args.format == "json":
+        print(json.dumps([a.as_dict() for a in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        print("No overdue actions." if args.overdue else "No open actions.")
+        return EXIT_OK
+    from .dates import format_date, parse_iso
+
+    # two lines per action (what, then who / when / status): readable in any terminal width
+    for a in found:
+        day = parse_iso(a.due_date) if a.due_date else None
+        due = f"due {format_date(day) if day else a.due_date}" if a.due_date else "no due date"
+        bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [a.status.replace("_", " ")]
+        print(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
+        print(f"    {' · '.join(bits)}")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "import": cmd_import,
+    "export": cmd_export,
+    "check": cmd_check,
+    "finalise": cmd_finalise,
+    "reopen": cmd_reopen,
+    "next": cmd_next,
+    "search": cmd_search,
+    "actions": cmd_actions,
+}
 
 
 def _run_app(db, demo: bool) -> int:

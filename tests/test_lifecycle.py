@@ -526,3 +526,15 @@ def test_bundles_keep_overrides_amendments_and_distribution(store, templates, tm
         assert other.load_meeting(mid)["amendments"][-1]["field"] == "aim"
     finally:
         other.close()
+
+
+def test_lifecycle_and_search_import_no_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mapm_tui.lifecycle, mapm_tui.search\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens', 'docx')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -94,10 +94,12 @@ SPAN = 1 << 40
 
 
 def _text(columns, r: str) -> str:
-    """The indexed text of some columns of row alias `r` (NEW, OLD or a table alias), NULLs skipped."""
+    """The indexed text of some columns of row alias `r` (NEW, OLD or a table alias): the non-empty ones
+    joined by " · " (so a snippet reads "Priya Lal · Housing officer · Brookvale Homes")."""
     if len(columns) == 1:
         return f"trim(coalesce({r}.{columns[0]}, ''))"
-    return "trim(" + " || ' ' || ".join(f"coalesce({r}.{c}, '')" for c in columns) + ")"
+    parts = " || ".join(f"coalesce(nullif(trim({r}.{c}), '') || ' · ', '')" for c in columns)
+    return f"trim({parts}, ' ·')"
 
 
 def _base(meeting_id: str) -> str:
