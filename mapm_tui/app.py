@@ -104,10 +104,33 @@ class MapmApp(App[None]):
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
         self.live.on_change = lambda: None
-        if self.live.status == "draft" and step_key is None:
+        if step_key is None and self.live.status == "draft":
             self.open_setup()
             return
+        if step_key is None and self.live.status in ("in_review", "final"):
+            self.open_review()
+            return
         self.goto_step(step_key or self.live.steps[0].key)
+
+    def open_review(self) -> None:
+        """The review of the open meeting: back to it if it is under the current screen, else opened."""
+        from screens.review import ReviewScreen
+
+        if self.live is None:
+            return
+        self.save_everything()
+        if isinstance(self.screen, ReviewScreen):
+            return
+        if any(isinstance(s, ReviewScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, ReviewScreen):
+                self.pop_screen()
+            return
+        from screens.setup import SetupScreen
+
+        if isinstance(self.screen, (_step_screen_base(), SetupScreen)):
+            self.switch_screen(ReviewScreen())
+        else:
+            self.push_screen(ReviewScreen())
 
     def open_setup(self) -> None:
         """The setup screen (before the meeting) for the open meeting."""

@@ -19,6 +19,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="open_meeting", show=True),
         Binding("n", "new", "New meeting", id="new_meeting"),
+        Binding("slash,ctrl+f", "search", "Search", id="search"),
+        Binding("a", "actions", "Overdue actions", id="overdue_actions"),
         Binding("f5", "reload", "Refresh", id="refresh", show=False),
     ]
     DEFAULT_CSS = """
@@ -78,7 +80,7 @@ class HomeScreen(Screen):
             table.add_row(when, m.case_ref or m.id, m.subjects, STATUS_WORDS.get(m.status, m.status), str(m.open_actions), key=m.id)
         hint = self.query_one("#home-hint", Static)
         if meetings:
-            hint.update("Enter opens the highlighted meeting. n starts a new one. F1 shows every key.")
+            hint.update("Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key")
             table.focus()
         else:
             hint.update(
@@ -109,6 +111,24 @@ class HomeScreen(Screen):
                 self.app.open_meeting(meeting_id)
 
         self.app.push_screen(NewMeetingDialog(), created)
+
+    def action_search(self) -> None:
+        if self.app.store is None:
+            return
+        from .search import SearchScreen
+
+        def chosen(meeting_id: str | None) -> None:
+            if meeting_id:
+                self.app.open_meeting(meeting_id)
+
+        self.app.push_screen(SearchScreen(), chosen)
+
+    def action_actions(self) -> None:
+        if self.app.store is None:
+            return
+        from .actions_list import ActionsScreen
+
+        self.app.push_screen(ActionsScreen())
 
     def action_reload(self) -> None:
         self.refresh_meetings()

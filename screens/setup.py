@@ -101,6 +101,7 @@ class SetupScreen(Screen):
     BINDINGS = [
         Binding("f3", "start", "Start meeting", id="start_meeting"),
         Binding("alt+right", "agenda", "Agenda (not started)", id="to_agenda", priority=True),
+        Binding("f9", "review", "Review", id="review", show=False),
         Binding("f10", "home", "Meetings", id="home"),
     ]
     HELP = (
@@ -251,6 +252,9 @@ class SetupScreen(Screen):
 
     def action_home(self) -> None:
         self.app.close_meeting()
+
+    def action_review(self) -> None:
+        self.app.open_review()
 
     def on_descendant_blur(self, _event) -> None:
         self.live.autosaver.flush()

@@ -23,6 +23,7 @@ class StepScreen(Screen):
         Binding("f2", "focus_agenda", "Agenda", id="focus_agenda"),
         Binding("f3", "start_or_end", "Start/end meeting", id="start_or_end"),
         Binding("f4", "part_two", "Family joins", id="part_two"),
+        Binding("f9", "review", "Review", id="review"),
         Binding("f10", "home", "Meetings", id="home"),
     ]
 
@@ -104,6 +105,9 @@ class StepScreen(Screen):
 
     def action_home(self) -> None:
         self.app.close_meeting()
+
+    def action_review(self) -> None:
+        self.app.open_review()
 
     def action_start_or_end(self) -> None:
         from .dialogs import Confirm

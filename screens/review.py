@@ -1,0 +1,422 @@
+"""The review (after the meeting): the whole meeting as the minutes will read, in agenda order, with
+the completeness findings beside it, blocking first (G-50 to G-53).
+
+Enter on a section or a finding jumps to that step to edit it; F9 there comes back. F5 finalises
+(refused while anything blocks, unless each block is overridden with a reason: o on the finding);
+F6 reopens a final meeting with a reason; F7 / F8 export the full / family Word minutes; d records to
+whom the minutes went; n prepares the next meeting; c shows the case's meetings and open actions.
+What is allowed is decided in `mapm_tui.lifecycle` and `rules`; this screen shows it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from mapm_tui import rules
+
+from .widgets import show
+
+STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "FINAL (read-only)"}
+
+
+def section_text(section) -> Text:
+    """One section of the minutes layout as terminal text (headings bold, entries as bullets)."""
+    from mapm_tui.minutes.layout import Fields, Group, Para, Subheading, Table
+
+    out = Text()
+    title = f"{section.number}. {section.title}" if section.number else section.title
+    out.append(title, style="bold")
+    for block in section.blocks:
+        out.append("\n")
+        if isinstance(block, Para):
+            out.append(block.text, style="italic" if block.italic else "")
+        elif isinstance(block, Subheading):
+            out.append(block.text, style="bold")
+        elif isinstance(block, Fields):
+            for n, (label, value) in enumerate(block.rows):
+                if n:
+                    out.append("\n")
+                out.append(f"{label}: ", style="bold")
+                out.append(value)
+        elif isinstance(block, Group):
+            out.append(block.title, style="bold underline")
+            for item in block.items:
+                out.append("\n • " + item.text)
+                if item.meta:
+                    out.append(f"  ({item.meta})", style="dim")
+        elif isinstance(block, Table):
+            out.append(" | ".join(block.columns), style="bold")
+            for row in block.rows:
+                out.append("\n" + " | ".join(c.replace("\n", " ") for c in row))
+    if not section.blocks:
+        out.append("\n(nothing recorded)", style="dim italic")
+    out.append("\n")
+    return out
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("f5", "finalise", "Finalise", id="finalise"),
+        Binding("o", "override", "Override finding", id="override"),
+        Binding("f6", "reopen", "Reopen", id="reopen"),
+        Binding("f7", "export(False)", "Word minutes", id="export_full"),
+        Binding("f8", "export(True)", "Family copy", id="export_family"),
+        Binding("d", "distribution", "Sent to…", id="distribution"),
+        Binding("n", "next_meeting", "Next meeting", id="next_meeting"),
+        Binding("c", "case", "Case", id="case_view"),
+        Binding("f3", "resume", "Resume meeting", id="resume", show=False),
+        Binding("f10", "home", "Meetings", id="home"),
+    ]
+    HELP = (
+        "Left: the meeting as the minutes will read. Right: what the completeness check finds, blocking "
+        "first, each with its G-id. Tab moves between them; Enter on either jumps to that step to put it "
+        "right, and F9 there comes back here. F5 finalises: refused while anything blocks, unless you "
+        "override the finding with o and a reason (kept, and listed in the minutes' annex). A final "
+        "meeting is read-only; F6 reopens it with a reason, and every change after that is kept as an "
+        "amendment. F7 and F8 write the Word minutes (full, family). d records to whom they went (G-51)."
+    )
+    HELP_TITLE = "Review and finalise"
+    DEFAULT_CSS = """
+    ReviewScreen #review-head { height: 1; background: $panel; padding: 0 1; }
+    ReviewScreen #review-head Label { width: auto; margin-right: 3; }
+    ReviewScreen #review-status.final { color: $success; text-style: bold; }
+    ReviewScreen #save-state { dock: right; width: 26; content-align: right middle; color: $text-muted; }
+    ReviewScreen #review-main { height: 1fr; }
+    ReviewScreen #minutes { width: 3fr; border: none; }
+    ReviewScreen #side { width: 2fr; min-width: 40; border-left: solid $panel-lighten-2; }
+    ReviewScreen #findings-title { text-style: bold; padding: 0 1; width: 100%; }
+    ReviewScreen #findings-title.blocks { color: $error; }
+    ReviewScreen #findings-title.clear { color: $success; }
+    ReviewScreen #findings { height: 1fr; border: none; }
+    ReviewScreen OptionList > .option-list--option { padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: overrides typed in this review and not yet used by a finalise: finding key -> reason
+        self.pending: dict[str, str] = {}
+        self._findings: list[rules.Finding] = []
+
+    @property
+    def live(self):
+        return self.app.live
+
+    def compose(self) -> ComposeResult:
+        m = self.live.meeting
+        with Horizontal(id="review-head"):
+            yield Label(f"[b]{m.get('case_ref') or m['id']}[/b]")
+            yield Label("Review", id="review-title")
+            yield Label("", id="review-status")
+            yield Label("", id="save-state")
+        with Horizontal(id="review-main"):
+            yield OptionList(id="minutes")
+            with Vertical(id="side"):
+                yield Label("", id="findings-title")
+                yield OptionList(id="findings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_review()
+        self.query_one("#findings", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.live.flush()
+        self.refresh_review()
+
+    def show_save_state(self) -> None:
+        if self.app.last_saved:
+            show(self.query_one("#save-state", Label), f"Saved {self.app.last_saved}", layout=False)
+
+    # -- what is shown ----------------------------------------------------------------------------
+    def refresh_review(self) -> None:
+        from mapm_tui.minutes import build_layout
+
+        live = self.live
+        status = live.status
+        label = self.query_one("#review-status", Label)
+        show(label, STATUS_WORDS.get(status, status))
+        label.set_class(status == "final", "final")
+        layout = build_layout(live.meeting, live.template, marking=self.app.settings.protective_marking)
+        minutes = self.query_one("#minutes", OptionList)
+        keep = minutes.highlighted
+        minutes.clear_options()
+        head = Text(layout.title, style="bold")
+        head.append("\n" + layout.subtitle)
+        minutes.add_option(Option(head, id="sec--top"))
+        for section in layout.sections:
+            minutes.add_option(Option(section_text(section), id=f"sec-{section.key}"))
+        if keep is not None and keep < minutes.option_count:
+            minutes.highlighted = keep
+        self.refresh_findings()
+        self.show_save_state()
+        self.refresh_bindings()
+
+    def refresh_findings(self) -> None:
+        meeting = self.live.meeting
+        findings = rules.check_meeting(meeting, self.live.template)
+        open_, overridden = rules.split_overridden(findings, meeting.get("finding_overrides", []))
+        self._findings = open_ + overridden
+        stored = {o.get("rule"): o.get("reason") for o in meeting.get("finding_overrides", [])}
+        table = self.query_one("#findings", OptionList)
+        keep = table.highlighted
+        table.clear_options()
+        for f in open_:
+            text = Text()
+            pending = self.pending.get(f.key)
+            if pending:
+                text.append("OVERRIDE ", style="bold yellow")
+            else:
+                text.append("BLOCKS " if f.blocks else "warns  ", style="bold red" if f.blocks else "yellow")
+            text.append(f"{f.rule}  ", style="bold")
+            text.append(f.about + "\n")
+            text.append(f.message, style="")
+            if pending:
+                text.append(f"\nReason: {pending}", style="italic")
+            table.add_option(Option(text, id=f"fnd-{f.key}"))
+        for f in overridden:
+            text = Text()
+            text.append("overridden ", style="dim bold")
+            text.append(f"{f.rule}  {f.about}\n", style="dim")
+            text.append(f"Reason: {stored.get(f.key) or stored.get(f'{f.rule}:{f.target}') or ''}", style="dim italic")
+            table.add_option(Option(text, id=f"fnd-{f.key}"))
+        if table.option_count:
+            table.highlighted = keep if keep is not None and keep < table.option_count else 0
+        blocking = [f for f in open_ if f.blocks and f.key not in self.pending]
+        title = self.query_one("#findings-title", Label)
+        if self.live.status == "final":
+            text = "Final: nothing can change without a reopen (F6)."
+        elif blocking:
+            text = f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising · {len(open_) - len(blocking)} other"
+        elif open_:
+            text = f"Nothing blocks finalising · {len(open_)} to look at"
+        else:
+            text = "Nothing blocks finalising: every check passes."
+        show(title, text)
+        title.set_class(bool(blocking), "blocks")
+        title.set_class(not blocking, "clear")
+
+    def finding(self) -> rules.Finding | None:
+        table = self.query_one("#findings", OptionList)
+        if table.highlighted is None or not self._findings:
+            return None
+        option = table.get_option_at_index(table.highlighted)
+        key = (option.id or "").removeprefix("fnd-")
+        return next((f for f in self._findings if f.key == key), None)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        status = self.live.status if self.app.live else None
+        if action == "finalise":
+            return status in ("in_review", "in_progress")
+        if action == "reopen":
+            return status == "final"
+        if action == "override":
+            return status != "final" and bool(self._findings)
+        if action == "resume":
+            return status == "in_review"
+        return True
+
+    # -- jumping to a step -------------------------------------------------------------------------
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith("fnd-"):
+            f = self.finding()
+            step = f.step if f else None
+        else:
+            step = option_id.removeprefix("sec-")
+        if step == "setup":
+            self.app.open_setup()
+        elif step and self.live.template.step(step) is not None:
+            self.app.goto_step(step)
+        elif step == "attendance" or step == "actions":
+            kind = "attendance" if step == "attendance" else "actions"
+            target = next((s.key for s in self.live.steps if s.kind == kind), None)
+            if target:
+                self.app.goto_step(target)
+        else:
+            self.notify("This part has no agenda step of its own to edit.", timeout=3)
+
+    # -- finalising ---------------------------------------------------------------------------------
+    def action_override(self) -> None:
+        f = self.finding()
+        if f is None:
+            return
+        from .dialogs import AskText
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self.pending[f.key] = reason
+                self.refresh_findings()
+
+        self.app.push_screen(
+            AskText(f"Override {f.rule} ({f.about}): why is it right to finalise without it?", self.pending.get(f.key, ""), max_length=2000),
+            done,
+        )
+
+    def _by(self) -> str:
+        chair = (self.live.meeting.get("chair") or {}).get("name") or ""
+        taker = (self.live.meeting.get("minute_taker") or {}).get("name") or ""
+        return taker or chair
+
+    def action_finalise(self) -> None:
+        if self.live.status == "in_progress":
+            self.notify("The meeting is still running: F3 ends it, then F5 finalises.", timeout=5)
+            return
+        from mapm_tui import lifecycle
+
+        from .dialogs import AskText
+
+        def done(by: str | None) -> None:
+            if not by:
+                return
+            self.live.flush()
+            try:
+                result = lifecycle.finalise(self.live.store, self.live.id, by, list(self.pending.items()))
+            except lifecycle.FinaliseRefused as exc:
+                self.notify(
+                    f"Not finalised: {len(exc.findings)} finding{'s' if len(exc.findings) != 1 else ''} block it. "
+                    "Put each right (Enter jumps to it) or override it with o and a reason.",
+                    severity="error",
+                    timeout=8,
+                )
+                return
+            except Exception as exc:  # a refusal: one sentence, nothing changed
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+                return
+            self.pending.clear()
+            self.live.reload()
+            self.refresh_review()
+            warn = f" {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''} left open." if result.warnings else ""
+            self.notify(f"Final: the meeting is now read-only.{warn} F7 writes the Word minutes.", timeout=6)
+
+        self.app.push_screen(AskText("Finalised by (your name):", self._by(), "Name"), done)
+
+    def action_reopen(self) -> None:
+        from mapm_tui import lifecycle
+
+        from .dialogs import AskText
+
+        def got_reason(reason: str | None) -> None:
+            if not reason:
+                return
+
+            def got_name(by: str | None) -> None:
+                if not by:
+                    return
+                try:
+                    lifecycle.reopen(self.live.store, self.live.id, by, reason)
+                except Exception as exc:
+                    self.notify(str(exc), severity="error", timeout=8, markup=False)
+                    return
+                self.live.reload()
+                self.refresh_review()
+                self.notify("Reopened: every change from now on is kept as an amendment in the minutes.", timeout=6)
+
+            self.app.push_screen(AskText("Reopened by (your name):", self._by(), "Name"), got_name)
+
+        self.app.push_screen(AskText("Why reopen this final meeting? (kept with every amendment)", max_length=2000), got_reason)
+
+    def action_resume(self) -> None:
+        self.live.set_status("in_progress")
+        self.notify("The meeting has resumed.")
+        self.app.goto_step(self.live.steps[0].key)
+
+    # -- Word minutes ---------------------------------------------------------------------------------
+    def action_export(self, family: bool) -> None:
+        from mapm_tui.minutes import default_filename
+
+        from .dialogs import AskText
+
+        self.live.flush()
+        folder = self.app.settings.export_dir()
+        suggested = str(folder / default_filename(self.live.meeting, family))
+        what = "the family's copy of the minutes" if family else "the Word minutes"
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            target = Path(path).expanduser()
+            if target.exists():
+                from .dialogs import Confirm
+
+                def replace(yes: bool | None) -> None:
+                    if yes:
+                        self._write(target, family, force=True)
+
+                self.app.push_screen(Confirm(f"{target.name} already exists. Replace it?"), replace)
+                return
+            self._write(target, family, force=False)
+
+        self.app.push_screen(AskText(f"Save {what} as:", suggested, max_length=4096), chosen)
+
+    def _write(self, target: Path, family: bool, force: bool) -> None:
+        from mapm_tui.locations import make_private_dir
+        from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes
+
+        try:
+            # the default export folder is made when first used; a folder the user typed must exist
+            if not target.parent.exists() and target.parent == self.app.settings.export_dir():
+                make_private_dir(target.parent)
+            written = export_minutes(
+                self.live.meeting, self.live.template, target, family=family, settings=self.app.settings, force=force
+            )
+        except (ExportError, MinutesWithheld) as exc:
+            self.notify(str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False)
+            return
+        self.notify(f"Written: {written}", timeout=8, markup=False)
+
+    # -- after the meeting ----------------------------------------------------------------------------
+    def action_distribution(self) -> None:
+        from .distribution import DistributionDialog
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.live.reload()
+                self.refresh_review()
+
+        self.app.push_screen(DistributionDialog(self.live), done)
+
+    def action_next_meeting(self) -> None:
+        from mapm_tui import lifecycle
+
+        from .dialogs import Confirm
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                new_id = lifecycle.next_meeting(self.live.store, self.live.id, self.app.templates)
+            except Exception as exc:
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+                return
+            self.app.close_meeting()
+            self.app.open_meeting(new_id)
+            self.notify("The next meeting is ready as a draft: open actions are carried over for their progress.", timeout=6)
+
+        open_actions = sum(1 for a in self.live.meeting.get("actions", []) if a.get("status") not in ("done", "cancelled"))
+        self.app.push_screen(
+            Confirm(f"Prepare the next meeting for this case? Its {open_actions} open action{'s' if open_actions != 1 else ''} will be carried over."),
+            done,
+        )
+
+    def action_case(self) -> None:
+        from .case import CaseScreen
+
+        case_ref = self.live.meeting.get("case_ref")
+        if not case_ref:
+            self.notify("This meeting has no case reference, so there is no case history to show.", timeout=4)
+            return
+        self.app.push_screen(CaseScreen(case_ref))
+
+    def action_home(self) -> None:
+        self.app.close_meeting()

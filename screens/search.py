@@ -1,0 +1,86 @@
+"""Search every meeting: case reference, names, any word typed (SQLite FTS5, kept in step with edits)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+from rich.text import Text
+
+from mapm_tui import dates
+
+
+class SearchScreen(ModalScreen[str | None]):
+    """Dismisses with the id of the meeting chosen, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close_search"),
+        Binding("down", "to_results", "Results", id="to_results", show=False),
+    ]
+    HELP_TITLE = "Search"
+    HELP = "Type words from a case reference, a name or anything recorded; every word must match the start of a word. Down moves to the results; Enter opens a meeting."
+    DEFAULT_CSS = """
+    SearchScreen { align: center middle; }
+    SearchScreen > Vertical { width: 110; max-width: 98%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
+    SearchScreen #search-title { text-style: bold; color: $accent; }
+    SearchScreen #search-count { color: $text-muted; height: 1; width: 100%; }
+    SearchScreen OptionList { height: 1fr; border: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Search all meetings", id="search-title")
+            yield Input(placeholder="Case reference, a name, any words…", id="search-input", max_length=300)
+            yield Label("", id="search-count", markup=False)
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(exclusive=True, group="search")
+    async def run_search(self, text: str) -> None:
+        from mapm_tui.search import search
+
+        hits = search(self.app.store, text) if text.strip() else []
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        for hit in hits:
+            day = dates.parse_iso(hit.date)
+            line = Text()
+            line.append(f"{hit.case_ref or hit.meeting_id}  ", style="bold")
+            line.append(dates.format_date(day) if day else hit.date)
+            line.append(f"  {hit.label}\n", style="dim")
+            snippet = Text(hit.snippet)
+            for start, end in hit.highlights:
+                snippet.stylize("bold reverse", start, end)
+            line.append_text(snippet)
+            results.add_option(Option(line, id=hit.meeting_id))
+        count = self.query_one("#search-count", Label)
+        count.update("" if not text.strip() else f"{len(hits)} meeting{'s' if len(hits) != 1 else ''} found" + (" (the first 50)" if len(hits) == 50 else ""))
+
+    def action_to_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = results.highlighted or 0
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            self.dismiss(results.get_option_at_index(results.highlighted or 0).id)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
