@@ -58,6 +58,8 @@ class MapmApp(App[None]):
         #: shown on stderr after the app closes (a crash, a database that could not be opened)
         self.fatal_message: str | None = None
         self.last_saved: str | None = None
+        #: kept step screens to drop as soon as they are no longer on show
+        self._stale_screens: set[str] = set()
         self.save_error: str | None = None
 
     # -- start-up ---------------------------------------------------------------------------------
@@ -99,6 +101,7 @@ class MapmApp(App[None]):
         from .live import LiveMeeting
 
         self.save_everything()
+        self.forget_step_screens()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
         autosaver.on_saved = self._saved
         autosaver.on_error = self._save_failed
@@ -118,7 +121,7 @@ class MapmApp(App[None]):
 
         if self.live is None:
             return
-        self.save_everything()
+        self.live.leave_step()  # the step clock stops while reviewing
         if isinstance(self.screen, ReviewScreen):
             return
         if any(isinstance(s, ReviewScreen) for s in self.screen_stack):
@@ -138,26 +141,52 @@ class MapmApp(App[None]):
 
         if self.live is None:
             return
-        self.save_everything()
+        self.live.leave_step()
         if isinstance(self.screen, _step_screen_base()):
             self.switch_screen(SetupScreen())
         elif not isinstance(self.screen, SetupScreen):
             self.push_screen(SetupScreen())
 
     def goto_step(self, key: str) -> None:
+        """Show agenda step `key`. Each step's screen is built once per open meeting and kept, so moving
+        between steps only shows it again (composing a screen costs far more than showing one)."""
+        from screens.setup import SetupScreen
         from screens.steps import screen_for_step
 
         live = self.live
         assert live is not None
         step = live.template.step(key) or live.steps[0]
         live.enter_step(step.key)
-        screen = screen_for_step(step)
-        from screens.setup import SetupScreen
-
-        if isinstance(self.screen, (_step_screen_base(), SetupScreen)):
+        self.forget_step_screens(stale_only=True)
+        name = f"step:{live.id}:{step.key}"
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_for_step(step), name)
+        screen = self.get_screen(name)
+        if self.screen is screen:
+            return
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+        elif isinstance(self.screen, (_step_screen_base(), SetupScreen)):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def forget_step_screens(self, stale_only: bool = False) -> None:
+        """Drop the kept step screens (a meeting closed, or final/reopened: their widgets are out of date).
+        A screen still on show is dropped once it is left."""
+        stacked = {id(s) for stack in self._screen_stacks.values() for s in stack}
+        for name in [n for n in self._installed_screens if n.startswith("step:")]:
+            if stale_only and name not in self._stale_screens:
+                continue
+            screen = self._installed_screens[name]
+            if id(screen) in stacked:
+                self._stale_screens.add(name)
+                continue
+            self.uninstall_screen(name)
+            self._stale_screens.discard(name)
+            if screen.is_attached:
+                screen.remove()
 
     def close_meeting(self) -> None:
         if self.live is not None:
@@ -167,6 +196,7 @@ class MapmApp(App[None]):
 
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        self.call_after_refresh(self.forget_step_screens)
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_meetings()
 
@@ -179,7 +209,7 @@ class MapmApp(App[None]):
         """Write everything typed and not yet saved, now (quit, signals, crashes)."""
         if self.live is not None:
             try:
-                self.live.leave_step()
+                self.live.save_progress()
             except Exception:
                 self.live.autosaver.flush()
 

@@ -219,6 +219,11 @@ class LiveMeeting:
         return rules.check_meeting(self.meeting, self.template)
 
     # -- steps and time ---------------------------------------------------------------------------
+    @property
+    def current_step(self) -> str | None:
+        """The key of the step the chair is on (None when no step screen is open)."""
+        return self._step_key
+
     def step_index(self, key: str) -> int:
         return next(i for i, s in enumerate(self.steps) if s.key == key)
 
@@ -229,11 +234,19 @@ class LiveMeeting:
 
     def leave_step(self) -> None:
         """Flush what was typed and add the time spent on the step (only while the meeting runs)."""
+        self.save_progress()
+        self._step_key = self._step_since = None
+
+    def save_progress(self) -> None:
+        """Flush what was typed and bank the time on the current step so far; the step clock runs on
+        (used on quit, signals and the privacy key, where the chair has not left the step)."""
         self.autosaver.flush()
         if self._step_key is None or self._step_since is None:
             return
-        seconds = int(self.clock.monotonic() - self._step_since)
-        key, self._step_key, self._step_since = self._step_key, None, None
+        now = self.clock.monotonic()
+        seconds = int(now - self._step_since)
+        key = self._step_key
+        self._step_since = self._step_since + seconds  # keep the fraction of a second for next time
         if self.status == "in_progress" and seconds > 0:
             self.store.add_step_time(self.id, key, seconds)
             old, done = self._progress.get(key, (0, False))

@@ -99,7 +99,7 @@ class FieldForm(Vertical):
         elif spec.kind in ("yesno", "choice", "attendee"):
             options = list(YES_NO if spec.kind == "yesno" else spec.choices)
             if spec.kind == "attendee":
-                options = [(a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"]) for a in self.live.meeting.get("attendees", [])]
+                options = self._attendee_options()
             select = Select(options, value=value if value is not None else Select.NULL, id=wid, prompt="Not recorded", allow_blank=True, disabled=read_only, compact=True)
             yield select
         elif spec.kind == "date":
@@ -112,6 +112,23 @@ class FieldForm(Vertical):
             yield Input(value or "", id=wid, placeholder=spec.placeholder, max_length=_limit(spec.path), disabled=read_only, compact=True)
 
     def on_mount(self) -> None:
+        self.update_visibility()
+
+    def _attendee_options(self) -> list:
+        return [(a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"]) for a in self.live.meeting.get("attendees", [])]
+
+    def refresh_choices(self) -> None:
+        """Lists drawn from the meeting (the attendees) may have changed since the form was built."""
+        for spec in self.specs:
+            if spec.kind == "attendee":
+                select = self.query_one(f"#{spec.widget_id}", Select)
+                options = self._attendee_options()
+                if [v for _l, v in options] != [v for _l, v in select._options if v is not Select.NULL]:
+                    value = self.live.field(spec.path)
+                    with select.prevent(Select.Changed):
+                        select.set_options(options)
+                        if value is not None and value in [v for _l, v in options]:
+                            select.value = value
         self.update_visibility()
 
     def spec_for(self, widget_id: str | None) -> FieldSpec | None:

@@ -295,6 +295,7 @@ class ReviewScreen(Screen):
                 return
             self.pending.clear()
             self.live.reload()
+            self.app.forget_step_screens()  # kept step screens were built editable
             self.refresh_review()
             warn = f" {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''} left open." if result.warnings else ""
             self.notify(f"Final: the meeting is now read-only.{warn} F7 writes the Word minutes.", timeout=6)
@@ -319,6 +320,7 @@ class ReviewScreen(Screen):
                     self.notify(str(exc), severity="error", timeout=8, markup=False)
                     return
                 self.live.reload()
+                self.app.forget_step_screens()
                 self.refresh_review()
                 self.notify("Reopened: every change from now on is kept as an amendment in the minutes.", timeout=6)
 

@@ -34,9 +34,14 @@ class StepScreen(Screen):
     StepScreen .read-only-note { color: $warning; }
     """
 
+    #: the field that takes what the chair types on arriving at the step (None: the first text field)
+    PRIMARY: str | None = None
+
     def __init__(self, step) -> None:
         super().__init__()
         self.step = step
+        #: letters typed while the screen was still arriving (before any field had focus)
+        self._early: list[str] = []
 
     @property
     def live(self):
@@ -60,12 +65,72 @@ class StepScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        self._clock = self.set_interval(1.0, self.refresh_header, name="clock")
+        self.call_after_refresh(self._flush_early)
+
+    def on_screen_resume(self) -> None:
+        """Shown (first time or again: step screens are kept while the meeting is open)."""
+        self.call_after_refresh(self._resumed)
+
+    def _resumed(self) -> None:
+        if self.app.live is None or not self.is_attached:
+            return
         self.refresh_header()
         self.show_save_state()
-        self.set_interval(1.0, self.refresh_header, name="clock")
+        self.query_one(AgendaSidebar).show_current(self.step.key)
+        self.refresh_step()
+        self._clock.resume()
+
+    def on_screen_suspend(self) -> None:
+        self._clock.pause()
+
+    def refresh_step(self) -> None:
+        """Bring what the step shows up to date with the meeting (it may have changed elsewhere)."""
+
+    # -- never lose a key typed during a step change ------------------------------------------------
+    def on_key(self, event) -> None:
+        """A chair types straight after alt+right. Keys that arrive before the new step's field has focus
+        are sent by Textual to the screen itself (not through the field), and would be dropped: keep them
+        and put them into the step's field instead. A printable key can only reach the screen with a text
+        field focused if it did not pass through that field (a field takes every printable key)."""
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        if not (event.is_printable and event.character):
+            return
+        if focused is None or isinstance(focused, (Input, TextArea, AgendaSidebar)):
+            event.stop()
+            event.prevent_default()
+            self._early.append(event.character)
+            self.call_after_refresh(self._flush_early)
+
+    def primary_field(self):
+        from textual.widgets import Input, TextArea
+
+        if self.PRIMARY:
+            found = self.query(self.PRIMARY)
+            return found.first() if found else None
+        return next((w for w in self.query("Input, TextArea") if w.focusable), None)
+
+    def _flush_early(self) -> None:
+        if not self._early:
+            return
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        target = focused if isinstance(focused, (Input, TextArea)) else self.primary_field()
+        if target is None or target.disabled or getattr(target, "read_only", False):
+            self._early.clear()
+            return
+        text, self._early = "".join(self._early), []
+        target.focus()
+        if isinstance(target, Input):
+            target.insert_text_at_cursor(text)
+        elif isinstance(target, TextArea):
+            target.insert(text)
 
     def refresh_header(self) -> None:
-        if self.app.live is None:
+        if self.app.live is None or not self.is_current:
             return
         self.query_one(MeetingHeader).update_from(self.live, self.step)
 
@@ -74,6 +139,8 @@ class StepScreen(Screen):
         self.query_one(AgendaSidebar).refresh_ticks()
 
     def check_action(self, action: str, parameters) -> bool | None:
+        if self.app.live is None:  # the meeting was closed while this screen was on its way out
+            return False
         if action == "part_two":
             attending = (self.live.meeting.get("family") or {}).get("attending")
             return attending == "part_two" and not self.live.part_two_started and self.live.status == "in_progress"
@@ -83,7 +150,10 @@ class StepScreen(Screen):
 
     # -- navigation -------------------------------------------------------------------------------
     def _move(self, offset: int) -> None:
-        index = self.live.step_index(self.step.key) + offset
+        # from the step the chair last went to, not this screen's: a second alt+right pressed while the
+        # first is still switching screens must go one step further, not repeat the first
+        current = self.live.current_step or self.step.key
+        index = self.live.step_index(current) + offset
         if 0 <= index < len(self.live.steps):
             self.app.goto_step(self.live.steps[index].key)
         elif index >= len(self.live.steps):

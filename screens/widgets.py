@@ -91,6 +91,11 @@ class AgendaSidebar(ListView):
         title = step.title if len(step.title) <= 26 else step.title[:25].rstrip() + "…"
         return f"{mark} {number:>2}. {title}"
 
+    def show_current(self, key: str) -> None:
+        index = self.live.step_index(key)
+        if self.index != index:
+            self.index = index
+
     def refresh_ticks(self) -> None:
         for step, item in zip(self.live.steps, self.children):
             show(item.query_one(Label), self._label(step), layout=False)

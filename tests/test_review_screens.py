@@ -220,3 +220,40 @@ async def test_overdue_actions_from_home(make_app, store, hampshire, clock):
         assert screen_name(pilot) == "ActionsScreen"
         title = str(app.screen.query_one("#open-title").content)
         assert "overdue: 0" not in title and "Open actions:" in title
+
+
+async def test_step_screens_kept_for_speed_never_show_stale_state(make_app, store, hampshire):
+    """Step screens are kept while a meeting is open; after finalising they must be read-only, and an
+    entry added on one visit must be listed on the next."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_meeting(hampshire, "identified_during")
+        await pilot.pause()
+        first = app.screen
+        await fill(pilot, "#capture", "r: Added on the first visit", submit=True)
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.press("alt+left")
+        await pilot.pause()
+        assert app.screen is first  # the same screen, shown again
+        app.live.store.add_item(hampshire, "entries", {"kind": "risk", "text": "Added elsewhere", "step": "identified_during"})
+        app.live.reload()
+        await pilot.press("f9")
+        await pilot.pause()
+        app.goto_step("identified_during")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#entries")
+        texts = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert any("Added elsewhere" in t for t in texts) and any("Added on the first visit" in t for t in texts)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        await fill(pilot, "#ask-input", "Pat Minutes", submit=True)
+        assert app.live.status == "final"
+        app.goto_step("identified_during")
+        await pilot.pause()
+        assert app.screen is not first
+        assert app.screen.query_one("#capture", Input).disabled

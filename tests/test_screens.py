@@ -372,3 +372,26 @@ async def test_a_final_meeting_shows_read_only(make_app, store, templates):
         await open_at(pilot, meeting_id, "identified_during")
         assert app.screen.query_one("#capture", Input).disabled
         assert app.screen.query(".read-only-note")
+
+
+async def test_letters_typed_during_a_step_change_land_in_the_new_field(make_app, new_meeting, store):
+    """Keys that arrive while the next step is still being shown reach the screen, not a field; they
+    must not be dropped (a chair types straight after alt+right)."""
+    from textual import events
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        app.goto_step("introductions")
+        for ch in "Hello all":  # queued before the new screen has mounted
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#text-field").text == "Hello all"
+        app.goto_step("identified_during")
+        for ch in "r: x":
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#capture", Input).value == "r: x"

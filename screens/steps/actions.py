@@ -46,6 +46,9 @@ class ActionsStep(StepScreen):
         if self.live.editable and self.live.draft("action:new"):  # an action half-typed before a crash
             self.call_after_refresh(self.action_new_action)
 
+    def refresh_step(self) -> None:
+        self.refresh_actions(self._highlighted())
+
     def refresh_actions(self, keep: str | None = None) -> None:
         table = self.query_one("#actions", DataTable)
         table.clear()

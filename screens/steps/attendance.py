@@ -21,6 +21,12 @@ class AttendanceStep(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield PeoplePanel(self.live, id="people-panel")
 
+    def refresh_step(self) -> None:
+        panel = self.query_one(PeoplePanel)
+        table = self.query_one("#people", DataTable)
+        keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value) if table.row_count else None
+        panel.refresh_people(keep)
+
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#people", DataTable)

@@ -24,6 +24,9 @@ class FormStep(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield FieldForm(self.FIELDS, self.live, id="step-form")
 
+    def refresh_step(self) -> None:
+        self.query_one(FieldForm).refresh_choices()
+
     def on_mount(self) -> None:
         super().on_mount()
         focusable = [w for w in self.query_one("#step-form").query("Input, Select, TextArea") if w.focusable]

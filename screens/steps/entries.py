@@ -32,6 +32,7 @@ def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
 
 
 class EntriesStep(StepScreen):
+    PRIMARY = "#capture"
     HELP = (
         "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
         "chosen without leaving the line: alt with its letter, or type its letter and a colon first "
@@ -88,6 +89,9 @@ class EntriesStep(StepScreen):
         self.query_one("#capture", Input).focus()
 
     # -- display ----------------------------------------------------------------------------------
+    def refresh_step(self) -> None:
+        self.refresh_entries()
+        self.refresh_meta()
     def refresh_meta(self) -> None:
         label = capture.kind_label(self.kind, self.live.subject_kind)
         typed_kind, _ = capture.parse_quick(self.query_one("#capture", Input).value)

@@ -11,6 +11,7 @@ from ..step_base import StepScreen
 
 
 class TextStep(StepScreen):
+    PRIMARY = "#text-field"
     HELP = "Type as the meeting talks; Enter starts a new line. It is saved within a second of typing."
     DEFAULT_CSS = """
     TextStep #text-field { height: 12; }
