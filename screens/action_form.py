@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextArea
 
+from .widgets import KeyBar
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 
@@ -152,7 +153,7 @@ class ActionForm(ModalScreen[str | None]):
                     yield Select(PROGRESS, value=v["status"], id="a-status", allow_blank=False, disabled=read_only, compact=True)
                     yield Input(v["progress_note"], id="a-progress", placeholder="What happened", max_length=TEXT_LIMIT, disabled=read_only, compact=True)
             yield Label("ctrl+s save (gaps allowed)  ·  Escape close (kept as a draft)  ·  Tab next field  ·  F1 help", id="action-keys")
-        yield Footer()
+        yield KeyBar()
 
     def _address_options(self):
         chosen = set(self.values["addresses"])

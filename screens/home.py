@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
+
+from .widgets import KeyBar
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 
@@ -19,7 +21,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="open_meeting", show=True),
         Binding("n", "new", "New meeting", id="new_meeting"),
-        Binding("slash,ctrl+f", "search", "Search", id="search"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False),
         Binding("a", "actions", "Overdue actions", id="overdue_actions"),
         Binding("f5", "reload", "Refresh", id="refresh", show=False),
     ]
@@ -42,7 +45,7 @@ class HomeScreen(Screen):
                 yield Label("DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge")
             yield Static("Opening your meetings…", id="home-hint")
             yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)

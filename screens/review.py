@@ -18,12 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from mapm_tui import rules
 
-from .widgets import show
+from .widgets import KeyBar, show
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "FINAL (read-only)"}
 
@@ -122,7 +122,7 @@ class ReviewScreen(Screen):
             with Vertical(id="side"):
                 yield Label("", id="findings-title")
                 yield OptionList(id="findings")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_review()

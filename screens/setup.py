@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, SelectionList, TextArea
+from textual.widgets import DataTable, Input, Label, SelectionList, TextArea
 
+from .widgets import KeyBar
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 
@@ -158,7 +159,7 @@ class SetupScreen(Screen):
             yield FieldForm(FAMILY, self.live, id="form-family")
             yield Label("Invitees", classes="section")
             yield PeoplePanel(self.live, id="people-panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#subjects", DataTable)

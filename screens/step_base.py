@@ -11,9 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
-from .widgets import AgendaSidebar, MeetingHeader, Prompt
+from .widgets import AgendaSidebar, KeyBar, MeetingHeader, Prompt
 
 
 class StepScreen(Screen):
@@ -36,6 +36,9 @@ class StepScreen(Screen):
 
     #: the field that takes what the chair types on arriving at the step (None: the first text field)
     PRIMARY: str | None = None
+    #: each step focuses its own field on mount; letting Textual focus the agenda first costs a
+    #: second focus change (and a footer rebuild) on every step change
+    AUTO_FOCUS = None
 
     def __init__(self, step) -> None:
         super().__init__()
@@ -59,7 +62,7 @@ class StepScreen(Screen):
                 if not self.live.editable:
                     yield Label("This meeting is final and read-only. Reopen it from the review to change it.", classes="read-only-note")
                 yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -118,3 +118,53 @@ def cut(text: str | None, width: int) -> str:
     """Text for a table cell: one line, at most `width` characters, an ellipsis when shortened."""
     text = " ".join(str(text or "").split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+class KeyBar(Static):
+    """The keys that work here, on one line at the foot of the screen.
+
+    Textual's Footer rebuilds a widget per key each time the bindings change (every focus change and
+    every step change), which measured as half the cost of showing a step; one line of text redrawn
+    only when it changes does the same job for a keyboard user. Disabled keys are left out.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self._shown = ""
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.refresh_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        from textual.markup import escape
+
+        app = self.app
+        seen: dict[str, list[str]] = {}
+        descriptions: dict[str, str] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or not active.enabled or not binding.description:
+                continue
+            seen.setdefault(binding.action, []).append(app.get_key_display(binding))
+            descriptions.setdefault(binding.action, binding.description)
+        parts = [
+            f"[b $accent]{escape(' / '.join(dict.fromkeys(keys)))}\u00a0[/]{escape(descriptions[action])}"
+            for action, keys in seen.items()
+        ]
+        parts.append("[b $accent]ctrl+p\u00a0[/]palette")
+        markup = "   ".join(parts)
+        if markup != self._shown:
+            self._shown = markup
+            self.update(markup, layout=False)
