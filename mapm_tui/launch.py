@@ -43,30 +43,91 @@ def run_app(db: str | None, demo: bool = False) -> int:
     demo_path = demo_database() if demo else None
     app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo)
     _install_signal_handlers(app)
+    unsaved = None
     try:
         app.run()
     finally:
+        unsaved = _save_after_run(app)
         if demo_path is not None:
             shutil.rmtree(demo_path.parent, ignore_errors=True)
     if app.fatal_message:
         print(app.fatal_message, file=sys.stderr)
+    elif unsaved:
+        print(unsaved, file=sys.stderr)
     return app.return_code or 0
+
+
+def _save_after_run(app) -> str | None:
+    """Write whatever is still pending once the app has stopped, however it stopped.
+
+    A quit, a signal and `_fatal_error` save before the app closes, but Textual's other way out, `panic`
+    (an exception that renders itself, such as a CSS error, or a failed input thread), saves nothing.
+    Returns a sentence for the chair if something could not be written.
+    """
+    live = getattr(app, "live", None)
+    if live is None:
+        return None
+    failures: list[Exception] = []
+    saver = live.autosaver
+    saver.on_saved = None  # the screens are gone: there is no "Saved" to show
+    saver.on_error = lambda exc: bool(failures.append(exc))  # keep going; report below
+    try:
+        live.leave_step()  # flushes, then adds the time on the current step (a no-op if already left)
+    except Exception as exc:
+        failures.append(exc)
+    if failures:
+        return f"mapm could not save the last few seconds of typing: {failures[0]}"
+    return None
 
 
 def _install_signal_handlers(app) -> None:
     """Save everything on SIGTERM and SIGHUP (a closed terminal); Textual installs no SIGHUP handler.
 
-    Python runs signal handlers on the main thread between bytecodes, where the app's event loop runs,
-    so the synchronous flush is safe. On Windows a console close arrives as a console control event,
-    which Python maps to SIGBREAK for the process group; we save on it too where it exists.
+    The handler itself only schedules the work: Python runs it on the main thread between any two
+    bytecodes, which may be in the middle of a save (saving again from there would wait on the write
+    lock that save holds, and a SIGHUP exit would drop it) or between a keystroke and its `Changed`
+    message reaching the screen that saves it. So the handler asks the event loop to run `finish`:
+    it lets the messages already in flight arrive (`_settle`), saves, and leaves. On a hang-up the
+    terminal is gone: stdin, stdout and stderr are pointed at the null device at once, so that drawing
+    neither fails nor blocks meanwhile.
+    On Windows a console close arrives as a console control event, which Python maps to SIGBREAK for
+    the process group; we save on it too where it exists.
     """
+    import asyncio
+
+    hangup = getattr(signal, "SIGHUP", None)
+    under_way: list = []  # not empty once a signal is being handled; holds the finishing task
+
+    def leave(signum: int) -> None:
+        if signum == hangup:
+            os._exit(128 + signum)  # nothing left to draw on or restore, and the data is committed
+        app.exit(return_code=128 + signum)
+
+    async def finish(signum: int) -> None:
+        try:
+            await _settle(app)
+        finally:
+            try:
+                app.save_everything()
+            finally:
+                leave(signum)
 
     def on_signal(signum, _frame):
-        app.save_everything()
-        if signum == getattr(signal, "SIGHUP", None):
-            # The terminal is gone: nothing left to draw on, and the data is committed.
-            os._exit(128 + signum)
-        app.exit(return_code=128 + signum)
+        if signum == hangup:
+            _detach_from_terminal()
+        if under_way:  # already saving and leaving
+            return
+        under_way.append(signum)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the app's loop is not running (yet, or any more): save here
+            app.save_everything()
+            raise SystemExit(128 + signum) from None
+
+        def start() -> None:
+            under_way.append(loop.create_task(finish(signum)))  # a strong reference to the task
+
+        loop.call_soon_threadsafe(start)
 
     for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
         sig = getattr(signal, name, None)
@@ -75,3 +136,52 @@ def _install_signal_handlers(app) -> None:
                 signal.signal(sig, on_signal)
             except (ValueError, OSError):  # not the main thread, or not allowed here
                 pass
+
+
+async def _settle(app, timeout: float = 2.0) -> None:
+    """Wait until the messages queued in the app and its screens have been handled (at most `timeout`).
+
+    A keystroke changes a field at once, but the field's `Changed` message climbs to the screen that
+    saves it one widget per turn: each round waits until every widget has handled what was queued
+    for it when the round began, and there is one round per level of the widget tree.
+    """
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    nodes = [app]
+    try:
+        for screen in app.screen_stack:
+            nodes.extend(screen.walk_children(with_self=True))
+    except Exception:  # no screens (yet): only the app's own queue
+        pass
+    for _round in range(max(len(node.ancestors) for node in nodes) + 1):
+        handled = []
+        for node in nodes:
+            event = asyncio.Event()
+            if node.call_later(event.set):  # runs once `node` has handled what is queued before it
+                handled.append(event)
+        if not handled:
+            return
+        try:
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in handled)), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            return
+
+
+def _detach_from_terminal() -> None:
+    """Point stdin, stdout and stderr at the null device (the terminal has hung up).
+
+    Textual's writer thread dies on its first failed write and its queue then fills and blocks the
+    app; Textual's SIGCONT handler (the kernel sends SIGCONT with SIGHUP) would redraw on the dead
+    terminal. Neither may get in the way of saving.
+    """
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+    if hasattr(signal, "SIGCONT"):
+        signal.signal(signal.SIGCONT, lambda *_: None)
