@@ -275,6 +275,19 @@ class MapmApp(App[None]):
         self._close_messages_no_wait()
 
 
+    def panic(self, *renderables) -> None:
+        """Textual's other crash exit (an error Rich renders itself, a failed input thread): the same as
+        `_fatal_error`: save first, one plain sentence, exit code 1, nothing from the error on screen."""
+        try:
+            self.save_everything()
+            saved = "Everything you typed up to now was saved."
+        except Exception:
+            saved = "Some of the last few seconds of typing may not have been saved."
+        self.fatal_message = f"mapm stopped because of an unexpected error. {saved}"
+        self._return_code = 1
+        self._close_messages_no_wait()
+
+
 def _step_screen_base():
     from screens.step_base import StepScreen
 
