@@ -19,8 +19,7 @@ def system_commands(app, screen) -> Iterable[SystemCommand]:
                 "Go to this agenda step",
                 partial(app.goto_step, step.key),
             )
-        if live.status == "draft":
-            yield SystemCommand("Set up the meeting", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup)
+        yield SystemCommand("Meeting set-up", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup)
         yield SystemCommand("Meetings (home)", "Close this meeting and list all meetings (F10)", app.close_meeting)
         review = getattr(app, "open_review", None)
         if review is not None:
