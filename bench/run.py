@@ -48,7 +48,7 @@ GOALS = {
 }
 #: the title both home screens paint in their first frame, and the hint the app shows once the list is in
 TITLE = b"Multi-agency professionals' meetings"
-LISTED = b"Enter opens the highlighted meeting."
+LISTED = b"Enter opens the highlighted meeting"
 
 PROFILES = {
     "quick": dict(

@@ -281,14 +281,74 @@ def _export(rounds: int) -> dict:
     return out
 
 
+# -- search ----------------------------------------------------------------------------------------
+#: what a minute-taker types: a common word, a rarer one, two words, a prefix, a name-like word
+SEARCHES = ("housing", "speech language", "attendance", "repairs winter", "refer")
+
+
+def _search(db: str, repeats: int) -> dict:
+    """`search.search` against a bare FTS5 query on the same file, and against a LIKE scan.
+
+    The bare query asks the same index for the same words and the first 50 matching places, with none of
+    our code (no grouping by meeting, no snippets). The LIKE scan is what search would cost without the
+    index: every entry, action and attendee read and compared."""
+    import sqlite3
+
+    from mapm_tui.search import fts_query, search
+    from mapm_tui.store import open_store
+
+    store = open_store(db)
+    con = sqlite3.connect(db)
+    app_ms, fts_ms, like_ms, hits = [], [], [], {}
+    for text in SEARCHES:
+        match = fts_query(text)
+        like = f"%{text.split()[0]}%"
+        search(store, text)  # warm the page cache for both
+        con.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT 50", (match,)).fetchall()
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            found = search(store, text)
+            t1 = time.perf_counter()
+            con.execute(
+                "SELECT rowid, meeting_id FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT 50", (match,)
+            ).fetchall()
+            t2 = time.perf_counter()
+            app_ms.append((t1 - t0) * 1000)
+            fts_ms.append((t2 - t1) * 1000)
+        hits[text] = len(found)
+        for _ in range(max(1, repeats // 3)):
+            t0 = time.perf_counter()
+            con.execute(
+                "SELECT meeting_id FROM entry WHERE text LIKE ?1 UNION SELECT meeting_id FROM action WHERE description LIKE ?1 "
+                "UNION SELECT meeting_id FROM attendee WHERE name LIKE ?1 OR agency LIKE ?1 LIMIT 50",
+                (like,),
+            ).fetchall()
+            like_ms.append((time.perf_counter() - t0) * 1000)
+    store.close()
+    con.close()
+    search_ms, bare_ms, scan_ms = (statistics.median(x) for x in (app_ms, fts_ms, like_ms))
+    return {
+        "kind": "search",
+        "queries": list(SEARCHES),
+        "hits": hits,
+        "search_ms": search_ms,
+        "fts_ms": bare_ms,
+        "like_ms": scan_ms,
+        "search_ratio": search_ms / bare_ms,
+        "like_speedup": scan_ms / search_ms,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=("typing", "step", "export"))
+    parser.add_argument("kind", choices=("typing", "step", "export", "search"))
     parser.add_argument("mode", nargs="?", default="-")
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--switches", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--db")
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
     if args.kind == "typing":
         out = asyncio.run(_typing(args.mode, args.keys, args.warmup, "known_before"))
@@ -296,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(_step_app(args.switches, ("known_before", "identified_during")))
     elif args.kind == "step":
         out = asyncio.run(_step_bare(args.switches, args.mode == "same_widgets"))
+    elif args.kind == "search":
+        out = _search(args.db, args.repeats)
     else:
         out = _export(args.rounds)
     print(json.dumps(out))

@@ -75,6 +75,8 @@ class LiveMeeting:
         self._step_since: float | None = None
         #: called after anything is written, so the app can say "Saved hh:mm:ss"
         self.on_change: Callable[[], None] | None = None
+        #: goes up on every change to the meeting dict, so a screen shown again knows whether to redraw
+        self.version = 0
 
     # -- what is it -------------------------------------------------------------------------------
     @property
@@ -100,10 +102,12 @@ class LiveMeeting:
 
     def reload(self) -> None:
         self.autosaver.flush()
+        self.version += 1
         self.meeting = self.store.load_meeting(self.id)
         self._row = self.store.meeting_row(self.id)
 
     def _written(self, reload: bool = True) -> None:
+        self.version += 1
         if reload:
             self.meeting = self.store.load_meeting(self.id)
         if self.on_change:
@@ -118,6 +122,7 @@ class LiveMeeting:
         if isinstance(value, str) and not value.strip():
             value = None
         set_path(self.meeting, path, value)
+        self.version += 1
         self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value))
         if now:
             self.autosaver.flush(f"field:{path}")

@@ -45,6 +45,8 @@ class StepScreen(Screen):
         self.step = step
         #: letters typed while the screen was still arriving (before any field had focus)
         self._early: list[str] = []
+        #: the meeting's version when this screen last drew it (None: never)
+        self._drawn_version: int | None = None
 
     @property
     def live(self):
@@ -81,7 +83,9 @@ class StepScreen(Screen):
         self.refresh_header()
         self.show_save_state()
         self.query_one(AgendaSidebar).show_current(self.step.key)
-        self.refresh_step()
+        if self._drawn_version != self.live.version:  # redraw only what changed since last shown
+            self.refresh_step()
+            self._drawn_version = self.live.version
         self._clock.resume()
 
     def on_screen_suspend(self) -> None:

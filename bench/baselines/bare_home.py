@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 TITLE = "Multi-agency professionals' meetings"
-LISTED = "Enter opens the highlighted meeting. n starts a new one. F1 shows every key."
+LISTED = "Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key"
 
 
 class BareHome(Screen):

@@ -179,20 +179,36 @@ class _Writer:
         r.font.size = Pt(10)
 
     # ----------------------------------------------------------------- body
+    def _style(self, name: str):
+        """A style object, looked up once: python-docx finds a style by name by scanning every style in
+        the document, which was most of the time of a large export."""
+        cache = self.__dict__.setdefault("_style_cache", {})
+        if name not in cache:
+            cache[name] = self.doc.styles[name]
+        return cache[name]
+
+    def _add_paragraph(self, text: str = "", style: str | None = None):
+        """doc.add_paragraph with the style set by its id: python-docx's style setter scans every style
+        of the document on each call (to compare with the default), which dominated large exports."""
+        p = self.doc.add_paragraph(text)
+        if style:
+            p._p.style = self._style(style).style_id
+        return p
+
     def _para(self, text: str, *, style: str | None = None, italic: bool = False):
-        p = self.doc.add_paragraph(style=style)
+        p = self._add_paragraph(style=style)
         r = p.add_run(_c(text))
         if italic:
             r.italic = True
         return p
 
     def _heading(self, text: str, level: int):
-        return self.doc.add_paragraph(_c(text), style=f"Heading {level}")
+        return self._add_paragraph(_c(text), f"Heading {level}")
 
     def _table(self, columns, widths, *, header: bool):
         doc = self.doc
         table = doc.add_table(rows=1 if header else 0, cols=len(columns))
-        table.style = doc.styles["Table Grid"]
+        table.style = self._style("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         total = sum(widths) or 1
@@ -266,7 +282,7 @@ class _Writer:
         self._heading(g.title, 2)
         for item in g.items:
             if self.has_bullets:
-                p = self.doc.add_paragraph(style="List Bullet")
+                p = self._add_paragraph(style="List Bullet")
             else:
                 p = self.doc.add_paragraph()
                 p.paragraph_format.left_indent = Cm(0.63)
