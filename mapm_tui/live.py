@@ -141,7 +141,8 @@ class LiveMeeting:
 
     def _save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(self.id, key, text)
-        self._written(reload=False)
+        if self.on_change:  # a draft is not part of the meeting: nothing on screen needs redrawing
+            self.on_change()
 
     def clear_draft(self, key: str) -> None:
         self._drafts.pop(key, None)

@@ -45,8 +45,9 @@ class StepScreen(Screen):
         self.step = step
         #: letters typed while the screen was still arriving (before any field had focus)
         self._early: list[str] = []
-        #: the meeting's version when this screen last drew it (None: never)
+        #: the meeting's version when this screen last drew it, and last ticked the agenda (None: never)
         self._drawn_version: int | None = None
+        self._ticked_version: int | None = None
 
     @property
     def live(self):
@@ -143,7 +144,9 @@ class StepScreen(Screen):
 
     def show_save_state(self) -> None:
         self.query_one(MeetingHeader).show_save_state(self.app.last_saved, self.app.save_error)
-        self.query_one(AgendaSidebar).refresh_ticks()
+        if self._ticked_version != self.live.version:  # the ticks depend on the meeting, not on drafts
+            self._ticked_version = self.live.version
+            self.query_one(AgendaSidebar).refresh_ticks()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if self.app.live is None:  # the meeting was closed while this screen was on its way out
