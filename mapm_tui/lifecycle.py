@@ -41,7 +41,7 @@ from .agenda import Template
 from .models import Action, Attendee, Distribution, FindingOverride, Meeting, Subject
 from .rules import Finding
 from .schema import errors_for
-from .store import STATUS_FIELD, MeetingSummary, NotFound, Store, StoreError
+from .store import REOPENED, STATUS_FIELD, MeetingSummary, NotFound, Store, StoreError
 from .text import clean, clean_line
 
 #: action statuses that no longer need doing (design.md: never counted as open or overdue)
@@ -180,7 +180,7 @@ def finalise(store: Store, meeting_id: str, by: str, overrides: Iterable[tuple[s
                 FindingOverride(meeting_id=meeting_id, position=position + n, rule=f.key, reason=reason, by=by, at=now)
             )
         if row.finalised_at is not None:  # finalised again after a reopen: the annex says so
-            store.add_amendment(s, meeting_id, STATUS_FIELD, "in review", "final", by=by, reason=None)
+            store.add_amendment(s, meeting_id, STATUS_FIELD, REOPENED, "final", by=by, reason=None)
         # The meeting's own rows are written while it is still in review: the lock applies from here on.
         s.flush()
         row.status = "final"
@@ -211,7 +211,7 @@ def reopen(store: Store, meeting_id: str, by: str, reason: str) -> None:
         s.add(row)
         s.flush()  # out of the lock before anything else is written
         store.audit(s, meeting_id, "reopened", reason, by)
-        store.add_amendment(s, meeting_id, STATUS_FIELD, "final", "in review", by=by, reason=reason)
+        store.add_amendment(s, meeting_id, STATUS_FIELD, "final", REOPENED, by=by, reason=reason)
 
 
 # -- the distribution record (G-51) -------------------------------------------------------------------

@@ -577,25 +577,25 @@ class Store:
     def _amending(self, s: Session, meeting: Meeting) -> "_Amending | None":
         """How changes to this meeting are recorded as amendments, or None while it was never final.
 
-        A meeting has been finalised when `finalised_at` is set (a reopen keeps it) or it has been reopened
-        (a bundle imported as final may carry no `finalised_at`). The amendments
-        carry the reason and the name given at the latest reopen (the store's edits have no reason of
-        their own); edits to one field since that reopen are kept as one amendment (typing is saved
-        every half second: the annex shows before and after, not every keystroke).
+        A meeting has been finalised when `finalised_at` is set (a reopen keeps it) or it has an amendment
+        of its status (a reopen writes one; a bundle imported as final may carry no `finalised_at`). The
+        amendments carry the name and reason of the latest reopen, read from that status amendment (so they
+        survive an export and import); the store's edits have no reason of their own. Edits to one field
+        since that reopen are kept as one amendment: typing is saved every half second, and the annex shows
+        before and after, not every keystroke.
         """
         if meeting.status == "final":
             return None
-        event = s.exec(
-            select(AuditEvent)
-            .where(AuditEvent.meeting_id == meeting.id, AuditEvent.kind == "reopened")
-            .order_by(AuditEvent.pk.desc())
+        latest = s.exec(
+            select(Amendment)
+            .where(Amendment.meeting_id == meeting.id, Amendment.field == STATUS_FIELD)
+            .order_by(Amendment.pk.desc())
         ).first()
-        if meeting.finalised_at is None and event is None:
-            return None
-        since = s.exec(
-            select(func.max(Amendment.pk)).where(Amendment.meeting_id == meeting.id, Amendment.field == STATUS_FIELD)
-        ).one()
-        return _Amending(meeting.id, event.by if event else None, event.detail if event else None, since or 0)
+        if latest is None:
+            return None if meeting.finalised_at is None else _Amending(meeting.id, None, None, 0)
+        if latest.new == REOPENED:
+            return _Amending(meeting.id, latest.by, latest.reason, latest.pk)
+        return _Amending(meeting.id, None, None, latest.pk)
 
     def _amend(self, s: Session, ctx: "_Amending", field: str, old: Any, new: Any) -> None:
         old, new = _amend_text(old), _amend_text(new)
@@ -672,6 +672,8 @@ WHERE search_index MATCH :q AND +rowid IN (SELECT value FROM json_each(:rowids))
 
 #: the amendment field of a status change (a reopen, finalising again); it starts a new run of amendments
 STATUS_FIELD = "status"
+#: the new value of the status amendment a reopen writes (its by and reason go on every later amendment)
+REOPENED = "in review"
 
 
 @dataclass(frozen=True)

@@ -528,6 +528,25 @@ def test_bundles_keep_overrides_amendments_and_distribution(store, templates, tm
         other.close()
 
 
+def test_a_reopened_meeting_moved_by_bundle_keeps_amending_with_its_reason(store, templates, tmp_path):
+    """The reopen's name and reason travel in the bundle (as its status amendment), so edits made after an
+    import into another database are still amendments carrying them."""
+    mid = load(store, templates, complete())
+    lifecycle.finalise(store, mid, "Jo Baker")
+    lifecycle.reopen(store, mid, "Sarah Khan", "Wrong venue")
+    exported = export_bundle(store, mid)
+    other = open_store(Path(tmp_path) / "elsewhere.db")
+    try:
+        import_bundle(other, exported, templates)
+        other.set_fields(mid, {"next_review.venue": "Family centre"})
+        last = other.load_meeting(mid)["amendments"][-1]
+        assert (last["field"], last.get("old"), last["new"], last["by"], last["reason"]) == (
+            "next_review.venue", "Northfield Primary School", "Family centre", "Sarah Khan", "Wrong venue"
+        )
+    finally:
+        other.close()
+
+
 def test_lifecycle_and_search_import_no_textual():
     import subprocess
     import sys
