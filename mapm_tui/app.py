@@ -77,6 +77,15 @@ class MapmApp(App[None]):
             self._settings = load_settings()
         return self._settings
 
+    def quick_meetings(self) -> list | None:
+        """The meeting list read with sqlite3 before the store is open (None where that does not apply:
+        see `listing.quick_list`); called in a thread by the home screen, before `open_store`."""
+        if self.store is not None or self.demo:
+            return None
+        from .listing import quick_list
+
+        return quick_list(self.db)
+
     def open_store(self) -> list:
         """Open the database and return the meeting list (called in a thread by the home screen)."""
         from .agenda import load_templates

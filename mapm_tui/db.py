@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from . import locations
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -68,6 +69,9 @@ def _prepare_file(url: str) -> None:
 
 
 def make_engine(target: str | Path | None = None) -> Engine:
+    # SQLAlchemy is imported here, not at the top: `resolve_target` serves the home screen's quick list
+    # (listing.py) before SQLAlchemy is loaded
+    from sqlalchemy import event
     from sqlmodel import create_engine
 
     url = resolve_target(target)

@@ -27,6 +27,7 @@ from .agenda import Template
 from .clock import Clock
 from .convert import child_rows, meeting_columns, meeting_to_dict
 from .db import DatabaseError, make_engine
+from .listing import LIST_SQL, MeetingSummary, summaries
 from .models import (
     CHILD_LISTS,
     MEETING_GROUPS,
@@ -64,18 +65,6 @@ class NotFound(StoreError):
 
 class MeetingLocked(StoreError):
     pass
-
-
-@dataclass(frozen=True)
-class MeetingSummary:
-    id: str
-    case_ref: str | None
-    title: str | None
-    date: str
-    status: str
-    template: str
-    subjects: str
-    open_actions: int
 
 
 def migrate(engine: Engine) -> None:
@@ -138,40 +127,14 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------------
     def list_meetings(self, case_ref: str | None = None) -> list[MeetingSummary]:
-        """Every meeting (or those of one case reference), newest first."""
-        with self.reading() as s:
-            open_actions = (
-                select(Action.meeting_id, func.count().label("n"))
-                .where((Action.status.is_(None)) | (Action.status.in_(("open", "partly_done", "not_done"))))
-                .group_by(Action.meeting_id)
-                .subquery()
-            )
-            subjects = (
-                select(Subject.meeting_id, func.group_concat(Subject.name, ", ").label("names"))
-                .group_by(Subject.meeting_id)
-                .subquery()
-            )
-            query = (
-                select(
-                    Meeting.id,
-                    Meeting.case_ref,
-                    Meeting.title,
-                    Meeting.date,
-                    Meeting.status,
-                    Meeting.template,
-                    subjects.c.names,
-                    open_actions.c.n,
-                )
-                .outerjoin(subjects, subjects.c.meeting_id == Meeting.id)
-                .outerjoin(open_actions, open_actions.c.meeting_id == Meeting.id)
-                .order_by(Meeting.date.desc(), Meeting.id)
-            )
-            if case_ref is not None:
-                query = query.where(Meeting.case_ref == case_ref)
-            rows = s.exec(query).all()
-        return [
-            MeetingSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", int(r[7] or 0)) for r in rows
-        ]
+        """Every meeting (or those of one case reference), newest first.
+
+        Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
+        before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(LIST_SQL, {"case_ref": case_ref}).all()
+            conn.rollback()
+        return summaries(rows)
 
     def exists(self, meeting_id: str) -> bool:
         with self.reading() as s:

@@ -1,9 +1,14 @@
 """Home: the meetings, today's first; open, resume or start one.
 
-The first frame paints before the database is opened: the list arrives from a thread.
+The first frame paints before the database is opened: the list arrives from a thread. Where it can, that
+thread reads the list with sqlite3 first (`listing.quick_list`) and opens the store (SQLModel) only once the
+list is on screen; a key that needs the store before then (Enter, n, /, a) runs as soon as it is open.
 """
 
 from __future__ import annotations
+
+import threading
+from typing import Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -37,6 +42,8 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.meetings: list = []
+        #: what the chair asked for before the store was open (the latest request), run once it is
+        self._after_open: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home-body"):
@@ -50,17 +57,40 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)
         table.add_columns("Date", "Case ref", "Subjects", "Status", "Open actions")
-        self.load_meetings()
+        # after the first frame: the loading thread would otherwise compete with it for the interpreter
+        self.call_after_refresh(self.load_meetings)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def load_meetings(self) -> None:
         try:
+            quick = self.app.quick_meetings()
+            if quick is not None:
+                # on screen before SQLAlchemy is loaded; the store opens once that frame is painted, so
+                # loading it does not hold up the painting
+                self.app.call_from_thread(self.show_meetings, quick)
+                painted = threading.Event()
+                self.app.call_from_thread(self.call_after_refresh, painted.set)
+                painted.wait(1.0)
             meetings = self.app.open_store()
         except Exception as exc:  # an unreadable database: say so, keep the app usable
             message = str(exc)
             self.app.call_from_thread(self._failed, message)
             return
-        self.app.call_from_thread(self.show_meetings, meetings)
+        if quick is None:
+            self.app.call_from_thread(self.show_meetings, meetings)
+        self.app.call_from_thread(self._store_opened)
+
+    def _store_opened(self) -> None:
+        waiting, self._after_open = self._after_open, None
+        if waiting is not None:
+            waiting()
+
+    def _store_open(self, then: Callable[[], None]) -> bool:
+        """True when the store is open; otherwise `then` runs as soon as it is (the latest request wins)."""
+        if self.app.store is not None:
+            return True
+        self._after_open = then
+        return False
 
     def _failed(self, message: str) -> None:
         self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {message}")
@@ -96,15 +126,18 @@ class HomeScreen(Screen):
         if not self.meetings or table.cursor_row is None:
             return
         meeting = self.meetings[table.cursor_row]
-        self.app.open_meeting(meeting.id)
+        self._open(meeting.id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.app.open_meeting(str(event.row_key.value))
+        self._open(str(event.row_key.value))
+
+    def _open(self, meeting_id: str) -> None:
+        if self._store_open(lambda: self._open(meeting_id)):
+            self.app.open_meeting(meeting_id)
 
     def action_new(self) -> None:
-        if self.app.store is None:
-            self.notify("Still opening the database; try again in a moment.")
+        if not self._store_open(self.action_new):
             return
         from .new_meeting import NewMeetingDialog
 
@@ -116,7 +149,7 @@ class HomeScreen(Screen):
         self.app.push_screen(NewMeetingDialog(), created)
 
     def action_search(self) -> None:
-        if self.app.store is None:
+        if not self._store_open(self.action_search):
             return
         from .search import SearchScreen
 
@@ -127,7 +160,7 @@ class HomeScreen(Screen):
         self.app.push_screen(SearchScreen(), chosen)
 
     def action_actions(self) -> None:
-        if self.app.store is None:
+        if not self._store_open(self.action_actions):
             return
         from .actions_list import ActionsScreen
 

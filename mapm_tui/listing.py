@@ -1,0 +1,89 @@
+"""The list of meetings, and a way to read it before SQLAlchemy is loaded.
+
+`Store.list_meetings` runs `LIST_SQL`. The home screen also calls `quick_list` first: it reads the same
+rows with the standard library's `sqlite3`, so the meetings are on screen without waiting for SQLModel and
+SQLAlchemy to load (they cost more than Textual itself, ~0.5 s here; bench/README.md). It applies only to
+a SQLite file that exists and is already at the newest schema revision; for anything else (a new file, a
+database that needs migrating, another driver, any error) it returns None and the caller opens the store
+as usual, which migrates first. It only ever reads.
+
+No SQLAlchemy, SQLModel or Textual here: importing this module must stay cheap.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    id: str
+    case_ref: str | None
+    title: str | None
+    date: str
+    status: str
+    template: str
+    subjects: str
+    open_actions: int
+
+
+#: every meeting, newest first: its subjects' names (in their order) and how many actions are open.
+#: `:case_ref` NULL lists every meeting; a value lists that case's meetings.
+LIST_SQL = """
+SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
+       (SELECT group_concat(s.name, ', ')
+          FROM (SELECT name FROM subject WHERE meeting_id = m.id ORDER BY position, pk) AS s) AS subjects,
+       (SELECT count(*) FROM action AS a
+         WHERE a.meeting_id = m.id AND (a.status IS NULL OR a.status IN ('open', 'partly_done', 'not_done')))
+         AS open_actions
+FROM meeting AS m
+WHERE :case_ref IS NULL OR m.case_ref = :case_ref
+ORDER BY m.date DESC, m.id
+"""
+
+
+def summaries(rows) -> list[MeetingSummary]:
+    """MeetingSummary objects from the rows of `LIST_SQL`."""
+    return [MeetingSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", int(r[7] or 0)) for r in rows]
+
+
+def sqlite_file(target) -> Path | None:
+    """The SQLite file that `--db PATH|URL` (or MAPM_DB, or the default) names, if it is a plain file."""
+    from .db import DatabaseError, resolve_target
+
+    try:
+        url = resolve_target(target)
+    except DatabaseError:
+        return None
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///"):]
+    if not path or path.startswith(":memory:") or "?" in path:
+        return None
+    return Path(path)
+
+
+def quick_list(target) -> list[MeetingSummary] | None:
+    """The meetings of an existing SQLite database at the newest schema revision, read with sqlite3;
+    None when that does not apply (the caller then opens the store, which creates or migrates it)."""
+    from . import migrations
+
+    path = sqlite_file(target)
+    if path is None or not path.is_file():
+        return None
+    try:
+        # mode=rw: never creates a file; nothing is written
+        con = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=5.0)
+    except sqlite3.Error:
+        return None
+    try:
+        version = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version is None or version[0] != migrations.HEAD:
+            return None
+        return summaries(con.execute(LIST_SQL, {"case_ref": None}))
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()

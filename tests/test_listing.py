@@ -1,0 +1,103 @@
+"""The home screen's quick list (sqlite3, before SQLAlchemy loads) says exactly what the store says, and
+steps aside whenever it does not apply; keys pressed before the store is open are not lost."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from mapm_tui.listing import quick_list
+
+
+@pytest.fixture
+def demo_store(store, templates):
+    from mapm_tui.launch import load_demo
+
+    load_demo(store, templates)
+    return store
+
+
+def db_path(store) -> str:
+    return store.engine.url.database
+
+
+def test_quick_list_is_the_store_list(demo_store):
+    meetings = demo_store.list_meetings()
+    assert len(meetings) >= 3
+    assert any(m.open_actions for m in meetings) and any(", " in m.subjects for m in meetings)
+    assert quick_list(db_path(demo_store)) == meetings
+    case_ref = meetings[0].case_ref
+    assert demo_store.list_meetings(case_ref=case_ref) == [m for m in meetings if m.case_ref == case_ref]
+
+
+def test_subjects_are_listed_in_their_order(store, new_meeting):
+    meeting_id = new_meeting()
+    for name in ("Zoe Amber", "Adam Amber", "Mia Amber"):
+        store.add_item(meeting_id, "subjects", {"name": name, "kind": "child"})
+    [summary] = store.list_meetings()
+    assert summary.subjects == "Zoe Amber, Adam Amber, Mia Amber"
+    assert quick_list(db_path(store)) == [summary]
+
+
+def test_quick_list_steps_aside(tmp_path, demo_store):
+    assert quick_list(tmp_path / "missing.db") is None  # the store creates it
+    assert not (tmp_path / "missing.db").exists()
+    assert quick_list("postgresql://team/meetings") is None
+    (tmp_path / "notes.txt").write_text("not a database")
+    assert quick_list(tmp_path / "notes.txt") is None
+    path = db_path(demo_store)
+    demo_store.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '0002'")  # an older schema: the store migrates it
+    con.commit()
+    con.close()
+    assert quick_list(path) is None
+
+
+def test_quick_list_does_not_load_sqlalchemy(demo_store):
+    code = (
+        "import sys; from mapm_tui.listing import quick_list; "
+        f"assert quick_list({db_path(demo_store)!r}); "
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, clock, monkeypatch):
+    from mapm_tui.app import MapmApp
+
+    path = db_path(demo_store)
+    expected = demo_store.list_meetings()
+    demo_store.close()
+    app = MapmApp(db=path, clock=clock)
+    release = threading.Event()
+    open_store = app.open_store
+
+    def slow_open_store():
+        release.wait(10)
+        return open_store()
+
+    monkeypatch.setattr(app, "open_store", slow_open_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.screen.meetings:
+                break
+        home = app.screen
+        assert [m.id for m in home.meetings] == [m.id for m in sorted(expected, key=lambda m: m.date != clock.today().isoformat())]
+        assert app.store is None
+        await pilot.press("enter")  # before the store is open
+        assert app.live is None and app.screen is home
+        release.set()
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app.live is not None:
+                break
+        assert app.live is not None and app.live.id == home.meetings[0].id
+        app.save_everything()
+    app.store.close()
