@@ -18,6 +18,7 @@ STYLES_USED = ("Title", "Subtitle", "Heading 1", "Heading 2", "Table Grid", "Lis
 HEADER_FILL = "D9D9D9"
 LABEL_FILL = "F2F2F2"
 BULLET = "•\t"
+META_COLOR = "404040"
 
 
 class LetterheadError(Exception):
@@ -229,47 +230,43 @@ class _Writer:
         return table
 
     @staticmethod
-    def _fill(cell, text: str, *, bold: bool = False) -> None:
-        lines = _c(text).split("\n") or [""]
-        first = True
-        for line in lines:
-            p = cell.paragraphs[0] if first else cell.add_paragraph()
-            first = False
-            if line:
-                r = p.add_run(line)
-                if bold:
-                    r.bold = True
+    def _cell_xml(width: str, text: str, *, bold: bool = False, half_points: int | None = None, fill: str | None = None) -> str:
+        """What `_fill` writes into a new row's cell, as text: a paragraph per line, a run per non-empty line."""
+        paragraphs = "".join(
+            ooxml.paragraph_xml(ooxml.run_xml(line, bold=bold, half_points=half_points) if line else "")
+            for line in (_c(text).split("\n") or [""])
+        )
+        return ooxml.cell_xml(width, paragraphs, fill)
+
+    def _add_rows(self, table, rows: list[str]) -> None:
+        """Append rows (`ooxml.row_xml` text) to a table, parsed in one go (python-docx's add_row and
+        cell setters cost more than the rest of a big export)."""
+        ooxml.append_xml(table._tbl, "".join(rows))
 
     def _write_table(self, t: Table) -> None:
         widths = t.widths or tuple(1 for _ in t.columns)
         table = self._table(t.columns, widths, header=True)
-        small = Pt(9) if len(t.columns) >= 6 else None
-        for values in t.rows:
-            row = table.add_row()
-            ooxml.cant_split(row)
-            for cell, value in zip(row.cells, values):
-                self._fill(cell, value)
-                if small:
-                    for p in cell.paragraphs:
-                        for r in p.runs:
-                            r.font.size = small
+        small = 18 if len(t.columns) >= 6 else None  # 9 pt, in half points
+        grid = ooxml.grid_widths(table)
+        self._add_rows(table, [
+            ooxml.row_xml("".join(self._cell_xml(w, value, half_points=small) for w, value in zip(grid, values)))
+            for values in t.rows
+        ])
         if small:
             for cell in table.rows[0].cells:
                 for p in cell.paragraphs:
                     for r in p.runs:
-                        r.font.size = small
+                        r.font.size = Pt(9)
         self.doc.add_paragraph()  # breathing space after a table
 
     def _write_fields(self, f: Fields) -> None:
         if f.as_table:
             table = self._table(("", ""), (30, 70), header=False)
-            for label, value in f.rows:
-                row = table.add_row()
-                ooxml.cant_split(row)
-                label_cell, value_cell = row.cells
-                self._fill(label_cell, label, bold=True)
-                ooxml.shade(label_cell, LABEL_FILL)
-                self._fill(value_cell, value)
+            label_w, value_w = ooxml.grid_widths(table)
+            self._add_rows(table, [
+                ooxml.row_xml(self._cell_xml(label_w, label, bold=True, fill=LABEL_FILL) + self._cell_xml(value_w, value))
+                for label, value in f.rows
+            ])
             self.doc.add_paragraph()
             return
         for label, value in f.rows:
@@ -280,19 +277,29 @@ class _Writer:
 
     def _write_group(self, g: Group) -> None:
         self._heading(g.title, 2)
+        if self.has_bullets:
+            # the list as text, parsed once (see _add_rows)
+            style_id = self._style("List Bullet").style_id
+            body = self.doc.element.body
+            ooxml.append_xml(body, "".join(
+                ooxml.paragraph_xml(
+                    ooxml.run_xml(_c(item.text))
+                    + (ooxml.run_xml(_c(f" — {item.meta}"), italic=True, color=META_COLOR) if item.meta else ""),
+                    style_id=style_id,
+                )
+                for item in g.items
+            ), before=body.sectPr)
+            return
         for item in g.items:
-            if self.has_bullets:
-                p = self._add_paragraph(style="List Bullet")
-            else:
-                p = self.doc.add_paragraph()
-                p.paragraph_format.left_indent = Cm(0.63)
-                p.paragraph_format.first_line_indent = Cm(-0.63)
-                p.add_run(BULLET)
+            p = self.doc.add_paragraph()
+            p.paragraph_format.left_indent = Cm(0.63)
+            p.paragraph_format.first_line_indent = Cm(-0.63)
+            p.add_run(BULLET)
             p.add_run(_c(item.text))
             if item.meta:
                 r = p.add_run(_c(f" — {item.meta}"))
                 r.italic = True
-                r.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+                r.font.color.rgb = RGBColor.from_string(META_COLOR)
 
     def _write_section(self, s: Section) -> None:
         title = f"{s.number}. {s.title}" if s.number else s.title

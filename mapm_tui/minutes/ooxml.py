@@ -2,7 +2,8 @@
 
 PAGE / NUMPAGES fields, a table header row that repeats on every page, cell shading, rows that do
 not split across pages, the document language, and copying a missing style from python-docx's
-default template into a letterhead. Only imported from the export's call path (it needs python-docx).
+default template into a letterhead; and table rows and bullet lists written as text and parsed once
+(python-docx's proxies cost most of a big export). Only imported from the export's call path.
 """
 
 from __future__ import annotations
@@ -193,3 +194,92 @@ def main_content_type(path: Path) -> str | None:
             if ct and ".main+xml" in ct.group(1):
                 return ct.group(1)
     return None
+
+
+# -- body content as text ----------------------------------------------------------------------------
+# python-docx builds a paragraph, run or table row through proxy objects whose setters search and
+# validate the XML on every call: for a big meeting that was most of the export. Rows and bullet lists
+# are written instead as WordprocessingML text, the same elements python-docx would make, and parsed
+# once per table or list (`append_xml`). Text must already be clean (text.clean): this escapes, it
+# does not filter.
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def esc(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def _t(text: str) -> str:
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
+    return f"<w:t>{esc(text)}</w:t>"
+
+
+def run_xml(text: str, *, bold: bool = False, italic: bool = False, color: str | None = None,
+            half_points: int | None = None) -> str:
+    """A `w:r` as python-docx's `add_run(text)` makes it: a tab is `w:tab`, a line break `w:br`."""
+    props = ""
+    if bold or italic or color or half_points:
+        props = (
+            "<w:rPr>"
+            + ("<w:b/>" if bold else "")
+            + ("<w:i/>" if italic else "")
+            + (f'<w:color w:val="{color}"/>' if color else "")
+            + (f'<w:sz w:val="{half_points}"/>' if half_points else "")
+            + "</w:rPr>"
+        )
+    parts, buf = [], []
+    for ch in text:
+        if ch == "\t" or ch in "\r\n":
+            if buf:
+                parts.append(_t("".join(buf)))
+                buf = []
+            parts.append("<w:tab/>" if ch == "\t" else "<w:br/>")
+        else:
+            buf.append(ch)
+    if buf:
+        parts.append(_t("".join(buf)))
+    return f"<w:r>{props}{''.join(parts)}</w:r>"
+
+
+def paragraph_xml(runs: str = "", *, style_id: str | None = None, keep_next: bool = False) -> str:
+    props = ""
+    if style_id or keep_next:
+        props = (
+            "<w:pPr>"
+            + (f'<w:pStyle w:val="{esc(style_id)}"/>' if style_id else "")
+            + ("<w:keepNext/>" if keep_next else "")
+            + "</w:pPr>"
+        )
+    return f"<w:p>{props}{runs}</w:p>"
+
+
+def cell_xml(width: str, paragraphs: str, fill: str | None = None) -> str:
+    """A `w:tc` of `width` twips (as python-docx's add_row gives it), optionally shaded."""
+    shd = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shd}</w:tcPr>{paragraphs}</w:tc>'
+
+
+def row_xml(cells: str) -> str:
+    """A `w:tr` that does not split across pages (`cant_split`)."""
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
+
+
+def grid_widths(table) -> list[str]:
+    """The column widths of a python-docx table's grid, in twips, as written."""
+    return [col.get(qn("w:w")) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+
+def append_xml(parent, xml: str, *, before=None) -> None:
+    """Parse `xml` (sibling elements in the w namespace) once and append them to `parent`, or insert
+    them before its child `before`."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    wrapper = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
+    for el in list(wrapper):
+        if before is not None:
+            before.addprevious(el)
+        else:
+            parent.append(el)
