@@ -7,8 +7,12 @@ folder, so no trial sees another's writes.
     typing  save|nosave   500 keys through Pilot into the quick-capture field (#capture) of an entries
                           step; CPU time per key (time.process_time: every thread of the process), and
                           for `save` the lag from the last key to the committed draft row
-    step    app|bare      app.goto_step between two entries steps of the big meeting, or switch_screen
-                          between two empty screens of a bare app; time to the new screen's first frame
+    step    app|bare|same_widgets|kept_widgets
+                          app.goto_step between two entries steps of the big meeting, or switch_screen in
+                          a bare app between two empty screens, between screens with a step screen's
+                          widgets built for each switch, or between two such screens built once and kept;
+                          time to the frame painted after the switch
+    search  --db DB       search.search against a bare FTS5 query and a LIKE scan, on a generated database
     export  -             the Word minutes of the big meeting against python-docx writing the same text
                           as plain paragraphs, alternated in one process
 """
@@ -218,27 +222,32 @@ def _same_widgets_factory():
     return lambda n: SameWidgetsScreen(steps, pages[n % 2], 4 + 2 * (n % 2))
 
 
-async def _step_bare(switches: int, same_widgets: bool) -> dict:
+async def _step_bare(switches: int, mode: str) -> dict:
+    """mode: bare (two empty screens), same_widgets (a step screen's widgets, built for each switch) or
+    kept_widgets (two such screens built once and shown again, as the app keeps its step screens)."""
     sys.path.insert(0, str(HERE / "baselines"))
     from bare_screens import BareScreensApp, EmptyScreen
 
-    make = _same_widgets_factory() if same_widgets else (lambda n: EmptyScreen(name=f"s{n % 2}"))
+    make = _same_widgets_factory() if mode != "bare" else (lambda n: EmptyScreen(name=f"s{n % 2}"))
     paints = _Paints()
     app = BareScreensApp()
     walls, cpus = [], []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        if mode == "kept_widgets":
+            app.install_screen(make(0), "s0")
+            app.install_screen(make(1), "s1")
         for n in range(switches + 2):
             await pilot.pause()
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            app.switch_screen(make(n))
+            app.switch_screen(f"s{n % 2}" if mode == "kept_widgets" else make(n))
             screen = app.screen
             painted = await paints.wait_for(pilot, screen, wall0)
             cpu1 = time.process_time()
             if n >= 2:
                 walls.append(painted - wall0)
                 cpus.append(cpu1 - cpu0)
-    return {"kind": "step", "mode": "same_widgets" if same_widgets else "bare", "switches": switches, "median_ms": statistics.median(walls) * 1000,
+    return {"kind": "step", "mode": mode, "switches": switches, "median_ms": statistics.median(walls) * 1000,
             "cpu_median_ms": statistics.median(cpus) * 1000}
 
 
@@ -372,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.kind == "step" and args.mode == "app":
         out = asyncio.run(_step_app(args.switches, ("known_before", "identified_during")))
     elif args.kind == "step":
-        out = asyncio.run(_step_bare(args.switches, args.mode == "same_widgets"))
+        out = asyncio.run(_step_bare(args.switches, args.mode))
     elif args.kind == "search":
         out = _search(args.db, args.repeats)
     else:
