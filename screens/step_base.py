@@ -48,6 +48,8 @@ class StepScreen(Screen):
         #: the meeting's version when this screen last drew it, and last ticked the agenda (None: never)
         self._drawn_version: int | None = None
         self._ticked_version: int | None = None
+        #: what the styles depended on when this screen was last shown (see on_screen_resume)
+        self._shown_style_key: tuple | None = None
 
     @property
     def live(self):
@@ -74,9 +76,27 @@ class StepScreen(Screen):
         self._clock = self.set_interval(1.0, self.refresh_header, name="clock")
         self.call_after_refresh(self._flush_early)
 
-    def on_screen_resume(self) -> None:
-        """Shown (first time or again: step screens are kept while the meeting is open)."""
+    def on_screen_resume(self, event) -> None:
+        """Shown (first time or again: step screens are kept while the meeting is open).
+
+        Textual re-applies the whole stylesheet to every widget of a screen it shows again, in case the
+        CSS changed while the screen was away. That makes each widget drop its rendered lines (the entries
+        table re-renders every cell), and measured as four fifths of showing a kept step again. This
+        handler runs before Screen's own, so when nothing the styles depend on has changed since this
+        screen was last shown (the theme, the CSS, the terminal's focus and colours) it asks Textual not
+        to (ScreenResume.refresh_styles); otherwise Textual refreshes them as usual."""
+        key = self._style_key()
+        if self._shown_style_key is not None and key == self._shown_style_key:
+            event.refresh_styles = False
+        self._shown_style_key = key
         self.call_after_refresh(self._resumed)
+
+    def _style_key(self) -> tuple:
+        """What a kept screen's styles depend on beyond its own widgets. `_css_update_count` is how Textual
+        itself tells a screen that the CSS or the theme changed (Textual is pinned; a test changes the
+        theme while a step is away and checks that the step shows it)."""
+        app = self.app
+        return (getattr(app, "_css_update_count", None), app.theme, app.app_focus, app.ansi_color, app.size)
 
     def _resumed(self) -> None:
         if self.app.live is None or not self.is_attached:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label, ListItem, ListView, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from mapm_tui.capture import elapsed_text, step_time_level
 
@@ -65,13 +66,16 @@ class MeetingHeader(Horizontal):
             show(label, f"Saved {saved}", layout=False)
 
 
-class AgendaSidebar(ListView):
-    """The agenda: every step, ticked when it has content, the current one highlighted."""
+class AgendaSidebar(OptionList):
+    """The agenda: every step, ticked when it has content, the current one highlighted.
+
+    One OptionList rather than a ListView of items: a ListView is two widgets per step (an item and its
+    label), and a screen with 30 more widgets costs measurably more to show again on every step change."""
 
     DEFAULT_CSS = """
-    AgendaSidebar { width: 36; border-right: solid $panel-lighten-2; background: $surface; }
-    AgendaSidebar ListItem { padding: 0 1; }
-    AgendaSidebar ListItem Label { width: 1fr; }
+    AgendaSidebar { width: 36; height: 1fr; max-height: 100%; border: none; border-right: solid $panel-lighten-2; background: $surface; padding: 0; }
+    AgendaSidebar:focus { border: none; border-right: solid $accent; }
+    AgendaSidebar > .option-list--option { padding: 0 1; }
     """
 
     class StepChosen(Message):
@@ -82,8 +86,9 @@ class AgendaSidebar(ListView):
     def __init__(self, live, current: str, **kwargs) -> None:
         self.live = live
         self.current = current
-        items = [ListItem(Label(self._label(s)), id=f"agenda-{s.key}") for s in live.steps]
-        super().__init__(*items, initial_index=live.step_index(current), **kwargs)
+        self._labels = [self._label(s) for s in live.steps]
+        super().__init__(*[Option(label, id=f"agenda-{s.key}") for s, label in zip(live.steps, self._labels)], **kwargs)
+        self.highlighted = live.step_index(current)
 
     def _label(self, step) -> str:
         mark = "✓" if self.live.step_done(step) else " "
@@ -91,19 +96,26 @@ class AgendaSidebar(ListView):
         title = step.title if len(step.title) <= 26 else step.title[:25].rstrip() + "…"
         return f"{mark} {number:>2}. {title}"
 
+    def label_of(self, key: str) -> str:
+        """The text the agenda shows for step `key` (its tick, number and title)."""
+        return self._labels[self.live.step_index(key)]
+
     def show_current(self, key: str) -> None:
         index = self.live.step_index(key)
-        if self.index != index:
-            self.index = index
+        if self.highlighted != index:
+            self.highlighted = index
 
     def refresh_ticks(self) -> None:
-        for step, item in zip(self.live.steps, self.children):
-            show(item.query_one(Label), self._label(step), layout=False)
+        for index, step in enumerate(self.live.steps):
+            label = self._label(step)
+            if label != self._labels[index]:  # replacing a prompt re-renders the whole list
+                self._labels[index] = label
+                self.replace_option_prompt_at_index(index, label)
 
-    def on_list_view_selected(self, event: ListView.Selected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.item.id:
-            self.post_message(self.StepChosen(event.item.id.removeprefix("agenda-")))
+        if event.option_id:
+            self.post_message(self.StepChosen(event.option_id.removeprefix("agenda-")))
 
 
 class Prompt(Static):

@@ -185,7 +185,7 @@ async def test_the_agenda_ticks_steps_as_they_get_content(make_app, new_meeting)
         await pilot.pause()
         app.open_meeting(meeting_id, "aim")
         await pilot.pause()
-        label = lambda: str(app.screen.query_one("#agenda-aim").query_one("Label").render())  # noqa: E731
+        label = lambda: app.screen.query_one("#agenda").label_of("aim")  # noqa: E731
         assert label().startswith("  ")
         await fill(pilot, "#text-field", "Agree a plan.")
         app.live.flush()

@@ -397,3 +397,53 @@ async def test_letters_typed_during_a_step_change_land_in_the_new_field(make_app
         await pilot.pause()
         await pilot.pause()
         assert app.screen.query_one("#capture", Input).value == "r: x"
+
+
+# -- kept step screens: shown again without re-styling, unless the styles changed -------------------
+async def test_a_kept_step_is_shown_again_without_restyling_its_widgets(make_app, new_meeting, monkeypatch):
+    """Re-applying the stylesheet makes the entries table drop every rendered line; a kept step that
+    nothing has restyled since it was last shown must not pay for it on each visit."""
+    meeting_id = new_meeting("hampshire")
+    restyled: list[str] = []
+    original = DataTable.notify_style_update
+
+    def counting(self):
+        restyled.append(self.id)
+        return original(self)
+
+    monkeypatch.setattr(DataTable, "notify_style_update", counting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "known_before")
+        app.goto_step("identified_during")
+        await pilot.pause()
+        app.goto_step("known_before")
+        await pilot.pause()
+        restyled.clear()
+        for key in ("identified_during", "known_before") * 2:
+            app.goto_step(key)
+            await pilot.pause()
+        assert app.screen.step.key == "known_before"
+        assert restyled == []
+
+
+async def test_a_kept_step_shows_a_theme_chosen_while_it_was_away(make_app, new_meeting):
+    from textual.color import Color
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "known_before")
+        app.goto_step("identified_during")
+        await pilot.pause()
+        agenda = lambda: app.screen.query_one("#agenda")  # noqa: E731
+        before = agenda().styles.background
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        app.goto_step("known_before")
+        await pilot.pause()
+        await pilot.pause()
+        surface = Color.parse(app.get_css_variables()["surface"])
+        assert app.screen.step.key == "known_before"
+        assert agenda().styles.background == surface != before
