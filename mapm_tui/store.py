@@ -15,7 +15,7 @@ import re
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -175,36 +175,48 @@ class Store:
             return {p.step_key: p for p in rows}
 
     # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0003) ------
-    def search_index(self, match: str, limit: int) -> list[dict]:
-        """Meetings with a place that matches an FTS5 `match` expression, newest first, each with its
-        best-matching place (bm25).
+    def search_index(self, match: str, limit: int, choose) -> list[dict]:
+        """The newest `limit` meetings with a place that matches an FTS5 `match` expression, each with
+        one of its places chosen by `choose(places) -> SearchPlace` and its snippet.
 
         `match` must be built by `search.fts_query` (never a user's raw text). Each row: meeting_id,
         case_ref, date, title, status, place, item, detail, snippet (the words found between \x02 and
-        \x03) and matches (how many places of that meeting match). Three short statements: which
-        meetings (from rowids alone: no stored text is read), the best place of each shown, its snippet.
+        \x03) and matches (how many places of that meeting match). Newest first: by date, and within a
+        date the meeting added last first. One read transaction.
         """
         import json
 
         with self.engine.connect() as conn:
-            meetings = conn.exec_driver_sql(SEARCH_MEETINGS_SQL, {"q": match, "limit": int(limit)}).all()
-            if not meetings:
+            # the driver's own cursor: up to thousands of rows, read as plain tuples
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(SEARCH_PLACES_SQL, {"q": match})
+                found = _newest_places(cursor, limit)
+            finally:
+                cursor.close()
+            if not found:
                 conn.rollback()
                 return []
-            docids = json.dumps([row[0] for row in meetings])
-            best: dict[int, tuple[float, int]] = {}
-            for rowid, docid, rank in conn.exec_driver_sql(SEARCH_PLACES_SQL, {"q": match, "docids": docids}):
-                if docid not in best or rank < best[docid][0]:
-                    best[docid] = (rank, rowid)
-            rowids = json.dumps([rowid for _rank, rowid in best.values()])
-            places = {row[0]: row for row in conn.exec_driver_sql(SEARCH_SNIPPETS_SQL, {"q": match, "rowids": rowids})}
+            meetings = {
+                row[0]: row[1:]
+                for row in conn.exec_driver_sql(SEARCH_MEETINGS_SQL, {"docids": json.dumps(list(found))})
+            }
+            chosen = {docid: choose(places) for docid, places in found.items()}
+            rowids = [place.rowid for place in chosen.values()]
+            snippets = dict(
+                conn.exec_driver_sql(
+                    SEARCH_SNIPPETS_SQL,
+                    {"q": match, "low": min(rowids), "high": max(rowids), "rowids": json.dumps(rowids)},
+                ).all()
+            )
             conn.rollback()
         out = []
-        for docid, meeting_id, case_ref, date, title, status, matches in meetings:
-            place = places.get(best.get(docid, (0, None))[1])
-            if place is None:
+        for docid, places in found.items():
+            meeting = meetings.get(docid)
+            if meeting is None:
                 continue
-            _rowid, kind, item, detail, snippet = place
+            meeting_id, case_ref, date, title, status = meeting
+            best = chosen[docid]
             out.append(
                 {
                     "meeting_id": meeting_id,
@@ -212,11 +224,11 @@ class Store:
                     "date": date,
                     "title": title,
                     "status": status,
-                    "place": kind,
-                    "item": item,
-                    "detail": detail,
-                    "snippet": snippet,
-                    "matches": int(matches),
+                    "place": best.place,
+                    "item": best.item,
+                    "detail": best.detail,
+                    "snippet": snippets.get(best.rowid) or best.body,
+                    "matches": len(places),
                 }
             )
         return out
@@ -226,9 +238,9 @@ class Store:
         plan = []
         with self.engine.connect() as conn:
             for sql, params in (
-                (SEARCH_MEETINGS_SQL, {"q": match, "limit": 50}),
-                (SEARCH_PLACES_SQL, {"q": match, "docids": "[]"}),
-                (SEARCH_SNIPPETS_SQL, {"q": match, "rowids": "[]"}),
+                (SEARCH_PLACES_SQL, {"q": match}),
+                (SEARCH_MEETINGS_SQL, {"docids": "[]"}),
+                (SEARCH_SNIPPETS_SQL, {"q": match, "low": 0, "high": 0, "rowids": "[]"}),
             ):
                 plan += [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
             conn.rollback()
@@ -612,26 +624,57 @@ class Store:
         s.flush()
 
 
-#: Search, step 1: the meetings with a matching place, newest first, and how many places match. The
-#: meeting comes from the rowid (migration 0003: rowid >> 40 is its docid), so no stored text is read.
-SEARCH_MEETINGS_SQL = """
-SELECT h.docid, m.id, m.case_ref, m.date, m.title, m.status, h.n
-FROM (SELECT rowid >> 40 AS docid, count(*) AS n FROM search_index WHERE search_index MATCH :q GROUP BY 1) AS h
-JOIN search_meeting AS sm ON sm.docid = h.docid
-JOIN meeting AS m ON m.id = sm.meeting_id
-ORDER BY m.date DESC, m.id LIMIT :limit
-"""
-#: Step 2: the rank (bm25) of each matching place of the meetings shown.
+#: Search (migration 0004): a place's rowid is its meeting's docid * 2**32 + an offset, and docids follow
+#: the meetings' dates, so the matches in descending rowid order are the newest meetings' places, each
+#: meeting's together. Step 1 reads them until `limit` meetings are seen and stops: a word found in tens
+#: of thousands of places costs no more than a rare one. Only the places of the meetings shown are read.
+SEARCH_DOCID_SHIFT = 32
 SEARCH_PLACES_SQL = """
-SELECT rowid, rowid >> 40, rank FROM search_index
-WHERE search_index MATCH :q AND (rowid >> 40) IN (SELECT value FROM json_each(:docids))
+SELECT rowid, place, item, detail, body FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC
 """
-#: Step 3: the snippet of the best place of each meeting (`+rowid`: one pass over the matches, filtered,
-#: rather than the whole query again for each rowid).
+#: Step 2: the meetings shown, by their docids.
+SEARCH_MEETINGS_SQL = """
+SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
+JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid IN (SELECT value FROM json_each(:docids))
+"""
+#: Step 3: the snippet of the chosen place of each meeting: one pass over the matches within the rowids
+#: of the meetings shown (`+rowid`: filtered in that pass, not the whole query again for each rowid).
 SEARCH_SNIPPETS_SQL = """
-SELECT rowid, place, item, detail, snippet(search_index, 0, char(2), char(3), '…', 16) FROM search_index
-WHERE search_index MATCH :q AND +rowid IN (SELECT value FROM json_each(:rowids))
+SELECT rowid, snippet(search_index, 0, char(2), char(3), '…', 16) FROM search_index
+WHERE search_index MATCH :q AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
+
+
+def _newest_places(cursor, limit: int) -> dict[int, list["SearchPlace"]]:
+    """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
+    of one more meeting ends the reading, so FTS5 goes no further into its matches."""
+    found: dict[int, list[SearchPlace]] = {}
+    shift = SEARCH_DOCID_SHIFT
+    while rows := cursor.fetchmany(200):
+        for row in rows:
+            docid = row[0] >> shift
+            places = found.get(docid)
+            if places is None:
+                if len(found) == limit:
+                    return found
+                places = found[docid] = []
+            places.append(SearchPlace._make(row))
+    return found
+
+
+class SearchPlace(NamedTuple):
+    """A place whose words match: a meeting field, a subject, an attendee, an entry or an action."""
+
+    rowid: int
+    #: 'meeting', 'subject', 'attendee', 'entry' or 'action'
+    place: str
+    #: the meeting field's name, the item's id, or a subject's position
+    item: str | None
+    #: an entry's kind
+    detail: str | None
+    #: the text that was indexed
+    body: str
+
 
 #: the amendment field of a status change (a reopen, finalising again); it starts a new run of amendments
 STATUS_FIELD = "status"

@@ -123,3 +123,45 @@ def test_0003_a_raw_reopen_cannot_change_the_record_in_the_same_statement(tmp_pa
     raw.execute("UPDATE meeting SET status = 'in_review', updated_at = '2026-01-06T00:00:00+00:00' WHERE id = 'm-1'")
     assert raw.execute("SELECT status, aim FROM meeting").fetchone() == ("in_review", "Agreed aim")
     raw.close()
+
+
+def test_0004_numbers_meetings_by_date_and_goes_back_to_0003(tmp_path):
+    """Meetings added out of date order (an old meeting imported last) come out newest first after the
+    upgrade; a final one is renumbered too (the index is not part of its lock); down again gives 0003's
+    index, whole."""
+    path = tmp_path / "old3.db"
+    engine = make_engine(path)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    for mid, day in (("m-mid", "2026-03-01"), ("m-new", "2026-09-01"), ("m-old", "2025-01-01"), ("m-new2", "2026-09-01")):
+        raw.execute(
+            "INSERT INTO meeting (id, aim, template, meeting_type, status, date) VALUES (?, 'Plan for the boiler', 'hampshire', 'planning', 'draft', ?)",
+            (mid, day),
+        )
+    raw.execute("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Boiler broken')")
+    raw.execute("UPDATE meeting SET status = 'final' WHERE id = 'm-old'")
+    raw.commit()
+    raw.close()
+
+    from mapm_tui.search import search
+
+    store = open_store(path)
+    try:
+        hits = search(store, "boiler")
+        assert [h.meeting_id for h in hits] == ["m-new2", "m-new", "m-mid", "m-old"] and hits[-1].matches == 2
+    finally:
+        store.close()
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+    assert raw.execute("SELECT count(*) FROM search_index WHERE search_index MATCH 'boiler'").fetchone()[0] == 5
+    assert raw.execute("SELECT max(docid) FROM search_meeting").fetchone()[0] == 4  # 0003 numbers them 1, 2, 3 …
+    raw.close()
