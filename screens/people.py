@@ -199,4 +199,4 @@ class PeoplePanel(Vertical):
             self.refresh_people()
             self._saved()
 
-        self.app.push_screen(Confirm(f"Remove {person.get('name', 'this person')} from the meeting?"), done)
+        self.app.push_screen(Confirm(f"Remove {person.get('name', 'this person')} from the meeting?", danger=True), done)

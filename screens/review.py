@@ -355,7 +355,7 @@ class ReviewScreen(Screen):
                     if yes:
                         self._write(target, family, force=True)
 
-                self.app.push_screen(Confirm(f"{target.name} already exists. Replace it?"), replace)
+                self.app.push_screen(Confirm(f"{target.name} already exists. Replace it?", danger=True), replace)
                 return
             self._write(target, family, force=False)
 

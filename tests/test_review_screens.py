@@ -127,7 +127,7 @@ async def test_reopen_and_amend_shows_in_the_word_minutes(make_app, store, hamps
     assert amendment["new"] == "To agree a plan for Riley and for Poppy." and amendment["by"] == "Pat Minutes"
 
 
-async def test_existing_file_asks_before_replacing(make_app, hampshire, tmp_path):
+async def test_existing_file_asks_before_replacing(make_app, hampshire, tmp_path, clock):
     target = tmp_path / "minutes.docx"
     target.write_bytes(b"the minute-taker's own edits")
     app = make_app()
@@ -137,8 +137,10 @@ async def test_existing_file_asks_before_replacing(make_app, hampshire, tmp_path
         await pilot.pause()
         await fill(pilot, "#ask-input", str(target), submit=True)
         assert screen_name(pilot) == "Confirm"
+        clock.advance(0.5)  # past the dialog's grace period (keys sooner than that are ignored)
         await pilot.press("n")
         await pilot.pause()
+        assert screen_name(pilot) == "ReviewScreen"
     assert target.read_bytes() == b"the minute-taker's own edits"
 
 
@@ -167,7 +169,7 @@ async def test_distribution_is_recorded(make_app, store, hampshire):
     assert (sent["name"], sent["version"], sent["method"]) == ("Westbrook Junior School", "full", "Secure email")
 
 
-async def test_next_meeting_carries_open_actions(make_app, store, hampshire):
+async def test_next_meeting_carries_open_actions(make_app, store, hampshire, clock):
     before = store.load_meeting(hampshire)
     open_ids = [a["id"] for a in before["actions"] if a.get("status") not in ("done", "cancelled")]
     app = make_app()
@@ -175,6 +177,7 @@ async def test_next_meeting_carries_open_actions(make_app, store, hampshire):
         await open_review(pilot, hampshire)
         await pilot.press("n")
         await pilot.pause()
+        clock.advance(0.5)  # past the dialog's grace period (keys sooner than that are ignored)
         await pilot.press("y")
         await pilot.pause()
         assert screen_name(pilot) == "SetupScreen"

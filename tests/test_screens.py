@@ -157,7 +157,7 @@ async def test_entry_kind_by_alt_key_and_prefix_basis_and_share(make_app, new_me
     assert all(e["step"] == "identified_during" for e in entries)
 
 
-async def test_edit_and_delete_an_entry_in_place(make_app, new_meeting, store):
+async def test_edit_and_delete_an_entry_in_place(make_app, new_meeting, store, clock):
     meeting_id = new_meeting("hampshire")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -171,6 +171,7 @@ async def test_edit_and_delete_an_entry_in_place(make_app, new_meeting, store):
         table.focus()
         await pilot.press("down", "delete")
         await pilot.pause()
+        clock.advance(0.5)  # past the dialog's grace period (keys sooner than that are ignored)
         await pilot.press("y")
         await pilot.pause()
     entries = store.load_meeting(meeting_id)["entries"]
@@ -325,7 +326,7 @@ async def test_question_mark_opens_help_only_outside_text_fields(make_app, new_m
 
 
 # -- status -----------------------------------------------------------------------------------------
-async def test_f3_starts_and_ends_the_meeting(make_app, new_meeting, store):
+async def test_f3_starts_and_ends_the_meeting(make_app, new_meeting, store, clock):
     meeting_id = new_meeting("hampshire")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -335,11 +336,13 @@ async def test_f3_starts_and_ends_the_meeting(make_app, new_meeting, store):
         assert store.load_meeting(meeting_id)["status"] == "in_progress"
         await pilot.press("f3")
         await pilot.pause()
+        clock.advance(0.5)  # past the dialog's grace period (keys sooner than that are ignored)
         await pilot.press("n")  # not yet
         await pilot.pause()
         assert store.load_meeting(meeting_id)["status"] == "in_progress"
         await pilot.press("f3")
         await pilot.pause()
+        clock.advance(0.5)
         await pilot.press("y")
         await pilot.pause()
     m = store.load_meeting(meeting_id)

@@ -129,4 +129,4 @@ class ActionsStep(StepScreen):
                 self.refresh_actions()
                 self.show_save_state()
 
-        self.app.push_screen(Confirm(f"Delete action {number}? (Cancelling it keeps it in the minutes: open it and set its progress.)"), done)
+        self.app.push_screen(Confirm(f"Delete action {number}? (Cancelling it keeps it in the minutes: open it and set its progress.)", danger=True), done)

@@ -259,4 +259,4 @@ class EntriesStep(StepScreen):
                 self.show_save_state()
 
         short = entry["text"] if len(entry["text"]) < 60 else entry["text"][:59] + "…"
-        self.app.push_screen(Confirm(f"Delete this entry?\n\n{short}"), done)
+        self.app.push_screen(Confirm(f"Delete this entry?\n\n{short}", danger=True), done)
