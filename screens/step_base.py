@@ -10,10 +10,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label
 
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader, Prompt
+
+
+#: how an Enter kept among early keys is queued (a printable key's character is never a newline)
+_ENTER = "\n"
+
+
+class _EarlyKeysResume(Message):
+    """Posted to a field after the submission an early Enter made, so that it reaches the step screen
+    after that submission has been handled at every widget on the way (see StepScreen._flush_early)."""
 
 
 class StepScreen(Screen):
@@ -45,6 +55,8 @@ class StepScreen(Screen):
         self.step = step
         #: letters typed while the screen was still arriving (before any field had focus)
         self._early: list[str] = []
+        #: the field an early Enter submitted, while the keys after that Enter wait for it to be handled
+        self._early_submitted = None
         #: the meeting's version when this screen last drew it, and last ticked the agenda (None: never)
         self._drawn_version: int | None = None
         self._ticked_version: int | None = None
@@ -120,17 +132,29 @@ class StepScreen(Screen):
         """A chair types straight after alt+right. Keys that arrive before the new step's field has focus
         are sent by Textual to the screen itself (not through the field), and would be dropped: keep them
         and put them into the step's field instead. A printable key can only reach the screen with a text
-        field focused if it did not pass through that field (a field takes every printable key)."""
+        field focused if it did not pass through that field (a field takes every printable key).
+
+        Enter is kept too, in its place among them, when it follows keys still waiting here ("r: Dad
+        drinks", Enter): the field then gets it as if pressed there (an Input submits, a TextArea takes a
+        newline). An Enter with nothing waiting before it is left alone, as before: with a field focused it
+        is an ordinary Enter on its way to the field's binding (it passes through the field, unlike a
+        letter); kept with nothing before it, it would submit whatever the field already held, which the
+        chair has not seen yet. No other key is kept (Tab, function keys, chords act as usual)."""
         from textual.widgets import Input, TextArea
 
         focused = self.focused
-        if not (event.is_printable and event.character):
+        if not (focused is None or isinstance(focused, (Input, TextArea, AgendaSidebar))):
             return
-        if focused is None or isinstance(focused, (Input, TextArea, AgendaSidebar)):
-            event.stop()
-            event.prevent_default()
-            self._early.append(event.character)
-            self.call_after_refresh(self._flush_early)
+        if event.is_printable and event.character:
+            key = event.character
+        elif event.key == "enter" and (self._early or self._early_submitted is not None):
+            key = _ENTER
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self._early.append(key)
+        self.call_after_refresh(self._flush_early)
 
     def primary_field(self):
         from textual.widgets import Input, TextArea
@@ -140,9 +164,18 @@ class StepScreen(Screen):
             return found.first() if found else None
         return next((w for w in self.query("Input, TextArea") if w.focusable), None)
 
-    def _flush_early(self) -> None:
+    async def _flush_early(self) -> None:
+        """Type the kept keys into the field. For an Input, only up to the first Enter: that submits it
+        (the Input's own `action_submit`, as the Enter key does), and the keys after it wait until the
+        step has handled the submission (it clears the field), signalled by `_EarlyKeysResume` following
+        the submission up the same path."""
         if not self._early:
             return
+        waiting = self._early_submitted
+        if waiting is not None:
+            if waiting.is_attached:
+                return  # the submission is still on its way; `_resume_early` carries on
+            self._early_submitted = None
         from textual.widgets import Input, TextArea
 
         focused = self.focused
@@ -150,12 +183,29 @@ class StepScreen(Screen):
         if target is None or target.disabled or getattr(target, "read_only", False):
             self._early.clear()
             return
-        text, self._early = "".join(self._early), []
         target.focus()
-        if isinstance(target, Input):
-            target.insert_text_at_cursor(text)
-        elif isinstance(target, TextArea):
+        if isinstance(target, TextArea):  # Enter in a text area is a newline
+            text, self._early = "".join(self._early), []
             target.insert(text)
+            return
+        if not isinstance(target, Input):
+            self._early.clear()
+            return
+        keys = self._early
+        enter = keys.index(_ENTER) if _ENTER in keys else len(keys)
+        text, self._early = "".join(keys[:enter]), keys[enter + 1 :]
+        if text:
+            target.insert_text_at_cursor(text)
+        if enter < len(keys):
+            self._early_submitted = target
+            await target.action_submit()  # posts Input.Submitted to the field, to bubble up to the step
+            target.post_message(_EarlyKeysResume())  # arrives here after it, by the same queues
+
+    @on(_EarlyKeysResume)
+    async def _resume_early(self, event: _EarlyKeysResume) -> None:
+        event.stop()
+        self._early_submitted = None
+        await self._flush_early()
 
     def refresh_header(self) -> None:
         if self.app.live is None or not self.is_current:

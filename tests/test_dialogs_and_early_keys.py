@@ -226,6 +226,66 @@ async def test_ending_the_meeting_is_not_destructive_so_starts_on_yes(make_app, 
         assert screen_name(pilot) == "Confirm" and app.focused.id == "yes"
 
 
+# -- an Enter typed during a step change ------------------------------------------------------------
+def post_keys(app, text: str) -> None:
+    """Queue keys as the terminal would send them, "⏎" for Enter, before the next screen has mounted."""
+    names = {" ": "space", ":": "colon", "⏎": "enter"}
+    for ch in text:
+        app.post_message(events.Key(names.get(ch, ch), "\r" if ch == "⏎" else ch))
+
+
+async def test_enter_typed_during_a_step_change_records_the_entry(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        app.goto_step("identified_during")
+        post_keys(app, "r: x⏎")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#capture", Input).value == ""
+    assert [(e["kind"], e["text"]) for e in store.load_meeting(meeting_id)["entries"]] == [("risk", "x")]
+
+
+async def test_keys_after_an_early_enter_wait_for_the_entry_to_be_recorded(make_app, new_meeting, store):
+    """The step clears the capture line when it records an entry: what was typed after the Enter
+    must land in the line after that, not be wiped with it, and a second Enter records it too."""
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        app.goto_step("identified_during")
+        post_keys(app, "r: x⏎s: y⏎n: z")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen.query_one("#capture", Input).value == "n: z"
+    entries = store.load_meeting(meeting_id)["entries"]
+    assert [(e["kind"], e["text"]) for e in entries] == [("risk", "x"), ("strength", "y")]
+
+
+async def test_enter_typed_during_a_step_change_is_a_newline_in_a_text_step(make_app, new_meeting):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        app.goto_step("introductions")
+        post_keys(app, "Hello⏎all")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#text-field").text == "Hello\nall"
+
+
+async def test_an_ordinary_enter_in_the_capture_line_still_records(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "identified_during")
+        await pilot.press("n", "colon", "space", "g", "p", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#capture", Input).value == ""
+    assert [(e["kind"], e["text"]) for e in store.load_meeting(meeting_id)["entries"]] == [("need", "gp")]
+
+
 async def test_a_long_question_wraps_instead_of_being_cut_off(make_app, sample):
     """"Delete action 1? (Cancelling it keeps it in the minutes: …)" was cut at the dialog's edge, so
     the advice to cancel rather than delete could not be read."""
