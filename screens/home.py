@@ -17,9 +17,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from .widgets import KeyBar
+from .widgets import KeyBar, cut
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
+#: the list's columns, and the widest a column grows to (longer text is cut short with an ellipsis)
+COLUMNS = (("Date", 22), ("Case ref", 24), ("Subjects", 44), ("Status", 11), ("Open actions", 12))
 
 
 class HomeScreen(Screen):
@@ -55,8 +57,7 @@ class HomeScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#meetings", DataTable)
-        table.add_columns("Date", "Case ref", "Subjects", "Status", "Open actions")
+        self._set_columns([[] for _ in COLUMNS])
         # after the first frame: the loading thread would otherwise compete with it for the interpreter
         self.call_after_refresh(self.load_meetings)
 
@@ -92,6 +93,18 @@ class HomeScreen(Screen):
         self._after_open = then
         return False
 
+    def _set_columns(self, values: list[list[str]]) -> DataTable:
+        """Clear the list and give each column the width its widest text needs (up to its limit).
+
+        Fixed widths, rather than the DataTable measuring its cells once it is idle: that measuring
+        repaints the list a frame later, and when the list arrives from the loading thread that second
+        frame was sometimes never drawn, leaving every case ref cut short (seen once in five starts)."""
+        table = self.query_one("#meetings", DataTable)
+        table.clear(columns=True)
+        for (label, limit), texts in zip(COLUMNS, values):
+            table.add_column(label, width=min(limit, max([len(label), *(len(t) for t in texts)])))
+        return table
+
     def _failed(self, message: str) -> None:
         self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {message}")
 
@@ -105,12 +118,14 @@ class HomeScreen(Screen):
         today = self.app.clock.today().isoformat()
         meetings = sorted(meetings, key=lambda m: (m.date != today,))
         self.meetings = meetings
-        table = self.query_one("#meetings", DataTable)
-        table.clear()
+        rows = []
         for m in meetings:
             day = parse_iso(m.date)
             when = ("Today " if m.date == today else "") + (format_date(day) if day else m.date)
-            table.add_row(when, m.case_ref or m.id, m.subjects, STATUS_WORDS.get(m.status, m.status), str(m.open_actions), key=m.id)
+            rows.append((m.id, [when, m.case_ref or m.id, m.subjects or "", STATUS_WORDS.get(m.status, m.status), str(m.open_actions)]))
+        table = self._set_columns([[cells[n] for _key, cells in rows] for n in range(len(COLUMNS))])
+        for key, cells in rows:
+            table.add_row(*(cut(text, width) for text, (_label, width) in zip(cells, COLUMNS)), key=key)
         hint = self.query_one("#home-hint", Static)
         if meetings:
             hint.update("Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key")

@@ -46,6 +46,26 @@ async def test_home_lists_todays_meeting_first_and_enter_opens_it(make_app, new_
         assert app.live.id == today and screen_name(pilot) == "SetupScreen"  # a draft opens on its setup
 
 
+async def test_home_columns_are_sized_to_the_meetings_when_they_arrive(make_app, new_meeting, store):
+    """The list arrives from a thread; its columns get their widths then, not from the table measuring
+    its cells a frame later (that later frame was sometimes never drawn: case refs stayed cut short)."""
+    new_meeting("hampshire", case_ref="SOUTHVALE-EH-2026-004417")
+    long_subjects = new_meeting("hampshire", case_ref="C-1")
+    store.add_item(long_subjects, "subjects", {"name": "Alexandra-Rose Featherstonehaugh-Whittingham", "kind": "child"})
+    store.add_item(long_subjects, "subjects", {"name": "Maximilian Featherstonehaugh-Whittingham", "kind": "child"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#meetings", DataTable)
+        widths = {str(c.label): (c.auto_width, c.width) for c in table.columns.values()}
+        assert widths["Case ref"] == (False, len("SOUTHVALE-EH-2026-004417"))
+        assert widths["Subjects"] == (False, 44) and widths["Status"] == (False, len("Status"))  # "Draft" is shorter
+        cells = [table.get_row_at(n) for n in range(table.row_count)]
+        assert any(row[1] == "SOUTHVALE-EH-2026-004417" for row in cells)
+        assert any(len(row[2]) == 44 and row[2].endswith("…") for row in cells)
+
+
 # -- setup and G-02 ---------------------------------------------------------------------------------
 async def test_g02_warns_and_start_needs_a_reason(make_app, new_meeting, store):
     meeting_id = new_meeting("hampshire")
