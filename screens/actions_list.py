@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Label
 
 from mapm_tui import dates
 
-from .widgets import cut
+from .widgets import Table, cut
 
 
 def _day(iso: str | None) -> str:
@@ -34,7 +34,7 @@ class ActionsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("", id="open-title")
-            yield DataTable(id="open-actions", cursor_type="row", zebra_stripes=True)
+            yield Table(id="open-actions", cursor_type="row", zebra_stripes=True)
             yield Label("Enter opens the meeting · Escape closes", classes="field-help")
 
     def on_mount(self) -> None:

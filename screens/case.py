@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label, Static
 
 from mapm_tui import dates
 
-from .widgets import cut
+from .widgets import Table, cut
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 
@@ -42,9 +42,9 @@ class CaseScreen(ModalScreen[None]):
             yield Label(f"Case {self.case_ref}", classes="title")
             with VerticalScroll():
                 yield Label("Meetings", classes="title")
-                yield DataTable(id="case-meetings", cursor_type="row", zebra_stripes=True)
+                yield Table(id="case-meetings", cursor_type="row", zebra_stripes=True)
                 yield Label("", id="actions-title", classes="title")
-                yield DataTable(id="case-actions", cursor_type="row", zebra_stripes=True)
+                yield Table(id="case-actions", cursor_type="row", zebra_stripes=True)
                 yield Label("Disagreement still remaining (G-42)", classes="title")
                 yield Static("", id="case-disagreements", markup=False)
             yield Label("Escape closes.", classes="field-help")

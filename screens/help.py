@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
+from .widgets import Table
 
 GENERAL = (
     "Everything works from the keyboard; the mouse works too. Letters typed into a field are always text: "
@@ -84,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
                 text = getattr(self.for_screen, "HELP", "")
                 if text:
                     yield Static(text, id="help-screen", markup=False)
-                yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
+                yield Table(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
                 yield Static(GENERAL, id="help-general")
                 yield Static(EDITING, id="help-editing")
             yield Label("Escape or F1 closes this help.", id="help-close")

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from .widgets import KeyBar, cut
+from .widgets import KeyBar, Table, cut
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 #: the list's columns, and the widest a column grows to (longer text is cut short with an ellipsis)
@@ -53,7 +53,7 @@ class HomeScreen(Screen):
             if self.app.demo:
                 yield Label("DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge")
             yield Static("Opening your meetings…", id="home-hint")
-            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+            yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

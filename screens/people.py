@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Label
 from mapm_tui import capture
 from mapm_tui.schema import SHORT_LIMIT
 
-from .widgets import cut
+from .widgets import Table, cut
 
 
 def _mark(key: str, status: str, show: bool = True) -> Binding:
@@ -57,7 +57,7 @@ class PeoplePanel(Vertical):
             disabled=not self.live.editable,
         )
         yield Label("", id="person-error", markup=False)
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Table(id="people", cursor_type="row", zebra_stripes=True)
         yield Label(
             "On the list: p present · a apologies · w written contribution · s substitute · x absent · "
             "i invited · e expert · f family · Enter edit · Delete remove",

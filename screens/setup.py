@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, SelectionList, TextArea
 
-from .widgets import KeyBar
+from .widgets import KeyBar, Table
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 
@@ -153,7 +153,7 @@ class SetupScreen(Screen):
             yield Label(f"Who is the meeting about? (G-05: the {kind_word})", classes="section")
             yield Input(placeholder="Name, date of birth (and 'adult' for an adult at risk) - then Enter", id="subject-input", max_length=2 * SHORT_LIMIT, disabled=not self.live.editable)
             yield Label("", id="subject-error", markup=False)
-            yield DataTable(id="subjects", cursor_type="row")
+            yield Table(id="subjects", cursor_type="row")
             yield Label("Delete removes the highlighted person from this list.", classes="hint")
             yield Label("The family", classes="section")
             yield FieldForm(FAMILY, self.live, id="form-family")

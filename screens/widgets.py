@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mapm_tui.capture import elapsed_text, step_time_level
@@ -180,3 +180,20 @@ class KeyBar(Static):
         if markup != self._shown:
             self._shown = markup
             self.update(markup, layout=False)
+
+
+class Table(DataTable):
+    """Textual's DataTable, with rows redrawn when its columns widen.
+
+    A DataTable measures the cells of new rows when it is next idle and widens its columns then; a row it
+    drew before that (a frame painted between adding the row and the table's idle time) stays in its row
+    cache at the old widths, because the cache key does not change with the widths (Textual 8.2.8). The
+    list then shows "EH-2026-" for "EH-2026-0417" until something else redraws it. Here, if the widths
+    changed, the table drops its rendered rows and draws them again."""
+
+    async def _on_idle(self, event) -> None:
+        before = [column.get_render_width(self) for column in self.columns.values()]
+        await super()._on_idle(event)
+        if [column.get_render_width(self) for column in self.columns.values()] != before:
+            self._clear_caches()
+            self.refresh()

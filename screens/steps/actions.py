@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Label
 from mapm_tui import dates
 
 from ..step_base import StepScreen
+from ..widgets import Table
 
 STATUS_WORDS = {"open": "", "done": "done", "partly_done": "partly done", "not_done": "not done", "cancelled": "cancelled"}
 
@@ -34,7 +35,7 @@ class ActionsStep(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="actions-summary", markup=False)
-        yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Table(id="actions", cursor_type="row", zebra_stripes=True)
         yield Label("", id="unaddressed", markup=False)
 
     def on_mount(self) -> None:

@@ -17,7 +17,7 @@ from mapm_tui import capture
 from mapm_tui.schema import TEXT_LIMIT
 
 from ..step_base import StepScreen
-from ..widgets import cut, show
+from ..widgets import Table, cut, show
 
 
 def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
@@ -78,7 +78,7 @@ class EntriesStep(StepScreen):
         )
         yield Label("", id="capture-meta")
         yield Label("", id="capture-error")
-        yield DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        yield Table(id="entries", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
