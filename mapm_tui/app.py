@@ -77,17 +77,18 @@ class MapmApp(App[None]):
             self._settings = load_settings()
         return self._settings
 
-    def quick_meetings(self) -> list | None:
-        """The meeting list read with sqlite3 before the store is open (None where that does not apply:
-        see `listing.quick_list`); called in a thread by the home screen, before `open_store`."""
+    def quick_meetings(self, limit: int | None = None) -> tuple[list, int] | None:
+        """The newest `limit` meetings and how many there are, read with sqlite3 before the store is open
+        (None where that does not apply: see `listing.quick_list`); called in a thread by the home
+        screen, before `open_store`."""
         if self.store is not None or self.demo:
             return None
         from .listing import quick_list
 
-        return quick_list(self.db)
+        return quick_list(self.db, limit)
 
-    def open_store(self) -> list:
-        """Open the database and return the meeting list (called in a thread by the home screen)."""
+    def open_store(self) -> None:
+        """Open the database (called in a thread by the home screen)."""
         from .agenda import load_templates
         from .locations import user_templates_dir
         from .store import open_store
@@ -101,7 +102,6 @@ class MapmApp(App[None]):
 
                 load_demo(store, self.templates)
             self.store = store
-        return self.store.list_meetings()
 
     # -- one meeting ------------------------------------------------------------------------------
     def open_meeting(self, meeting_id: str, step_key: str | None = None) -> None:

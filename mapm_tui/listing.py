@@ -30,7 +30,7 @@ class MeetingSummary:
 
 
 #: every meeting, newest first: its subjects' names (in their order) and how many actions are open.
-#: `:case_ref` NULL lists every meeting; a value lists that case's meetings.
+#: `:case_ref` NULL lists every meeting; a value lists that case's meetings. `:limit` -1: no limit.
 LIST_SQL = """
 SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
        (SELECT group_concat(s.name, ', ')
@@ -41,7 +41,11 @@ SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
 FROM meeting AS m
 WHERE :case_ref IS NULL OR m.case_ref = :case_ref
 ORDER BY m.date DESC, m.id
+LIMIT :limit
 """
+#: how many meetings there are
+COUNT_SQL = "SELECT count(*) FROM meeting"
+
 
 
 def summaries(rows) -> list[MeetingSummary]:
@@ -65,9 +69,10 @@ def sqlite_file(target) -> Path | None:
     return Path(path)
 
 
-def quick_list(target) -> list[MeetingSummary] | None:
-    """The meetings of an existing SQLite database at the newest schema revision, read with sqlite3;
-    None when that does not apply (the caller then opens the store, which creates or migrates it)."""
+def quick_list(target, limit: int | None = None) -> tuple[list[MeetingSummary], int] | None:
+    """The newest `limit` meetings (all when None) of an existing SQLite database at the newest schema
+    revision, read with sqlite3, and how many meetings there are; None when that does not apply (the
+    caller then opens the store, which creates or migrates it)."""
     from . import migrations
 
     path = sqlite_file(target)
@@ -82,7 +87,9 @@ def quick_list(target) -> list[MeetingSummary] | None:
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != migrations.HEAD:
             return None
-        return summaries(con.execute(LIST_SQL, {"case_ref": None}))
+        meetings = summaries(con.execute(LIST_SQL, {"case_ref": None, "limit": -1 if limit is None else limit}))
+        total = len(meetings) if limit is None or len(meetings) < limit else con.execute(COUNT_SQL).fetchone()[0]
+        return meetings, total
     except sqlite3.Error:
         return None
     finally:

@@ -27,7 +27,7 @@ from .agenda import Template
 from .clock import Clock
 from .convert import child_rows, meeting_columns, meeting_to_dict
 from .db import DatabaseError, make_engine
-from .listing import LIST_SQL, MeetingSummary, summaries
+from .listing import COUNT_SQL, LIST_SQL, MeetingSummary, summaries
 from .models import (
     CHILD_LISTS,
     MEETING_GROUPS,
@@ -126,15 +126,21 @@ class Store:
         self.engine.dispose()
 
     # -- reading ----------------------------------------------------------------------------------
-    def list_meetings(self, case_ref: str | None = None) -> list[MeetingSummary]:
-        """Every meeting (or those of one case reference), newest first.
+    def list_meetings(self, case_ref: str | None = None, limit: int | None = None) -> list[MeetingSummary]:
+        """Every meeting (or those of one case reference), newest first; the newest `limit` if given.
 
         Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
         before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(LIST_SQL, {"case_ref": case_ref}).all()
+            rows = conn.exec_driver_sql(LIST_SQL, {"case_ref": case_ref, "limit": -1 if limit is None else limit}).all()
             conn.rollback()
         return summaries(rows)
+
+    def count_meetings(self) -> int:
+        with self.engine.connect() as conn:
+            total = conn.exec_driver_sql(COUNT_SQL).scalar()
+            conn.rollback()
+        return int(total or 0)
 
     def exists(self, meeting_id: str) -> bool:
         with self.reading() as s:

@@ -20,6 +20,9 @@ from textual.widgets import DataTable, Label, Static
 from .widgets import KeyBar, Table, cut
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
+#: the newest meetings the list shows; / searches them all. A list of every meeting of a big database
+#: (10,000) held 23 MB more than this one and took longer to draw, for rows nobody scrolls to.
+LIMIT = 500
 #: the list's columns, and the widest a column grows to (longer text is cut short with an ellipsis)
 COLUMNS = (("Date", 22), ("Case ref", 24), ("Subjects", 44), ("Status", 11), ("Open actions", 12))
 
@@ -44,6 +47,8 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.meetings: list = []
+        #: how many meetings the database holds (the list shows the newest LIMIT of them)
+        self.total = 0
         #: what the chair asked for before the store was open (the latest request), run once it is
         self._after_open: Callable[[], None] | None = None
 
@@ -64,22 +69,30 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def load_meetings(self) -> None:
         try:
-            quick = self.app.quick_meetings()
+            quick = self.app.quick_meetings(LIMIT)
             if quick is not None:
                 # on screen before SQLAlchemy is loaded; the store opens once that frame is painted, so
                 # loading it does not hold up the painting
-                self.app.call_from_thread(self.show_meetings, quick)
+                self.app.call_from_thread(self.show_meetings, *quick)
                 painted = threading.Event()
                 self.app.call_from_thread(self.call_after_refresh, painted.set)
                 painted.wait(1.0)
-            meetings = self.app.open_store()
+            self.app.open_store()
+            if quick is None:
+                listed = self._listed()
         except Exception as exc:  # an unreadable database: say so, keep the app usable
             message = str(exc)
             self.app.call_from_thread(self._failed, message)
             return
         if quick is None:
-            self.app.call_from_thread(self.show_meetings, meetings)
+            self.app.call_from_thread(self.show_meetings, *listed)
         self.app.call_from_thread(self._store_opened)
+
+    def _listed(self) -> tuple[list, int]:
+        """The newest LIMIT meetings from the store, and how many there are."""
+        store = self.app.store
+        meetings = store.list_meetings(limit=LIMIT)
+        return meetings, (store.count_meetings() if len(meetings) == LIMIT else len(meetings))
 
     def _store_opened(self) -> None:
         waiting, self._after_open = self._after_open, None
@@ -110,14 +123,15 @@ class HomeScreen(Screen):
 
     def refresh_meetings(self) -> None:
         if self.app.store is not None:
-            self.show_meetings(self.app.store.list_meetings())
+            self.show_meetings(*self._listed())
 
-    def show_meetings(self, meetings: list) -> None:
+    def show_meetings(self, meetings: list, total: int | None = None) -> None:
         from mapm_tui.dates import format_date, parse_iso
 
         today = self.app.clock.today().isoformat()
         meetings = sorted(meetings, key=lambda m: (m.date != today,))
         self.meetings = meetings
+        self.total = len(meetings) if total is None else total
         rows = []
         for m in meetings:
             day = parse_iso(m.date)
@@ -128,7 +142,10 @@ class HomeScreen(Screen):
             table.add_row(*(cut(text, width) for text, (_label, width) in zip(cells, COLUMNS)), key=key)
         hint = self.query_one("#home-hint", Static)
         if meetings:
-            hint.update("Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key")
+            shown = ""
+            if self.total > len(meetings):
+                shown = f"The newest {len(meetings):,} of {self.total:,} meetings: / searches them all.\n"
+            hint.update(shown + "Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key")
             table.focus()
         else:
             hint.update(

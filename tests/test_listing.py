@@ -29,7 +29,11 @@ def test_quick_list_is_the_store_list(demo_store):
     meetings = demo_store.list_meetings()
     assert len(meetings) >= 3
     assert any(m.open_actions for m in meetings) and any(", " in m.subjects for m in meetings)
-    assert quick_list(db_path(demo_store)) == meetings
+    assert quick_list(db_path(demo_store)) == (meetings, len(meetings))
+    # the newest two, and how many there are; the store says the same
+    assert quick_list(db_path(demo_store), 2) == (meetings[:2], len(meetings))
+    assert demo_store.list_meetings(limit=2) == meetings[:2] and demo_store.count_meetings() == len(meetings)
+    assert quick_list(db_path(demo_store), len(meetings) + 1) == (meetings, len(meetings))
     case_ref = meetings[0].case_ref
     assert demo_store.list_meetings(case_ref=case_ref) == [m for m in meetings if m.case_ref == case_ref]
 
@@ -40,7 +44,7 @@ def test_subjects_are_listed_in_their_order(store, new_meeting):
         store.add_item(meeting_id, "subjects", {"name": name, "kind": "child"})
     [summary] = store.list_meetings()
     assert summary.subjects == "Zoe Amber, Adam Amber, Mia Amber"
-    assert quick_list(db_path(store)) == [summary]
+    assert quick_list(db_path(store)) == ([summary], 1)
 
 
 def test_quick_list_steps_aside(tmp_path, demo_store):
@@ -101,3 +105,28 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
         assert app.live is not None and app.live.id == home.meetings[0].id
         app.save_everything()
     app.store.close()
+
+
+async def test_home_lists_the_newest_meetings_and_says_how_many_there_are(demo_store, clock, monkeypatch):
+    """A big database lists its newest meetings (screens.home.LIMIT), says how many there are in all and
+    that search covers them; the chair's own meeting of today still comes first."""
+    from mapm_tui.app import MapmApp
+    from screens import home
+
+    everything = demo_store.list_meetings()
+    monkeypatch.setattr(home, "LIMIT", 2)
+    for quick in (True, False):  # read with sqlite3 before the store opens, or from the store
+        app = MapmApp(db=db_path(demo_store), clock=clock)
+        if not quick:
+            monkeypatch.setattr(app, "quick_meetings", lambda limit=None: None)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app.screen.meetings and app.store is not None:
+                    break
+            screen = app.screen
+            assert [m.id for m in screen.meetings] == [m.id for m in everything[:2]]
+            assert screen.query_one("#meetings").row_count == 2
+            hint = str(screen.query_one("#home-hint").content)
+            assert f"The newest 2 of {len(everything)} meetings: / searches them all." in hint
+        app.store.close()
