@@ -101,10 +101,12 @@ class EntriesStep(StepScreen):
         show(self.query_one("#capture-kind", Label), f"{prefix}: {label}", layout=False)
         source = self.live.attendee(self.source_id)
         share = self.share if self.share is not None else self.live.entry_defaults(self.step).share_with_family
+        # whether the family will see it, and fact or opinion, first: a long name and role is what gets
+        # cut at the edge of the line, not those
         bits = [
-            f"From: {capture.person_label(source) if source else 'not named (@name)'}",
-            capture.BASIS_LABELS[self.basis],
             "Shared with family" if share else "Not shared with family",
+            capture.BASIS_LABELS[self.basis] if self.basis else "Fact/opinion: —",
+            f"From: {capture.person_label(source) if source else 'not named (@name)'}",
         ]
         show(self.query_one("#capture-meta", Label), "   ·   ".join(bits), layout=False)
 
