@@ -180,7 +180,7 @@ class Store:
             rows = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
             return {p.step_key: p for p in rows}
 
-    # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0003) ------
+    # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0004) ------
     def search_index(self, match: str, limit: int, choose) -> list[dict]:
         """The newest `limit` meetings with a place that matches an FTS5 `match` expression, each with
         one of its places chosen by `choose(places) -> SearchPlace` and its snippet.

@@ -107,11 +107,9 @@ class HomeScreen(Screen):
         return False
 
     def _set_columns(self, values: list[list[str]]) -> DataTable:
-        """Clear the list and give each column the width its widest text needs (up to its limit).
-
-        Fixed widths, rather than the DataTable measuring its cells once it is idle: that measuring
-        repaints the list a frame later, and when the list arrives from the loading thread that second
-        frame was sometimes never drawn, leaving every case ref cut short (seen once in five starts)."""
+        """Clear the list and give each column the width its widest text needs, up to the column's limit
+        (a long list of subjects is cut short rather than pushing the status off the screen). The first
+        frame of the list is then drawn at its final widths, with no re-measuring when the table is idle."""
         table = self.query_one("#meetings", DataTable)
         table.clear(columns=True)
         for (label, limit), texts in zip(COLUMNS, values):

@@ -85,9 +85,7 @@ class AgendaSidebar(OptionList):
 
     def __init__(self, live, current: str, **kwargs) -> None:
         self.live = live
-        self.current = current
-        self._labels = [self._label(s) for s in live.steps]
-        super().__init__(*[Option(label, id=f"agenda-{s.key}") for s, label in zip(live.steps, self._labels)], **kwargs)
+        super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], **kwargs)
         self.highlighted = live.step_index(current)
 
     def _label(self, step) -> str:
@@ -98,7 +96,7 @@ class AgendaSidebar(OptionList):
 
     def label_of(self, key: str) -> str:
         """The text the agenda shows for step `key` (its tick, number and title)."""
-        return self._labels[self.live.step_index(key)]
+        return str(self.get_option_at_index(self.live.step_index(key)).prompt)
 
     def show_current(self, key: str) -> None:
         index = self.live.step_index(key)
@@ -108,8 +106,7 @@ class AgendaSidebar(OptionList):
     def refresh_ticks(self) -> None:
         for index, step in enumerate(self.live.steps):
             label = self._label(step)
-            if label != self._labels[index]:  # replacing a prompt re-renders the whole list
-                self._labels[index] = label
+            if label != self.get_option_at_index(index).prompt:  # replacing a prompt re-renders the list
                 self.replace_option_prompt_at_index(index, label)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -165,36 +165,25 @@ async def test_enter_on_delete_this_entry_keeps_it_and_y_deletes_it(make_app, ne
     assert [e["text"] for e in store.load_meeting(meeting_id)["entries"]] == ["Late nights"]
 
 
-async def test_enter_on_delete_action_keeps_it(make_app, sample, store, clock):
-    before = [a["id"] for a in store.load_meeting(sample)["actions"]]
+@pytest.mark.parametrize(
+    "step, table, items, screen",
+    [("plan", "#actions", "actions", "ActionsStep"), ("attendance", "#people", "attendees", "AttendanceStep")],
+    ids=["delete action", "remove person"],
+)
+async def test_enter_on_delete_keeps_the_row(make_app, sample, store, clock, step, table, items, screen):
+    before = [row["id"] for row in store.load_meeting(sample)[items]]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_at(pilot, sample, "plan")
-        app.screen.query_one("#actions", DataTable).focus()
+        await open_at(pilot, sample, step)
+        app.screen.query_one(table, DataTable).focus()
         await pilot.press("delete")
         await pilot.pause()
         assert screen_name(pilot) == "Confirm" and app.focused.id == "no"
         clock.advance(PAST_GRACE)
         await pilot.press("enter")
         await pilot.pause()
-        assert screen_name(pilot) == "ActionsStep"
-    assert [a["id"] for a in store.load_meeting(sample)["actions"]] == before
-
-
-async def test_enter_on_remove_person_keeps_them(make_app, sample, store, clock):
-    before = [p["id"] for p in store.load_meeting(sample)["attendees"]]
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await open_at(pilot, sample, "attendance")
-        app.screen.query_one("#people", DataTable).focus()
-        await pilot.press("delete")
-        await pilot.pause()
-        assert screen_name(pilot) == "Confirm" and app.focused.id == "no"
-        clock.advance(PAST_GRACE)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert screen_name(pilot) == "AttendanceStep"
-    assert [p["id"] for p in store.load_meeting(sample)["attendees"]] == before
+        assert screen_name(pilot) == screen
+    assert [row["id"] for row in store.load_meeting(sample)[items]] == before
 
 
 async def test_enter_on_replace_the_minutes_file_keeps_it(make_app, sample, tmp_path, clock):

@@ -19,18 +19,23 @@ def _config() -> Config:
     return cfg
 
 
+def _migrate(path, revision: str, down: bool = False) -> None:
+    """Bring the database at `path` up (or down) to `revision` with Alembic, then let go of it."""
+    engine = make_engine(path)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+    engine.dispose()
+
+
 def test_head_constant_matches_the_newest_revision():
     assert ScriptDirectory.from_config(_config()).get_current_head() == migrations.HEAD
 
 
 def test_a_database_made_by_the_first_schema_is_upgraded_with_its_data(tmp_path):
     path = tmp_path / "old.db"
-    engine = make_engine(path)
-    cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    engine.dispose()
+    _migrate(path, "0001")
     raw = sqlite3.connect(path)
     raw.execute(
         "INSERT INTO meeting (id, template, meeting_type, status, date) VALUES ('m-old', 'hampshire', 'planning', 'final', '2026-01-05')"
@@ -71,12 +76,7 @@ def test_models_and_migrations_agree(tmp_path):
 def test_0003_fills_the_search_index_from_existing_data(tmp_path):
     """A database at 0002 with meetings in it (one final) is searchable after the upgrade."""
     path = tmp_path / "old2.db"
-    engine = make_engine(path)
-    cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
-    engine.dispose()
+    _migrate(path, "0002")
     raw = sqlite3.connect(path)
     raw.execute(
         "INSERT INTO meeting (id, case_ref, aim, template, meeting_type, status, date) "
@@ -130,12 +130,7 @@ def test_0004_numbers_meetings_by_date_and_goes_back_to_0003(tmp_path):
     upgrade; a final one is renumbered too (the index is not part of its lock); down again gives 0003's
     index, whole."""
     path = tmp_path / "old3.db"
-    engine = make_engine(path)
-    cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
-    engine.dispose()
+    _migrate(path, "0003")
     raw = sqlite3.connect(path)
     for mid, day in (("m-mid", "2026-03-01"), ("m-new", "2026-09-01"), ("m-old", "2025-01-01"), ("m-new2", "2026-09-01")):
         raw.execute(
@@ -155,11 +150,7 @@ def test_0004_numbers_meetings_by_date_and_goes_back_to_0003(tmp_path):
         assert [h.meeting_id for h in hits] == ["m-new2", "m-new", "m-mid", "m-old"] and hits[-1].matches == 2
     finally:
         store.close()
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0003")
-    engine.dispose()
+    _migrate(path, "0003", down=True)
     raw = sqlite3.connect(path)
     raw.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
     assert raw.execute("SELECT count(*) FROM search_index WHERE search_index MATCH 'boiler'").fetchone()[0] == 5

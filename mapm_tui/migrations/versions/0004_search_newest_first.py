@@ -36,6 +36,8 @@ _0003 = importlib.import_module("mapm_tui.migrations.versions.0003_search_and_re
 MEETING_FIELDS = _0003.MEETING_FIELDS
 CHILD_TABLES = _0003.CHILD_TABLES
 _text = _0003._text
+#: one INSERT into the index per source row with text (the same statement as 0003's)
+_insert = _0003._insert
 
 #: a meeting's rows lie between docid * SPAN and docid * SPAN + SPAN - 1
 SPAN = 1 << 32
@@ -80,15 +82,6 @@ def _base(meeting_id: str) -> str:
 
 def _child_rowid(table: str, r: str) -> str:
     return f"{_base(f'{r}.meeting_id')} + 32 + {r}.pk * 8 + {CHILD_TABLES[table][0]}"
-
-
-def _insert(rowid: str, body: str, meeting_id: str, place: str, item: str, detail: str, source: str = "") -> str:
-    return (
-        "INSERT INTO search_index (rowid, body, meeting_id, place, item, detail) "
-        "SELECT rid, body, mid, place, item, detail FROM ("
-        f"SELECT {rowid} AS rid, {body} AS body, {meeting_id} AS mid, {place} AS place, {item} AS item, "
-        f"{detail} AS detail {source}) WHERE body <> ''"
-    )
 
 
 def _insert_meeting_field(code: int, name: str, columns, r: str, source: str = "") -> str:
