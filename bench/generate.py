@@ -26,24 +26,113 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 GEN_VERSION = 1
 DEFAULT_SEED = 20261124
 
 # -- word lists (all fictional) -------------------------------------------------------------------
-FIRST = (
-    "Amy Ben Cara Dylan Ella Finn Grace Harry Isla Jack Kian Lily Mason Nia Oscar Poppy Quinn Rosa Sami "
-    "Tia Umar Vera Will Xena Yusuf Zara Aled Bethan Callum Dora Eshan Fern Gethin Hana Ivo Jade Kofi "
-    "Leah Milo Noor Owen Priya Rhys Sian Tomasz Uma Vik Wren Yara Zain"
-).split()
-SURNAMES = (
-    "Ashdown Bellamy Carrow Delacey Ellery Fairweather Gallant Hartigan Inchley Jessop Kilbride Lowther "
-    "Merriman Northcott Okafor Pennant Quarrie Rushworth Stanway Thackeray Underhill Vantreight Wickham "
-    "Yardley Zielinski Abara Brightwell Cosgrove Dunmore Eastleigh Fenwick Greaves Holloway Ibbotson"
-).split()
-TOWNS = "Ashcombe Brackley Cresswell Dunmere Elmstead Farrowby Glenholt Harwick Ivesley Kettleby".split()
+FIRST = [
+    "Amy",
+    "Ben",
+    "Cara",
+    "Dylan",
+    "Ella",
+    "Finn",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Kian",
+    "Lily",
+    "Mason",
+    "Nia",
+    "Oscar",
+    "Poppy",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tia",
+    "Umar",
+    "Vera",
+    "Will",
+    "Xena",
+    "Yusuf",
+    "Zara",
+    "Aled",
+    "Bethan",
+    "Callum",
+    "Dora",
+    "Eshan",
+    "Fern",
+    "Gethin",
+    "Hana",
+    "Ivo",
+    "Jade",
+    "Kofi",
+    "Leah",
+    "Milo",
+    "Noor",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sian",
+    "Tomasz",
+    "Uma",
+    "Vik",
+    "Wren",
+    "Yara",
+    "Zain",
+]
+SURNAMES = [
+    "Ashdown",
+    "Bellamy",
+    "Carrow",
+    "Delacey",
+    "Ellery",
+    "Fairweather",
+    "Gallant",
+    "Hartigan",
+    "Inchley",
+    "Jessop",
+    "Kilbride",
+    "Lowther",
+    "Merriman",
+    "Northcott",
+    "Okafor",
+    "Pennant",
+    "Quarrie",
+    "Rushworth",
+    "Stanway",
+    "Thackeray",
+    "Underhill",
+    "Vantreight",
+    "Wickham",
+    "Yardley",
+    "Zielinski",
+    "Abara",
+    "Brightwell",
+    "Cosgrove",
+    "Dunmore",
+    "Eastleigh",
+    "Fenwick",
+    "Greaves",
+    "Holloway",
+    "Ibbotson",
+]
+TOWNS = [
+    "Ashcombe",
+    "Brackley",
+    "Cresswell",
+    "Dunmere",
+    "Elmstead",
+    "Farrowby",
+    "Glenholt",
+    "Harwick",
+    "Ivesley",
+    "Kettleby",
+]
 AGENCY_KINDS = (
     ("Primary School", "Headteacher"),
     ("Academy", "Designated safeguarding lead"),
@@ -245,7 +334,11 @@ def make_meeting(
         people.append(person)
     words = _Words(rng, day, people, subjects)
     steps = STEPS[template]
-    stage_of = {"known_before": "before_meeting", "identified_during": "during_meeting", "new_information": "during_meeting"}
+    stage_of = {
+        "known_before": "before_meeting",
+        "identified_during": "during_meeting",
+        "new_information": "during_meeting",
+    }
     entry_list = []
     for i in range(entries):
         step = rng.choice(steps)
@@ -269,7 +362,9 @@ def make_meeting(
             "id": f"act-{i + 1}",
             "description": words.fill("Arrange " + rng.choice(ADDRESS) + rng.choice(EXTRA)),
             "due_date": (day + dt.timedelta(days=rng.randint(7, 90))).isoformat(),
-            "success_measure": words.fill(rng.choice(("Confirmed at the review", "Seen on a home visit", "Letter received by {agency}"))),
+            "success_measure": words.fill(
+                rng.choice(("Confirmed at the review", "Seen on a home visit", "Letter received by {agency}"))
+            ),
             "status": rng.choice(("open", "open", "done", "partly_done")),
             "share_with_family": rng.random() < 0.8,
         }
@@ -277,7 +372,9 @@ def make_meeting(
             action["owner_attendee_id"] = owner["id"]
             action["agency"] = owner["agency"]
         if entry_list and rng.random() < 0.7:
-            action["addresses"] = sorted({rng.choice(entry_list)["id"] for _ in range(rng.randint(1, 3))}, key=lambda x: int(x[4:]))
+            action["addresses"] = sorted(
+                {rng.choice(entry_list)["id"] for _ in range(rng.randint(1, 3))}, key=lambda x: int(x[4:])
+            )
         action_list.append(action)
     chair = {"name": _person(rng), "role": "Chair", "agency": f"{rng.choice(TOWNS)} Children's Services"}
     meeting = {
@@ -292,14 +389,18 @@ def make_meeting(
         "venue": f"Meeting room {rng.randint(1, 6)}, {rng.choice(TOWNS)} Civic Centre",
         "convening_agency": chair["agency"],
         "chair": chair,
-        "reasons": sorted(set(rng.sample(("uncertainty", "drift", "needs_unmet", "discussion_needed", "significant_event"), 2))),
+        "reasons": sorted(
+            set(rng.sample(("uncertainty", "drift", "needs_unmet", "discussion_needed", "significant_event"), 2))
+        ),
         "aim": f"To agree a plan that keeps {subjects[0]['name'].split()[0]} safe and well.",
         "subjects": subjects,
         "family": {"informed_beforehand": True, "attending": rng.choice(("no", "part_two", "whole"))},
         "attendees": people,
         "entries": entry_list,
         "actions": action_list,
-        "lead_practitioner": {"name": people[0]["name"], "agency": people[0]["agency"], "changed": False} if people else {"name": _person(rng)},
+        "lead_practitioner": {"name": people[0]["name"], "agency": people[0]["agency"], "changed": False}
+        if people
+        else {"name": _person(rng)},
         "minutes_sharing": {"share_with_family": True},
         "next_review": {"required": True, "date": (day + dt.timedelta(days=rng.randint(28, 120))).isoformat()},
     }
@@ -345,8 +446,15 @@ def big_meeting(
     """The one big meeting of the typing, step change and export benchmarks (40 / 300 / 80 by default)."""
     rng = random.Random(seed + 1)
     meeting = make_meeting(
-        rng, 1, entries=entries, attendees=attendees, actions=actions, template=template, status=status,
-        day=dt.date(2026, 11, 20), id_prefix="m-big",
+        rng,
+        1,
+        entries=entries,
+        attendees=attendees,
+        actions=actions,
+        template=template,
+        status=status,
+        day=dt.date(2026, 11, 20),
+        id_prefix="m-big",
     )
     meeting.pop("finalised_at", None)
     meeting.pop("finalised_by", None)
@@ -388,7 +496,7 @@ def write_meetings(store, items, chunk: int = 250) -> int:
 
     templates = shipped_templates()
     snapshots = {k: t.to_dict() for k, t in templates.items()}
-    now = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
     written = 0
 
     def flush(batch: list[dict]) -> None:
@@ -435,7 +543,7 @@ def build_db(path: Path, count: int, total_entries: int, seed: int = DEFAULT_SEE
     path = Path(path)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    store = open_store(path, FixedClock(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)))
+    store = open_store(path, FixedClock(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)))
     try:
         write_meetings(store, meetings(count, total_entries, seed))
         with store.engine.connect() as conn:

@@ -55,13 +55,31 @@ MEMORY_SETTLE = 2.0
 
 PROFILES = {
     "quick": dict(
-        start_meetings=1000, start_entries=100_000, search_meetings=1000, search_entries=100_000,
-        start_pairs=8, memory_pairs=0, typing_pairs=2, typing_keys=500, step_pairs=3, step_switches=20, export_rounds=7,
+        start_meetings=1000,
+        start_entries=100_000,
+        search_meetings=1000,
+        search_entries=100_000,
+        start_pairs=8,
+        memory_pairs=0,
+        typing_pairs=2,
+        typing_keys=500,
+        step_pairs=3,
+        step_switches=20,
+        export_rounds=7,
         search_repeats=5,
     ),
     "full": dict(
-        start_meetings=1000, start_entries=100_000, search_meetings=10_000, search_entries=1_000_000,
-        start_pairs=15, memory_pairs=3, typing_pairs=4, typing_keys=500, step_pairs=5, step_switches=30, export_rounds=15,
+        start_meetings=1000,
+        start_entries=100_000,
+        search_meetings=10_000,
+        search_entries=1_000_000,
+        start_pairs=15,
+        memory_pairs=3,
+        typing_pairs=4,
+        typing_keys=500,
+        step_pairs=5,
+        step_switches=30,
+        export_rounds=15,
         search_repeats=9,
     ),
 }
@@ -92,8 +110,12 @@ class Context:
 
     def worker(self, *args: str, timeout: float = 600) -> dict:
         proc = subprocess.run(
-            [PY, str(HERE / "workers.py"), *args], env=self.env, cwd=str(REPO),
-            capture_output=True, text=True, timeout=timeout,
+            [PY, str(HERE / "workers.py"), *args],
+            env=self.env,
+            cwd=str(REPO),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
         if proc.returncode != 0 or not lines:
@@ -139,8 +161,12 @@ def bench_startup(ctx: Context) -> dict:
     bare_listed = median(times("bare_list", LISTED))
     app_rss = median([r["peak_rss_kb"] for r in runs["app"]])
     bare_rss = median([r["peak_rss_kb"] for r in runs["bare"]])
-    memory = {"memory_meetings": p["start_meetings"], "memory_entries": p["start_entries"],
-              "app_peak_rss_mb": app_rss / 1024, "bare_peak_rss_mb": bare_rss / 1024}
+    memory = {
+        "memory_meetings": p["start_meetings"],
+        "memory_entries": p["start_entries"],
+        "app_peak_rss_mb": app_rss / 1024,
+        "bare_peak_rss_mb": bare_rss / 1024,
+    }
     if (p["search_meetings"], p["search_entries"]) != (p["start_meetings"], p["start_entries"]):
         memory = _memory_on_search_db(ctx, bare_cmd) | {"start_db_app_peak_rss_mb": app_rss / 1024}
     return {
@@ -148,9 +174,13 @@ def bench_startup(ctx: Context) -> dict:
         "home_listed": ratio(app_listed, bare_first),
         "memory": ratio(memory["app_peak_rss_mb"], memory["bare_peak_rss_mb"]),
         "details": {
-            "meetings": p["start_meetings"], "entries": p["start_entries"], "pairs": p["start_pairs"],
-            "app_first_frame_ms": app_first * 1000, "bare_first_frame_ms": bare_first * 1000,
-            "app_listed_ms": app_listed * 1000, "bare_sqlite3_listed_ms": bare_listed * 1000,
+            "meetings": p["start_meetings"],
+            "entries": p["start_entries"],
+            "pairs": p["start_pairs"],
+            "app_first_frame_ms": app_first * 1000,
+            "bare_first_frame_ms": bare_first * 1000,
+            "app_listed_ms": app_listed * 1000,
+            "bare_sqlite3_listed_ms": bare_listed * 1000,
             "listed_vs_bare_sqlite3_listing": ratio(app_listed, bare_listed),
             **memory,
             "bare_list_peak_rss_mb": median([r["peak_rss_kb"] for r in runs["bare_list"]]) / 1024,
@@ -173,12 +203,20 @@ def _memory_on_search_db(ctx: Context, bare_cmd: list[str]) -> dict:
         if r["missing"]:
             raise RuntimeError(f"app on {p['search_meetings']:,} meetings: never showed {r['missing']}")
         app.append(r["peak_rss_kb"])
-        bare.append(ptyrun.run_until(bare_cmd, [TITLE], env=ctx.env, cwd=str(REPO), timeout=60, settle=MEMORY_SETTLE)["peak_rss_kb"])
+        bare.append(
+            ptyrun.run_until(bare_cmd, [TITLE], env=ctx.env, cwd=str(REPO), timeout=60, settle=MEMORY_SETTLE)[
+                "peak_rss_kb"
+            ]
+        )
         say(f"  memory pair {n + 1}/{p['memory_pairs']} ({p['search_meetings']:,} meetings)")
     db.unlink(missing_ok=True)
-    return {"memory_meetings": p["search_meetings"], "memory_entries": p["search_entries"],
-            "app_peak_rss_mb": median(app) / 1024, "bare_peak_rss_mb": median(bare) / 1024,
-            "memory_runs_kb": {"app": app, "bare": bare}}
+    return {
+        "memory_meetings": p["search_meetings"],
+        "memory_entries": p["search_entries"],
+        "app_peak_rss_mb": median(app) / 1024,
+        "bare_peak_rss_mb": median(bare) / 1024,
+        "memory_runs_kb": {"app": app, "bare": bare},
+    }
 
 
 # -- 2: typing ------------------------------------------------------------------------------------------
@@ -194,8 +232,10 @@ def bench_typing(ctx: Context) -> dict:
     return {
         "typing": ratio(save_cpu, off_cpu),
         "details": {
-            "keys": p["typing_keys"], "pairs": p["typing_pairs"],
-            "save_cpu_per_key_ms": save_cpu, "nosave_cpu_per_key_ms": off_cpu,
+            "keys": p["typing_keys"],
+            "pairs": p["typing_pairs"],
+            "save_cpu_per_key_ms": save_cpu,
+            "nosave_cpu_per_key_ms": off_cpu,
             "save_wall_per_key_ms": median([r["wall_per_key_ms"] for r in res["save"]]),
             "save_lag_ms": median([r["save_lag_ms"] for r in res["save"]]),
             "save_lag_max_ms": max((r["save_lag_ms"] or 0) for r in res["save"]),
@@ -220,10 +260,14 @@ def bench_step(ctx: Context) -> dict:
     return {
         "step_change": ratio(app, bare),
         "details": {
-            "pairs": p["step_pairs"], "switches_per_trial": p["step_switches"],
-            "app_ms": app, "bare_empty_ms": bare, "bare_same_widgets_ms": same,
+            "pairs": p["step_pairs"],
+            "switches_per_trial": p["step_switches"],
+            "app_ms": app,
+            "bare_empty_ms": bare,
+            "bare_same_widgets_ms": same,
             "app_vs_same_widgets": ratio(app, same),
-            "bare_kept_widgets_ms": kept, "app_vs_kept_widgets": ratio(app, kept),
+            "bare_kept_widgets_ms": kept,
+            "app_vs_kept_widgets": ratio(app, kept),
             "app_cpu_ms": median([r["cpu_median_ms"] for r in res["app"]]),
             "bare_cpu_ms": median([r["cpu_median_ms"] for r in res["bare"]]),
             "same_widgets_cpu_ms": median([r["cpu_median_ms"] for r in res["same_widgets"]]),
@@ -302,9 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(report(results, details, errors, args.quick, elapsed))
     record = {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "quick": args.quick, "profile": profile, "seconds": elapsed, "machine": machine(),
-        "ratios": results, "details": details, "errors": errors,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "profile": profile,
+        "seconds": elapsed,
+        "machine": machine(),
+        "ratios": results,
+        "details": details,
+        "errors": errors,
     }
     out_file = generate.cache_dir() / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out_file.write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
@@ -317,7 +366,9 @@ def machine() -> dict:
     import textual
 
     return {
-        "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
         "textual": textual.__version__ if hasattr(textual, "__version__") else "?",
     }
 
@@ -334,33 +385,61 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
     if "first_frame" in d:
         s = d["first_frame"]
         rows += [
-            ("first_frame", f"{fmt(s['app_first_frame_ms'])} vs {fmt(s['bare_first_frame_ms'])} bare Textual app, same widgets"),
-            ("home_listed", f"{fmt(s['app_listed_ms'])} to list {s['meetings']:,} meetings vs the bare first frame"
-                            f" (bare app listing them with sqlite3: {fmt(s['bare_sqlite3_listed_ms'])})"),
-            ("memory", f"{fmt(s['app_peak_rss_mb'], 'MB')} vs {fmt(s['bare_peak_rss_mb'], 'MB')} peak RSS"
-                       f" ({s['memory_meetings']:,} meetings open)"),
+            (
+                "first_frame",
+                f"{fmt(s['app_first_frame_ms'])} vs {fmt(s['bare_first_frame_ms'])} bare Textual app, same widgets",
+            ),
+            (
+                "home_listed",
+                f"{fmt(s['app_listed_ms'])} to list {s['meetings']:,} meetings vs the bare first frame"
+                f" (bare app listing them with sqlite3: {fmt(s['bare_sqlite3_listed_ms'])})",
+            ),
+            (
+                "memory",
+                f"{fmt(s['app_peak_rss_mb'], 'MB')} vs {fmt(s['bare_peak_rss_mb'], 'MB')} peak RSS"
+                f" ({s['memory_meetings']:,} meetings open)",
+            ),
         ]
     if "typing" in d:
         s = d["typing"]
-        rows.append(("typing", f"{fmt(s['save_cpu_per_key_ms'], 'ms', 2)} vs {fmt(s['nosave_cpu_per_key_ms'], 'ms', 2)} CPU/key,"
-                               f" saving on vs off; last key to committed row {fmt(s['save_lag_ms'], 'ms', 0)}"))
+        rows.append(
+            (
+                "typing",
+                f"{fmt(s['save_cpu_per_key_ms'], 'ms', 2)} vs {fmt(s['nosave_cpu_per_key_ms'], 'ms', 2)} CPU/key,"
+                f" saving on vs off; last key to committed row {fmt(s['save_lag_ms'], 'ms', 0)}",
+            )
+        )
     if "step_change" in d:
         s = d["step_change"]
-        rows.append(("step_change", f"{fmt(s['app_ms'])} vs {fmt(s['bare_empty_ms'])} empty screens"
-                                    f" (bare screens with the same widgets: kept {fmt(s['bare_kept_widgets_ms'])},"
-                                    f" built each time {fmt(s['bare_same_widgets_ms'])})"))
+        rows.append(
+            (
+                "step_change",
+                f"{fmt(s['app_ms'])} vs {fmt(s['bare_empty_ms'])} empty screens"
+                f" (bare screens with the same widgets: kept {fmt(s['bare_kept_widgets_ms'])},"
+                f" built each time {fmt(s['bare_same_widgets_ms'])})",
+            )
+        )
     if "export" in d:
         s = d["export"]
         rows.append(("export", f"{fmt(s['app_ms'])} vs {fmt(s['plain_ms'])} python-docx plain paragraphs"))
     if "search" in d:
         s = d["search"]
         rows += [
-            ("search", f"{fmt(s.get('search_ms'), 'ms', 2)} vs {fmt(s.get('fts_ms'), 'ms', 2)} bare FTS5 query, 50 best places"
-                       f" ({s.get('meetings', 0):,} meetings, {s.get('entries', 0):,} entries;"
-                       f" the 50 newest places' rowids alone: {fmt(s.get('fts_newest_ms'), 'ms', 2)})"),
-            ("search_vs_like", f"LIKE scan {fmt(s.get('like_ms'), 'ms', 1)} vs search {fmt(s.get('search_ms'), 'ms', 2)}"
-                               + (" (the goal is set on 10,000 meetings: a LIKE scan grows with the data, search does not)"
-                                  if s.get("meetings", 0) < 10_000 else "")),
+            (
+                "search",
+                f"{fmt(s.get('search_ms'), 'ms', 2)} vs {fmt(s.get('fts_ms'), 'ms', 2)} bare FTS5 query, 50 best places"
+                f" ({s.get('meetings', 0):,} meetings, {s.get('entries', 0):,} entries;"
+                f" the 50 newest places' rowids alone: {fmt(s.get('fts_newest_ms'), 'ms', 2)})",
+            ),
+            (
+                "search_vs_like",
+                f"LIKE scan {fmt(s.get('like_ms'), 'ms', 1)} vs search {fmt(s.get('search_ms'), 'ms', 2)}"
+                + (
+                    " (the goal is set on 10,000 meetings: a LIKE scan grows with the data, search does not)"
+                    if s.get("meetings", 0) < 10_000
+                    else ""
+                ),
+            ),
         ]
     shown = {r[0] for r in rows}
     for key in KEYS:
@@ -368,8 +447,16 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
         op, goal = GOALS[key]
         text = next((t for k, t in rows if k == key), "")
         if key not in shown:
-            bench = next((b for b in BENCHES if b == key or (key in ("home_listed", "memory") and b == "first_frame")
-                          or (key == "search_vs_like" and b == "search")), key)
+            bench = next(
+                (
+                    b
+                    for b in BENCHES
+                    if b == key
+                    or (key in ("home_listed", "memory") and b == "first_frame")
+                    or (key == "search_vs_like" and b == "search")
+                ),
+                key,
+            )
             text = errors.get(bench, "not run")
         value_text = "—" if value is None else f"{value:.2f}"
         lines.append(f"{key:<15} {value_text:>8}  {op}{goal:<6} {verdict(key, value):<8} {text}")

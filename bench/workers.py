@@ -202,8 +202,14 @@ async def _step_app(switches: int, keys: tuple[str, str]) -> dict:
         rows = app.screen.query_one("#entries").row_count
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
-    return {"kind": "step", "mode": "app", "switches": switches, "median_ms": statistics.median(walls) * 1000,
-            "cpu_median_ms": statistics.median(cpus) * 1000, "rows_shown": rows}
+    return {
+        "kind": "step",
+        "mode": "app",
+        "switches": switches,
+        "median_ms": statistics.median(walls) * 1000,
+        "cpu_median_ms": statistics.median(cpus) * 1000,
+        "rows_shown": rows,
+    }
 
 
 def _same_widgets_factory():
@@ -216,7 +222,13 @@ def _same_widgets_factory():
     for e in meeting["entries"]:
         text = e["text"] if len(e["text"]) <= 70 else e["text"][:69] + "…"
         by_step.setdefault(e["step"], []).append(
-            (e["kind"].capitalize(), text, e.get("source_agency", ""), e.get("basis") or "—", "shared" if e.get("share_with_family") else "—")
+            (
+                e["kind"].capitalize(),
+                text,
+                e.get("source_agency", ""),
+                e.get("basis") or "—",
+                "shared" if e.get("share_with_family") else "—",
+            )
         )
     pages = [by_step["known_before"], by_step["identified_during"]]
     return lambda n: SameWidgetsScreen(steps, pages[n % 2], 4 + 2 * (n % 2))
@@ -247,8 +259,13 @@ async def _step_bare(switches: int, mode: str) -> dict:
             if n >= 2:
                 walls.append(painted - wall0)
                 cpus.append(cpu1 - cpu0)
-    return {"kind": "step", "mode": mode, "switches": switches, "median_ms": statistics.median(walls) * 1000,
-            "cpu_median_ms": statistics.median(cpus) * 1000}
+    return {
+        "kind": "step",
+        "mode": mode,
+        "switches": switches,
+        "median_ms": statistics.median(walls) * 1000,
+        "cpu_median_ms": statistics.median(cpus) * 1000,
+    }
 
 
 # -- export ----------------------------------------------------------------------------------------
@@ -321,7 +338,9 @@ def _search(db: str, repeats: int) -> dict:
         match = fts_query(text)
         like = f"%{text.split()[0]}%"
         search(store, text)  # warm the page cache for both
-        con.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT 50", (match,)).fetchall()
+        con.execute(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT 50", (match,)
+        ).fetchall()
         for _ in range(repeats):
             t0 = time.perf_counter()
             found = search(store, text)
@@ -331,7 +350,9 @@ def _search(db: str, repeats: int) -> dict:
             ).fetchall()
             t2 = time.perf_counter()
             # the cheapest question FTS5 can answer about these words: the newest 50 places, rowids only
-            con.execute("SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 50", (match,)).fetchall()
+            con.execute(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 50", (match,)
+            ).fetchall()
             t3 = time.perf_counter()
             app_ms.append((t1 - t0) * 1000)
             fts_ms.append((t2 - t1) * 1000)
@@ -349,7 +370,11 @@ def _search(db: str, repeats: int) -> dict:
             ).fetchall()
             like_ms.append((time.perf_counter() - t0) * 1000)
         q_search, q_like = statistics.median(app_ms[mine_app:]), statistics.median(like_ms[mine_like:])
-        per_query[text] = {"search_ms": round(q_search, 2), "like_ms": round(q_like, 1), "speedup": round(q_like / q_search, 1)}
+        per_query[text] = {
+            "search_ms": round(q_search, 2),
+            "like_ms": round(q_like, 1),
+            "speedup": round(q_like / q_search, 1),
+        }
     meetings = con.execute("SELECT count(*) FROM meeting").fetchone()[0]
     entries = con.execute("SELECT count(*) FROM entry").fetchone()[0]
     store.close()

@@ -41,8 +41,8 @@ class MapmApp(App[None]):
         *,
         demo: bool = False,
         clock: Clock | None = None,
-        settings: "Settings | None" = None,
-        store: "Store | None" = None,
+        settings: Settings | None = None,
+        store: Store | None = None,
         save_delay: float = 0.5,
     ):
         super().__init__()
@@ -70,7 +70,7 @@ class MapmApp(App[None]):
         self.set_interval(0.25, self._autosave_tick, name="autosave")
 
     @property
-    def settings(self) -> "Settings":
+    def settings(self) -> Settings:
         if self._settings is None:
             from .settings import load_settings
 
@@ -282,7 +282,6 @@ class MapmApp(App[None]):
         self.fatal_message = f"mapm stopped because of an unexpected error. {saved}{where}"
         self._return_code = 1
         self._close_messages_no_wait()
-
 
     def panic(self, *renderables) -> None:
         """Textual's other crash exit (an error Rich renders itself, a failed input thread): the same as

@@ -9,8 +9,8 @@ synchronously before the process ends. No Textual here: the app calls `flush_due
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 Saver = Callable[[], None]
 

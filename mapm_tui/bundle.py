@@ -127,9 +127,7 @@ def import_bundle(store: Store, data: Any, templates: dict[str, Template], sourc
         raise BundleError(f"{source} is not a valid meeting bundle: {found[0]}{more}; nothing was imported.")
     meeting = data["meeting"]
     try:
-        return store.insert_meeting(
-            meeting, templates[meeting["template"]], bundle_extensions=data.get("extensions")
-        )
+        return store.insert_meeting(meeting, templates[meeting["template"]], bundle_extensions=data.get("extensions"))
     except StoreError as exc:
         raise BundleError(f"{source}: {exc}") from None
 

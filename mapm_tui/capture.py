@@ -56,7 +56,9 @@ def parse_quick(text: str, allowed: tuple[str, ...] | None = None) -> tuple[str 
     if not sep:
         return None, text.strip()
     word = head.strip().lower()
-    kind = KIND_KEYS.get(word) or next((k for k in KIND_LABELS if k == word or k.startswith(word) and len(word) >= 3), None)
+    kind = KIND_KEYS.get(word) or next(
+        (k for k in KIND_LABELS if k == word or k.startswith(word) and len(word) >= 3), None
+    )
     if kind is None or (allowed and kind not in allowed):
         return None, text.strip()
     return kind, rest.strip()

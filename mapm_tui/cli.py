@@ -13,8 +13,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +34,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mapm", description="Chair a multi-agency professionals' meeting and write its minutes.")
-    parser.add_argument("--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)")
+    parser.add_argument(
+        "--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("demo", help="open the app on a throw-away copy of the sample meetings")
     p = sub.add_parser("list", help="list the meetings")
@@ -59,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--by", required=True, metavar="NAME", help="who finalises the meeting")
     p.add_argument("--override", action=_OverrideAction, dest="overrides", metavar="KEY", help="a finding to override")
-    p.add_argument("--reason", action=_ReasonAction, dest="overrides", metavar="TEXT", help="why (after each --override)")
+    p.add_argument(
+        "--reason", action=_ReasonAction, dest="overrides", metavar="TEXT", help="why (after each --override)"
+    )
     p = sub.add_parser("reopen", help="move a final meeting back to review; later changes are kept as amendments")
     p.add_argument("id")
     p.add_argument("--by", required=True, metavar="NAME", help="who reopens it")
@@ -82,7 +86,9 @@ class _OverrideAction(argparse.Action):
     def __call__(self, parser, namespace, value, option_string=None):
         pairs = getattr(namespace, self.dest, None) or []
         if pairs and pairs[-1][1] is None:
-            raise UsageError(f"--override {pairs[-1][0]} needs its own --reason before the next --override; see `mapm finalise --help`.")
+            raise UsageError(
+                f"--override {pairs[-1][0]} needs its own --reason before the next --override; see `mapm finalise --help`."
+            )
         setattr(namespace, self.dest, [*pairs, (value, None)])
 
 
@@ -234,7 +240,10 @@ def cmd_export(args, store, templates) -> int:
     if args.format == "json":
         if args.family:
             raise UsageError("--family applies to the Word minutes only; leave it out with --format json.")
-        output = args.output or settings.export_dir() / f"meeting-{meeting.get('case_ref') or args.id}-{meeting['date']}.json"
+        output = (
+            args.output
+            or settings.export_dir() / f"meeting-{meeting.get('case_ref') or args.id}-{meeting['date']}.json"
+        )
         _ensure_folder(output)
         try:
             path = write_bundle(export_bundle(store, args.id), output, force=args.force)

@@ -12,7 +12,7 @@ class Clock:
         return dt.datetime.now().astimezone()
 
     def utcnow(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     def today(self) -> dt.date:
         return self.now().date()
@@ -31,10 +31,10 @@ class FixedClock(Clock):
     _mono: float = 1000.0
 
     def now(self) -> dt.datetime:
-        return self.at if self.at.tzinfo else self.at.replace(tzinfo=dt.timezone.utc)
+        return self.at if self.at.tzinfo else self.at.replace(tzinfo=dt.UTC)
 
     def utcnow(self) -> dt.datetime:
-        return self.now().astimezone(dt.timezone.utc)
+        return self.now().astimezone(dt.UTC)
 
     def monotonic(self) -> float:
         return self._mono

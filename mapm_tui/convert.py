@@ -24,7 +24,7 @@ def _in_ts(value: Any) -> Any:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value
 
 
@@ -47,9 +47,7 @@ def meeting_to_dict(
     for key, (_model, fields) in CHILD_LISTS.items():
         rows = children.get(key) or []
         if rows:
-            out[key] = [
-                {f: _out(getattr(row, f)) for f in fields if getattr(row, f) is not None} for row in rows
-            ]
+            out[key] = [{f: _out(getattr(row, f)) for f in fields if getattr(row, f) is not None} for row in rows]
     if progress:
         timings = {p.step_key: p.seconds for p in progress if p.seconds}
         if timings:

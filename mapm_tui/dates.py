@@ -66,8 +66,18 @@ __all__ = [
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_ABBRS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 MONTH_ABBRS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -237,15 +247,43 @@ def _month_end(d: dt.date) -> dt.date:
 # -- relative: in 2 weeks, +10d, 3 days ago ---------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 _UNITS = {
-    "d": "d", "day": "d", "days": "d",
-    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
-    "fortnight": "f", "fortnights": "f",
-    "m": "m", "mo": "m", "mth": "m", "mths": "m", "month": "m", "months": "m",
-    "y": "y", "yr": "y", "yrs": "y", "year": "y", "years": "y",
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "w": "w",
+    "wk": "w",
+    "wks": "w",
+    "week": "w",
+    "weeks": "w",
+    "fortnight": "f",
+    "fortnights": "f",
+    "m": "m",
+    "mo": "m",
+    "mth": "m",
+    "mths": "m",
+    "month": "m",
+    "months": "m",
+    "y": "y",
+    "yr": "y",
+    "yrs": "y",
+    "year": "y",
+    "years": "y",
 }
 _COUNT = r"(?:(?P<n>[+-]?[0-9]+) ?|(?P<w>[a-z]+) )(?P<unit>[a-z]+)"
 _IN = re.compile(rf"in {_COUNT}(?: ?'? ?time)?")
@@ -271,9 +309,7 @@ def _relative(s: str, ctx: _Context) -> dt.date | None:
     if m:
         sign, n = m.group("sign"), m.group("n")
         if not m.group("unit"):
-            raise ctx.fail(
-                f"needs a unit: type {sign}{n}d for days, {sign}{n}w for weeks or {sign}{n}m for months."
-            )
+            raise ctx.fail(f"needs a unit: type {sign}{n}d for days, {sign}{n}w for weeks or {sign}{n}m for months.")
         return _shift(ctx, int(n), m.group("unit"), +1 if sign == "+" else -1)
     m = _AGO.fullmatch(s)
     if m:
@@ -389,7 +425,10 @@ def _numeric(s: str, ctx: _Context) -> dt.date | None:
         year = _year(m.group("y"), ctx)
         day, month = int(m.group("d")), int(m.group("m"))
         return _build(
-            ctx, day, month, year,
+            ctx,
+            day,
+            month,
+            year,
             suggest=lambda d, mo: f"{m.group('y')}{sep}{mo:02d}{sep}{d:02d}",
             swap=lambda: f"{m.group('y')}{sep}{m.group('d')}{sep}{m.group('m')} (year, month, day)",
         )

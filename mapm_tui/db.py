@@ -38,9 +38,7 @@ def resolve_target(target: str | Path | None) -> str:
     target = str(target)
     if "://" in target:
         if not target.startswith("sqlite:"):
-            raise DatabaseError(
-                f"'{target.split('://')[0]}' databases are not supported yet; use a SQLite file path."
-            )
+            raise DatabaseError(f"'{target.split('://')[0]}' databases are not supported yet; use a SQLite file path.")
         return target
     return sqlite_url(Path(target).expanduser())
 
@@ -60,7 +58,9 @@ def _prepare_file(url: str) -> None:
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
         except OSError as exc:
-            raise DatabaseError(f"cannot create the database {path}: {exc.strerror}; choose another place with --db.") from None
+            raise DatabaseError(
+                f"cannot create the database {path}: {exc.strerror}; choose another place with --db."
+            ) from None
     if os.name == "posix":
         try:
             os.chmod(path, 0o600)

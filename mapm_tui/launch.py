@@ -165,7 +165,7 @@ async def _settle(app, timeout: float = 2.0) -> None:
             return
         try:
             await asyncio.wait_for(asyncio.gather(*(e.wait() for e in handled)), max(0.0, deadline - loop.time()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return
 
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -244,7 +245,7 @@ def record_distribution(
         item["method"] = " ".join(clean_line(method).split())
     if email:
         item["email"] = clean_line(email).strip()
-    item["sent_at"] = sent_at.astimezone(dt.timezone.utc).isoformat()
+    item["sent_at"] = sent_at.astimezone(dt.UTC).isoformat()
     if not item["name"]:
         raise BadRequest("Give the name of who the minutes were sent to; nothing was recorded.")
     problems = errors_for([item], "meeting", "distribution")
@@ -262,11 +263,11 @@ def record_distribution(
                 if row.sharing_reason_not_shared:
                     why += f" ({' '.join(row.sharing_reason_not_shared.split())[:200]})"
             else:
-                why = "whether the minutes are shared with the family is not recorded; record the chair's decision first"
+                why = (
+                    "whether the minutes are shared with the family is not recorded; record the chair's decision first"
+                )
             raise LifecycleError(f"The family copy cannot be recorded as sent: {why} (G-52).")
-        position = s.exec(
-            select(func.max(Distribution.position)).where(Distribution.meeting_id == meeting_id)
-        ).one()
+        position = s.exec(select(func.max(Distribution.position)).where(Distribution.meeting_id == meeting_id)).one()
         s.add(
             Distribution(
                 meeting_id=meeting_id,
@@ -338,11 +339,11 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
         )
         s.flush()
         for n, subject in enumerate(old.get("subjects") or [], start=1):
-            s.add(Subject(meeting_id=new_id, position=n, **{k: subject.get(k) for k in ("name", "kind", "date_of_birth")}))
+            s.add(
+                Subject(meeting_id=new_id, position=n, **{k: subject.get(k) for k in ("name", "kind", "date_of_birth")})
+            )
         attendees = old.get("attendees") or []
-        covered = {
-            (a.get("name") or "").strip().casefold() for a in attendees if a.get("attendance") != "substitute"
-        }
+        covered = {(a.get("name") or "").strip().casefold() for a in attendees if a.get("attendance") != "substitute"}
         invited = {}
         for a in attendees:
             if a.get("attendance") == "substitute" and (a.get("substitute_for") or "").strip().casefold() in covered:
@@ -526,7 +527,13 @@ def case_meetings(store: Store, case_ref: str, today: dt.date | None = None) -> 
     meetings = sorted(store.list_meetings(case_ref=case_ref), key=lambda m: (m.date, m.id))
     with store.reading() as s:
         rows = s.exec(
-            select(Meeting.id, Meeting.date, Meeting.disagreement_any, Meeting.disagreement_summary, Meeting.disagreement_escalation)
+            select(
+                Meeting.id,
+                Meeting.date,
+                Meeting.disagreement_any,
+                Meeting.disagreement_summary,
+                Meeting.disagreement_escalation,
+            )
             .where(Meeting.case_ref == case_ref)
             .order_by(Meeting.date, Meeting.id)
         ).all()

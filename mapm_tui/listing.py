@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+
 @dataclass(frozen=True)
 class MeetingSummary:
     id: str
@@ -47,7 +48,6 @@ LIMIT :limit
 COUNT_SQL = "SELECT count(*) FROM meeting"
 
 
-
 def summaries(rows) -> list[MeetingSummary]:
     """MeetingSummary objects from the rows of `LIST_SQL`."""
     return [MeetingSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", int(r[7] or 0)) for r in rows]
@@ -63,7 +63,7 @@ def sqlite_file(target) -> Path | None:
         return None
     if not url.startswith("sqlite:///"):
         return None
-    path = url[len("sqlite:///"):]
+    path = url[len("sqlite:///") :]
     if not path or path.startswith(":memory:") or "?" in path:
         return None
     return Path(path)

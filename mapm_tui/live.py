@@ -9,7 +9,8 @@ write so screens can read it without touching the database.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import capture, rules
 from .agenda import Step, Template
@@ -158,18 +159,17 @@ class LiveMeeting:
         out = []
         for entry in self.meeting.get("entries", []):
             key = entry.get("step")
-            if key == step.key:
-                out.append(entry)
-            elif (key is None or self.template.step(key) is None) and (
-                home := self.template.home_step(entry["kind"], entry.get("stage"))
-            ) is not None and home.key == step.key:
+            if (
+                key == step.key
+                or (key is None or self.template.step(key) is None)
+                and (home := self.template.home_step(entry["kind"], entry.get("stage"))) is not None
+                and home.key == step.key
+            ):
                 out.append(entry)
         return out
 
     def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
-        return capture.entry_defaults(
-            self.meeting, step.stage if step else None, self.status, self.part_two_started
-        )
+        return capture.entry_defaults(self.meeting, step.stage if step else None, self.status, self.part_two_started)
 
     def add_entry(self, step: Step | None, kind: str, text: str, **values: Any) -> str:
         defaults = self.entry_defaults(step)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Column, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -34,16 +34,16 @@ class UTCDateTime(TypeDecorator):
     impl = String(40)
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[dt.datetime], dialect) -> Optional[str]:
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> str | None:
         if value is None:
             return None
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
         if value.tzinfo is None:
             raise ValueError("timestamps must be timezone-aware")
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
 
-    def process_result_value(self, value: Optional[str], dialect) -> Optional[dt.datetime]:
+    def process_result_value(self, value: str | None, dialect) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value) if value else None
 
 
@@ -53,10 +53,10 @@ class JSONText(TypeDecorator):
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect) -> Optional[str]:
+    def process_bind_param(self, value: Any, dialect) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
-    def process_result_value(self, value: Optional[str], dialect) -> Any:
+    def process_result_value(self, value: str | None, dialect) -> Any:
         return None if value is None else json.loads(value)
 
 
@@ -124,188 +124,188 @@ MEETING_SCALARS = (
 
 class Meeting(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
-    case_ref: Optional[str] = Field(default=None, max_length=SHORT, index=True)
-    title: Optional[str] = Field(default=None, max_length=SHORT)
+    case_ref: str | None = Field(default=None, max_length=SHORT, index=True)
+    title: str | None = Field(default=None, max_length=SHORT)
     template: str = Field(max_length=SHORT)
     #: the template's steps as they were when the meeting was created (Template.to_dict)
-    template_snapshot: Optional[dict] = _json()
+    template_snapshot: dict | None = _json()
     meeting_type: str = Field(default="planning", max_length=40)
-    other_procedure: Optional[str] = Field(default=None, max_length=40)
-    other_procedure_reason: Optional[str] = Field(default=None, max_length=TEXT)
+    other_procedure: str | None = Field(default=None, max_length=40)
+    other_procedure_reason: str | None = Field(default=None, max_length=TEXT)
     status: str = Field(default="draft", max_length=20, index=True)
     date: str = Field(max_length=10, index=True)  # ISO date, as in the bundle
-    start_time: Optional[str] = Field(default=None, max_length=5)
-    end_time: Optional[str] = Field(default=None, max_length=5)
-    venue: Optional[str] = Field(default=None, max_length=SHORT)
-    convening_agency: Optional[str] = Field(default=None, max_length=SHORT)
+    start_time: str | None = Field(default=None, max_length=5)
+    end_time: str | None = Field(default=None, max_length=5)
+    venue: str | None = Field(default=None, max_length=SHORT)
+    convening_agency: str | None = Field(default=None, max_length=SHORT)
 
-    chair_name: Optional[str] = Field(default=None, max_length=SHORT)
-    chair_role: Optional[str] = Field(default=None, max_length=SHORT)
-    chair_agency: Optional[str] = Field(default=None, max_length=SHORT)
-    minute_taker_name: Optional[str] = Field(default=None, max_length=SHORT)
-    minute_taker_role: Optional[str] = Field(default=None, max_length=SHORT)
-    minute_taker_agency: Optional[str] = Field(default=None, max_length=SHORT)
-    authorised_by_name: Optional[str] = Field(default=None, max_length=SHORT)
-    authorised_by_role: Optional[str] = Field(default=None, max_length=SHORT)
-    authorised_by_agency: Optional[str] = Field(default=None, max_length=SHORT)
+    chair_name: str | None = Field(default=None, max_length=SHORT)
+    chair_role: str | None = Field(default=None, max_length=SHORT)
+    chair_agency: str | None = Field(default=None, max_length=SHORT)
+    minute_taker_name: str | None = Field(default=None, max_length=SHORT)
+    minute_taker_role: str | None = Field(default=None, max_length=SHORT)
+    minute_taker_agency: str | None = Field(default=None, max_length=SHORT)
+    authorised_by_name: str | None = Field(default=None, max_length=SHORT)
+    authorised_by_role: str | None = Field(default=None, max_length=SHORT)
+    authorised_by_agency: str | None = Field(default=None, max_length=SHORT)
 
-    reasons: Optional[list] = _json()
-    reasons_detail: Optional[str] = Field(default=None, max_length=TEXT)
-    aim: Optional[str] = Field(default=None, max_length=TEXT)
-    introductions: Optional[str] = Field(default=None, max_length=TEXT)
-    existing_plan_reviewed: Optional[str] = Field(default=None, max_length=TEXT)
-    legislation_considered: Optional[str] = Field(default=None, max_length=TEXT)
+    reasons: list | None = _json()
+    reasons_detail: str | None = Field(default=None, max_length=TEXT)
+    aim: str | None = Field(default=None, max_length=TEXT)
+    introductions: str | None = Field(default=None, max_length=TEXT)
+    existing_plan_reviewed: str | None = Field(default=None, max_length=TEXT)
+    legislation_considered: str | None = Field(default=None, max_length=TEXT)
 
-    family_informed_beforehand: Optional[bool] = None
-    family_not_informed_reason: Optional[str] = Field(default=None, max_length=TEXT)
-    family_agencies_agreed_not_to_inform: Optional[bool] = None
-    family_objected: Optional[bool] = None
-    family_objection_response: Optional[str] = Field(default=None, max_length=TEXT)
-    family_attending: Optional[str] = Field(default=None, max_length=20)
-    family_not_attending_rationale: Optional[str] = Field(default=None, max_length=TEXT)
+    family_informed_beforehand: bool | None = None
+    family_not_informed_reason: str | None = Field(default=None, max_length=TEXT)
+    family_agencies_agreed_not_to_inform: bool | None = None
+    family_objected: bool | None = None
+    family_objection_response: str | None = Field(default=None, max_length=TEXT)
+    family_attending: str | None = Field(default=None, max_length=20)
+    family_not_attending_rationale: str | None = Field(default=None, max_length=TEXT)
 
-    family_meeting_considered: Optional[bool] = None
-    family_meeting_outcome: Optional[str] = Field(default=None, max_length=TEXT)
-    lead_name: Optional[str] = Field(default=None, max_length=SHORT)
-    lead_agency: Optional[str] = Field(default=None, max_length=SHORT)
-    lead_changed: Optional[bool] = None
-    lead_note: Optional[str] = Field(default=None, max_length=TEXT)
-    disagreement_any: Optional[bool] = None
-    disagreement_summary: Optional[str] = Field(default=None, max_length=TEXT)
-    disagreement_escalation: Optional[str] = Field(default=None, max_length=TEXT)
-    feedback_by_attendee_id: Optional[str] = Field(default=None, max_length=64)
-    feedback_by_name: Optional[str] = Field(default=None, max_length=SHORT)
-    feedback_by_date: Optional[str] = Field(default=None, max_length=10)
-    feedback_method: Optional[str] = Field(default=None, max_length=SHORT)
-    feedback_not_needed_reason: Optional[str] = Field(default=None, max_length=TEXT)
-    sharing_share_with_family: Optional[bool] = None
-    sharing_reason_not_shared: Optional[str] = Field(default=None, max_length=TEXT)
-    sharing_fii_concern: Optional[bool] = None
-    sharing_senior_consulted: Optional[str] = Field(default=None, max_length=SHORT)
-    review_required: Optional[bool] = None
-    review_date: Optional[str] = Field(default=None, max_length=10)
-    review_time: Optional[str] = Field(default=None, max_length=5)
-    review_venue: Optional[str] = Field(default=None, max_length=SHORT)
-    review_reason_not_required: Optional[str] = Field(default=None, max_length=TEXT)
+    family_meeting_considered: bool | None = None
+    family_meeting_outcome: str | None = Field(default=None, max_length=TEXT)
+    lead_name: str | None = Field(default=None, max_length=SHORT)
+    lead_agency: str | None = Field(default=None, max_length=SHORT)
+    lead_changed: bool | None = None
+    lead_note: str | None = Field(default=None, max_length=TEXT)
+    disagreement_any: bool | None = None
+    disagreement_summary: str | None = Field(default=None, max_length=TEXT)
+    disagreement_escalation: str | None = Field(default=None, max_length=TEXT)
+    feedback_by_attendee_id: str | None = Field(default=None, max_length=64)
+    feedback_by_name: str | None = Field(default=None, max_length=SHORT)
+    feedback_by_date: str | None = Field(default=None, max_length=10)
+    feedback_method: str | None = Field(default=None, max_length=SHORT)
+    feedback_not_needed_reason: str | None = Field(default=None, max_length=TEXT)
+    sharing_share_with_family: bool | None = None
+    sharing_reason_not_shared: str | None = Field(default=None, max_length=TEXT)
+    sharing_fii_concern: bool | None = None
+    sharing_senior_consulted: str | None = Field(default=None, max_length=SHORT)
+    review_required: bool | None = None
+    review_date: str | None = Field(default=None, max_length=10)
+    review_time: str | None = Field(default=None, max_length=5)
+    review_venue: str | None = Field(default=None, max_length=SHORT)
+    review_reason_not_required: str | None = Field(default=None, max_length=TEXT)
 
-    previous_meeting_id: Optional[str] = Field(default=None, max_length=64, index=True)
-    finalised_at: Optional[dt.datetime] = _ts()
-    finalised_by: Optional[str] = Field(default=None, max_length=SHORT)
-    protective_marking: Optional[str] = Field(default=None, max_length=SHORT)
-    extensions: Optional[dict] = _json()
+    previous_meeting_id: str | None = Field(default=None, max_length=64, index=True)
+    finalised_at: dt.datetime | None = _ts()
+    finalised_by: str | None = Field(default=None, max_length=SHORT)
+    protective_marking: str | None = Field(default=None, max_length=SHORT)
+    extensions: dict | None = _json()
     #: the bundle's root-level `extensions`, kept so an export gives back what was imported
-    bundle_extensions: Optional[dict] = _json()
+    bundle_extensions: dict | None = _json()
 
     #: when the chair started and ended the meeting, and when part two (with the family) began
-    started_at: Optional[dt.datetime] = _ts()
-    ended_at: Optional[dt.datetime] = _ts()
-    part_two_started_at: Optional[dt.datetime] = _ts()
-    created_at: Optional[dt.datetime] = _ts()
-    updated_at: Optional[dt.datetime] = _ts()
+    started_at: dt.datetime | None = _ts()
+    ended_at: dt.datetime | None = _ts()
+    part_two_started_at: dt.datetime | None = _ts()
+    created_at: dt.datetime | None = _ts()
+    updated_at: dt.datetime | None = _ts()
 
 
 class Subject(SQLModel, table=True):
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     position: int = 0
     name: str = Field(max_length=SHORT)
     kind: str = Field(default="child", max_length=20)
-    date_of_birth: Optional[str] = Field(default=None, max_length=10)
+    date_of_birth: str | None = Field(default=None, max_length=10)
 
 
 class Attendee(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "id"),)
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     id: str = Field(max_length=64)
     position: int = 0
     name: str = Field(max_length=SHORT)
-    role: Optional[str] = Field(default=None, max_length=SHORT)
-    agency: Optional[str] = Field(default=None, max_length=SHORT)
-    email: Optional[str] = Field(default=None, max_length=SHORT)
+    role: str | None = Field(default=None, max_length=SHORT)
+    agency: str | None = Field(default=None, max_length=SHORT)
+    email: str | None = Field(default=None, max_length=SHORT)
     attendance: str = Field(default="invited", max_length=30)
-    substitute_for: Optional[str] = Field(default=None, max_length=SHORT)
-    is_expert: Optional[bool] = None
-    parts: Optional[str] = Field(default=None, max_length=20)
-    is_family: Optional[bool] = None
+    substitute_for: str | None = Field(default=None, max_length=SHORT)
+    is_expert: bool | None = None
+    parts: str | None = Field(default=None, max_length=20)
+    is_family: bool | None = None
 
 
 class Entry(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "id"),)
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     id: str = Field(max_length=64)
     position: int = 0
     kind: str = Field(max_length=30)
     text: str = Field(max_length=TEXT)
-    stage: Optional[str] = Field(default=None, max_length=20)
-    step: Optional[str] = Field(default=None, max_length=SHORT)
-    source_agency: Optional[str] = Field(default=None, max_length=SHORT)
-    source_attendee_id: Optional[str] = Field(default=None, max_length=64)
-    basis: Optional[str] = Field(default=None, max_length=20)
-    part: Optional[str] = Field(default=None, max_length=20)
-    share_with_family: Optional[bool] = None
-    created_at: Optional[dt.datetime] = _ts()
+    stage: str | None = Field(default=None, max_length=20)
+    step: str | None = Field(default=None, max_length=SHORT)
+    source_agency: str | None = Field(default=None, max_length=SHORT)
+    source_attendee_id: str | None = Field(default=None, max_length=64)
+    basis: str | None = Field(default=None, max_length=20)
+    part: str | None = Field(default=None, max_length=20)
+    share_with_family: bool | None = None
+    created_at: dt.datetime | None = _ts()
 
 
 class Action(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("meeting_id", "id"),)
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     id: str = Field(max_length=64)
     position: int = 0
     description: str = Field(max_length=TEXT)
-    owner_attendee_id: Optional[str] = Field(default=None, max_length=64)
-    owner_name: Optional[str] = Field(default=None, max_length=SHORT)
-    agency: Optional[str] = Field(default=None, max_length=SHORT)
-    due_date: Optional[str] = Field(default=None, max_length=10, index=True)
-    success_measure: Optional[str] = Field(default=None, max_length=TEXT)
-    addresses: Optional[list] = _json()
-    status: Optional[str] = Field(default=None, max_length=20)
-    progress_note: Optional[str] = Field(default=None, max_length=TEXT)
-    carried_from_action_id: Optional[str] = Field(default=None, max_length=64, index=True)
-    share_with_family: Optional[bool] = None
-    created_at: Optional[dt.datetime] = _ts()
+    owner_attendee_id: str | None = Field(default=None, max_length=64)
+    owner_name: str | None = Field(default=None, max_length=SHORT)
+    agency: str | None = Field(default=None, max_length=SHORT)
+    due_date: str | None = Field(default=None, max_length=10, index=True)
+    success_measure: str | None = Field(default=None, max_length=TEXT)
+    addresses: list | None = _json()
+    status: str | None = Field(default=None, max_length=20)
+    progress_note: str | None = Field(default=None, max_length=TEXT)
+    carried_from_action_id: str | None = Field(default=None, max_length=64, index=True)
+    share_with_family: bool | None = None
+    created_at: dt.datetime | None = _ts()
 
 
 class FindingOverride(SQLModel, table=True):
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     position: int = 0
     rule: str = Field(max_length=SHORT)
     reason: str = Field(max_length=TEXT)
-    by: Optional[str] = Field(default=None, max_length=SHORT)
-    at: Optional[dt.datetime] = _ts()
+    by: str | None = Field(default=None, max_length=SHORT)
+    at: dt.datetime | None = _ts()
 
 
 class Amendment(SQLModel, table=True):
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     position: int = 0
-    at: Optional[dt.datetime] = _ts()
-    by: Optional[str] = Field(default=None, max_length=SHORT)
+    at: dt.datetime | None = _ts()
+    by: str | None = Field(default=None, max_length=SHORT)
     field: str = Field(max_length=SHORT)
-    old: Optional[str] = Field(default=None, max_length=TEXT)
-    new: Optional[str] = Field(default=None, max_length=TEXT)
-    reason: Optional[str] = Field(default=None, max_length=TEXT)
+    old: str | None = Field(default=None, max_length=TEXT)
+    new: str | None = Field(default=None, max_length=TEXT)
+    reason: str | None = Field(default=None, max_length=TEXT)
 
 
 class Distribution(SQLModel, table=True):
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     position: int = 0
     name: str = Field(max_length=SHORT)
-    email: Optional[str] = Field(default=None, max_length=SHORT)
-    version: Optional[str] = Field(default=None, max_length=10)
-    sent_at: Optional[dt.datetime] = _ts()
-    method: Optional[str] = Field(default=None, max_length=SHORT)
+    email: str | None = Field(default=None, max_length=SHORT)
+    version: str | None = Field(default=None, max_length=10)
+    sent_at: dt.datetime | None = _ts()
+    method: str | None = Field(default=None, max_length=SHORT)
 
 
 class StepProgress(SQLModel, table=True):
     """Time spent on each agenda step, and whether the chair marked it done."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "step_key"),)
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     step_key: str = Field(max_length=SHORT)
     seconds: int = 0
@@ -315,12 +315,12 @@ class StepProgress(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """Who did what to a meeting and when (status changes, imports, exports, finalise, reopen)."""
 
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(index=True, max_length=64)
-    at: Optional[dt.datetime] = _ts()
-    by: Optional[str] = Field(default=None, max_length=SHORT)
+    at: dt.datetime | None = _ts()
+    by: str | None = Field(default=None, max_length=SHORT)
     kind: str = Field(max_length=40)
-    detail: Optional[str] = Field(default=None, max_length=TEXT)
+    detail: str | None = Field(default=None, max_length=TEXT)
 
 
 #: child tables that hold a bundle list, in the order the bundle lists them, and their bundle fields
@@ -378,8 +378,8 @@ class Draft(SQLModel, table=True):
     """
 
     __table_args__ = (UniqueConstraint("meeting_id", "key"),)
-    pk: Optional[int] = Field(default=None, primary_key=True)
+    pk: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE", max_length=64)
     key: str = Field(max_length=SHORT)
     text: str = Field(default="", max_length=TEXT)
-    updated_at: Optional[dt.datetime] = _ts()
+    updated_at: dt.datetime | None = _ts()

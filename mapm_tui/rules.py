@@ -185,14 +185,19 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
 
     description = action.get("description") or ""
     if not _has(description):
-        add("G-31", BLOCK, "description", "Say what will be done, specifically enough that anyone can tell later whether it happened.")
+        add(
+            "G-31",
+            BLOCK,
+            "description",
+            "Say what will be done, specifically enough that anyone can tell later whether it happened.",
+        )
     has_person = _has(action.get("owner_attendee_id")) or _has(action.get("owner_name"))
     if not has_person and not _has(action.get("agency")):
         add("G-31", BLOCK, "owner", "Name who will do it: a person, or at least an agency.")
     due = _date(action.get("due_date"))
     meeting_day = _date(meeting.get("date"))
     if due is None:
-        add("G-31", BLOCK, "due_date", "Give a due date (a date, not \"ongoing\" or \"as soon as possible\").")
+        add("G-31", BLOCK, "due_date", 'Give a due date (a date, not "ongoing" or "as soon as possible").')
     elif meeting_day and due < meeting_day:
         add(
             "G-31",
@@ -201,11 +206,21 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
             f"The due date {_pretty_date(due)} is before the meeting ({_pretty_date(meeting_day)}); give a date on or after it.",
         )
     if not _has(action.get("success_measure")):
-        add("G-31", BLOCK, "success_measure", "Say how the meeting will know it has been done or has worked (the measure of success).")
+        add(
+            "G-31",
+            BLOCK,
+            "success_measure",
+            "Say how the meeting will know it has been done or has worked (the measure of success).",
+        )
 
     # warnings
     if not has_person and _has(action.get("agency")):
-        add("G-32", WARN, "owner", f"Only an agency ({_short(action['agency'], 40)}) owns this; name the person who will do it if you can.")
+        add(
+            "G-32",
+            WARN,
+            "owner",
+            f"Only an agency ({_short(action['agency'], 40)}) owns this; name the person who will do it if you can.",
+        )
     for field in ("description", "success_measure"):
         match = _VAGUE.search(action.get(field) or "")
         if match:
@@ -214,7 +229,7 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
                 "G-31",
                 WARN,
                 field,
-                f"{where} \"{match.group(0)}\", which cannot be checked later; say exactly what will be done and by when.",
+                f'{where} "{match.group(0)}", which cannot be checked later; say exactly what will be done and by when.',
             )
             break
     review = meeting.get("next_review") or {}
@@ -250,7 +265,9 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     out: list[Finding] = []
     agenda_rule = "G-21" if template.key == "calderdale" else "G-20"
 
-    def step_finding(rule: str, severity: str, step: str | None, fallback: str, message: str, target: str | None = None):
+    def step_finding(
+        rule: str, severity: str, step: str | None, fallback: str, message: str, target: str | None = None
+    ):
         out.append(Finding(rule, severity, target or step or "meeting", places.about(step, fallback), message, step))
 
     setup_about = "Setting up the meeting"
@@ -263,31 +280,71 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     # G-06: was the family told beforehand, and if not, why
     informed = family.get("informed_beforehand")
     if informed is None:
-        step_finding("G-06", BLOCK, "setup", setup_about, f"Record whether {subject_words} was told about the meeting beforehand.")
+        step_finding(
+            "G-06",
+            BLOCK,
+            "setup",
+            setup_about,
+            f"Record whether {subject_words} was told about the meeting beforehand.",
+        )
     elif informed is False and not _has(family.get("not_informed_reason")):
-        step_finding("G-06", BLOCK, "setup", setup_about, f"{subject_words.capitalize()} was not told beforehand: record why, and whether the agencies agreed.")
+        step_finding(
+            "G-06",
+            BLOCK,
+            "setup",
+            setup_about,
+            f"{subject_words.capitalize()} was not told beforehand: record why, and whether the agencies agreed.",
+        )
     if family.get("objected") and not _has(family.get("objection_response")):
-        step_finding("G-06", WARN, "setup", setup_about, "The family objected to the meeting: record what was done about it (was a strategy discussion considered?).")
+        step_finding(
+            "G-06",
+            WARN,
+            "setup",
+            setup_about,
+            "The family objected to the meeting: record what was done about it (was a strategy discussion considered?).",
+        )
 
     # G-07: does the family attend, and if not throughout, why
     attending = family.get("attending")
     if attending is None:
-        step_finding("G-07", BLOCK, "setup", setup_about, f"Record whether {subject_words} attends: not at all, part two only, or the whole meeting.")
+        step_finding(
+            "G-07",
+            BLOCK,
+            "setup",
+            setup_about,
+            f"Record whether {subject_words} attends: not at all, part two only, or the whole meeting.",
+        )
     elif attending != "whole" and not _has(family.get("not_attending_rationale")):
         what = "is not attending" if attending == "no" else "attends part two only"
-        step_finding("G-07", BLOCK, "setup", setup_about, f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is not a reason).")
+        step_finding(
+            "G-07",
+            BLOCK,
+            "setup",
+            setup_about,
+            f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is not a reason).",
+        )
 
     # aim
     aim_step = places.of_field("aim")
     if not _has(meeting.get("aim")):
-        step_finding(agenda_rule, BLOCK, aim_step, "Aim of the meeting", "Record the aim: the issue this meeting must address.")
+        step_finding(
+            agenda_rule, BLOCK, aim_step, "Aim of the meeting", "Record the aim: the issue this meeting must address."
+        )
 
     # someone present; apologies without cover (G-22)
     attendees = [a for a in meeting.get("attendees") or [] if isinstance(a, dict)]
     attendance_step = places.of_kind("attendance")
     if not any(a.get("attendance") in PRESENT for a in attendees):
-        step_finding(agenda_rule, BLOCK, attendance_step, "Attendance and apologies", "Mark who was present: nobody is recorded as present or as a substitute.")
-    covered = {str(a.get("substitute_for", "")).strip().casefold() for a in attendees if a.get("attendance") == "substitute"}
+        step_finding(
+            agenda_rule,
+            BLOCK,
+            attendance_step,
+            "Attendance and apologies",
+            "Mark who was present: nobody is recorded as present or as a substitute.",
+        )
+    covered = {
+        str(a.get("substitute_for", "")).strip().casefold() for a in attendees if a.get("attendance") == "substitute"
+    }
     for a in attendees:
         if a.get("attendance") == "apologies" and str(a.get("name", "")).strip().casefold() not in covered:
             who = _short(a.get("name", ""), 40) + (f" ({_short(a['agency'], 30)})" if _has(a.get("agency")) else "")
@@ -304,7 +361,9 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
 
     # voice of the child / adult (G-12)
     severity = _severity(template, "G-12", meeting)
-    if severity and not any(e.get("kind") == "voice_of_subject" and _has(e.get("text")) for e in meeting.get("entries") or []):
+    if severity and not any(
+        e.get("kind") == "voice_of_subject" and _has(e.get("text")) for e in meeting.get("entries") or []
+    ):
         home = template.home_step("voice_of_subject", "during_meeting")
         whose = "the adult's" if _adult_meeting(meeting, template) else "the child's"
         step_finding(
@@ -312,7 +371,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             severity,
             home.key if home else None,
             "Voice of the child or adult",
-            f"Record {whose} lived experience, wishes and feelings (an entry of the kind \"voice\").",
+            f'Record {whose} lived experience, wishes and feelings (an entry of the kind "voice").',
         )
 
     # steps that must have content (G-21 on Calderdale: the individual's information and views on the plan)
@@ -320,7 +379,13 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         if s.check and s.kind == "entries":
             severity = _severity(template, s.check, meeting)
             if severity and not _entries_in_step(meeting, template, s.key):
-                step_finding(s.check, severity, s.key, s.title, f"Nothing is recorded under \"{s.title}\"; record what was said, or that they were asked and declined.")
+                step_finding(
+                    s.check,
+                    severity,
+                    s.key,
+                    s.title,
+                    f'Nothing is recorded under "{s.title}"; record what was said, or that they were asked and declined.',
+                )
 
     # actions (G-30, then each action)
     actions_step = places.of_kind("actions")
@@ -335,7 +400,13 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     open_actions = [a for a in actions if a.get("status") not in CLOSED_ACTIONS]
     owners = {_owner_key(a) for a in open_actions}
     if len(open_actions) >= 3 and len(owners) == 1 and None not in owners:
-        step_finding("G-32", WARN, actions_step, "The plan", "One person or agency owns every action; share the work so the plan does not rest on one agency.")
+        step_finding(
+            "G-32",
+            WARN,
+            actions_step,
+            "The plan",
+            "One person or agency owns every action; share the work so the plan does not rest on one agency.",
+        )
 
     # closing steps
     fm = meeting.get("family_meeting") if isinstance(meeting.get("family_meeting"), dict) else {}
@@ -343,19 +414,39 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     if severity:
         fm_step = places.of_kind("family_meeting")
         if fm.get("considered") is None:
-            step_finding("G-40", severity, fm_step, "Family meeting", "Record whether a family meeting (such as a family group conference) has been considered.")
+            step_finding(
+                "G-40",
+                severity,
+                fm_step,
+                "Family meeting",
+                "Record whether a family meeting (such as a family group conference) has been considered.",
+            )
         elif fm.get("considered") and not _has(fm.get("outcome")):
-            step_finding("G-40", WARN, fm_step, "Family meeting", "A family meeting was considered: record the outcome.")
+            step_finding(
+                "G-40", WARN, fm_step, "Family meeting", "A family meeting was considered: record the outcome."
+            )
 
     lp = meeting.get("lead_practitioner") if isinstance(meeting.get("lead_practitioner"), dict) else {}
     if not _has(lp.get("name")) and lp.get("changed") is not False:
-        step_finding("G-41", BLOCK, places.of_kind("lead_practitioner"), "Lead practitioner", "Name the lead practitioner, or record that it does not change.")
+        step_finding(
+            "G-41",
+            BLOCK,
+            places.of_kind("lead_practitioner"),
+            "Lead practitioner",
+            "Name the lead practitioner, or record that it does not change.",
+        )
 
     dis = meeting.get("disagreement") if isinstance(meeting.get("disagreement"), dict) else {}
     severity = _severity(template, "G-42", meeting)
     dis_step = places.of_kind("disagreement")
     if severity and dis.get("any") is None:
-        step_finding("G-42", severity, dis_step, "Professional disagreement", "Record whether any professional disagreement remains (yes or no).")
+        step_finding(
+            "G-42",
+            severity,
+            dis_step,
+            "Professional disagreement",
+            "Record whether any professional disagreement remains (yes or no).",
+        )
     elif dis.get("any") and not (_has(dis.get("summary")) and _has(dis.get("escalation"))):
         step_finding(
             "G-42",
@@ -371,18 +462,30 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         who = _has(fb.get("by_attendee_id")) or _has(fb.get("by_name"))
         when = _has(fb.get("by_date"))
         if not _has(fb.get("not_needed_reason")) and not (who and when):
-            missing = "who will tell the family the outcome and by when" if not who and not when else (
-                "who will tell the family" if not who else "by when the family will be told"
+            missing = (
+                "who will tell the family the outcome and by when"
+                if not who and not when
+                else ("who will tell the family" if not who else "by when the family will be told")
             )
-            step_finding("G-43", BLOCK, fb_step, "Feedback to the family", f"Record {missing}, or why it is not needed.")
+            step_finding(
+                "G-43", BLOCK, fb_step, "Feedback to the family", f"Record {missing}, or why it is not needed."
+            )
 
     ms = meeting.get("minutes_sharing") if isinstance(meeting.get("minutes_sharing"), dict) else {}
     ms_step = places.of_kind("minutes_sharing")
     share = ms.get("share_with_family")
     if share is None:
-        step_finding("G-52", BLOCK, ms_step, "Sharing the minutes", "Record whether the minutes are shared with the family.")
+        step_finding(
+            "G-52", BLOCK, ms_step, "Sharing the minutes", "Record whether the minutes are shared with the family."
+        )
     elif share is False and not _has(ms.get("reason_not_shared")):
-        step_finding("G-52", BLOCK, ms_step, "Sharing the minutes", "The minutes are not shared with the family: record the chair's reason.")
+        step_finding(
+            "G-52",
+            BLOCK,
+            ms_step,
+            "Sharing the minutes",
+            "The minutes are not shared with the family: record the chair's reason.",
+        )
     elif share is True and ms.get("fii_concern") and not _has(ms.get("senior_consulted")):
         step_finding(
             "G-52",
@@ -398,9 +501,17 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         if not _has(nr.get("reason_not_required")):
             step_finding("G-44", BLOCK, nr_step, "Next review", "No review is planned: record why none is needed.")
     elif not _date(nr.get("date")):
-        step_finding("G-44", BLOCK, nr_step, "Next review", "Give the date of the next review, or record that none is needed and why.")
+        step_finding(
+            "G-44",
+            BLOCK,
+            nr_step,
+            "Next review",
+            "Give the date of the next review, or record that none is needed and why.",
+        )
     elif meeting.get("date") and _date(nr.get("date")) < _date(meeting.get("date")):
-        step_finding("G-44", BLOCK, nr_step, "Next review", "The next review is dated before this meeting; give a later date.")
+        step_finding(
+            "G-44", BLOCK, nr_step, "Next review", "The next review is dated before this meeting; give a later date."
+        )
 
     order = {id(f): places.order(f.step) for f in out}
     merged = [(order[id(f)], 0, f) for f in out] + [(places.order(f.step), n, f) for n, f in action_findings]

@@ -40,7 +40,9 @@ def load_settings(path: Path | None = None) -> Settings:
     except UnicodeDecodeError:
         raise SettingsError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: is not valid TOML ({exc}); fix it or delete the file to use the defaults.") from None
+        raise SettingsError(
+            f"{path}: is not valid TOML ({exc}); fix it or delete the file to use the defaults."
+        ) from None
     known = {f.name for f in fields(Settings)}
     for key, value in data.items():
         if key not in known:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -287,9 +288,7 @@ class Store:
         cols = meeting_columns(data)
         with self.writing() as s:
             if s.get(Meeting, meeting_id) is not None:
-                raise StoreError(
-                    f"A meeting with id '{meeting_id}' is already stored; it was not imported again."
-                )
+                raise StoreError(f"A meeting with id '{meeting_id}' is already stored; it was not imported again.")
             meeting = Meeting(
                 **cols,
                 template_snapshot=template.to_dict(),
@@ -378,9 +377,7 @@ class Store:
         item = {k: v for k, v in values.items() if v is not None}
         with self.writing() as s:
             meeting = self._editable(s, meeting_id)
-            position = (
-                s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0
-            ) + 1
+            position = (s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0) + 1
             if "id" in fields:
                 item.setdefault("id", self._next_id(s, model, meeting_id, _ID_PREFIX[kind]))
             if "created_at" in fields:
@@ -433,7 +430,9 @@ class Store:
                         action.addresses = [a for a in action.addresses if a != item_id]
                         s.add(action)
                         if amending:
-                            self._amend(s, amending, f"{_item_label('actions', action)}.addresses", old, action.addresses)
+                            self._amend(
+                                s, amending, f"{_item_label('actions', action)}.addresses", old, action.addresses
+                            )
             self._touch(s, meeting_id)
 
     def move_item(self, meeting_id: str, kind: str, item_id: str, offset: int) -> None:
@@ -504,7 +503,7 @@ class Store:
     def _touch(self, s: Session, meeting_id: str) -> None:
         s.exec(
             text("UPDATE meeting SET updated_at = :now WHERE id = :id"),
-            params={"now": _now(self.clock).astimezone(dt.timezone.utc).isoformat(), "id": meeting_id},
+            params={"now": _now(self.clock).astimezone(dt.UTC).isoformat(), "id": meeting_id},
         )
 
     def _progress(self, s: Session, meeting_id: str, step_key: str) -> StepProgress:
@@ -515,7 +514,9 @@ class Store:
 
     def _item(self, s: Session, model, meeting_id: str, item_id: str):
         if model is Subject:
-            row = s.exec(select(Subject).where(Subject.meeting_id == meeting_id, Subject.position == int(item_id))).first()
+            row = s.exec(
+                select(Subject).where(Subject.meeting_id == meeting_id, Subject.position == int(item_id))
+            ).first()
         else:
             row = s.exec(select(model).where(model.meeting_id == meeting_id, model.id == item_id)).first()
         if row is None:
@@ -555,7 +556,7 @@ class Store:
     audit = _audit
 
     # -- amendments: every change after a meeting was first finalised -----------------------------
-    def _amending(self, s: Session, meeting: Meeting) -> "_Amending | None":
+    def _amending(self, s: Session, meeting: Meeting) -> _Amending | None:
         """How changes to this meeting are recorded as amendments, or None while it was never final.
 
         A meeting has been finalised when `finalised_at` is set (a reopen keeps it) or it has an amendment
@@ -578,7 +579,7 @@ class Store:
             return _Amending(meeting.id, latest.by, latest.reason, latest.pk)
         return _Amending(meeting.id, None, None, latest.pk)
 
-    def _amend(self, s: Session, ctx: "_Amending", field: str, old: Any, new: Any) -> None:
+    def _amend(self, s: Session, ctx: _Amending, field: str, old: Any, new: Any) -> None:
         old, new = _amend_text(old), _amend_text(new)
         if old == new:
             return
@@ -651,7 +652,7 @@ WHERE search_index MATCH :q AND rowid BETWEEN :low AND :high AND +rowid IN (SELE
 """
 
 
-def _newest_places(cursor, limit: int) -> dict[int, list["SearchPlace"]]:
+def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
     of one more meeting ends the reading, so FTS5 goes no further into its matches."""
     found: dict[int, list[SearchPlace]] = {}
@@ -704,7 +705,7 @@ def _amend_text(value: Any) -> str | None:
     if isinstance(value, bool):
         out = "yes" if value else "no"
     elif isinstance(value, dt.datetime):
-        out = value.astimezone(dt.timezone.utc).isoformat()
+        out = value.astimezone(dt.UTC).isoformat()
     elif isinstance(value, (list, tuple)):
         out = ", ".join(str(v) for v in value)
     elif isinstance(value, dict):
@@ -828,4 +829,3 @@ def open_store(target: Any = None, clock: Clock | None = None) -> Store:
             ) from None
         raise
     return Store(engine, clock)
-

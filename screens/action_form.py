@@ -16,9 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextArea
 
-from .widgets import KeyBar
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
+
+from .widgets import KeyBar
 
 PROGRESS = (
     ("Open", "open"),
@@ -39,7 +40,7 @@ class ActionForm(ModalScreen[str | None]):
     ]
     HELP = (
         "Type the action; the hints beside each field say what would make it SMART (G-31): specific "
-        "wording (not \"monitor\" or \"continue to support\"), a named owner, a due date on or after "
+        'wording (not "monitor" or "continue to support"), a named owner, a due date on or after '
         "today and before the next review, a measure of success, and the needs or risks it addresses. "
         "Owner: type part of a name or agency from the attendance list; anyone else is kept as typed. "
         "Due: 20/11, next tue, in 2 weeks, +10d. Tab moves between fields; Space ticks a need or risk. "
@@ -75,7 +76,9 @@ class ActionForm(ModalScreen[str | None]):
         super().__init__()
         self.live = live
         self.action_id = action_id
-        existing = next((a for a in live.meeting.get("actions", []) if a["id"] == action_id), None) if action_id else None
+        existing = (
+            next((a for a in live.meeting.get("actions", []) if a["id"] == action_id), None) if action_id else None
+        )
         self.original = dict(existing or {})
         self.number = (
             [a["id"] for a in live.meeting.get("actions", [])].index(action_id) + 1
@@ -121,7 +124,9 @@ class ActionForm(ModalScreen[str | None]):
             yield Label(title, id="action-title")
             yield Label("", id="action-summary", markup=False)
             with VerticalScroll():
-                yield Label("What will be done? (specific: not \"monitor\" or \"continue to support\")", classes="field-label")
+                yield Label(
+                    'What will be done? (specific: not "monitor" or "continue to support")', classes="field-label"
+                )
                 area = TextArea(v["description"], id="a-description", soft_wrap=True, read_only=read_only, compact=True)
                 area.show_line_numbers = False
                 yield area
@@ -129,30 +134,64 @@ class ActionForm(ModalScreen[str | None]):
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Label("Who? (type part of a name or agency)", classes="field-label")
-                        yield Input(v["owner"], id="a-owner", classes="short", max_length=SHORT_LIMIT, disabled=read_only, compact=True)
+                        yield Input(
+                            v["owner"],
+                            id="a-owner",
+                            classes="short",
+                            max_length=SHORT_LIMIT,
+                            disabled=read_only,
+                            compact=True,
+                        )
                         yield Label("", id="echo-owner", classes="echo", markup=False)
                     with Vertical():
                         yield Label("Agency", classes="field-label")
-                        yield Input(v["agency"], id="a-agency", classes="short", max_length=SHORT_LIMIT, disabled=read_only, compact=True)
+                        yield Input(
+                            v["agency"],
+                            id="a-agency",
+                            classes="short",
+                            max_length=SHORT_LIMIT,
+                            disabled=read_only,
+                            compact=True,
+                        )
                 yield Label("", id="hint-owner", classes="hint", markup=False)
                 yield Label("By when? (20/11, next tue, in 2 weeks)", classes="field-label")
                 yield Input(v["due"], id="a-due", classes="short", disabled=read_only, compact=True)
                 yield Label("", id="echo-due", classes="echo", markup=False)
                 yield Label("", id="hint-due_date", classes="hint", markup=False)
                 yield Label("How will we know it has been done, or has worked?", classes="field-label")
-                measure = TextArea(v["success_measure"], id="a-success_measure", soft_wrap=True, read_only=read_only, compact=True)
+                measure = TextArea(
+                    v["success_measure"], id="a-success_measure", soft_wrap=True, read_only=read_only, compact=True
+                )
                 measure.show_line_numbers = False
                 yield measure
                 yield Label("", id="hint-success_measure", classes="hint", markup=False)
                 yield Label("Which needs or risks does it address? (Space ticks)", classes="field-label")
                 yield SelectionList[str](*self._address_options(), id="a-addresses", disabled=read_only, compact=True)
                 yield Label("", id="hint-addresses", classes="hint", markup=False)
-                yield Checkbox("Share with the family (in their copy of the minutes)", v["share"], id="a-share", disabled=read_only, compact=True)
+                yield Checkbox(
+                    "Share with the family (in their copy of the minutes)",
+                    v["share"],
+                    id="a-share",
+                    disabled=read_only,
+                    compact=True,
+                )
                 if self.original.get("carried_from_action_id") or self.values["status"] != "open":
                     yield Label("Progress since the last meeting (G-34)", classes="field-label")
-                    yield Select(PROGRESS, value=v["status"], id="a-status", allow_blank=False, disabled=read_only, compact=True)
-                    yield Input(v["progress_note"], id="a-progress", placeholder="What happened", max_length=TEXT_LIMIT, disabled=read_only, compact=True)
-            yield Label("ctrl+s save (gaps allowed)  ·  Escape close (kept as a draft)  ·  Tab next field  ·  F1 help", id="action-keys")
+                    yield Select(
+                        PROGRESS, value=v["status"], id="a-status", allow_blank=False, disabled=read_only, compact=True
+                    )
+                    yield Input(
+                        v["progress_note"],
+                        id="a-progress",
+                        placeholder="What happened",
+                        max_length=TEXT_LIMIT,
+                        disabled=read_only,
+                        compact=True,
+                    )
+            yield Label(
+                "ctrl+s save (gaps allowed)  ·  Escape close (kept as a draft)  ·  Tab next field  ·  F1 help",
+                id="action-keys",
+            )
         yield KeyBar()
 
     def _address_options(self):
@@ -160,7 +199,9 @@ class ActionForm(ModalScreen[str | None]):
         out = []
         for e in self.live.meeting.get("entries", []):
             if e["kind"] in ("need", "risk") or e["id"] in chosen:
-                label = capture.kind_label(e["kind"]) + ": " + (e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…")
+                label = (
+                    capture.kind_label(e["kind"]) + ": " + (e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…")
+                )
                 out.append((label, e["id"], e["id"] in chosen))
         return out
 
@@ -257,10 +298,14 @@ class ActionForm(ModalScreen[str | None]):
             summary.update("✓ SMART: nothing missing.")
             summary.add_class("ok")
         elif blocks:
-            summary.update(f"Not SMART yet: {len(blocks)} gap{'s' if len(blocks) != 1 else ''} would block finalising, {len(findings) - len(blocks)} warning{'s' if len(findings) - len(blocks) != 1 else ''}.")
+            summary.update(
+                f"Not SMART yet: {len(blocks)} gap{'s' if len(blocks) != 1 else ''} would block finalising, {len(findings) - len(blocks)} warning{'s' if len(findings) - len(blocks) != 1 else ''}."
+            )
             summary.add_class("blocks")
         else:
-            summary.update(f"Nearly SMART: {len(findings)} warning{'s' if len(findings) != 1 else ''} (saving is fine).")
+            summary.update(
+                f"Nearly SMART: {len(findings)} warning{'s' if len(findings) != 1 else ''} (saving is fine)."
+            )
             summary.add_class("gaps")
         return findings
 

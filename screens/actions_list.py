@@ -23,7 +23,9 @@ def _day(iso: str | None) -> str:
 class ActionsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="close_actions")]
     HELP_TITLE = "Open actions"
-    HELP = "Actions not yet done, across every meeting, overdue first. Enter opens the meeting of the highlighted action."
+    HELP = (
+        "Actions not yet done, across every meeting, overdue first. Enter opens the meeting of the highlighted action."
+    )
     DEFAULT_CSS = """
     ActionsScreen { align: center middle; }
     ActionsScreen > Vertical { width: 116; max-width: 98%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }

@@ -24,7 +24,9 @@ def _day(iso: str | None) -> str:
 class CaseScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="close_case")]
     HELP_TITLE = "Case history"
-    HELP = "The meetings of this case, oldest first; the actions still open (overdue first); disagreement still remaining."
+    HELP = (
+        "The meetings of this case, oldest first; the actions still open (overdue first); disagreement still remaining."
+    )
     DEFAULT_CSS = """
     CaseScreen { align: center middle; }
     CaseScreen > Vertical { width: 110; max-width: 98%; height: 92%; border: thick $accent; background: $surface; padding: 0 1; }
@@ -56,7 +58,9 @@ class CaseScreen(ModalScreen[None]):
         meetings = self.query_one("#case-meetings", DataTable)
         meetings.add_columns("Date", "Status", "Subjects", "Open actions")
         for m in view.meetings:
-            meetings.add_row(_day(m.date), STATUS_WORDS.get(m.status, m.status), cut(m.subjects, 40), str(m.open_actions))
+            meetings.add_row(
+                _day(m.date), STATUS_WORDS.get(m.status, m.status), cut(m.subjects, 40), str(m.open_actions)
+            )
         actions = self.query_one("#case-actions", DataTable)
         actions.add_columns("Due", "", "Action", "Who", "Meeting")
         ordered = sorted(view.open_actions, key=lambda a: (not a.overdue, a.due_date or "9999"))
@@ -72,7 +76,10 @@ class CaseScreen(ModalScreen[None]):
             f"Open actions: {len(view.open_actions)}, of which overdue: {len(view.overdue)}"
         )
         self.query_one("#case-disagreements", Static).update(
-            "\n".join(f"{_day(d.meeting_date)}: {d.summary or '(no summary)'} — escalation: {d.escalation or 'not recorded'}" for d in view.disagreements)
+            "\n".join(
+                f"{_day(d.meeting_date)}: {d.summary or '(no summary)'} — escalation: {d.escalation or 'not recorded'}"
+                for d in view.disagreements
+            )
             or "None recorded."
         )
         meetings.focus()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import SystemCommand
 
 
 def system_commands(app, screen) -> Iterable[SystemCommand]:
-    yield SystemCommand("Blank the screen (privacy)", "Hide everything at once; any key brings it back (F12)", app.action_privacy)
+    yield SystemCommand(
+        "Blank the screen (privacy)", "Hide everything at once; any key brings it back (F12)", app.action_privacy
+    )
     yield SystemCommand("Help", "Every key on this screen (F1)", app.action_help)
     live = app.live
     if live is not None:
@@ -19,9 +21,13 @@ def system_commands(app, screen) -> Iterable[SystemCommand]:
                 "Go to this agenda step",
                 partial(app.goto_step, step.key),
             )
-        yield SystemCommand("Meeting set-up", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup)
+        yield SystemCommand(
+            "Meeting set-up", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup
+        )
         yield SystemCommand("Meetings (home)", "Close this meeting and list all meetings (F10)", app.close_meeting)
         review = getattr(app, "open_review", None)
         if review is not None:
-            yield SystemCommand("Review and finalise", "The whole meeting as the minutes will read, with the findings", review)
+            yield SystemCommand(
+                "Review and finalise", "The whole meeting as the minutes will read, with the findings", review
+            )
     yield SystemCommand("Quit", "Save everything and leave (ctrl+q)", app.action_quit)

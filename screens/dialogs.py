@@ -103,7 +103,9 @@ class AskText(ModalScreen[str | None]):
     AskText #ask-error { color: $error; }
     """
 
-    def __init__(self, question: str, value: str = "", placeholder: str = "", required: bool = True, max_length: int = 300) -> None:
+    def __init__(
+        self, question: str, value: str = "", placeholder: str = "", required: bool = True, max_length: int = 300
+    ) -> None:
         super().__init__()
         self.question, self.value, self.placeholder = question, value, placeholder
         self.required, self.max_length = required, max_length

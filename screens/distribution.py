@@ -52,7 +52,10 @@ class DistributionDialog(ModalScreen[bool]):
             yield Label("Which copy", classes="field-label")
             yield Select(versions, value="full", allow_blank=False, id="dist-version")
             if not shared:
-                yield Label("The family copy is not offered: the minutes are not recorded as shared with the family (G-52).", classes="field-help")
+                yield Label(
+                    "The family copy is not offered: the minutes are not recorded as shared with the family (G-52).",
+                    classes="field-help",
+                )
             yield Label("How (email, post, by hand…)", classes="field-label")
             yield Input(id="dist-method", max_length=SHORT_LIMIT, placeholder="Secure email")
             yield Label("Email address (optional)", classes="field-label")
@@ -85,7 +88,9 @@ class DistributionDialog(ModalScreen[bool]):
         except Exception as exc:  # a refusal: one sentence, keep what was typed
             self.query_one("#dist-error", Label).update(str(exc))
             return
-        self.notify(f"Recorded: minutes sent to {self.query_one('#dist-name', Input).value.strip()}.", timeout=4, markup=False)
+        self.notify(
+            f"Recorded: minutes sent to {self.query_one('#dist-name', Input).value.strip()}.", timeout=4, markup=False
+        )
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -8,8 +8,8 @@ a spec only says how a field is asked and when it is worth showing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -100,22 +100,49 @@ class FieldForm(Vertical):
             options = list(YES_NO if spec.kind == "yesno" else spec.choices)
             if spec.kind == "attendee":
                 options = self._attendee_options()
-            select = Select(options, value=value if value is not None else Select.NULL, id=wid, prompt="Not recorded", allow_blank=True, disabled=read_only, compact=True)
+            select = Select(
+                options,
+                value=value if value is not None else Select.NULL,
+                id=wid,
+                prompt="Not recorded",
+                allow_blank=True,
+                disabled=read_only,
+                compact=True,
+            )
             yield select
         elif spec.kind == "date":
             shown = dates.format_date(dt.date.fromisoformat(value)) if value else ""
-            yield Input(shown, id=wid, classes="date", placeholder=spec.placeholder or "20/11, next tue, in 2 weeks", disabled=read_only, compact=True)
+            yield Input(
+                shown,
+                id=wid,
+                classes="date",
+                placeholder=spec.placeholder or "20/11, next tue, in 2 weeks",
+                disabled=read_only,
+                compact=True,
+            )
             yield Label("", id=f"{wid}-echo", classes="date-echo", markup=False)
         elif spec.kind == "time":
-            yield Input(value or "", id=wid, classes="time", placeholder="HH:MM", max_length=5, disabled=read_only, compact=True)
+            yield Input(
+                value or "", id=wid, classes="time", placeholder="HH:MM", max_length=5, disabled=read_only, compact=True
+            )
         else:
-            yield Input(value or "", id=wid, placeholder=spec.placeholder, max_length=_limit(spec.path), disabled=read_only, compact=True)
+            yield Input(
+                value or "",
+                id=wid,
+                placeholder=spec.placeholder,
+                max_length=_limit(spec.path),
+                disabled=read_only,
+                compact=True,
+            )
 
     def on_mount(self) -> None:
         self.update_visibility()
 
     def _attendee_options(self) -> list:
-        return [(a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"]) for a in self.live.meeting.get("attendees", [])]
+        return [
+            (a["name"] + (f" ({a['agency']})" if a.get("agency") else ""), a["id"])
+            for a in self.live.meeting.get("attendees", [])
+        ]
 
     def refresh_choices(self) -> None:
         """Lists drawn from the meeting (the attendees) may have changed since the form was built."""
@@ -170,7 +197,14 @@ class FieldForm(Vertical):
             echo.update(f"→ {dates.format_date(day)}")
             self._save(spec, day.isoformat())
         elif spec.kind == "time":
-            if text == "" or (len(text) == 5 and text[2] == ":" and text[:2].isdigit() and text[3:].isdigit() and int(text[:2]) < 24 and int(text[3:]) < 60):
+            if text == "" or (
+                len(text) == 5
+                and text[2] == ":"
+                and text[:2].isdigit()
+                and text[3:].isdigit()
+                and int(text[:2]) < 24
+                and int(text[3:]) < 60
+            ):
                 self._save(spec, text or None)
         else:
             self._save(spec, event.value)

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label, Static
+
 from .widgets import Table
 
 GENERAL = (
     "Everything works from the keyboard; the mouse works too. Letters typed into a field are always text: "
     "commands use function keys, alt or ctrl. Everything you type is saved within a second; "
-    "\"Saved hh:mm:ss\" at the top right says when. ctrl+p opens the command palette: type part of a "
+    '"Saved hh:mm:ss" at the top right says when. ctrl+p opens the command palette: type part of a '
     "step's name to jump to it, or any command."
 )
 

@@ -8,7 +8,7 @@ list is on screen; a key that needs the store before then (Enter, n, /, a) runs 
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -56,7 +56,9 @@ class HomeScreen(Screen):
         with Vertical(id="home-body"):
             yield Label("Multi-agency professionals' meetings", id="home-title")
             if self.app.demo:
-                yield Label("DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge")
+                yield Label(
+                    "DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge"
+                )
             yield Static("Opening your meetings…", id="home-hint")
             yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -134,7 +136,18 @@ class HomeScreen(Screen):
         for m in meetings:
             day = parse_iso(m.date)
             when = ("Today " if m.date == today else "") + (format_date(day) if day else m.date)
-            rows.append((m.id, [when, m.case_ref or m.id, m.subjects or "", STATUS_WORDS.get(m.status, m.status), str(m.open_actions)]))
+            rows.append(
+                (
+                    m.id,
+                    [
+                        when,
+                        m.case_ref or m.id,
+                        m.subjects or "",
+                        STATUS_WORDS.get(m.status, m.status),
+                        str(m.open_actions),
+                    ],
+                )
+            )
         table = self._set_columns([[cells[n] for _key, cells in rows] for n in range(len(COLUMNS))])
         for key, cells in rows:
             table.add_row(*(cut(text, width) for text, (_label, width) in zip(cells, COLUMNS)), key=key)
@@ -143,7 +156,10 @@ class HomeScreen(Screen):
             shown = ""
             if self.total > len(meetings):
                 shown = f"The newest {len(meetings):,} of {self.total:,} meetings: / searches them all.\n"
-            hint.update(shown + "Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key")
+            hint.update(
+                shown
+                + "Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key"
+            )
             table.focus()
         else:
             hint.update(

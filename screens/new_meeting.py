@@ -43,14 +43,20 @@ class NewMeetingDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label("New meeting", id="new-title")
             yield Label("Agenda", classes="field-label")
-            yield Select([(t.name, key) for key, t in templates.items()], value=default, allow_blank=False, id="new-template")
+            yield Select(
+                [(t.name, key) for key, t in templates.items()], value=default, allow_blank=False, id="new-template"
+            )
             yield Label("Date of the meeting", classes="field-label")
             yield Input("today", id="new-date", placeholder="today, 20/11, next tue")
             yield Label("", id="new-date-echo", markup=False)
             yield Label("Case reference", classes="field-label")
             yield Input(id="new-case", max_length=SHORT_LIMIT, placeholder="As your case system has it")
             yield Label("Title (optional)", classes="field-label")
-            yield Input(id="new-title-input", max_length=SHORT_LIMIT, placeholder="e.g. Planning meeting for the Example children")
+            yield Input(
+                id="new-title-input",
+                max_length=SHORT_LIMIT,
+                placeholder="e.g. Planning meeting for the Example children",
+            )
             yield Label("", id="new-error", markup=False)
             yield Label("Enter or ctrl+s creates it · Escape cancels", classes="field-help")
 

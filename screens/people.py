@@ -77,7 +77,14 @@ class PeoplePanel(Vertical):
             if a.get("attendance") == "substitute" and a.get("substitute_for"):
                 att += f" for {a['substitute_for']}"
             flags = ", ".join(w for w, on_ in (("expert", a.get("is_expert")), ("family", a.get("is_family"))) if on_)
-            table.add_row(cut(a.get("name"), 22), cut(a.get("role"), 22), cut(a.get("agency"), 20), cut(att, 30), flags, key=a["id"])
+            table.add_row(
+                cut(a.get("name"), 22),
+                cut(a.get("role"), 22),
+                cut(a.get("agency"), 20),
+                cut(att, 30),
+                flags,
+                key=a["id"],
+            )
         if keep is not None:
             try:
                 table.move_cursor(row=table.get_row_index(keep))
@@ -149,7 +156,11 @@ class PeoplePanel(Vertical):
                 self._saved()
 
         self.app.push_screen(
-            AskText(f"{person.get('name', 'This person')} came in place of whom?", person.get("substitute_for") or "", "Name of the person who sent apologies"),
+            AskText(
+                f"{person.get('name', 'This person')} came in place of whom?",
+                person.get("substitute_for") or "",
+                "Name of the person who sent apologies",
+            ),
             done,
         )
 
@@ -174,7 +185,9 @@ class PeoplePanel(Vertical):
         field = self.query_one("#person-input", Input)
         field.value = capture.person_line(person)
         field.focus()
-        self.query_one("#person-hint", Label).update(f"Editing {person.get('name')}: change and Enter, Escape to cancel")
+        self.query_one("#person-hint", Label).update(
+            f"Editing {person.get('name')}: change and Enter, Escape to cancel"
+        )
 
     def action_cancel_edit(self) -> None:
         self.editing = None
@@ -199,4 +212,6 @@ class PeoplePanel(Vertical):
             self.refresh_people()
             self._saved()
 
-        self.app.push_screen(Confirm(f"Remove {person.get('name', 'this person')} from the meeting?", danger=True), done)
+        self.app.push_screen(
+            Confirm(f"Remove {person.get('name', 'this person')} from the meeting?", danger=True), done
+        )

@@ -259,7 +259,11 @@ class ReviewScreen(Screen):
                 self.refresh_findings()
 
         self.app.push_screen(
-            AskText(f"Override {f.rule} ({f.about}): why is it right to finalise without it?", self.pending.get(f.key, ""), max_length=2000),
+            AskText(
+                f"Override {f.rule} ({f.about}): why is it right to finalise without it?",
+                self.pending.get(f.key, ""),
+                max_length=2000,
+            ),
             done,
         )
 
@@ -297,7 +301,11 @@ class ReviewScreen(Screen):
             self.live.reload()
             self.app.forget_step_screens()  # kept step screens were built editable
             self.refresh_review()
-            warn = f" {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''} left open." if result.warnings else ""
+            warn = (
+                f" {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''} left open."
+                if result.warnings
+                else ""
+            )
             self.notify(f"Final: the meeting is now read-only.{warn} F7 writes the Word minutes.", timeout=6)
 
         self.app.push_screen(AskText("Finalised by (your name):", self._by(), "Name"), done)
@@ -326,7 +334,9 @@ class ReviewScreen(Screen):
 
             self.app.push_screen(AskText("Reopened by (your name):", self._by(), "Name"), got_name)
 
-        self.app.push_screen(AskText("Why reopen this final meeting? (kept with every amendment)", max_length=2000), got_reason)
+        self.app.push_screen(
+            AskText("Why reopen this final meeting? (kept with every amendment)", max_length=2000), got_reason
+        )
 
     def action_resume(self) -> None:
         self.live.set_status("in_progress")
@@ -373,7 +383,9 @@ class ReviewScreen(Screen):
                 self.live.meeting, self.live.template, target, family=family, settings=self.app.settings, force=force
             )
         except (ExportError, MinutesWithheld) as exc:
-            self.notify(str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False)
+            self.notify(
+                str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False
+            )
             return
         self.notify(f"Written: {written}", timeout=8, markup=False)
 
@@ -403,11 +415,17 @@ class ReviewScreen(Screen):
                 return
             self.app.close_meeting()
             self.app.open_meeting(new_id)
-            self.notify("The next meeting is ready as a draft: open actions are carried over for their progress.", timeout=6)
+            self.notify(
+                "The next meeting is ready as a draft: open actions are carried over for their progress.", timeout=6
+            )
 
-        open_actions = sum(1 for a in self.live.meeting.get("actions", []) if a.get("status") not in ("done", "cancelled"))
+        open_actions = sum(
+            1 for a in self.live.meeting.get("actions", []) if a.get("status") not in ("done", "cancelled")
+        )
         self.app.push_screen(
-            Confirm(f"Prepare the next meeting for this case? Its {open_actions} open action{'s' if open_actions != 1 else ''} will be carried over."),
+            Confirm(
+                f"Prepare the next meeting for this case? Its {open_actions} open action{'s' if open_actions != 1 else ''} will be carried over."
+            ),
             done,
         )
 

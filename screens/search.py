@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +10,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
-from rich.text import Text
 
 from mapm_tui import dates
 
@@ -64,7 +64,12 @@ class SearchScreen(ModalScreen[str | None]):
             line.append_text(snippet)
             results.add_option(Option(line, id=hit.meeting_id))
         count = self.query_one("#search-count", Label)
-        count.update("" if not text.strip() else f"{len(hits)} meeting{'s' if len(hits) != 1 else ''} found" + (" (the first 50)" if len(hits) == 50 else ""))
+        count.update(
+            ""
+            if not text.strip()
+            else f"{len(hits)} meeting{'s' if len(hits) != 1 else ''} found"
+            + (" (the first 50)" if len(hits) == 50 else "")
+        )
 
     def action_to_results(self) -> None:
         results = self.query_one("#search-results", OptionList)

@@ -12,21 +12,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, SelectionList, TextArea
+from textual.widgets import DataTable, Input, Label, SelectionList
 
-from .widgets import KeyBar, Table
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 
 from .form import FieldForm, FieldSpec
 from .people import PeoplePanel
+from .widgets import KeyBar, Table
 
-MEETING_TYPES = (("Planning meeting", "planning"), ("Resolving a professional disagreement", "professional_disagreement"), ("Other", "other"))
-OTHER_PROCEDURE = tuple((text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key) for key, text in rules.OTHER_PROCEDURES.items())
+MEETING_TYPES = (
+    ("Planning meeting", "planning"),
+    ("Resolving a professional disagreement", "professional_disagreement"),
+    ("Other", "other"),
+)
+OTHER_PROCEDURE = tuple(
+    (text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key)
+    for key, text in rules.OTHER_PROCEDURES.items()
+)
 
 REASONS = (
     ("uncertainty", "Uncertainty about the steps needed to keep them safe"),
-    ("family_undermining", "The family undermines attempts to understand the risk (disguised compliance, hostility, resistance)"),
+    (
+        "family_undermining",
+        "The family undermines attempts to understand the risk (disguised compliance, hostility, resistance)",
+    ),
     ("professional_disagreement", "Professional disagreement"),
     ("drift", "Drift: no progress, a 'stuck case'"),
     ("needs_unmet", "Needs not met within one agency"),
@@ -67,13 +77,24 @@ MEETING = [
 ]
 AUTHORISED = [
     FieldSpec("reasons_detail", "More about why now", "text"),
-    FieldSpec("authorised_by.name", "Who authorised the meeting? (G-04)", help="The designated safeguarding lead and/or line manager."),
+    FieldSpec(
+        "authorised_by.name",
+        "Who authorised the meeting? (G-04)",
+        help="The designated safeguarding lead and/or line manager.",
+    ),
     FieldSpec("authorised_by.role", "Their role"),
 ]
 FAMILY = [
-    FieldSpec("family.informed_beforehand", "Were the parents or carers told about the meeting beforehand? (G-06)", "yesno"),
+    FieldSpec(
+        "family.informed_beforehand", "Were the parents or carers told about the meeting beforehand? (G-06)", "yesno"
+    ),
     FieldSpec("family.not_informed_reason", "Why not?", "text", show_if=_family("informed_beforehand", False)),
-    FieldSpec("family.agencies_agreed_not_to_inform", "Did the invited agencies agree not to tell them?", "yesno", show_if=_family("informed_beforehand", False)),
+    FieldSpec(
+        "family.agencies_agreed_not_to_inform",
+        "Did the invited agencies agree not to tell them?",
+        "yesno",
+        show_if=_family("informed_beforehand", False),
+    ),
     FieldSpec("family.objected", "Did the family object to the meeting?", "yesno"),
     FieldSpec(
         "family.objection_response",
@@ -147,11 +168,24 @@ class SetupScreen(Screen):
                 id="reasons-trap",
             )
             chosen = set(m.get("reasons") or [])
-            yield SelectionList[str](*[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable)
+            yield SelectionList[str](
+                *[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable
+            )
             yield FieldForm(AUTHORISED, self.live, id="form-authorised")
-            kind_word = "adult" if self.live.template.subject_kind == "adult" else "child(ren) or adult(s)" if self.live.template.subject_kind == "child_or_adult" else "child(ren)"
+            kind_word = (
+                "adult"
+                if self.live.template.subject_kind == "adult"
+                else "child(ren) or adult(s)"
+                if self.live.template.subject_kind == "child_or_adult"
+                else "child(ren)"
+            )
             yield Label(f"Who is the meeting about? (G-05: the {kind_word})", classes="section")
-            yield Input(placeholder="Name, date of birth (and 'adult' for an adult at risk) - then Enter", id="subject-input", max_length=2 * SHORT_LIMIT, disabled=not self.live.editable)
+            yield Input(
+                placeholder="Name, date of birth (and 'adult' for an adult at risk) - then Enter",
+                id="subject-input",
+                max_length=2 * SHORT_LIMIT,
+                disabled=not self.live.editable,
+            )
             yield Label("", id="subject-error", markup=False)
             yield Table(id="subjects", cursor_type="row")
             yield Label("Delete removes the highlighted person from this list.", classes="hint")

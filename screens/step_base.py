@@ -16,7 +16,6 @@ from textual.widgets import Label
 
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader, Prompt
 
-
 #: how an Enter kept among early keys is queued (a printable key's character is never a newline)
 _ENTER = "\n"
 
@@ -77,7 +76,10 @@ class StepScreen(Screen):
                 if self.step.prompt:
                     yield Prompt(self.step.prompt, id="prompt")
                 if not self.live.editable:
-                    yield Label("This meeting is final and read-only. Reopen it from the review to change it.", classes="read-only-note")
+                    yield Label(
+                        "This meeting is final and read-only. Reopen it from the review to change it.",
+                        classes="read-only-note",
+                    )
                 yield from self.compose_body()
         yield KeyBar()
 
@@ -157,7 +159,6 @@ class StepScreen(Screen):
         self.call_after_refresh(self._flush_early)
 
     def primary_field(self):
-        from textual.widgets import Input, TextArea
 
         if self.PRIMARY:
             found = self.query(self.PRIMARY)
@@ -266,7 +267,9 @@ class StepScreen(Screen):
         if status in ("draft", "in_review"):
             self.live.set_status("in_progress")
             self.live.enter_step(self.step.key)
-            self.notify("The meeting has started: the clock is running." if status == "draft" else "The meeting has resumed.")
+            self.notify(
+                "The meeting has started: the clock is running." if status == "draft" else "The meeting has resumed."
+            )
             self.refresh_header()
             return
 

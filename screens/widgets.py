@@ -46,7 +46,9 @@ class MeetingHeader(Horizontal):
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
         else:
-            clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(status, status)
+            clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(
+                status, status
+            )
         show(self.query_one("#meeting-clock", Label), clock, layout=False)
         index = live.step_index(step.key) + 1
         show(self.query_one("#step-of", Label), f"Step {index} of {len(live.steps)}")

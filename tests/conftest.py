@@ -4,12 +4,13 @@ the user's real ones, and with a fixed clock where time matters."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 
 from mapm_tui.clock import FixedClock
 
 #: Tue 24 Nov 2026, 10:00 UTC: the fixed "now" of the tests and snapshots.
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

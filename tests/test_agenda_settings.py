@@ -13,8 +13,18 @@ def test_shipped_templates_follow_their_procedures():
     hants, calder = t["hampshire"], t["calderdale"]
     # G-20: the printed order, then the closing steps Hampshire requires elsewhere
     assert [s.key for s in hants.steps][:12] == [
-        "details", "introductions", "attendance", "aim", "known_before", "new_information",
-        "identified_during", "addressing_needs", "plan", "family_meeting", "lead_practitioner", "next_review",
+        "details",
+        "introductions",
+        "attendance",
+        "aim",
+        "known_before",
+        "new_information",
+        "identified_during",
+        "addressing_needs",
+        "plan",
+        "family_meeting",
+        "lead_practitioner",
+        "next_review",
     ]
     assert {"feedback_to_family", "minutes_sharing", "disagreement"} <= {s.key for s in hants.steps}
     # G-21: Calderdale Appendix A has no family meeting step but does have the individual's views

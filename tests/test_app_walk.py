@@ -217,7 +217,9 @@ async def test_the_palette_lists_every_step(make_app, new_meeting):
         app.open_meeting(meeting_id, "details")
         await pilot.pause()
         titles = [c.title for c in system_commands(app, app.screen)]
-        assert [t for t in titles if t.startswith("Step ")] == [f"Step {n}: {s.title}" for n, s in enumerate(app.live.steps, 1)]
+        assert [t for t in titles if t.startswith("Step ")] == [
+            f"Step {n}: {s.title}" for n, s in enumerate(app.live.steps, 1)
+        ]
         [go] = [c for c in system_commands(app, app.screen) if c.title.startswith("Step 3:")]
         go.callback()
         await pilot.pause()

@@ -64,7 +64,11 @@ def run_bench(*args, env_extra=None, timeout=240):
 
     env = {**os.environ, **(env_extra or {})}
     proc = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, timeout=timeout, env=env,
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
         cwd=str(BENCH.parent),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -122,12 +126,23 @@ def test_pty_runner_sees_the_marker():
     sys.path.insert(0, str(BENCH))
     import ptyrun
 
-    r = ptyrun.run_until([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"], [b"ready"], timeout=20)
+    r = ptyrun.run_until(
+        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"], [b"ready"], timeout=20
+    )
     assert r["missing"] == [] and r["times"]["ready"] > 0 and r["peak_rss_kb"] > 0
 
 
 def test_run_prints_the_ratios_line(tmp_path):
     out = run_bench("bench/run.py", "--only", "export", env_extra={"MAPM_BENCH_CACHE": str(tmp_path)})
-    assert list(out) == ["first_frame", "home_listed", "typing", "step_change", "export", "search", "search_vs_like", "memory"]
+    assert list(out) == [
+        "first_frame",
+        "home_listed",
+        "typing",
+        "step_change",
+        "export",
+        "search",
+        "search_vs_like",
+        "memory",
+    ]
     assert out["export"] > 0 and all(v is None for k, v in out.items() if k != "export")
     assert list(tmp_path.glob("results-*.json"))

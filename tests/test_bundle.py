@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from samples import load_sample, sample_names
 
 from mapm_tui.bundle import BundleError, export_bundle, import_bundle, problems, read_bundle_file
 from mapm_tui.schema import bundle_validator
-
-from samples import load_sample, sample_names
 
 
 def minimal() -> dict:
@@ -57,13 +56,25 @@ BAD = {
     "too long": (lambda b: b["meeting"].update(venue="x" * 301), "longer than 300"),
     "empty text": (lambda b: b["meeting"]["entries"][0].update(text=""), "is empty"),
     "duplicate id": (lambda b: b["meeting"]["entries"].append(dict(b["meeting"]["entries"][0])), "used twice"),
-    "dangling owner": (lambda b: b["meeting"]["actions"][0].update(owner_attendee_id="att-9"), "'att-9' is not an attendee"),
-    "dangling source": (lambda b: b["meeting"]["entries"][0].update(source_attendee_id="att-7"), "'att-7' is not an attendee"),
+    "dangling owner": (
+        lambda b: b["meeting"]["actions"][0].update(owner_attendee_id="att-9"),
+        "'att-9' is not an attendee",
+    ),
+    "dangling source": (
+        lambda b: b["meeting"]["entries"][0].update(source_attendee_id="att-7"),
+        "'att-7' is not an attendee",
+    ),
     "dangling addresses": (lambda b: b["meeting"]["actions"][0].update(addresses=["ent-5"]), "'ent-5' is not an entry"),
-    "dangling feedback": (lambda b: b["meeting"]["feedback_to_family"].update(by_attendee_id="x"), "'x' is not an attendee"),
+    "dangling feedback": (
+        lambda b: b["meeting"]["feedback_to_family"].update(by_attendee_id="x"),
+        "'x' is not an attendee",
+    ),
     "bad timestamp": (lambda b: b["meeting"]["entries"][0].update(created_at="yesterday"), "not a valid date-time"),
     "naive timestamp": (lambda b: b["meeting"]["entries"][0].update(created_at="2026-11-20T10:00:00"), "offset"),
-    "unknown template": (lambda b: b["meeting"].update(template="westshire"), "'westshire' is not an installed agenda template"),
+    "unknown template": (
+        lambda b: b["meeting"].update(template="westshire"),
+        "'westshire' is not an installed agenda template",
+    ),
     "wrong type": (lambda b: b["meeting"].update(reasons="drift"), "must be array"),
 }
 

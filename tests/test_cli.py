@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from samples import load_sample, sample_names
 from test_bundle import minimal
 

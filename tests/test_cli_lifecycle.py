@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_cli import mapm, one_sentence
 from test_lifecycle import complete
 
@@ -44,9 +43,18 @@ def test_finalise_refused_lists_what_blocks_then_overrides_finalise(db, blocked)
     assert "[G-31:action:act-1:due_date]" in mapm("check", blocked, db=db).stdout
 
     result = mapm(
-        "finalise", blocked, "--by", "Jo Baker",
-        "--override", "G-20", "--reason", "The aim is in the invitation letter",
-        "--override", "G-31:action:act-1:due_date", "--reason", "Date set by the optician",
+        "finalise",
+        blocked,
+        "--by",
+        "Jo Baker",
+        "--override",
+        "G-20",
+        "--reason",
+        "The aim is in the invitation letter",
+        "--override",
+        "G-31:action:act-1:due_date",
+        "--reason",
+        "Date set by the optician",
         db=db,
     )
     assert result.returncode == 0, result.stderr

@@ -284,7 +284,9 @@ def test_month_end_year_end_and_leap_years(today, text, prefer, expected):
         ("", TUE, "future", ["No date was typed", "20/11"]),
         ("   ", TUE, "past", ["No date was typed"]),
         (
-            "next blursday", TUE, "future",
+            "next blursday",
+            TUE,
+            "future",
             ["'next blursday' is not a date", "'blursday' is not a day of the week", "next tue"],
         ),
         ("in -2 weeks", TUE, "future", ["'in -2 weeks' counts backwards", "-2w"]),
@@ -330,8 +332,26 @@ def test_a_wrong_preference_is_a_programming_error():
 
 
 def test_odd_text_never_raises_anything_but_date_error():
-    odd = ["٢٠/١١", "20/11/٢٠٢٦", "²/11", "20//11", "/", "-", "+", "in", "next", "of", "th", "20th",
-           "in 9" + "9" * 100 + " days", "+" + "9" * 50 + "d", "\x00", "\ud800", "20/11/99999", "nov 2026"]
+    odd = [
+        "٢٠/١١",
+        "20/11/٢٠٢٦",
+        "²/11",
+        "20//11",
+        "/",
+        "-",
+        "+",
+        "in",
+        "next",
+        "of",
+        "th",
+        "20th",
+        "in 9" + "9" * 100 + " days",
+        "+" + "9" * 50 + "d",
+        "\x00",
+        "\ud800",
+        "20/11/99999",
+        "nov 2026",
+    ]
     for text in odd:
         for prefer in ("future", "past"):
             try:

@@ -39,7 +39,9 @@ def sample(store, templates):
     "key,status",
     [("y", "in_review"), ("enter", "in_review"), ("n", "in_progress"), ("escape", "in_progress")],
 )
-async def test_end_meeting_ignores_keys_typed_as_it_appears_then_answers(make_app, new_meeting, store, clock, key, status):
+async def test_end_meeting_ignores_keys_typed_as_it_appears_then_answers(
+    make_app, new_meeting, store, clock, key, status
+):
     meeting_id = new_meeting("hampshire")
     store.set_status(meeting_id, "in_progress")
     app = make_app()
@@ -79,7 +81,9 @@ async def test_enter_typed_straight_after_f3_does_not_end_the_meeting(make_app, 
         assert store.load_meeting(meeting_id)["status"] == "in_progress"
 
 
-async def test_grace_period_starts_again_when_the_dialog_comes_back_from_the_blank_screen(make_app, new_meeting, store, clock):
+async def test_grace_period_starts_again_when_the_dialog_comes_back_from_the_blank_screen(
+    make_app, new_meeting, store, clock
+):
     meeting_id = new_meeting("hampshire")
     store.set_status(meeting_id, "in_progress")
     app = make_app()
@@ -276,7 +280,7 @@ async def test_an_ordinary_enter_in_the_capture_line_still_records(make_app, new
 
 
 async def test_a_long_question_wraps_instead_of_being_cut_off(make_app, sample):
-    """"Delete action 1? (Cancelling it keeps it in the minutes: …)" was cut at the dialog's edge, so
+    """ "Delete action 1? (Cancelling it keeps it in the minutes: …)" was cut at the dialog's edge, so
     the advice to cancel rather than delete could not be read."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -288,6 +292,7 @@ async def test_a_long_question_wraps_instead_of_being_cut_off(make_app, sample):
         box = question.parent.content_region
         assert question.region.right <= box.right and question.region.height >= 2
         shown = "".join(
-            "".join(segment.text for segment in line) for line in (question.render_line(y) for y in range(question.region.height))
+            "".join(segment.text for segment in line)
+            for line in (question.render_line(y) for y in range(question.region.height))
         )
         assert "set its progress.)" in " ".join(shown.split())

@@ -120,7 +120,7 @@ class TerminalApp:
         self.proc: subprocess.Popen | None = None
 
     # -- life -------------------------------------------------------------------------------------
-    def start(self) -> "TerminalApp":
+    def start(self) -> TerminalApp:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
 
@@ -185,7 +185,7 @@ class TerminalApp:
             self.proc.wait(timeout=WAIT)
         self.hang_up()
 
-    def __enter__(self) -> "TerminalApp":
+    def __enter__(self) -> TerminalApp:
         return self.start()
 
     def __exit__(self, *exc) -> None:

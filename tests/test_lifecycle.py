@@ -36,10 +36,22 @@ def complete(**changes) -> dict:
         "aim": "Agree how to get Sam to school every day.",
         "family": {"informed_beforehand": True, "attending": "whole"},
         "attendees": [
-            {"id": "att-1", "name": "Sam Teacher", "agency": "Northfield Primary School", "attendance": "present", "email": "sam.t@example.org"},
+            {
+                "id": "att-1",
+                "name": "Sam Teacher",
+                "agency": "Northfield Primary School",
+                "attendance": "present",
+                "email": "sam.t@example.org",
+            },
             {"id": "att-2", "name": "Priya Nurse", "agency": "Solent NHS", "attendance": "present"},
             {"id": "att-3", "name": "Dr Absent", "agency": "GP", "attendance": "apologies"},
-            {"id": "att-4", "name": "Dee Standin", "agency": "GP", "attendance": "substitute", "substitute_for": "Dr Absent"},
+            {
+                "id": "att-4",
+                "name": "Dee Standin",
+                "agency": "GP",
+                "attendance": "substitute",
+                "substitute_for": "Dr Absent",
+            },
             {"id": "att-5", "name": "Kerry Jones", "attendance": "present", "is_family": True},
         ],
         "entries": [
@@ -103,7 +115,10 @@ def test_finalise_with_an_override_for_each_block(store, templates, clock):
         store,
         mid,
         "Jo Baker",
-        [("G-31:action:act-1:due_date", "Date depends on the optician; agreed to report at review"), ("g-20", "Aim in the invitation")],
+        [
+            ("G-31:action:act-1:due_date", "Date depends on the optician; agreed to report at review"),
+            ("g-20", "Aim in the invitation"),
+        ],
     )
     assert [f.key for f in result.overridden] == ["G-20:aim", "G-31:action:act-1:due_date"]
     m = store.load_meeting(mid)
@@ -215,11 +230,25 @@ def test_every_child_table_of_a_meeting_is_locked_or_deliberately_outside(store)
             "WHERE m.type = 'table' AND f.\"table\" = 'meeting'"
         )
     }
-    locked = {row[0] for row in raw.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%final_no_update'")}
+    locked = {
+        row[0]
+        for row in raw.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%final_no_update'"
+        )
+    }
     raw.close()
     outside = {"distribution", "draft"}  # the record of sending, and half-typed text (never part of the record)
     assert children - outside <= locked
-    assert {"subject", "attendee", "entry", "action", "findingoverride", "amendment", "stepprogress", "meeting"} <= locked
+    assert {
+        "subject",
+        "attendee",
+        "entry",
+        "action",
+        "findingoverride",
+        "amendment",
+        "stepprogress",
+        "meeting",
+    } <= locked
 
 
 def test_distribution_and_audit_live_outside_the_lock(store, templates):
@@ -229,7 +258,13 @@ def test_distribution_and_audit_live_outside_the_lock(store, templates):
     m = store.load_meeting(mid)
     assert m["status"] == "final"
     assert m["distribution"] == [
-        {"name": "Sam Teacher", "email": "sam.t@example.org", "version": "full", "method": "Secure email", "sent_at": "2026-11-24T10:00:00+00:00"}
+        {
+            "name": "Sam Teacher",
+            "email": "sam.t@example.org",
+            "version": "full",
+            "method": "Secure email",
+            "sent_at": "2026-11-24T10:00:00+00:00",
+        }
     ]
     with pytest.raises(MeetingLocked):
         store.set_fields(mid, {"aim": "changed"})
@@ -248,8 +283,9 @@ def test_reopen_needs_a_reason_and_a_final_meeting(store, templates):
     assert store.load_meeting(mid)["status"] == "final"
     lifecycle.reopen(store, mid, "Sarah Khan", "The review date was wrong")
     assert store.load_meeting(mid)["status"] == "in_review"
-    from mapm_tui.models import AuditEvent
     from sqlmodel import select
+
+    from mapm_tui.models import AuditEvent
 
     with store.reading() as s:
         events = [(e.kind, e.by, e.detail) for e in s.exec(select(AuditEvent).where(AuditEvent.meeting_id == mid))]
@@ -302,11 +338,20 @@ def test_edits_after_a_reopen_become_amendments(store, templates, clock):
     lifecycle.finalise(store, mid, "Sarah Khan")
     lifecycle.reopen(store, mid, "Jo Baker", "One more correction")
     store.set_fields(mid, {"aim": "Agree how to get Sam to school every day, on time."})
-    tail = [(a["field"], a.get("old"), a.get("new"), a.get("reason"), a.get("by")) for a in store.load_meeting(mid)["amendments"][7:]]
+    tail = [
+        (a["field"], a.get("old"), a.get("new"), a.get("reason"), a.get("by"))
+        for a in store.load_meeting(mid)["amendments"][7:]
+    ]
     assert tail == [
         ("status", "in review", "final", None, "Sarah Khan"),
         ("status", "final", "in review", "One more correction", "Jo Baker"),
-        ("aim", "Agree how to get Sam to school on time.", "Agree how to get Sam to school every day, on time.", "One more correction", "Jo Baker"),
+        (
+            "aim",
+            "Agree how to get Sam to school on time.",
+            "Agree how to get Sam to school every day, on time.",
+            "One more correction",
+            "Jo Baker",
+        ),
     ]
 
 
@@ -444,13 +489,21 @@ def test_next_meeting_only_once_and_only_after_the_meeting(store, templates, new
 def test_overdue_counts_only_the_latest_action_of_each_chain(store, templates):
     mid = load(store, templates, _with_actions())  # every action due 30 Nov 2026
     later = TODAY + dt.timedelta(days=10)
-    assert {a.action_id for a in lifecycle.actions(store, overdue_only=True, today=later)} == {"act-1", "act-4", "act-5", "act-6"}
+    assert {a.action_id for a in lifecycle.actions(store, overdue_only=True, today=later)} == {
+        "act-1",
+        "act-4",
+        "act-5",
+        "act-6",
+    }
     assert lifecycle.actions(store, overdue_only=True, today=TODAY) == []
     new = lifecycle.next_meeting(store, mid)
     found = lifecycle.actions(store, overdue_only=True, today=later)
     # the originals are superseded by their copies: each chain counts once, at its latest action
     assert {(a.meeting_id, a.action_id, a.carried_from_action_id) for a in found} == {
-        (new, "act-1", "act-1"), (new, "act-2", "act-4"), (new, "act-3", "act-5"), (new, "act-4", "act-6"),
+        (new, "act-1", "act-1"),
+        (new, "act-2", "act-4"),
+        (new, "act-3", "act-5"),
+        (new, "act-4", "act-6"),
     }
     assert all(a.overdue for a in found)
     assert found[0].number == 1 and found[0].owner == "Priya Nurse" and found[0].case_ref == "EH-2026-0001"
@@ -461,13 +514,18 @@ def test_overdue_counts_only_the_latest_action_of_each_chain(store, templates):
     overdue = lifecycle.actions(store, overdue_only=True, today=later)
     assert [(a.meeting_id, a.action_id) for a in overdue] == [(new, "act-4")]
     open_ = lifecycle.actions(store, today=later)
-    assert [(a.action_id, a.status, a.overdue) for a in open_] == [("act-4", "open", True), ("act-3", "partly_done", False)]
+    assert [(a.action_id, a.status, a.overdue) for a in open_] == [
+        ("act-4", "open", True),
+        ("act-3", "partly_done", False),
+    ]
 
 
 def test_an_action_id_reused_in_an_unrelated_meeting_does_not_supersede(store, templates, new_meeting):
     mid = load(store, templates, _with_actions())
     other = new_meeting(case_ref="OTHER-1")
-    store.add_item(other, "actions", {"description": "Unrelated", "carried_from_action_id": "act-1", "due_date": "2026-11-01"})
+    store.add_item(
+        other, "actions", {"description": "Unrelated", "carried_from_action_id": "act-1", "due_date": "2026-11-01"}
+    )
     ids = {(a.meeting_id, a.action_id) for a in lifecycle.actions(store, today=TODAY)}
     assert (mid, "act-1") in ids and (other, "act-1") in ids
 
@@ -482,13 +540,21 @@ def test_undated_actions_are_open_but_never_overdue(store, new_meeting):
 
 # -- the case view -------------------------------------------------------------------------------------
 def test_case_view_lists_meetings_actions_and_carries_disagreement_forward(store, templates):
-    first = complete(disagreement={"any": True, "summary": "Health and school disagree on the referral", "escalation": "Line managers by 1 Dec"})
+    first = complete(
+        disagreement={
+            "any": True,
+            "summary": "Health and school disagree on the referral",
+            "escalation": "Line managers by 1 Dec",
+        }
+    )
     first["meeting"]["id"] = "m-case-1"
     mid = load(store, templates, first)
     second = lifecycle.next_meeting(store, mid)
     view = lifecycle.case_meetings(store, "EH-2026-0001", today=TODAY)
     assert [m.id for m in view.meetings] == ["m-case-1", second]
-    assert [(d.meeting_id, d.summary) for d in view.disagreements] == [("m-case-1", "Health and school disagree on the referral")]
+    assert [(d.meeting_id, d.summary) for d in view.disagreements] == [
+        ("m-case-1", "Health and school disagree on the referral")
+    ]
     assert [(a.meeting_id, a.action_id) for a in view.open_actions] == [(second, "act-1")]
     # the review records nothing about disagreement yet: still carried forward; then "none remains" clears it
     store.set_fields(second, {"disagreement.any": False})
@@ -510,7 +576,9 @@ def test_bundles_keep_overrides_amendments_and_distribution(store, templates, tm
     exported = export_bundle(store, mid)
     assert list(bundle_validator().iter_errors(exported)) == []
     meeting = exported["meeting"]
-    assert len(meeting["finding_overrides"]) == 1 and len(meeting["amendments"]) == 3 and len(meeting["distribution"]) == 2
+    assert (
+        len(meeting["finding_overrides"]) == 1 and len(meeting["amendments"]) == 3 and len(meeting["distribution"]) == 2
+    )
 
     other = open_store(Path(tmp_path) / "other.db")
     try:
@@ -541,7 +609,11 @@ def test_a_reopened_meeting_moved_by_bundle_keeps_amending_with_its_reason(store
         other.set_fields(mid, {"next_review.venue": "Family centre"})
         last = other.load_meeting(mid)["amendments"][-1]
         assert (last["field"], last.get("old"), last["new"], last["by"], last["reason"]) == (
-            "next_review.venue", "Northfield Primary School", "Family centre", "Sarah Khan", "Wrong venue"
+            "next_review.venue",
+            "Northfield Primary School",
+            "Family centre",
+            "Sarah Khan",
+            "Wrong venue",
         )
     finally:
         other.close()

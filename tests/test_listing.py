@@ -93,7 +93,9 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
             if app.screen.meetings:
                 break
         home = app.screen
-        assert [m.id for m in home.meetings] == [m.id for m in sorted(expected, key=lambda m: m.date != clock.today().isoformat())]
+        assert [m.id for m in home.meetings] == [
+            m.id for m in sorted(expected, key=lambda m: m.date != clock.today().isoformat())
+        ]
         assert app.store is None
         await pilot.press("enter")  # before the store is open
         assert app.live is None and app.screen is home

@@ -82,8 +82,12 @@ def test_0003_fills_the_search_index_from_existing_data(tmp_path):
         "INSERT INTO meeting (id, case_ref, aim, template, meeting_type, status, date) "
         "VALUES ('m-old', 'C-77', 'Agree a safety plan', 'hampshire', 'planning', 'draft', '2026-01-05')"
     )
-    raw.execute("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Trampoline accident')")
-    raw.execute("INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES ('m-old', 'att-1', 1, 'Priya Nurse', 'Solent NHS', 'present')")
+    raw.execute(
+        "INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Trampoline accident')"
+    )
+    raw.execute(
+        "INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES ('m-old', 'att-1', 1, 'Priya Nurse', 'Solent NHS', 'present')"
+    )
     raw.execute("UPDATE meeting SET status = 'final' WHERE id = 'm-old'")
     raw.commit()
     raw.close()
@@ -132,12 +136,19 @@ def test_0004_numbers_meetings_by_date_and_goes_back_to_0003(tmp_path):
     path = tmp_path / "old3.db"
     _migrate(path, "0003")
     raw = sqlite3.connect(path)
-    for mid, day in (("m-mid", "2026-03-01"), ("m-new", "2026-09-01"), ("m-old", "2025-01-01"), ("m-new2", "2026-09-01")):
+    for mid, day in (
+        ("m-mid", "2026-03-01"),
+        ("m-new", "2026-09-01"),
+        ("m-old", "2025-01-01"),
+        ("m-new2", "2026-09-01"),
+    ):
         raw.execute(
             "INSERT INTO meeting (id, aim, template, meeting_type, status, date) VALUES (?, 'Plan for the boiler', 'hampshire', 'planning', 'draft', ?)",
             (mid, day),
         )
-    raw.execute("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Boiler broken')")
+    raw.execute(
+        "INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Boiler broken')"
+    )
     raw.execute("UPDATE meeting SET status = 'final' WHERE id = 'm-old'")
     raw.commit()
     raw.close()

@@ -12,10 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
-from mapm_tui.agenda import shipped_templates
-from mapm_tui.minutes import ExportError, MinutesWithheld, default_filename, export_minutes
-from mapm_tui.settings import Settings
 from minutes_fixtures import (
     SHARED,
     UNSHARED,
@@ -33,6 +29,10 @@ from minutes_fixtures import (
     table_with,
     tables,
 )
+
+from mapm_tui.agenda import shipped_templates
+from mapm_tui.minutes import ExportError, MinutesWithheld, default_filename, export_minutes
+from mapm_tui.settings import Settings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -80,7 +80,9 @@ def test_title_and_details_block(full_doc):
     assert UNSHARED["reasons_detail"] in d["Reasons for holding the meeting"]
     assert d["Family told beforehand"].startswith("No, the family was not told")
     assert UNSHARED["not_informed_reason"] in d["Family told beforehand"]
-    assert d["Family attending"] == "For the second part only\nWhy not throughout: " + UNSHARED["not_attending_rationale"]
+    assert (
+        d["Family attending"] == "For the second part only\nWhy not throughout: " + UNSHARED["not_attending_rationale"]
+    )
     assert "a strategy discussion" in d["Another procedure considered"]
     assert d["Status of these minutes"].startswith("Final: finalised on Sat 21 Nov 2026")
 
@@ -97,7 +99,13 @@ def test_attendance_table(full_doc):
     rows = table_with(doc, "Name")
     assert rows[0] == ["Name", "Role", "Agency", "Taking part as", "Attendance", "Part attended"]
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["Jo Baker"][1:] == ["Social worker", "Hampshire Children's Services", "Professional", "Present", "Both parts"]
+    assert by_name["Jo Baker"][1:] == [
+        "Social worker",
+        "Hampshire Children's Services",
+        "Professional",
+        "Present",
+        "Both parts",
+    ]
     assert by_name["Paul Reid"][4] == "Written contribution (not present)"
     assert by_name["Mark Owen"][4] == "Present as substitute for Anne Hill"
     assert by_name["Dr Lee Chan"][3] == "Expert adviser"
@@ -113,10 +121,20 @@ def test_every_entry_is_under_the_right_heading_with_source_and_basis(full_doc):
     sections = by_heading(doc)
     steps = {s.key: f"{n}. {s.title}" for n, s in enumerate(hampshire().steps, start=1)}
     where = {
-        "e1": "known_before", "e2": "known_before", "e3": "known_before",
-        "e4": "new_information", "e5": "new_information", "e6": "new_information", "e7": "new_information",
-        "e13": "new_information", "e8": "identified_during", "e12": "identified_during",
-        "e9": "addressing_needs", "e15": "addressing_needs", "e10": "plan", "e11": "disagreement",
+        "e1": "known_before",
+        "e2": "known_before",
+        "e3": "known_before",
+        "e4": "new_information",
+        "e5": "new_information",
+        "e6": "new_information",
+        "e7": "new_information",
+        "e13": "new_information",
+        "e8": "identified_during",
+        "e12": "identified_during",
+        "e9": "addressing_needs",
+        "e15": "addressing_needs",
+        "e10": "plan",
+        "e11": "disagreement",
     }
     entries = {e["id"]: e for e in full_meeting()["entries"]}
     for eid, key in where.items():
@@ -126,8 +144,11 @@ def test_every_entry_is_under_the_right_heading_with_source_and_basis(full_doc):
     assert any(t.startswith(entries["e14"]["text"]) for t in other)
     known = sections[steps["known_before"]]
     assert ("p", "Heading 2", "Risks identified before the meeting") in known
-    assert ("p", "List Bullet", UNSHARED["risk"] + " — Source: Hampshire Constabulary (Paul Reid); fact; "
-            "said in the professionals-only part") in known
+    assert (
+        "p",
+        "List Bullet",
+        UNSHARED["risk"] + " — Source: Hampshire Constabulary (Paul Reid); fact; said in the professionals-only part",
+    ) in known
     assert ("p", "List Bullet", SHARED["need"] + " — Source: Southern Health (Priya Shah); opinion") in known
     new = sections[steps["new_information"]]
     assert ("p", "Heading 2", "Voice of the child") in new
@@ -140,12 +161,19 @@ def test_action_plan_table(full_doc):
     rows = table_with(doc, "No.")
     assert rows[0] == ["No.", "Action", "Owner", "Due", "How we will know it is done", "Addresses", "Status"]
     assert rows[1] == [
-        "1", SHARED["action"], "Jo Baker\nHampshire Children's Services", "Fri 4 Dec 2026", SHARED["action_measure"],
+        "1",
+        SHARED["action"],
+        "Jo Baker\nHampshire Children's Services",
+        "Fri 4 Dec 2026",
+        SHARED["action_measure"],
         "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n"
         "• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)",
         "Open",
     ]
-    assert rows[3][6] == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
+    assert (
+        rows[3][6]
+        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
+    )
     assert rows[4][:4] == ["4", "Share the attendance record every month", "Oak Primary School", "Not set"]
     assert len(rows) == 5
 
@@ -158,9 +186,14 @@ def test_closing_records(full_doc):
     def paras(key):
         return [b[2] for b in sections[steps[key]] if b[0] == "p"]
 
-    assert paras("family_meeting") == ["Family meeting considered: Yes", "Outcome: A family group conference will be offered (FGC-OUTCOME)"]
+    assert paras("family_meeting") == [
+        "Family meeting considered: Yes",
+        "Outcome: A family group conference will be offered (FGC-OUTCOME)",
+    ]
     assert paras("lead_practitioner") == [
-        "Lead practitioner: Jo Baker, Hampshire Children's Services", "Change: No change.", "Note: " + UNSHARED["lead_note"],
+        "Lead practitioner: Jo Baker, Hampshire Children's Services",
+        "Change: No change.",
+        "Note: " + UNSHARED["lead_note"],
     ]
     assert paras("next_review") == ["Next review: Friday 19 February 2027 at 14:00", "Venue: Civic Offices"]
     dis = paras("disagreement")
@@ -171,7 +204,9 @@ def test_closing_records(full_doc):
     ]
     assert any("line manager" in p for p in dis)
     assert paras("feedback_to_family")[:3] == [
-        "Who tells the family: Jo Baker, Hampshire Children's Services", "By: Mon 23 Nov 2026", "How: Home visit",
+        "Who tells the family: Jo Baker, Hampshire Children's Services",
+        "By: Mon 23 Nov 2026",
+        "How: Home visit",
     ]
     assert paras("minutes_sharing") == [
         "Minutes shared with the family: Yes",
@@ -190,7 +225,11 @@ def test_distribution_and_annex(full_doc):
     assert dist[1][1] == ["Jo Baker", "jo.baker@hants.example", "Full minutes", "Sat 21 Nov 2026 10:00", "Secure email"]
     annex = [b[2] for b in sections["Annex: amendments and overridden findings"] if b[0] == "t"]
     assert annex[0][1] == [
-        "Tue 24 Nov 2026 14:05", "Sarah Khan", "next_review.date", "2027-02-12", "2027-02-19",
+        "Tue 24 Nov 2026 14:05",
+        "Sarah Khan",
+        "next_review.date",
+        "2027-02-12",
+        "2027-02-19",
         "Reopened: the venue was not free on the 12th (AMEND-REASON)",
     ]
     assert annex[1][1][:3] == [
@@ -318,9 +357,21 @@ def test_family_copy_holds_nothing_unshared_anywhere_in_the_file(family_doc):
         if key == "partner_source":
             needle = "Hampshire Constabulary (Paul Reid)"  # the source of an unshared entry
         assert needle not in xml, key
-    for words in ("Reasons for holding", "Family told beforehand", "Family attending", "Authorised by",
-                  "Minute-taker", "professionals-only part", "Professional disagreement", "Sharing the minutes",
-                  "Distribution", "Annex", "fabricated", "Helen Ward", "Part attended"):
+    for words in (
+        "Reasons for holding",
+        "Family told beforehand",
+        "Family attending",
+        "Authorised by",
+        "Minute-taker",
+        "professionals-only part",
+        "Professional disagreement",
+        "Sharing the minutes",
+        "Distribution",
+        "Annex",
+        "fabricated",
+        "Helen Ward",
+        "Part attended",
+    ):
         assert words not in xml, words
 
 
@@ -512,7 +563,11 @@ def test_letterhead_content_comes_first_and_ours_follows(tmp_path):
     header = [p.text for p in doc.sections[0].header.paragraphs]
     assert header[0].endswith("(LETTERHEAD-HEADER)") and header[1] == "OFFICIAL-SENSITIVE"
     footer = [p.text for p in doc.sections[0].footer.paragraphs]
-    assert footer[0].endswith("(LETTERHEAD-FOOTER)") and footer[1].startswith("Page ") and footer[2] == "OFFICIAL-SENSITIVE"
+    assert (
+        footer[0].endswith("(LETTERHEAD-FOOTER)")
+        and footer[1].startswith("Page ")
+        and footer[2] == "OFFICIAL-SENSITIVE"
+    )
     assert doc.core_properties.author == "Sarah Khan"
 
 
@@ -604,7 +659,9 @@ def _samples() -> list[str]:
         return []
 
 
-@pytest.mark.parametrize("name", _samples() or [pytest.param("none", marks=pytest.mark.skip(reason="no sample bundles yet"))])
+@pytest.mark.parametrize(
+    "name", _samples() or [pytest.param("none", marks=pytest.mark.skip(reason="no sample bundles yet"))]
+)
 def test_sample_bundles_export(tmp_path, name):
     bundle = json.loads(resources.files("mapm_tui.sample_data").joinpath(name).read_text(encoding="utf-8"))
     m = bundle["meeting"]
@@ -647,7 +704,9 @@ def test_a_meeting_with_only_the_required_fields_exports(tmp_path):
 
 def test_none_and_wrong_types_do_not_crash(tmp_path):
     m = full_meeting()
-    m.update({"venue": None, "chair": "Sarah Khan", "reasons": "drift", "family": None, "subjects": [None, {"name": "X"}]})
+    m.update(
+        {"venue": None, "chair": "Sarah Khan", "reasons": "drift", "family": None, "subjects": [None, {"name": "X"}]}
+    )
     m["attendees"].append({"id": 5, "name": None, "attendance": None})
     m["entries"].append({"id": "odd", "kind": "mystery", "text": 12345, "step": None})
     m["actions"].append({"id": "oa", "description": "Odd action", "addresses": ["nope", 3], "due_date": "next week"})
@@ -666,11 +725,24 @@ def test_a_template_without_attendance_or_actions_steps_still_holds_them(tmp_pat
     path = export_minutes(full_meeting(), tpl, tmp_path / "tiny.docx")
     doc = open_docx(path)
     h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
-    assert h1 == ["Attendance", "1. Aim", "Action plan", "Other information", "Distribution",
-                  "Annex: amendments and overridden findings"]
+    assert h1 == [
+        "Attendance",
+        "1. Aim",
+        "Action plan",
+        "Other information",
+        "Distribution",
+        "Annex: amendments and overridden findings",
+    ]
     text = all_text(doc)
     for e in full_meeting()["entries"]:
         assert e["text"] in text
-    for title in ("Has a family meeting been considered?", "Lead practitioner", "Professional disagreement",
-                  "Who tells the family the outcome", "Sharing the minutes", "Date of next review", "Introductions"):
+    for title in (
+        "Has a family meeting been considered?",
+        "Lead practitioner",
+        "Professional disagreement",
+        "Who tells the family the outcome",
+        "Sharing the minutes",
+        "Date of next review",
+        "Introductions",
+    ):
         assert ("p", "Heading 2", title) in body_blocks(doc)

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
+from minutes_fixtures import SHARED, UNSHARED, calderdale, calderdale_adult_meeting, full_meeting, hampshire
 
 from mapm_tui.minutes import build_layout, default_filename
 from mapm_tui.minutes.layout import NOTHING, NOTHING_FAMILY, Fields, Para
-from minutes_fixtures import SHARED, UNSHARED, calderdale, calderdale_adult_meeting, full_meeting, hampshire
 
 
 def test_importing_minutes_does_not_import_python_docx():
@@ -97,7 +97,10 @@ def test_details_block_full_copy():
     assert told.startswith("No, the family was not told about the meeting beforehand.")
     assert UNSHARED["not_informed_reason"] in told and "The invited agencies agreed" in told
     assert UNSHARED["objection_response"] in told
-    assert d.get("Family attending") == "For the second part only\nWhy not throughout: " + UNSHARED["not_attending_rationale"]
+    assert (
+        d.get("Family attending")
+        == "For the second part only\nWhy not throughout: " + UNSHARED["not_attending_rationale"]
+    )
     assert UNSHARED["other_procedure_reason"] in d.get("Another procedure considered")
     assert d.get("Status of these minutes") == "Final: finalised on Sat 21 Nov 2026 09:15 by Sarah Khan"
 
@@ -107,12 +110,24 @@ def test_action_rows_owner_due_measure_addresses_status():
     (table,) = lay.section("plan").tables("actions")
     assert table.columns == ("No.", "Action", "Owner", "Due", "How we will know it is done", "Addresses", "Status")
     r1, r2, r3, r4 = table.rows
-    assert r1[:5] == ("1", SHARED["action"], "Jo Baker\nHampshire Children's Services", "Fri 4 Dec 2026", SHARED["action_measure"])
-    assert r1[5] == "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)"
+    assert r1[:5] == (
+        "1",
+        SHARED["action"],
+        "Jo Baker\nHampshire Children's Services",
+        "Fri 4 Dec 2026",
+        SHARED["action_measure"],
+    )
+    assert (
+        r1[5]
+        == "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)"
+    )
     assert r1[6] == "Open"
     assert r2[2] == "Paul Reid\nHampshire Constabulary"
     assert r3[2] == "Ian Ford\nWinchester City Council"
-    assert r3[6] == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
+    assert (
+        r3[6]
+        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
+    )
     assert r4[2:5] == ("Oak Primary School", "Not set", "Not recorded")
     assert r4[6] == "Done"
 
@@ -173,7 +188,10 @@ def test_feedback_step_left_out_of_family_copy_when_only_a_reason_is_recorded():
     fam = build_layout(m, hampshire(), family=True)
     assert fam.section("feedback_to_family") is None
     full = build_layout(m, hampshire())
-    assert full.section("feedback_to_family").blocks[0].get("Not needed because") == "They were there throughout (FEEDBACK-WHY)"
+    assert (
+        full.section("feedback_to_family").blocks[0].get("Not needed because")
+        == "They were there throughout (FEEDBACK-WHY)"
+    )
 
 
 def test_fields_without_a_step_and_closing_records_without_a_step_go_to_other_information():
@@ -217,11 +235,27 @@ def test_distribution_lists_attendees_with_email_and_the_family_when_shared():
 @pytest.mark.parametrize(
     ("meeting", "family", "expected"),
     [
-        ({"case_ref": "CSC/2026/0412", "date": "2026-11-20", "id": "m1"}, False, "minutes-CSC-2026-0412-2026-11-20.docx"),
-        ({"case_ref": "CSC/2026/0412", "date": "2026-11-20", "id": "m1"}, True, "minutes-CSC-2026-0412-2026-11-20-family.docx"),
+        (
+            {"case_ref": "CSC/2026/0412", "date": "2026-11-20", "id": "m1"},
+            False,
+            "minutes-CSC-2026-0412-2026-11-20.docx",
+        ),
+        (
+            {"case_ref": "CSC/2026/0412", "date": "2026-11-20", "id": "m1"},
+            True,
+            "minutes-CSC-2026-0412-2026-11-20-family.docx",
+        ),
         ({"case_ref": "  ", "date": "2026-11-20", "id": "m-0001"}, False, "minutes-m-0001-2026-11-20.docx"),
-        ({"case_ref": "../../etc/passwd\x00", "date": "2026-11-20", "id": "x"}, False, "minutes-etc-passwd-2026-11-20.docx"),
-        ({"case_ref": "ASC 77/2026 (b)", "date": "2026-10-02", "id": "x"}, False, "minutes-ASC-77-2026-b-2026-10-02.docx"),
+        (
+            {"case_ref": "../../etc/passwd\x00", "date": "2026-11-20", "id": "x"},
+            False,
+            "minutes-etc-passwd-2026-11-20.docx",
+        ),
+        (
+            {"case_ref": "ASC 77/2026 (b)", "date": "2026-10-02", "id": "x"},
+            False,
+            "minutes-ASC-77-2026-b-2026-10-02.docx",
+        ),
         ({"id": "m9", "date": "2026-01-02"}, False, "minutes-m9-2026-01-02.docx"),
     ],
 )

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from mapm_tui.bundle import import_bundle
-from tests.pilot_helpers import choose, fill, screen_name
+from tests.pilot_helpers import fill, screen_name
 from tests.samples import load_sample
 
 SIZE = (120, 40)
@@ -49,7 +49,9 @@ async def test_review_lists_blocking_findings_first_and_jumps_to_the_step(make_a
         assert lines[0].startswith("BLOCKS G-31") and "Action 4" in lines[0]
         assert "block finalising" in str(app.screen.query_one("#findings-title").content)
         minutes = app.screen.query_one("#minutes", OptionList)
-        assert any("Aim of the meeting" in str(minutes.get_option_at_index(i).prompt) for i in range(minutes.option_count))
+        assert any(
+            "Aim of the meeting" in str(minutes.get_option_at_index(i).prompt) for i in range(minutes.option_count)
+        )
         await pilot.press("enter")  # on the first finding
         await pilot.pause()
         assert screen_name(pilot) == "ActionsStep"
@@ -243,7 +245,9 @@ async def test_step_screens_kept_for_speed_never_show_stale_state(make_app, stor
         await pilot.press("alt+left")
         await pilot.pause()
         assert app.screen is first  # the same screen, shown again
-        app.live.store.add_item(hampshire, "entries", {"kind": "risk", "text": "Added elsewhere", "step": "identified_during"})
+        app.live.store.add_item(
+            hampshire, "entries", {"kind": "risk", "text": "Added elsewhere", "step": "identified_during"}
+        )
         app.live.reload()
         await pilot.press("f9")
         await pilot.pause()

@@ -34,7 +34,12 @@ def complete(template: str = "hampshire") -> dict:
         ],
         "entries": [
             {"id": "ent-1", "kind": "need", "text": "Attendance is 60%.", "step": "identified_during"},
-            {"id": "ent-2", "kind": "voice_of_subject", "text": "Sam says mornings are hard.", "step": "new_information"},
+            {
+                "id": "ent-2",
+                "kind": "voice_of_subject",
+                "text": "Sam says mornings are hard.",
+                "step": "new_information",
+            },
         ],
         "actions": [
             {
@@ -65,8 +70,17 @@ def complete(template: str = "hampshire") -> dict:
     }
     if template == "calderdale":
         m["entries"][1]["step"] = "individual_information"
-        m["entries"].append({"id": "ent-3", "kind": "family_view", "text": "Mum agrees with the plan.", "step": "plan_views"})
-        m["entries"].append({"id": "ent-4", "kind": "family_view", "text": "Mum says the bus is the problem.", "step": "individual_information"})
+        m["entries"].append(
+            {"id": "ent-3", "kind": "family_view", "text": "Mum agrees with the plan.", "step": "plan_views"}
+        )
+        m["entries"].append(
+            {
+                "id": "ent-4",
+                "kind": "family_view",
+                "text": "Mum says the bus is the problem.",
+                "step": "individual_information",
+            }
+        )
     return m
 
 
@@ -103,27 +117,67 @@ BREAKS = [
         ("G-30", "block", "plan"),
         ("G-30", "block", "action_plan"),
     ),
-    ("family told not recorded", lambda m: m["family"].pop("informed_beforehand"), ("G-06", "block", "setup"), ("G-06", "block", "setup")),
-    ("family not told, no reason", lambda m: m["family"].update(informed_beforehand=False), ("G-06", "block", "setup"), ("G-06", "block", "setup")),
-    ("family attendance not recorded", lambda m: m["family"].pop("attending"), ("G-07", "block", "setup"), ("G-07", "block", "setup")),
+    (
+        "family told not recorded",
+        lambda m: m["family"].pop("informed_beforehand"),
+        ("G-06", "block", "setup"),
+        ("G-06", "block", "setup"),
+    ),
+    (
+        "family not told, no reason",
+        lambda m: m["family"].update(informed_beforehand=False),
+        ("G-06", "block", "setup"),
+        ("G-06", "block", "setup"),
+    ),
+    (
+        "family attendance not recorded",
+        lambda m: m["family"].pop("attending"),
+        ("G-07", "block", "setup"),
+        ("G-07", "block", "setup"),
+    ),
     (
         "family part two, no rationale",
         lambda m: m["family"].update(attending="part_two"),
         ("G-07", "block", "setup"),
         ("G-07", "block", "setup"),
     ),
-    ("no voice", lambda m: m.update(entries=[e for e in m["entries"] if e["kind"] != "voice_of_subject"]), ("G-12", "warn", "new_information"), ("G-12", "block", "individual_information")),
+    (
+        "no voice",
+        lambda m: m.update(entries=[e for e in m["entries"] if e["kind"] != "voice_of_subject"]),
+        ("G-12", "warn", "new_information"),
+        ("G-12", "block", "individual_information"),
+    ),
     ("family meeting not considered", lambda m: m.pop("family_meeting"), ("G-40", "block", "family_meeting"), None),
-    ("no lead practitioner", lambda m: m.pop("lead_practitioner"), ("G-41", "block", "lead_practitioner"), ("G-41", "block", "lead_practitioner")),
-    ("disagreement not recorded", lambda m: m.pop("disagreement"), ("G-42", "warn", "disagreement"), ("G-42", "block", "disagreement")),
-    ("minutes sharing not recorded", lambda m: m.pop("minutes_sharing"), ("G-52", "block", "minutes_sharing"), ("G-52", "block", "minutes_sharing")),
+    (
+        "no lead practitioner",
+        lambda m: m.pop("lead_practitioner"),
+        ("G-41", "block", "lead_practitioner"),
+        ("G-41", "block", "lead_practitioner"),
+    ),
+    (
+        "disagreement not recorded",
+        lambda m: m.pop("disagreement"),
+        ("G-42", "warn", "disagreement"),
+        ("G-42", "block", "disagreement"),
+    ),
+    (
+        "minutes sharing not recorded",
+        lambda m: m.pop("minutes_sharing"),
+        ("G-52", "block", "minutes_sharing"),
+        ("G-52", "block", "minutes_sharing"),
+    ),
     (
         "minutes withheld without reason",
         lambda m: m.update(minutes_sharing={"share_with_family": False}),
         ("G-52", "block", "minutes_sharing"),
         ("G-52", "block", "minutes_sharing"),
     ),
-    ("no next review", lambda m: m.pop("next_review"), ("G-44", "block", "next_review"), ("G-44", "block", "next_review")),
+    (
+        "no next review",
+        lambda m: m.pop("next_review"),
+        ("G-44", "block", "next_review"),
+        ("G-44", "block", "next_review"),
+    ),
     (
         "no review, no reason",
         lambda m: m.update(next_review={"required": False}),
@@ -169,7 +223,9 @@ def test_a_substitute_counts_as_present_and_covers_the_apology():
     m = complete()
     for a in m["attendees"]:
         a["attendance"] = "apologies"
-    m["attendees"].append({"id": "att-9", "name": "Dee Deputy", "attendance": "substitute", "substitute_for": "Ben Nurse"})
+    m["attendees"].append(
+        {"id": "att-9", "name": "Dee Deputy", "attendance": "substitute", "substitute_for": "Ben Nurse"}
+    )
     findings = find(m)
     assert not rules.blocking(findings)  # someone is present now
     # Ben is covered by his substitute; Ann and Cal are not
@@ -200,7 +256,11 @@ def test_a_recorded_disagreement_needs_its_summary_and_escalation():
 
 def test_feedback_to_family_blocks_unless_they_attended_throughout():
     m = complete()
-    m["family"] = {"informed_beforehand": True, "attending": "no", "not_attending_rationale": "Professionals only first."}
+    m["family"] = {
+        "informed_beforehand": True,
+        "attending": "no",
+        "not_attending_rationale": "Professionals only first.",
+    }
     m.pop("feedback_to_family")
     got = only(find(m), "G-43")
     assert got[0].severity == "block" and got[0].step == "feedback_to_family"

@@ -55,7 +55,7 @@ NAMES = _names()
 
 
 def test_the_samples_ship_in_the_package():
-    assert EXPECTED <= set(NAMES), f"missing: {sorted(EXPECTED - set(NAMES))}"
+    assert set(NAMES) >= EXPECTED, f"missing: {sorted(EXPECTED - set(NAMES))}"
 
 
 def test_the_packaged_schema_is_the_shared_contract():
@@ -81,7 +81,9 @@ def test_ids_are_unique_and_references_resolve(name):
         assert len(listed) == len(set(listed)), f"{key}: duplicate ids"
         ids[key] = set(listed)
     # and no id is shared between lists, so "act-1" or "ent-3" in the minutes means one thing
-    assert not (ids["attendees"] & ids["entries"] or ids["entries"] & ids["actions"] or ids["attendees"] & ids["actions"])
+    assert not (
+        ids["attendees"] & ids["entries"] or ids["entries"] & ids["actions"] or ids["attendees"] & ids["actions"]
+    )
     for entry in meeting.get("entries", []):
         if "source_attendee_id" in entry:
             assert entry["source_attendee_id"] in ids["attendees"], entry["id"]
@@ -167,7 +169,11 @@ def test_the_deliberate_gaps_are_still_there():
 def test_hampshire_planning():
     m = _load("hampshire-planning.json")["meeting"]
     assert (m["id"], m["template"], m["meeting_type"], m["status"]) == (
-        "m-2026-hants-001", "hampshire", "planning", "in_review")
+        "m-2026-hants-001",
+        "hampshire",
+        "planning",
+        "in_review",
+    )
     assert len(m["subjects"]) == 1
     assert m["family"]["informed_beforehand"] is True and m["family"]["attending"] == "no"
     assert m["family"]["not_attending_rationale"]
@@ -182,7 +188,7 @@ def test_hampshire_planning():
     assert any(e["kind"] == "voice_of_subject" for e in m["entries"])
     assert any(e.get("share_with_family") is False for e in m["entries"])
     assert {e.get("basis") for e in m["entries"]} >= {"fact", "opinion", "unverified"}
-    assert 14 <= len(m["entries"]) and 5 <= len(m["actions"])
+    assert len(m["entries"]) >= 14 and len(m["actions"]) >= 5
 
 
 def test_calderdale_adult_disagreement():
@@ -228,8 +234,11 @@ def test_samples_are_fictional_and_traceable(name):
         if "email" in attendee:
             assert attendee["email"].endswith(".example"), attendee["email"]
     for entry in m["entries"]:
-        assert entry.get("source_attendee_id") or entry.get("source_agency") or entry["kind"] in (
-            "how_to_address", "decision"), entry["id"]
+        assert (
+            entry.get("source_attendee_id")
+            or entry.get("source_agency")
+            or entry["kind"] in ("how_to_address", "decision")
+        ), entry["id"]
         assert isinstance(entry.get("share_with_family"), bool), entry["id"]
     for action in m["actions"]:
         assert isinstance(action.get("share_with_family"), bool), action["id"]

@@ -82,7 +82,9 @@ async def test_g02_warns_and_start_needs_a_reason(make_app, new_meeting, store):
         await pilot.pause()
         assert store.load_meeting(meeting_id)["status"] == "draft"  # refused
         assert app.focused.id == "f-other_procedure_reason"
-        await fill(pilot, "#f-other_procedure_reason", "The strategy discussion is booked; today plans school support only.")
+        await fill(
+            pilot, "#f-other_procedure_reason", "The strategy discussion is booked; today plans school support only."
+        )
         await pilot.press("f3")
         await pilot.pause()
         assert store.load_meeting(meeting_id)["status"] == "in_progress"
@@ -101,7 +103,9 @@ async def test_subject_with_a_bad_date_of_birth_is_refused_with_the_reason(make_
         assert app.screen.query_one("#subject-input", Input).value == "Sam Example, 31/02/2015"  # nothing lost
         await fill(pilot, "#subject-input", "Mr Example, 1/2/1950", submit=True)
     # an adult by age, even on a children's template, and the date read the UK way
-    assert store.load_meeting(meeting_id)["subjects"] == [{"name": "Mr Example", "kind": "adult_at_risk", "date_of_birth": "1950-02-01"}]
+    assert store.load_meeting(meeting_id)["subjects"] == [
+        {"name": "Mr Example", "kind": "adult_at_risk", "date_of_birth": "1950-02-01"}
+    ]
 
 
 # -- attendance -------------------------------------------------------------------------------------
@@ -110,7 +114,12 @@ async def test_attendance_one_key_each_and_substitute_asks_for_whom(make_app, ne
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, meeting_id, "attendance")
-        for line in ("Ann One, chair, CS", "Bob Two, nurse, Health", "Cy Three, teacher, School", "Di Four, GP, Health"):
+        for line in (
+            "Ann One, chair, CS",
+            "Bob Two, nurse, Health",
+            "Cy Three, teacher, School",
+            "Di Four, GP, Health",
+        ):
             await fill(pilot, "#person-input", line, submit=True)
         app.screen.query_one("#people", DataTable).focus()
         await pilot.press("ctrl+home")
@@ -171,7 +180,10 @@ async def test_entry_kind_by_alt_key_and_prefix_basis_and_share(make_app, new_me
         assert app.screen.query_one("#capture", Input).value == ""
         assert app.screen.query_one("#entries", DataTable).row_count == 2
     entries = store.load_meeting(meeting_id)["entries"]
-    assert [(e["kind"], e["text"]) for e in entries] == [("risk", "Dad drinks at weekends"), ("strength", "Mum is warm with Sam")]
+    assert [(e["kind"], e["text"]) for e in entries] == [
+        ("risk", "Dad drinks at weekends"),
+        ("strength", "Mum is warm with Sam"),
+    ]
     assert entries[0]["basis"] == "opinion" and entries[0]["share_with_family"] is True
     assert entries[1].get("basis") is None and entries[1]["share_with_family"] is False
     assert all(e["step"] == "identified_during" for e in entries)
@@ -243,7 +255,9 @@ async def test_smart_hints_show_as_the_action_is_typed(make_app, new_meeting, st
         assert "blocking" in str(row[4])
     [action] = store.load_meeting(meeting_id)["actions"]
     assert action["description"] == "Continue to monitor attendance"
-    assert action["due_date"] == "2026-12-01" and action["owner_attendee_id"] == "att-1" and action["agency"] == "Health"
+    assert (
+        action["due_date"] == "2026-12-01" and action["owner_attendee_id"] == "att-1" and action["agency"] == "Health"
+    )
     assert action["share_with_family"] is True and action["status"] == "open"
     assert "success_measure" not in action
 
@@ -371,7 +385,9 @@ async def test_f3_starts_and_ends_the_meeting(make_app, new_meeting, store, cloc
 
 async def test_part_two_marks_entries_as_said_with_the_family(make_app, new_meeting, store):
     meeting_id = new_meeting("hampshire")
-    store.set_fields(meeting_id, {"family.attending": "part_two", "family.not_attending_rationale": "Professionals first."})
+    store.set_fields(
+        meeting_id, {"family.attending": "part_two", "family.not_attending_rationale": "Professionals first."}
+    )
     store.set_status(meeting_id, "in_progress")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -19,11 +19,21 @@ def ids(hits) -> list[str]:
 
 @pytest.fixture
 def meeting(store, new_meeting):
-    mid = new_meeting(case_ref="EH-2026-0417", title="Planning meeting for Maisie", aim="Agree how Maisie gets to school")
+    mid = new_meeting(
+        case_ref="EH-2026-0417", title="Planning meeting for Maisie", aim="Agree how Maisie gets to school"
+    )
     store.add_item(mid, "subjects", {"name": "Maisie Thornbury", "kind": "child"})
-    store.add_item(mid, "attendees", {"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes", "attendance": "present"})
+    store.add_item(
+        mid,
+        "attendees",
+        {"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes", "attendance": "present"},
+    )
     store.add_item(mid, "entries", {"kind": "risk", "text": "The flat is cold and damp; Mum and Dad argue about money"})
-    store.add_item(mid, "actions", {"description": "Apply to the winter fuel support fund", "success_measure": "Heating on by December"})
+    store.add_item(
+        mid,
+        "actions",
+        {"description": "Apply to the winter fuel support fund", "success_measure": "Heating on by December"},
+    )
     return mid
 
 
@@ -194,7 +204,9 @@ def test_whatever_a_chair_types_never_raises(store, meeting, text):
     assert explain(store, text)  # the plan too
 
 
-@pytest.mark.parametrize("text", ["Mum AND Dad", "mum and dad", '"Mum" and "Dad"', "Mum, and Dad!", "NOT Mum"[4:] + " AND Dad"])
+@pytest.mark.parametrize(
+    "text", ["Mum AND Dad", "mum and dad", '"Mum" and "Dad"', "Mum, and Dad!", "NOT Mum"[4:] + " AND Dad"]
+)
 def test_operators_are_plain_words(store, meeting, text):
     assert ids(search(store, text)) == [meeting]
 
@@ -254,12 +266,19 @@ def test_index_matches_the_data_after_many_edits(store, new_meeting):
     indexed = raw.execute("SELECT count(*) FROM search_index WHERE place = 'entry'").fetchone()[0]
     stored = raw.execute("SELECT count(*) FROM entry WHERE trim(text) <> ''").fetchone()[0]
     aims = raw.execute("SELECT count(*) FROM meeting WHERE trim(coalesce(aim, '')) <> ''").fetchone()[0]
-    indexed_aims = raw.execute("SELECT count(*) FROM search_index WHERE place = 'meeting' AND item = 'aim'").fetchone()[0]
+    indexed_aims = raw.execute("SELECT count(*) FROM search_index WHERE place = 'meeting' AND item = 'aim'").fetchone()[
+        0
+    ]
     raw.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
     raw.close()
     assert (indexed, indexed_aims) == (stored, aims)
     for word in words:
-        expected = {m for m in mids for e in store.load_meeting(m).get("entries", []) if word.lower() in e["text"].lower().split()}
+        expected = {
+            m
+            for m in mids
+            for e in store.load_meeting(m).get("entries", [])
+            if word.lower() in e["text"].lower().split()
+        }
         expected |= {m for m in mids if word.lower() in (store.load_meeting(m).get("aim") or "").lower().split()}
         assert set(ids(search(store, word + " "))) >= expected  # trailing space: still a prefix query; superset is fine
         assert {h.meeting_id for h in search(store, word)} == expected
@@ -290,13 +309,34 @@ def _bulk_meetings(path, n: int) -> float:
     for i in range(n):
         mid = f"m-bulk-{i:05d}"
         day = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
-        meetings.append((mid, f"BULK-{i:05d}", f"Planning meeting {i}", "hampshire", "planning", "in_review", day, f"Agree a plan about {rng.choice(phrases)}"))
+        meetings.append(
+            (
+                mid,
+                f"BULK-{i:05d}",
+                f"Planning meeting {i}",
+                "hampshire",
+                "planning",
+                "in_review",
+                day,
+                f"Agree a plan about {rng.choice(phrases)}",
+            )
+        )
         for p in range(2):
             subjects.append((mid, p + 1, f"{rng.choice(first)} {rng.choice(last)}", "child"))
         for p in range(4):
-            attendees.append((mid, f"att-{p + 1}", p + 1, f"{rng.choice(first)} {rng.choice(last)}", rng.choice(agencies), "present"))
+            attendees.append(
+                (mid, f"att-{p + 1}", p + 1, f"{rng.choice(first)} {rng.choice(last)}", rng.choice(agencies), "present")
+            )
         for p in range(6):
-            entries.append((mid, f"ent-{p + 1}", p + 1, rng.choice(["need", "risk", "strength"]), f"{rng.choice(phrases)}; {rng.choice(phrases)}"))
+            entries.append(
+                (
+                    mid,
+                    f"ent-{p + 1}",
+                    p + 1,
+                    rng.choice(["need", "risk", "strength"]),
+                    f"{rng.choice(phrases)}; {rng.choice(phrases)}",
+                )
+            )
         for p in range(2):
             actions.append((mid, f"act-{p + 1}", p + 1, f"Visit at home about {rng.choice(phrases)}", "2026-12-04"))
     raw = sqlite3.connect(path)
@@ -308,10 +348,13 @@ def _bulk_meetings(path, n: int) -> float:
         )
         raw.executemany("INSERT INTO subject (meeting_id, position, name, kind) VALUES (?, ?, ?, ?)", subjects)
         raw.executemany(
-            "INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES (?, ?, ?, ?, ?, ?)", attendees
+            "INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES (?, ?, ?, ?, ?, ?)",
+            attendees,
         )
         raw.executemany("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES (?, ?, ?, ?, ?)", entries)
-        raw.executemany("INSERT INTO action (meeting_id, id, position, description, due_date) VALUES (?, ?, ?, ?, ?)", actions)
+        raw.executemany(
+            "INSERT INTO action (meeting_id, id, position, description, due_date) VALUES (?, ?, ?, ?, ?)", actions
+        )
     elapsed = time.perf_counter() - started
     raw.close()
     return elapsed
@@ -323,8 +366,8 @@ def big_store(tmp_path_factory):
     the upgrades to 0003 and 0004 build the index from all of them (the backfill at scale)."""
     from alembic import command
     from alembic.config import Config
-
     from conftest import NOW
+
     from mapm_tui.clock import FixedClock
     from mapm_tui.db import make_engine
     from mapm_tui.store import open_store
@@ -340,7 +383,9 @@ def big_store(tmp_path_factory):
     bulk = _bulk_meetings(path, N_MEETINGS)
     started = time.perf_counter()
     store = open_store(path, FixedClock(NOW))
-    print(f"\nbulk insert of {N_MEETINGS} meetings: {bulk:.2f} s; upgrades with the index: {time.perf_counter() - started:.2f} s")
+    print(
+        f"\nbulk insert of {N_MEETINGS} meetings: {bulk:.2f} s; upgrades with the index: {time.perf_counter() - started:.2f} s"
+    )
     yield store
     store.close()
 
@@ -353,7 +398,9 @@ def test_search_answers_from_the_fts_index_not_a_scan(big_store):
     assert len(fts) == 2 and all(re.search(r"INDEX \d+:\S*M", line) for line in fts), plan
     assert re.search(r"INDEX \d+:M\d*><", fts[1]), plan
     # no table of meetings or of their rows is scanned: meetings are found by their keys
-    assert not [line for line in plan if re.match(r"SCAN (meeting|m|sm|search_meeting|entry|attendee|action|subject)\b", line)], plan
+    assert not [
+        line for line in plan if re.match(r"SCAN (meeting|m|sm|search_meeting|entry|attendee|action|subject)\b", line)
+    ], plan
     assert any(re.match(r"SEARCH sm USING INTEGER PRIMARY KEY", line) for line in plan), plan
     assert any(re.match(r"SEARCH m USING INDEX sqlite_autoindex_meeting_1", line) for line in plan), plan
 
@@ -371,7 +418,9 @@ def _expected_newest(store, text: str, limit: int) -> list[tuple[str, int]]:
     return [(mid, n) for mid, n in rows]
 
 
-@pytest.mark.parametrize("text, limit", [("audiology", 50), ("college", 7), ("Brookvale", 50), ("a", 50), ("rent arrears", 3)])
+@pytest.mark.parametrize(
+    "text, limit", [("audiology", 50), ("college", 7), ("Brookvale", 50), ("a", 50), ("rent arrears", 3)]
+)
 def test_the_newest_meetings_and_all_their_matches_on_5000_meetings(big_store, text, limit):
     """Search reads matches newest first and stops once it has `limit` meetings: it must still give the
     same meetings, in the same order, with every one of their matching places counted."""
@@ -393,9 +442,10 @@ def test_search_on_5000_meetings(big_store):
         hits = search(big_store, text)
         timings.append(time.perf_counter() - started)
         assert len(hits) <= 50
-    print(f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median {sorted(timings)[3] * 1000:.1f} ms")
+    print(
+        f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median {sorted(timings)[3] * 1000:.1f} ms"
+    )
     assert max(timings) < 2.0  # generous for a slow CI box; typically a few tens of milliseconds
     # an edit in the big database is found at once
     big_store.add_item("m-bulk-04999", "entries", {"kind": "note", "text": "Quokka sighting"})
     assert ids(search(big_store, "quokka")) == ["m-bulk-04999"]
-

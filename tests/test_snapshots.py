@@ -5,7 +5,7 @@ off, the data folder in tmp. After a deliberate change of look, review the new p
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from mapm_tui.bundle import import_bundle
 from tests.samples import load_sample
@@ -15,7 +15,10 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def samples(store, templates):
-    return [import_bundle(store, load_sample(n), templates) for n in ("hampshire-planning.json", "calderdale-adult-disagreement.json")]
+    return [
+        import_bundle(store, load_sample(n), templates)
+        for n in ("hampshire-planning.json", "calderdale-adult-disagreement.json")
+    ]
 
 
 def still(pilot) -> None:
@@ -48,7 +51,9 @@ def test_home(snap_compare, make_app, samples):
 
 def test_setup(snap_compare, make_app, new_meeting, store):
     meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999", venue="Room 2, Example Family Centre")
-    store.set_fields(meeting_id, {"meeting_type": "planning", "other_procedure": "team_around_the_child", "reasons": ["drift"]})
+    store.set_fields(
+        meeting_id, {"meeting_type": "planning", "other_procedure": "team_around_the_child", "reasons": ["drift"]}
+    )
     store.add_item(meeting_id, "subjects", {"name": "Sam Example", "kind": "child", "date_of_birth": "2015-03-12"})
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=at(meeting_id, None))
 

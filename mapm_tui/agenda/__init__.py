@@ -115,7 +115,7 @@ class Template:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict, origin: str = "template") -> "Template":
+    def from_dict(cls, data: dict, origin: str = "template") -> Template:
         return _parse(data, origin)
 
 

@@ -117,7 +117,9 @@ def _save_atomic(document, path: Path, force: bool) -> None:
             except OSError:
                 # a file system without hard links (some network drives, FAT): check, then rename
                 if path.exists():
-                    raise ExportError(f"{path} already exists; choose another name or use --force to replace it.") from None
+                    raise ExportError(
+                        f"{path} already exists; choose another name or use --force to replace it."
+                    ) from None
                 os.replace(tmp, path)
             else:
                 tmp.unlink()

@@ -44,7 +44,9 @@ def open_letterhead(path: Path):
     try:
         content_type = ooxml.main_content_type(path)
     except Exception:
-        raise LetterheadError(f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx.") from None
+        raise LetterheadError(
+            f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx."
+        ) from None
     if content_type in ooxml.TEMPLATE_CONTENT_TYPES:
         raise LetterheadError(
             f"The letterhead {path.name} is a Word template saved under another name; save it as a .docx document and use that."
@@ -52,7 +54,9 @@ def open_letterhead(path: Path):
     try:
         return docx.Document(str(path))
     except Exception:
-        raise LetterheadError(f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx.") from None
+        raise LetterheadError(
+            f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx."
+        ) from None
 
 
 class _Writer:
@@ -107,7 +111,7 @@ class _Writer:
         cp.keywords = _c(self.layout.marking)
         cp.comments = ""
         cp.category = _c(self.layout.marking)
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         cp.created = now
         cp.modified = now
         cp.revision = 1
@@ -230,7 +234,9 @@ class _Writer:
         return table
 
     @staticmethod
-    def _cell_xml(width: str, text: str, *, bold: bool = False, half_points: int | None = None, fill: str | None = None) -> str:
+    def _cell_xml(
+        width: str, text: str, *, bold: bool = False, half_points: int | None = None, fill: str | None = None
+    ) -> str:
         """What `_fill` writes into a new row's cell, as text: a paragraph per line, a run per non-empty line."""
         paragraphs = "".join(
             ooxml.paragraph_xml(ooxml.run_xml(line, bold=bold, half_points=half_points) if line else "")
@@ -248,10 +254,13 @@ class _Writer:
         table = self._table(t.columns, widths, header=True)
         small = 18 if len(t.columns) >= 6 else None  # 9 pt, in half points
         grid = ooxml.grid_widths(table)
-        self._add_rows(table, [
-            ooxml.row_xml("".join(self._cell_xml(w, value, half_points=small) for w, value in zip(grid, values)))
-            for values in t.rows
-        ])
+        self._add_rows(
+            table,
+            [
+                ooxml.row_xml("".join(self._cell_xml(w, value, half_points=small) for w, value in zip(grid, values)))
+                for values in t.rows
+            ],
+        )
         if small:
             for cell in table.rows[0].cells:
                 for p in cell.paragraphs:
@@ -263,10 +272,15 @@ class _Writer:
         if f.as_table:
             table = self._table(("", ""), (30, 70), header=False)
             label_w, value_w = ooxml.grid_widths(table)
-            self._add_rows(table, [
-                ooxml.row_xml(self._cell_xml(label_w, label, bold=True, fill=LABEL_FILL) + self._cell_xml(value_w, value))
-                for label, value in f.rows
-            ])
+            self._add_rows(
+                table,
+                [
+                    ooxml.row_xml(
+                        self._cell_xml(label_w, label, bold=True, fill=LABEL_FILL) + self._cell_xml(value_w, value)
+                    )
+                    for label, value in f.rows
+                ],
+            )
             self.doc.add_paragraph()
             return
         for label, value in f.rows:
@@ -281,14 +295,18 @@ class _Writer:
             # the list as text, parsed once (see _add_rows)
             style_id = self._style("List Bullet").style_id
             body = self.doc.element.body
-            ooxml.append_xml(body, "".join(
-                ooxml.paragraph_xml(
-                    ooxml.run_xml(_c(item.text))
-                    + (ooxml.run_xml(_c(f" — {item.meta}"), italic=True, color=META_COLOR) if item.meta else ""),
-                    style_id=style_id,
-                )
-                for item in g.items
-            ), before=body.sectPr)
+            ooxml.append_xml(
+                body,
+                "".join(
+                    ooxml.paragraph_xml(
+                        ooxml.run_xml(_c(item.text))
+                        + (ooxml.run_xml(_c(f" — {item.meta}"), italic=True, color=META_COLOR) if item.meta else ""),
+                        style_id=style_id,
+                    )
+                    for item in g.items
+                ),
+                before=body.sectPr,
+            )
             return
         for item in g.items:
             p = self.doc.add_paragraph()
@@ -306,7 +324,7 @@ class _Writer:
         self._heading(title, 1)
         for b in s.blocks:
             if isinstance(b, Para):
-                for line in (b.text.split("\n") if b.text else [""]):
+                for line in b.text.split("\n") if b.text else [""]:
                     self._para(line, italic=b.italic)
             elif isinstance(b, Subheading):
                 self._heading(b.text, 2)

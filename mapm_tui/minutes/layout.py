@@ -460,7 +460,9 @@ class _Ctx:
             meta.append(BASIS[e["basis"]])
         if not self.family and self.two_part and e.get("part") in ("professionals", "family"):
             meta.append(
-                "said in the professionals-only part" if e["part"] == "professionals" else "said with the family present"
+                "said in the professionals-only part"
+                if e["part"] == "professionals"
+                else "said with the family present"
             )
         return Item(text=_s(e.get("text")) or "(no text)", meta="; ".join(meta), entry_id=_l(e.get("id")))
 
@@ -644,7 +646,10 @@ def _status(meeting: dict) -> str:
 def _details(meeting: dict, ctx: _Ctx) -> Fields:
     family = ctx.family
     rows: list[tuple[str, str]] = [
-        ("Meeting type", MEETING_TYPES.get(meeting.get("meeting_type"), _l(meeting.get("meeting_type"))) or NOT_RECORDED),
+        (
+            "Meeting type",
+            MEETING_TYPES.get(meeting.get("meeting_type"), _l(meeting.get("meeting_type"))) or NOT_RECORDED,
+        ),
         ("Case reference", _l(meeting.get("case_ref")) or NOT_RECORDED),
         ("Subjects" if len(_list(meeting.get("subjects"))) > 1 else "Subject", _subjects(meeting, ctx)),
         ("Date", fmt_long(meeting.get("date")) or NOT_RECORDED),
@@ -797,7 +802,12 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
         rows.append(("The family", "", "—", "Family copy"))
     blocks: list[Block] = []
     if rows:
-        blocks.append(Para("These minutes go to every attendee with an email address recorded" + (", and to the family." if shared else ".")))
+        blocks.append(
+            Para(
+                "These minutes go to every attendee with an email address recorded"
+                + (", and to the family." if shared else ".")
+            )
+        )
         blocks.append(Table("distribution", ("Name", "Agency", "Email", "Copy"), tuple(rows), (24, 24, 32, 20)))
     records = _list(meeting.get("distribution"))
     if records:
@@ -989,7 +999,12 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         add(step.key, step.title, blocks, kind)
 
     if not has_actions:
-        add("actions", "Action plan", [Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS)] if ctx.actions else [], None)
+        add(
+            "actions",
+            "Action plan",
+            [Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS)] if ctx.actions else [],
+            None,
+        )
 
     # Other information: fields and closing records the template has no step for, and entries with no home.
     other: list[Block] = []
@@ -1013,7 +1028,9 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
 
     if not family:
         dist = _distribution(meeting, ctx)
-        sections.append(Section("distribution", "Distribution", dist or [Para("No one with an email address is recorded yet.")]))
+        sections.append(
+            Section("distribution", "Distribution", dist or [Para("No one with an email address is recorded yet.")])
+        )
         annex = _annex(meeting, ctx)
         if annex:
             sections.append(Section("annex", "Annex: amendments and overridden findings", annex))

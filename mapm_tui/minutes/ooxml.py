@@ -27,6 +27,7 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
     Written as begin / instrText / separate / result / end runs, the form Word itself writes, with a
     placeholder result so that readers which do not update fields still show a number.
     """
+
     def run_with(child) -> None:
         r = OxmlElement("w:r")
         r.append(child)
@@ -216,8 +217,9 @@ def _t(text: str) -> str:
     return f"<w:t>{esc(text)}</w:t>"
 
 
-def run_xml(text: str, *, bold: bool = False, italic: bool = False, color: str | None = None,
-            half_points: int | None = None) -> str:
+def run_xml(
+    text: str, *, bold: bool = False, italic: bool = False, color: str | None = None, half_points: int | None = None
+) -> str:
     """A `w:r` as python-docx's `add_run(text)` makes it: a tab is `w:tab`, a line break `w:br`."""
     props = ""
     if bold or italic or color or half_points:

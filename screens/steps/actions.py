@@ -13,7 +13,13 @@ from mapm_tui import dates
 from ..step_base import StepScreen
 from ..widgets import Table
 
-STATUS_WORDS = {"open": "", "done": "done", "partly_done": "partly done", "not_done": "not done", "cancelled": "cancelled"}
+STATUS_WORDS = {
+    "open": "",
+    "done": "done",
+    "partly_done": "partly done",
+    "not_done": "not done",
+    "cancelled": "cancelled",
+}
 
 
 class ActionsStep(StepScreen):
@@ -66,7 +72,9 @@ class ActionsStep(StepScreen):
                 who = f"{who} ({a['agency']})" if who else a["agency"]
             due = dates.parse_iso(a["due_date"]) if a.get("due_date") else None
             state = STATUS_WORDS.get(a.get("status", "open"), "")
-            smart = state or ("✓" if not findings else f"✗ {blocks} blocking" if blocks else f"! {len(findings)} to check")
+            smart = state or (
+                "✓" if not findings else f"✗ {blocks} blocking" if blocks else f"! {len(findings)} to check"
+            )
             text = a["description"] if len(a["description"]) <= 60 else a["description"][:59] + "…"
             table.add_row(str(number), text, who, dates.format_date(due) if due else "—", smart, key=a["id"])
         if keep:
@@ -80,10 +88,18 @@ class ActionsStep(StepScreen):
         else:
             summary.update(
                 f"{len(actions)} action{'s' if len(actions) != 1 else ''}: "
-                + ("all SMART." if not gaps else f"{gaps} with gaps ({blocking} would block finalising). Enter opens one.")
+                + (
+                    "all SMART."
+                    if not gaps
+                    else f"{gaps} with gaps ({blocking} would block finalising). Enter opens one."
+                )
             )
         addressed = {e for a in actions if a.get("status") != "cancelled" for e in a.get("addresses") or []}
-        open_needs = [e for e in self.live.meeting.get("entries", []) if e["kind"] in ("need", "risk") and e["id"] not in addressed]
+        open_needs = [
+            e
+            for e in self.live.meeting.get("entries", [])
+            if e["kind"] in ("need", "risk") and e["id"] not in addressed
+        ]
         self.query_one("#unaddressed", Label).update(
             f"Needs and risks no action addresses yet: {len(open_needs)}" if open_needs and actions else ""
         )
@@ -130,4 +146,10 @@ class ActionsStep(StepScreen):
                 self.refresh_actions()
                 self.show_save_state()
 
-        self.app.push_screen(Confirm(f"Delete action {number}? (Cancelling it keeps it in the minutes: open it and set its progress.)", danger=True), done)
+        self.app.push_screen(
+            Confirm(
+                f"Delete action {number}? (Cancelling it keeps it in the minutes: open it and set its progress.)",
+                danger=True,
+            ),
+            done,
+        )

@@ -13,7 +13,7 @@ class AttendanceStep(StepScreen):
     HELP = (
         "Mark each person as they are confirmed: with the list focused, p present, a apologies, "
         "w written contribution, s substitute (you are asked for whom), x absent, i invited, e expert, "
-        "f family member. To add someone type \"name, role, agency\" in the line above the list and press "
+        'f family member. To add someone type "name, role, agency" in the line above the list and press '
         "Enter. Tab moves between the line and the list. An apology with neither a substitute nor a "
         "written contribution is flagged in the review (G-22)."
     )

@@ -36,8 +36,18 @@ class FormStep(StepScreen):
 
 class FamilyMeetingStep(FormStep):
     FIELDS = [
-        FieldSpec("family_meeting.considered", "Has a family meeting (such as a family group conference) been considered?", "yesno"),
-        FieldSpec("family_meeting.outcome", "Outcome", "text", help="What was decided, and why.", show_if=_is("family_meeting.considered", True)),
+        FieldSpec(
+            "family_meeting.considered",
+            "Has a family meeting (such as a family group conference) been considered?",
+            "yesno",
+        ),
+        FieldSpec(
+            "family_meeting.outcome",
+            "Outcome",
+            "text",
+            help="What was decided, and why.",
+            show_if=_is("family_meeting.considered", True),
+        ),
     ]
 
 
@@ -46,14 +56,24 @@ class LeadPractitionerStep(FormStep):
         FieldSpec("lead_practitioner.name", "Lead practitioner", placeholder="Name"),
         FieldSpec("lead_practitioner.agency", "Agency"),
         FieldSpec("lead_practitioner.changed", "Does the lead practitioner change?", "yesno"),
-        FieldSpec("lead_practitioner.note", "Note", "text", help="For example: why it changes, or 'No change: remains with …'."),
+        FieldSpec(
+            "lead_practitioner.note",
+            "Note",
+            "text",
+            help="For example: why it changes, or 'No change: remains with …'.",
+        ),
     ]
 
 
 class DisagreementStep(FormStep):
     FIELDS = [
         FieldSpec("disagreement.any", "Is there any disagreement between professionals?", "yesno"),
-        FieldSpec("disagreement.summary", "What is the disagreement, and who holds which view?", "text", show_if=_is("disagreement.any", True)),
+        FieldSpec(
+            "disagreement.summary",
+            "What is the disagreement, and who holds which view?",
+            "text",
+            show_if=_is("disagreement.any", True),
+        ),
         FieldSpec(
             "disagreement.escalation",
             "Escalation",
@@ -102,8 +122,25 @@ class MinutesSharingStep(FormStep):
 class NextReviewStep(FormStep):
     FIELDS = [
         FieldSpec("next_review.required", "Does the meeting need to review this plan?", "yesno"),
-        FieldSpec("next_review.date", "Date of the next review", "date", show_if=lambda m: (m.get("next_review") or {}).get("required") is not False),
-        FieldSpec("next_review.time", "Time", "time", show_if=lambda m: (m.get("next_review") or {}).get("required") is not False),
-        FieldSpec("next_review.venue", "Venue", show_if=lambda m: (m.get("next_review") or {}).get("required") is not False),
-        FieldSpec("next_review.reason_not_required", "Why no review is needed", "text", show_if=_is("next_review.required", False)),
+        FieldSpec(
+            "next_review.date",
+            "Date of the next review",
+            "date",
+            show_if=lambda m: (m.get("next_review") or {}).get("required") is not False,
+        ),
+        FieldSpec(
+            "next_review.time",
+            "Time",
+            "time",
+            show_if=lambda m: (m.get("next_review") or {}).get("required") is not False,
+        ),
+        FieldSpec(
+            "next_review.venue", "Venue", show_if=lambda m: (m.get("next_review") or {}).get("required") is not False
+        ),
+        FieldSpec(
+            "next_review.reason_not_required",
+            "Why no review is needed",
+            "text",
+            show_if=_is("next_review.required", False),
+        ),
     ]

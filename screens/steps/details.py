@@ -10,7 +10,9 @@ class DetailsStep(FormStep):
     FIELDS = [
         FieldSpec("date", "Date of the meeting", "date", required=True),
         FieldSpec("start_time", "Start time", "time"),
-        FieldSpec("end_time", "End time", "time", help="Filled in when you end the meeting (F3); change it if it is wrong."),
+        FieldSpec(
+            "end_time", "End time", "time", help="Filled in when you end the meeting (F3); change it if it is wrong."
+        ),
         FieldSpec("venue", "Venue", placeholder="Room, building, or 'Video call'"),
         FieldSpec("case_ref", "Case reference"),
         FieldSpec("chair.name", "Chair"),

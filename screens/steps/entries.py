@@ -36,12 +36,15 @@ class EntriesStep(StepScreen):
     HELP = (
         "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
         "chosen without leaving the line: alt with its letter, or type its letter and a colon first "
-        "(\"r: Dad drives after drinking\"). @ and part of a name, role or agency says who said it; it stays "
+        '("r: Dad drives after drinking"). @ and part of a name, role or agency says who said it; it stays '
         "until you change it. ctrl+o marks fact, opinion or unverified; ctrl+f whether the family's copy "
         "shows it. Tab moves to the list below: Enter edits an entry in place, Delete removes it."
     )
     BINDINGS = [
-        *[_kind_binding(letter, kind, kind in ("strength", "need", "risk")) for letter, kind in capture.KIND_KEYS.items()],
+        *[
+            _kind_binding(letter, kind, kind in ("strength", "need", "risk"))
+            for letter, kind in capture.KIND_KEYS.items()
+        ],
         Binding("ctrl+o", "cycle_basis", "Fact/opinion", id="cycle_basis", priority=True),
         Binding("ctrl+f", "toggle_share", "Share with family", id="toggle_share", priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel_edit", show=False),
@@ -92,6 +95,7 @@ class EntriesStep(StepScreen):
     def refresh_step(self) -> None:
         self.refresh_entries()
         self.refresh_meta()
+
     def refresh_meta(self) -> None:
         label = capture.kind_label(self.kind, self.live.subject_kind)
         typed_kind, _ = capture.parse_quick(self.query_one("#capture", Input).value)

@@ -41,21 +41,74 @@ MESSAGE = "this meeting is final: reopen it with a reason before changing it"
 
 #: every column of `meeting` as of this revision except status and updated_at
 LOCKED_COLUMNS = (
-    "id", "case_ref", "title", "template", "template_snapshot", "meeting_type", "other_procedure",
-    "other_procedure_reason", "date", "start_time", "end_time", "venue", "convening_agency",
-    "chair_name", "chair_role", "chair_agency", "minute_taker_name", "minute_taker_role", "minute_taker_agency",
-    "authorised_by_name", "authorised_by_role", "authorised_by_agency", "reasons", "reasons_detail", "aim",
-    "introductions", "existing_plan_reviewed", "legislation_considered", "family_informed_beforehand",
-    "family_not_informed_reason", "family_agencies_agreed_not_to_inform", "family_objected",
-    "family_objection_response", "family_attending", "family_not_attending_rationale",
-    "family_meeting_considered", "family_meeting_outcome", "lead_name", "lead_agency", "lead_changed",
-    "lead_note", "disagreement_any", "disagreement_summary", "disagreement_escalation",
-    "feedback_by_attendee_id", "feedback_by_name", "feedback_by_date", "feedback_method",
-    "feedback_not_needed_reason", "sharing_share_with_family", "sharing_reason_not_shared",
-    "sharing_fii_concern", "sharing_senior_consulted", "review_required", "review_date", "review_time",
-    "review_venue", "review_reason_not_required", "previous_meeting_id", "finalised_at", "finalised_by",
-    "protective_marking", "extensions", "bundle_extensions", "started_at", "ended_at",
-    "part_two_started_at", "created_at",
+    "id",
+    "case_ref",
+    "title",
+    "template",
+    "template_snapshot",
+    "meeting_type",
+    "other_procedure",
+    "other_procedure_reason",
+    "date",
+    "start_time",
+    "end_time",
+    "venue",
+    "convening_agency",
+    "chair_name",
+    "chair_role",
+    "chair_agency",
+    "minute_taker_name",
+    "minute_taker_role",
+    "minute_taker_agency",
+    "authorised_by_name",
+    "authorised_by_role",
+    "authorised_by_agency",
+    "reasons",
+    "reasons_detail",
+    "aim",
+    "introductions",
+    "existing_plan_reviewed",
+    "legislation_considered",
+    "family_informed_beforehand",
+    "family_not_informed_reason",
+    "family_agencies_agreed_not_to_inform",
+    "family_objected",
+    "family_objection_response",
+    "family_attending",
+    "family_not_attending_rationale",
+    "family_meeting_considered",
+    "family_meeting_outcome",
+    "lead_name",
+    "lead_agency",
+    "lead_changed",
+    "lead_note",
+    "disagreement_any",
+    "disagreement_summary",
+    "disagreement_escalation",
+    "feedback_by_attendee_id",
+    "feedback_by_name",
+    "feedback_by_date",
+    "feedback_method",
+    "feedback_not_needed_reason",
+    "sharing_share_with_family",
+    "sharing_reason_not_shared",
+    "sharing_fii_concern",
+    "sharing_senior_consulted",
+    "review_required",
+    "review_date",
+    "review_time",
+    "review_venue",
+    "review_reason_not_required",
+    "previous_meeting_id",
+    "finalised_at",
+    "finalised_by",
+    "protective_marking",
+    "extensions",
+    "bundle_extensions",
+    "started_at",
+    "ended_at",
+    "part_two_started_at",
+    "created_at",
 )
 
 #: meeting fields that are searched: (code, item name, columns joined into the indexed text)
@@ -123,13 +176,21 @@ def _insert(rowid: str, body: str, meeting_id: str, place: str, item: str, detai
 
 
 def _insert_meeting_field(code: int, name: str, columns, r: str, source: str = "") -> str:
-    return _insert(f"{_base(f'{r}.id')} + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source)
+    return _insert(
+        f"{_base(f'{r}.id')} + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source
+    )
 
 
 def _insert_child(table: str, r: str, source: str = "") -> str:
     _code, item, detail, columns = CHILD_TABLES[table]
     return _insert(
-        _child_rowid(table, r), _text(columns, r), f"{r}.meeting_id", f"'{table}'", item.format(r=r), detail.format(r=r), source
+        _child_rowid(table, r),
+        _text(columns, r),
+        f"{r}.meeting_id",
+        f"'{table}'",
+        item.format(r=r),
+        detail.format(r=r),
+        source,
     )
 
 
@@ -147,9 +208,7 @@ def upgrade() -> None:
     op.execute(_lock_trigger())
 
     # -- search ------------------------------------------------------------------------------------
-    op.execute(
-        "CREATE TABLE search_meeting (docid INTEGER PRIMARY KEY, meeting_id VARCHAR(64) NOT NULL UNIQUE)"
-    )
+    op.execute("CREATE TABLE search_meeting (docid INTEGER PRIMARY KEY, meeting_id VARCHAR(64) NOT NULL UNIQUE)")
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
         "body, meeting_id UNINDEXED, place UNINDEXED, item UNINDEXED, detail UNINDEXED, "
@@ -158,11 +217,7 @@ def upgrade() -> None:
 
     on_insert = ["INSERT INTO search_meeting (meeting_id) VALUES (NEW.id)"]
     on_insert += [_insert_meeting_field(code, name, cols, "NEW") for code, name, cols in MEETING_FIELDS]
-    op.execute(
-        "CREATE TRIGGER search_meeting_insert AFTER INSERT ON meeting BEGIN "
-        + "; ".join(on_insert)
-        + "; END"
-    )
+    op.execute("CREATE TRIGGER search_meeting_insert AFTER INSERT ON meeting BEGIN " + "; ".join(on_insert) + "; END")
     op.execute(
         "CREATE TRIGGER search_meeting_delete AFTER DELETE ON meeting BEGIN "
         f"DELETE FROM search_index WHERE rowid BETWEEN {_base('OLD.id')} AND {_base('OLD.id')} + {SPAN - 1}; "
@@ -178,7 +233,9 @@ def upgrade() -> None:
         # the columns the indexed row is made of (a subject's item is its position)
         extra = {"subject": ("position",), "entry": ("kind",)}.get(table, ())
         watched = ", ".join(("meeting_id", *extra, *cols))
-        op.execute(f'CREATE TRIGGER search_{table}_insert AFTER INSERT ON "{table}" BEGIN {_insert_child(table, "NEW")}; END')
+        op.execute(
+            f'CREATE TRIGGER search_{table}_insert AFTER INSERT ON "{table}" BEGIN {_insert_child(table, "NEW")}; END'
+        )
         op.execute(
             f'CREATE TRIGGER search_{table}_update AFTER UPDATE OF {watched} ON "{table}" BEGIN '
             f"DELETE FROM search_index WHERE rowid = {_child_rowid(table, 'OLD')}; {_insert_child(table, 'NEW')}; END"

@@ -85,13 +85,21 @@ def _child_rowid(table: str, r: str) -> str:
 
 
 def _insert_meeting_field(code: int, name: str, columns, r: str, source: str = "") -> str:
-    return _insert(f"{_base(f'{r}.id')} + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source)
+    return _insert(
+        f"{_base(f'{r}.id')} + {code}", _text(columns, r), f"{r}.id", "'meeting'", f"'{name}'", "NULL", source
+    )
 
 
 def _insert_child(table: str, r: str, source: str = "") -> str:
     _code, item, detail, columns = CHILD_TABLES[table]
     return _insert(
-        _child_rowid(table, r), _text(columns, r), f"{r}.meeting_id", f"'{table}'", item.format(r=r), detail.format(r=r), source
+        _child_rowid(table, r),
+        _text(columns, r),
+        f"{r}.meeting_id",
+        f"'{table}'",
+        item.format(r=r),
+        detail.format(r=r),
+        source,
     )
 
 
@@ -101,7 +109,9 @@ def _index_meeting(meeting_id: str) -> list[str]:
         _insert_meeting_field(code, name, cols, "m", f"FROM meeting AS m WHERE m.id = {meeting_id}")
         for code, name, cols in MEETING_FIELDS
     ]
-    out += [_insert_child(table, "c", f'FROM "{table}" AS c WHERE c.meeting_id = {meeting_id}') for table in CHILD_TABLES]
+    out += [
+        _insert_child(table, "c", f'FROM "{table}" AS c WHERE c.meeting_id = {meeting_id}') for table in CHILD_TABLES
+    ]
     return out
 
 
