@@ -17,6 +17,7 @@ from .agenda import Step, Template
 from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
+from .subject_words import SubjectWords, words_for
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -93,9 +94,13 @@ class LiveMeeting:
         return self.template.steps
 
     @property
+    def words(self) -> SubjectWords:
+        """How prompts name the subject and their family (child or adult), from subjects and template."""
+        return words_for(self.meeting, self.template)
+
+    @property
     def subject_kind(self) -> str:
-        kinds = {s.get("kind") for s in self.meeting.get("subjects", [])}
-        return "adult_at_risk" if kinds == {"adult_at_risk"} else "child"
+        return self.words.subject_kind
 
     @property
     def part_two_started(self) -> bool:

@@ -74,7 +74,7 @@ class StepScreen(Screen):
                 number = self.live.step_index(self.step.key) + 1
                 yield Label(f"{number}. {self.step.title}", id="step-title")
                 if self.step.prompt:
-                    yield Prompt(self.step.prompt, id="prompt")
+                    yield Prompt(self.live.words.fill(self.step.prompt), id="prompt")
                 if not self.live.editable:
                     yield Label(
                         "This meeting is final and read-only. Reopen it from the review to change it.",

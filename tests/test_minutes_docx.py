@@ -695,7 +695,7 @@ def test_a_meeting_with_only_the_required_fields_exports(tmp_path):
     sections = by_heading(doc)
     for heading, blocks in sections.items():
         assert blocks, f"{heading} is empty"  # no empty sections
-    assert sections["9. Plan: who does what, by when"] == [("p", "Normal", "Nothing was recorded under this item.")]
+    assert sections["10. Plan: who does what, by when"] == [("p", "Normal", "Nothing was recorded under this item.")]
     d = details(doc)
     assert d["Case reference"] == "Not recorded" and d["Family told beforehand"] == "Not recorded"
     assert doc.core_properties.author == ""

@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..subject_words import SubjectWords, words_for
 from ..text import clean, clean_line
 
 # --------------------------------------------------------------------------------------------- words
@@ -430,13 +431,8 @@ class _Ctx:
             or any(a.get("parts") for a in self.attendees)
             or any(e.get("part") for e in all_entries)
         )
-        kinds = {_dict(s).get("kind") for s in _list(meeting.get("subjects"))}
-        if kinds == {"adult_at_risk"}:
-            self.voice_title = "Voice of the adult"
-        elif kinds == {"child"} or (not kinds and template.subject_kind == "child"):
-            self.voice_title = "Voice of the child"
-        else:
-            self.voice_title = "Voice of the child or adult"
+        self.words = words_for(meeting, template)
+        self.voice_title = self.words.voice_title
 
     # --- entries
     def source(self, e: dict, *, with_agency: bool = True) -> str:
@@ -595,23 +591,24 @@ def _reasons(meeting: dict) -> str:
     return "\n".join(lines) or NOT_RECORDED
 
 
-def _family_told(fam: dict) -> str:
+def _family_told(fam: dict, words: SubjectWords) -> str:
+    who = words.family
     told = fam.get("informed_beforehand")
     if told is True:
-        lines = ["Yes, the family was told about the meeting beforehand."]
+        lines = [f"Yes, {who} was told about the meeting beforehand."]
     elif told is False:
-        lines = ["No, the family was not told about the meeting beforehand."]
+        lines = [f"No, {who} was not told about the meeting beforehand."]
         reason = _s(fam.get("not_informed_reason"))
         lines.append(f"Why: {reason}" if reason else "Why: not recorded.")
         agreed = fam.get("agencies_agreed_not_to_inform")
         if agreed is True:
-            lines.append("The invited agencies agreed not to tell the family.")
+            lines.append(f"The invited agencies agreed not to tell {who}.")
         elif agreed is False:
-            lines.append("The invited agencies did not all agree not to tell the family.")
+            lines.append(f"The invited agencies did not all agree not to tell {who}.")
     else:
         lines = [NOT_RECORDED]
     if fam.get("objected") is True:
-        lines.append("The family objected to the meeting.")
+        lines.append(f"{who[:1].upper()}{who[1:]} objected to the meeting.")
         response = _s(fam.get("objection_response"))
         if response:
             lines.append(f"Response to the objection: {response}")
@@ -672,7 +669,7 @@ def _details(meeting: dict, ctx: _Ctx) -> Fields:
             rows.append(("Another procedure considered", text))
         fam = _dict(meeting.get("family"))
         rows += [
-            ("Family told beforehand", _family_told(fam)),
+            ("Family told beforehand", _family_told(fam, ctx.words)),
             ("Family attending", _family_attending(fam)),
             ("Status of these minutes", _status(meeting)),
         ]

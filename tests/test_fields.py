@@ -1,0 +1,211 @@
+"""Issue 10, part 3: every part of the record enterable through the screens, in the subject's words.
+
+Pilot for what a chair types; the store and the exported bundle for what is kept.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Label
+
+from mapm_tui import bundle, rules
+from mapm_tui.subject_words import words_for
+from tests.pilot_helpers import fill, screen_name
+
+SIZE = (120, 40)
+
+
+async def open_at(pilot, meeting_id: str, step: str | None) -> None:
+    await pilot.pause()
+    pilot.app.open_meeting(meeting_id, step)
+    await pilot.pause()
+
+
+def labels(screen) -> list[str]:
+    return [str(label.content) for label in screen.query(Label)]
+
+
+# -- chair, minute-taker, who authorised it: people, not one line -----------------------------------
+async def test_chair_minute_taker_and_authoriser_are_entered_as_name_role_agency(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        assert screen_name(pilot) == "SetupScreen"
+        await fill(pilot, "#f-chair--name", "Dawn Ashcroft")
+        await fill(pilot, "#f-chair--role", "Early help team manager, east")
+        await fill(pilot, "#f-chair--agency", "Children's Services")
+        await fill(pilot, "#f-minute_taker--name", "Sam Patel")
+        await fill(pilot, "#f-minute_taker--role", "Business support")
+        await fill(pilot, "#f-minute_taker--agency", "Children's Services")
+        await fill(pilot, "#f-authorised_by--name", "Ruth Okafor")
+        await fill(pilot, "#f-authorised_by--role", "Designated safeguarding lead")
+        await fill(pilot, "#f-authorised_by--agency", "Oakfield Primary School")
+        await pilot.press("tab")
+        await pilot.pause()
+    meeting = bundle.export_bundle(store, meeting_id)["meeting"]
+    assert meeting["chair"] == {
+        "name": "Dawn Ashcroft",
+        "role": "Early help team manager, east",
+        "agency": "Children's Services",
+    }
+    assert meeting["minute_taker"] == {"name": "Sam Patel", "role": "Business support", "agency": "Children's Services"}
+    assert meeting["authorised_by"] == {
+        "name": "Ruth Okafor",
+        "role": "Designated safeguarding lead",
+        "agency": "Oakfield Primary School",
+    }
+
+
+async def test_the_details_step_takes_the_chairs_role_and_agency_too(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"chair.name": "Dawn Ashcroft"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        await fill(pilot, "#f-chair--role", "PC, early intervention")
+        await fill(pilot, "#f-chair--agency", "Police")
+        await pilot.press("tab")
+        await pilot.pause()
+    assert store.load_meeting(meeting_id)["chair"] == {
+        "name": "Dawn Ashcroft",
+        "role": "PC, early intervention",
+        "agency": "Police",
+    }
+
+
+# -- G-33: the review of an existing plan has a place in the Hampshire agenda ------------------------
+async def test_existing_plan_review_is_a_hampshire_step_in_the_palette_and_the_minutes(
+    make_app, new_meeting, store, templates, tmp_path
+):
+    from docx import Document
+
+    from mapm_tui.minutes import export_minutes
+
+    step = templates["hampshire"].step("existing_plan")
+    assert step is not None and step.kind == "text" and step.field == "existing_plan_reviewed"
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any("Review of the existing plan" in str(t) for t in titles)
+        app.goto_step("existing_plan")
+        await pilot.pause()
+        await fill(pilot, "#text-field", "The Child in Need plan of March was reviewed: two actions still open.")
+        await pilot.press("alt+right")
+        await pilot.pause()
+    meeting = store.load_meeting(meeting_id)
+    assert meeting["existing_plan_reviewed"].startswith("The Child in Need plan of March")
+    path = export_minutes(meeting, templates["hampshire"], tmp_path / "m.docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Review of the existing plan" in text and "two actions still open" in text
+
+
+# -- every prompt follows the subject ----------------------------------------------------------------
+def _adult_meeting(store, new_meeting) -> str:
+    meeting_id = new_meeting("calderdale")
+    store.add_item(meeting_id, "subjects", {"name": "Owen Evans", "kind": "adult_at_risk"})
+    return meeting_id
+
+
+async def test_setup_for_an_adult_asks_no_parents(make_app, new_meeting, store):
+    meeting_id = _adult_meeting(store, new_meeting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        shown = "\n".join(labels(app.screen))
+    assert "parents" not in shown.lower()
+    assert "Were the adult and their family or carers told about the meeting beforehand? (G-06)" in shown
+    assert "Does the adult or their family attend? (G-07, G-08)" in shown
+    assert "(G-05: the adult(s) at risk)" in shown
+
+
+async def test_setup_rewords_the_family_questions_when_an_adult_is_added(make_app, new_meeting, store):
+    meeting_id = new_meeting("calderdale")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        await fill(pilot, "#subject-input", "Owen Evans, adult", submit=True)
+        await pilot.pause()
+        await pilot.pause()
+        shown = "\n".join(labels(app.screen))
+    assert store.load_meeting(meeting_id)["subjects"][0]["kind"] == "adult_at_risk"
+    assert "Were the adult and their family or carers told" in shown and "parents" not in shown.lower()
+
+
+async def test_setup_for_a_child_still_asks_about_the_parents(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        shown = "\n".join(labels(app.screen))
+    assert "Were the parents or carers told about the meeting beforehand? (G-06)" in shown
+    assert "(G-05: the child(ren))" in shown
+
+
+def test_findings_for_an_adult_never_say_the_adult_did_what_the_family_did(store, new_meeting, templates):
+    meeting_id = _adult_meeting(store, new_meeting)
+    store.set_fields(meeting_id, {"family.attending": "part_two", "family.informed_beforehand": False})
+    messages = [f.message for f in rules.check_meeting(store.load_meeting(meeting_id), templates["calderdale"])]
+    g07 = next(m for m in messages if "part two" in m)
+    assert g07.startswith("The adult or their family attends part two only")
+    assert any(m.startswith("The adult or their family was not told beforehand") for m in messages)
+    assert any("Record the adult's lived experience" in m for m in messages)
+    assert any("who will tell the adult or their family" in m for m in messages)
+    assert not any(m.startswith("The adult attends") or "the child" in m for m in messages)
+
+
+def test_words_follow_the_subjects_else_the_template(templates):
+    calder, hants = templates["calderdale"], templates["hampshire"]
+    assert words_for({}, calder).subject == "the child or adult"
+    assert words_for({}, hants).subject == "the child"
+    adult = {"subjects": [{"name": "A", "kind": "adult_at_risk"}]}
+    assert words_for(adult, calder).voice_title == "Voice of the adult"
+    both = {"subjects": [{"name": "A", "kind": "adult_at_risk"}, {"name": "B", "kind": "child"}]}
+    assert words_for(both, calder).kind == "both"
+    assert words_for(adult, calder).fill("Wishes of {subject}; tell {family}.") == (
+        "Wishes of the adult; tell the adult or their family."
+    )
+    assert words_for(adult, calder).fill("A {brace} left alone") == "A {brace} left alone"
+
+
+async def test_the_calderdale_prompt_names_the_adult_in_an_adult_meeting(make_app, new_meeting, store):
+    meeting_id = _adult_meeting(store, new_meeting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "individual_information")
+        prompt = str(app.screen.query_one("#prompt").content)
+    assert "wishes and feelings of the adult?" in prompt and "{" not in prompt
+
+
+async def test_closing_questions_for_an_adult_name_the_adult_or_their_family(make_app, new_meeting, store):
+    meeting_id = _adult_meeting(store, new_meeting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "feedback_to_family")
+        shown = "\n".join(labels(app.screen))
+    assert "Who tells the adult or their family the outcome?" in shown
+
+
+def test_minutes_say_who_was_told_in_the_subjects_words(store, new_meeting, templates):
+    from mapm_tui.minutes.layout import build_layout
+
+    meeting_id = _adult_meeting(store, new_meeting)
+    store.set_fields(meeting_id, {"family.informed_beforehand": True})
+    layout = build_layout(store.load_meeting(meeting_id), templates["calderdale"], family=False)
+    assert "Yes, the adult or their family was told about the meeting beforehand." in repr(layout)
+
+
+def test_a_template_with_an_unknown_subject_kind_is_refused_by_name(tmp_path):
+    import pytest
+
+    from mapm_tui.agenda import TemplateError, load_file
+
+    path = tmp_path / "ours.toml"
+    path.write_text(
+        'key = "ours"\nname = "Ours"\nsubject_kind = "adult_at_risk"\n'
+        '[[steps]]\nkey = "aim"\ntitle = "Aim"\nkind = "text"\nfield = "aim"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(TemplateError, match="subject_kind"):
+        load_file(path)
