@@ -245,6 +245,13 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
     addresses = action.get("addresses") or []
     if not addresses:
         add("G-31", WARN, "addresses", "Link it to the need or risk it addresses, so the plan shows why it matters.")
+    elif not _meets_a_need_or_risk(addresses, meeting):
+        add(
+            "G-31",
+            WARN,
+            "addresses",
+            "It is linked only to entries that are not needs or risks; link the need or risk it meets as well.",
+        )
     owner_id = action.get("owner_attendee_id")
     if _has(owner_id):
         owner = next((a for a in meeting.get("attendees") or [] if a.get("id") == owner_id), None)
@@ -257,6 +264,14 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
             )
     out.sort(key=lambda f: (not f.blocks, ACTION_FIELDS.index(f.field) if f.field in ACTION_FIELDS else 9))
     return out
+
+
+def _meets_a_need_or_risk(addresses: list, meeting: dict) -> bool:
+    """An action may address any entry (a strength it builds on, something already tried); G-31 still
+    wants it to meet a need or reduce a risk. An id this meeting does not hold is given the benefit of
+    the doubt (an entry of an earlier meeting, say)."""
+    kinds = {e.get("id"): e.get("kind") for e in meeting.get("entries") or [] if isinstance(e, dict)}
+    return any(kinds.get(i, "need") in ("need", "risk") for i in addresses if isinstance(i, str))
 
 
 # -- the whole meeting ---------------------------------------------------------------------------

@@ -209,3 +209,42 @@ def test_a_template_with_an_unknown_subject_kind_is_refused_by_name(tmp_path):
     )
     with pytest.raises(TemplateError, match="subject_kind"):
         load_file(path)
+
+
+# -- an action may address any entry ------------------------------------------------------------------
+async def test_an_action_can_address_a_strength_and_something_already_tried(make_app, new_meeting, store):
+    from textual.widgets import SelectionList
+
+    meeting_id = new_meeting("hampshire")
+    need = store.add_item(meeting_id, "entries", {"kind": "need", "text": "Nobody takes him to the dentist"})
+    strength = store.add_item(meeting_id, "entries", {"kind": "strength", "text": "Gran visits every Sunday"})
+    tried = store.add_item(meeting_id, "entries", {"kind": "already_tried", "text": "School offered a breakfast club"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "plan")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        picker = app.screen.query_one("#a-addresses", SelectionList)
+        offered = [picker.get_option_at_index(i).value for i in range(picker.option_count)]
+        assert offered == [need, strength, tried]  # needs and risks first, then what it may build on
+        await fill(pilot, "#a-description", "Gran takes him to the dentist on a Sunday visit")
+        picker.focus()
+        await pilot.pause()
+        await pilot.press("down", "space", "down", "space")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (action,) = store.load_meeting(meeting_id)["actions"]
+    assert action["addresses"] == [strength, tried]
+
+
+def test_addressing_only_a_strength_still_warns_that_no_need_or_risk_is_met(store, new_meeting, templates):
+    meeting_id = new_meeting("hampshire")
+    need = store.add_item(meeting_id, "entries", {"kind": "need", "text": "Nobody takes him to the dentist"})
+    strength = store.add_item(meeting_id, "entries", {"kind": "strength", "text": "Gran visits every Sunday"})
+    meeting = store.load_meeting(meeting_id)
+    base = {"description": "Gran takes him to the dentist", "owner_name": "Gran", "due_date": "2026-12-01"}
+    only_strength = rules.check_action({**base, "addresses": [strength]}, meeting, 1, templates["hampshire"])
+    assert [f.field for f in only_strength if f.rule == "G-31" and f.field == "addresses"] == ["addresses"]
+    with_need = rules.check_action({**base, "addresses": [strength, need]}, meeting, 1, templates["hampshire"])
+    assert not [f for f in with_need if f.field == "addresses"]
