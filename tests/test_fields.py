@@ -9,7 +9,7 @@ from textual.widgets import Label
 
 from mapm_tui import bundle, rules
 from mapm_tui.subject_words import words_for
-from tests.pilot_helpers import fill, screen_name
+from tests.pilot_helpers import choose, fill, screen_name
 
 SIZE = (120, 40)
 
@@ -248,3 +248,94 @@ def test_addressing_only_a_strength_still_warns_that_no_need_or_risk_is_met(stor
     assert [f.field for f in only_strength if f.rule == "G-31" and f.field == "addresses"] == ["addresses"]
     with_need = rules.check_action({**base, "addresses": [strength, need]}, meeting, 1, templates["hampshire"])
     assert not [f for f in with_need if f.field == "addresses"]
+
+
+# -- a person, field by field ------------------------------------------------------------------------
+async def test_a_person_is_added_with_fields_and_a_comma_in_the_role_stays_whole(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "attendance")
+        app.screen.query_one("#person-input").focus()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen_name(pilot) == "PersonForm"
+        await fill(pilot, "#p-name", "Tom Hart")
+        await fill(pilot, "#p-role", "PC, early intervention")
+        await fill(pilot, "#p-agency", "Hampshire Constabulary")
+        await fill(pilot, "#p-email", "tom.hart@example.org")
+        await choose(pilot, "#p-parts", "professionals")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen_name(pilot) == "AttendanceStep"
+    (person,) = bundle.export_bundle(store, meeting_id)["meeting"]["attendees"]
+    assert {k: person.get(k) for k in ("name", "role", "agency", "email", "parts")} == {
+        "name": "Tom Hart",
+        "role": "PC, early intervention",
+        "agency": "Hampshire Constabulary",
+        "email": "tom.hart@example.org",
+        "parts": "professionals",
+    }
+    assert "is_family" not in person
+
+
+async def test_a_quick_line_with_more_commas_is_shown_in_the_form_before_it_is_stored(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "attendance")
+        await fill(pilot, "#person-input", "Tom Hart, PC, early intervention, Police", submit=True)
+        assert screen_name(pilot) == "PersonForm"  # nothing stored on a guess
+        assert store.load_meeting(meeting_id).get("attendees", []) == []
+        await fill(pilot, "#p-role", "PC, early intervention")
+        await fill(pilot, "#p-agency", "Police", submit=True)
+        await pilot.pause()
+    (person,) = store.load_meeting(meeting_id)["attendees"]
+    assert (person["role"], person["agency"]) == ("PC, early intervention", "Police")
+
+
+async def test_an_advocate_is_recorded_with_the_family_and_shown_as_an_advocate(make_app, new_meeting, store):
+    from textual.widgets import DataTable
+
+    meeting_id = new_meeting("hampshire")
+    parent = store.add_item(
+        meeting_id, "attendees", {"name": "Lisa Evans", "role": "Mother", "attendance": "present", "is_family": True}
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "attendance")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await fill(pilot, "#p-name", "Rae Lloyd")
+        await fill(pilot, "#p-agency", "Family Rights Group")
+        await choose(pilot, "#p-as", "advocate")
+        await choose(pilot, "#p-parts", "family")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        table = app.screen.query_one("#people", DataTable)
+        flags = [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+    advocate = next(a for a in store.load_meeting(meeting_id)["attendees"] if a["id"] != parent)
+    assert advocate["is_family"] is True and advocate["role"] == "Advocate" and advocate["parts"] == "family"
+    assert flags == ["family", "advocate, part 2 only"]
+
+
+async def test_enter_on_a_person_edits_every_field_and_keeps_the_others(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    store.add_item(
+        meeting_id,
+        "attendees",
+        {"name": "Tom Hart", "role": "PC", "agency": "Police", "attendance": "present", "is_expert": True},
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "attendance")
+        app.screen.query_one("#people").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(pilot) == "PersonForm"
+        await fill(pilot, "#p-role", "PC, early intervention")
+        await fill(pilot, "#p-email", "tom.hart@example.org", submit=True)
+        await pilot.pause()
+    (person,) = store.load_meeting(meeting_id)["attendees"]
+    assert person["role"] == "PC, early intervention" and person["email"] == "tom.hart@example.org"
+    assert person["is_expert"] is True and person["attendance"] == "present"

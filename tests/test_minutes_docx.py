@@ -109,8 +109,8 @@ def test_attendance_table(full_doc):
     assert by_name["Paul Reid"][4] == "Written contribution (not present)"
     assert by_name["Mark Owen"][4] == "Present as substitute for Anne Hill"
     assert by_name["Dr Lee Chan"][3] == "Expert adviser"
-    assert by_name["Kerry Jones"][3:] == ["Family or advocate", "Present", "Part with the family"]
-    assert by_name["Sam Green"][3] == "Family or advocate"
+    assert by_name["Kerry Jones"][3:] == ["Family", "Present", "Part with the family"]
+    assert by_name["Sam Green"][3] == "Advocate or supporter"  # is_family, with a role that says so
     assert by_name["Rita Moss"][4] == "Apologies"
     assert by_name["Ian Ford"][4] == "Absent"
     assert len(rows) == 1 + len(full_meeting()["attendees"])

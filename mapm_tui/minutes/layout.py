@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..participants import is_advocate
 from ..subject_words import SubjectWords, words_for
 from ..text import clean, clean_line
 
@@ -686,13 +687,13 @@ def _attendance_table(ctx: _Ctx) -> Table:
     rows = []
     for a in ctx.attendees:
         if a.get("is_family"):
-            as_ = "Family or advocate"
+            as_ = "Advocate or supporter" if is_advocate(a) else "Family"
         elif a.get("is_expert"):
             as_ = "Expert adviser"
         else:
             as_ = "Professional"
         if a.get("is_family") and a.get("is_expert"):
-            as_ = "Family or advocate; expert adviser"
+            as_ += "; expert adviser"
         attendance = ATTENDANCE.get(a.get("attendance"), _l(a.get("attendance"))) or NOT_RECORDED
         if a.get("attendance") == "substitute":
             whom = _l(a.get("substitute_for"))
