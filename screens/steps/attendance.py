@@ -15,8 +15,8 @@ class AttendanceStep(StepScreen):
         "w written contribution, s substitute (you are asked for whom), x absent, i invited, e expert, "
         'f family member, Enter edits every field. To add someone type "name, role, agency" in the line above '
         "the list and press Enter, or ctrl+n for the form (e-mail, advocate or supporter, the part of a "
-        "two-part meeting attended). Tab moves between the line and the list. An apology with neither a substitute nor a "
-        "written contribution is flagged in the review (G-22)."
+        "two-part meeting attended). Tab moves between the line and the list. An apology with neither a "
+        "substitute nor a written contribution is flagged in the review (G-22)."
     )
 
     def compose_body(self) -> ComposeResult:
