@@ -339,3 +339,112 @@ async def test_enter_on_a_person_edits_every_field_and_keeps_the_others(make_app
     (person,) = store.load_meeting(meeting_id)["attendees"]
     assert person["role"] == "PC, early intervention" and person["email"] == "tom.hart@example.org"
     assert person["is_expert"] is True and person["attendance"] == "present"
+
+
+# -- section 4: where the meeting is ------------------------------------------------------------------
+async def test_reopening_a_running_meeting_lands_on_the_step_in_progress_with_its_own_clock(
+    make_app, new_meeting, store, clock
+):
+    meeting_id = new_meeting("hampshire")
+    store.set_status(meeting_id, "in_progress")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        assert app.screen.step.key == "details"
+        clock.advance(177)  # 02:57 on the first step
+        app.goto_step("identified_during")
+        await pilot.pause()
+        clock.advance(65)
+        await pilot.press("f10")  # back to the meetings list
+        await pilot.pause()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, None)
+        assert screen_name(pilot) == "EntriesStep" and app.screen.step.key == "identified_during"
+        app.screen.refresh_header()
+        assert str(app.screen.query_one("#step-clock", Label).content) == "This step 01:05 / 10:00"
+
+
+def test_ending_before_the_recorded_start_writes_no_end_time_and_says_why(store, new_meeting, clock):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"start_time": "14:00"})  # the planned time, typed in set-up
+    store.set_status(meeting_id, "in_progress")
+    clock.advance(55 * 60)  # 10:55 by the fixed clock
+    note = store.set_status(meeting_id, "in_review")
+    meeting = store.load_meeting(meeting_id)
+    assert meeting["status"] == "in_review" and meeting["start_time"] == "14:00"
+    assert "end_time" not in meeting
+    assert note and "10:55" in note and "14:00" in note and "no end time was written" in note
+
+
+def test_ending_after_the_start_writes_the_end_time(store, new_meeting, clock):
+    meeting_id = new_meeting("hampshire")
+    store.set_status(meeting_id, "in_progress")
+    clock.advance(75 * 60)
+    assert store.set_status(meeting_id, "in_review") is None
+    meeting = store.load_meeting(meeting_id)
+    assert (meeting["start_time"], meeting["end_time"]) == ("10:00", "11:15")
+
+
+async def test_the_details_step_shows_the_end_time_written_by_f3(make_app, new_meeting, store, clock):
+    from textual.widgets import Input
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        await pilot.press("f3")
+        await pilot.pause()
+        clock.advance(3600)
+        await pilot.press("f3")
+        await pilot.pause()
+        clock.advance(1)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert store.load_meeting(meeting_id)["end_time"] == "11:00"
+        assert app.screen.query_one("#f-end_time", Input).value == "11:00"
+
+
+async def test_ending_before_the_start_tells_the_chair(make_app, new_meeting, store, clock):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"start_time": "14:00"})
+    store.set_status(meeting_id, "in_progress")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "aim")
+        await pilot.press("f3")
+        await pilot.pause()
+        clock.advance(1)
+        await pilot.press("y")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+    assert any("before its recorded start time of 14:00" in m for m in said)
+
+
+async def test_the_header_says_which_part_is_running_after_f4(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"family.attending": "part_two", "family.not_attending_rationale": "Pros first."})
+    store.set_status(meeting_id, "in_progress")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "aim")
+        part = app.screen.query_one("#meeting-part", Label)
+        assert part.display and str(part.content) == "Part 1: professionals only"
+        await pilot.press("f4")
+        await pilot.pause()
+        assert str(part.content) == "Part 2: with the family"
+        app.goto_step("identified_during")  # every step's header says so
+        await pilot.pause()
+        await pilot.pause()
+        assert str(app.screen.query_one("#meeting-part", Label).content) == "Part 2: with the family"
+
+
+async def test_a_one_part_meeting_shows_no_part(make_app, new_meeting, store):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"family.attending": "whole"})
+    store.set_status(meeting_id, "in_progress")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "aim")
+        assert not app.screen.query_one("#meeting-part", Label).display
