@@ -448,3 +448,15 @@ async def test_a_one_part_meeting_shows_no_part(make_app, new_meeting, store):
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, meeting_id, "aim")
         assert not app.screen.query_one("#meeting-part", Label).display
+
+
+def test_minutes_closing_rows_name_the_adult_or_their_family(store, new_meeting, templates):
+    from mapm_tui.minutes.layout import build_layout
+
+    meeting_id = _adult_meeting(store, new_meeting)
+    store.set_fields(
+        meeting_id,
+        {"feedback_to_family.by_name": "Claire Foster", "minutes_sharing.share_with_family": True},
+    )
+    text = repr(build_layout(store.load_meeting(meeting_id), templates["calderdale"], family=False))
+    assert "Who tells the adult or their family" in text and "Minutes shared with the adult or their family" in text

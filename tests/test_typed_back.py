@@ -103,3 +103,30 @@ async def test_a_two_part_meeting_typed_by_keys_exports_every_field_it_holds(mak
         return [{k: a[k] for k in PERSON_FIELDS if k in a} for a in meeting["attendees"]]
 
     assert people(got) == people(sample)
+
+
+async def test_the_adult_samples_people_typed_in_the_form_export_back_whole(make_app, store):
+    """An advocate (is_family, role says so), an expert adviser and an agency with a comma in it."""
+    sample = load_sample("calderdale-adult-disagreement.json")["meeting"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press(pilot, "n")
+        await choose(pilot, "#new-template", "calderdale")
+        await press(pilot, "ctrl+s")
+        meeting_id = app.live.id
+        for group in ("chair", "minute_taker", "authorised_by"):
+            for field in ("name", "role", "agency"):
+                await fill(pilot, f"#f-{group}--{field}", sample[group][field])
+        app.screen.query_one("#person-input").focus()
+        for person in sample["attendees"]:
+            await type_person(pilot, person)
+        await press(pilot, "f10")
+    got = bundle.export_bundle(store, meeting_id)["meeting"]
+    for group in ("chair", "minute_taker", "authorised_by"):
+        assert got[group] == sample[group], group
+    fields = ("name", "role", "agency", "email", "is_family", "is_expert")
+    assert [{k: a[k] for k in fields if k in a} for a in got["attendees"]] == [
+        {k: a[k] for k in fields if k in a} for a in sample["attendees"]
+    ]
+    assert "," in got["attendees"][5]["agency"]

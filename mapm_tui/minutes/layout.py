@@ -747,7 +747,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
     elif kind == "feedback_to_family":
         who = ctx.attendee_name(rec.get("by_attendee_id"), rec.get("by_name"))
         if who:
-            rows.append(("Who tells the family", who))
+            rows.append((ctx.words.cap("Who tells {family}"), who))
         if rec.get("by_date"):
             rows.append(("By", fmt_date(rec.get("by_date"))))
         if _l(rec.get("method")):
@@ -758,7 +758,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
             rows.append(("Not needed because", _s(rec.get("not_needed_reason"))))
     elif kind == "minutes_sharing":
         share = rec.get("share_with_family")
-        rows.append(("Minutes shared with the family", _yes_no(share)))
+        rows.append((ctx.words.cap("Minutes shared with {family}"), _yes_no(share)))
         if _s(rec.get("reason_not_shared")):
             rows.append(("The chair's reason for not sharing", _s(rec.get("reason_not_shared"))))
         if "fii_concern" in rec:
