@@ -460,3 +460,15 @@ def test_minutes_closing_rows_name_the_adult_or_their_family(store, new_meeting,
     )
     text = repr(build_layout(store.load_meeting(meeting_id), templates["calderdale"], family=False))
     assert "Who tells the adult or their family" in text and "Minutes shared with the adult or their family" in text
+
+
+def test_every_shipped_prompt_fills_for_a_child_an_adult_and_both(templates):
+    from mapm_tui.subject_words import WORDS
+
+    for template in templates.values():
+        for step in template.steps:
+            for words in WORDS.values():
+                assert "{" not in words.fill(step.prompt), (template.key, step.key)
+    hants = templates["hampshire"].step("new_information").prompt
+    assert WORDS["child"].fill(hants).startswith("Each agency shares what it knows that is new. What is the child's")
+    assert "the adult's lived experience" in WORDS["adult"].fill(hants)
