@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
@@ -33,7 +33,7 @@ class PersonForm(ModalScreen[dict | None]):
     HELP_TITLE = "A person at the meeting"
     DEFAULT_CSS = """
     PersonForm { align: center middle; }
-    PersonForm > Vertical { width: 76; max-width: 98%; height: auto; max-height: 98%;
+    PersonForm > VerticalScroll { width: 76; max-width: 98%; height: auto; max-height: 98%;
         border: thick $accent; background: $surface; padding: 0 2; }
     PersonForm #person-title { text-style: bold; color: $accent; }
     PersonForm .field-label { margin-top: 1; text-style: bold; }
@@ -50,7 +50,7 @@ class PersonForm(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         p = self.person
-        with Vertical():
+        with VerticalScroll():
             yield Label(self.title_text, id="person-title")
             for name, label in TEXT_FIELDS:
                 yield Label(label, classes="field-label")

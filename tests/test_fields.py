@@ -472,3 +472,34 @@ def test_every_shipped_prompt_fills_for_a_child_an_adult_and_both(templates):
     hants = templates["hampshire"].step("new_information").prompt
     assert WORDS["child"].fill(hants).startswith("Each agency shares what it knows that is new. What is the child's")
     assert "the adult's lived experience" in WORDS["adult"].fill(hants)
+
+
+def test_person_form_at_80x24(snap_compare, make_app, new_meeting, store):
+    """The whole form fits a small terminal: every field and the keys that save and cancel."""
+    meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999")
+    store.add_item(
+        meeting_id,
+        "attendees",
+        {
+            "name": "Rae Lloyd",
+            "role": "Advocate",
+            "agency": "Family Rights Group",
+            "email": "rae.lloyd@example.org",
+            "attendance": "invited",
+            "is_family": True,
+            "parts": "family",
+        },
+    )
+
+    async def run_before(pilot):
+        await pilot.pause()
+        pilot.app.open_meeting(meeting_id, "attendance")
+        await pilot.pause()
+        pilot.app.screen.query_one("#people").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
