@@ -122,7 +122,7 @@ class MapmApp(App[None]):
         if step_key is None and self.live.status in ("in_review", "final"):
             self.open_review()
             return
-        self.goto_step(step_key or self.live.steps[0].key)
+        self.goto_step(step_key or self.live.resume_step)
 
     def open_review(self) -> None:
         """The review of the open meeting: back to it if it is under the current screen, else opened."""

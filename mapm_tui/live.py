@@ -17,6 +17,7 @@ from .agenda import Step, Template
 from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
+from .subject_words import SubjectWords, words_for
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -53,6 +54,11 @@ def set_path(meeting: dict, path: str, value: Any) -> None:
         meeting.pop(path, None)
     else:
         meeting[path] = value
+
+
+#: the draft key that keeps the step the chair is on, so that reopening a running meeting lands there.
+#: Drafts are kept per meeting and never exported: where the chair was is not part of the record.
+WHERE_KEY = "live:step"
 
 
 class LiveMeeting:
@@ -93,9 +99,13 @@ class LiveMeeting:
         return self.template.steps
 
     @property
+    def words(self) -> SubjectWords:
+        """How prompts name the subject and their family (child or adult), from subjects and template."""
+        return words_for(self.meeting, self.template)
+
+    @property
     def subject_kind(self) -> str:
-        kinds = {s.get("kind") for s in self.meeting.get("subjects", [])}
-        return "adult_at_risk" if kinds == {"adult_at_risk"} else "child"
+        return self.words.subject_kind
 
     @property
     def part_two_started(self) -> bool:
@@ -237,6 +247,22 @@ class LiveMeeting:
         self.leave_step()
         self._step_key = key
         self._step_since = self.clock.monotonic()
+        if self.editable and self.draft(WHERE_KEY) != key:
+            self.set_draft(WHERE_KEY, key)  # saved with the next autosave, like anything typed
+
+    @property
+    def resume_step(self) -> str:
+        """The step the chair was last on (where a reopened running meeting lands), else the first."""
+        key = self.draft(WHERE_KEY)
+        return key if key and self.template.step(key) is not None else self.steps[0].key
+
+    @property
+    def part_label(self) -> str | None:
+        """Which part of a two-part meeting is running (G-08), for the header; None when not two-part
+        or not running."""
+        if self.status != "in_progress" or (self.meeting.get("family") or {}).get("attending") != "part_two":
+            return None
+        return "Part 2: with the family" if self.part_two_started else "Part 1: professionals only"
 
     def leave_step(self) -> None:
         """Flush what was typed and add the time spent on the step (only while the meeting runs)."""
@@ -291,13 +317,16 @@ class LiveMeeting:
         self._written(reload=False)
 
     # -- status -----------------------------------------------------------------------------------
-    def set_status(self, status: str) -> None:
+    def set_status(self, status: str) -> str | None:
+        """Start, end or resume; returns a sentence for the chair when something was not done as usual
+        (see `store.end_time_for`)."""
         self.autosaver.flush()
         if status != "in_progress":
             self.leave_step()
-        self.store.set_status(self.id, status)
+        note = self.store.set_status(self.id, status)
         self._row = self.store.meeting_row(self.id)
         self._written()
+        return note
 
     def mark_part_two(self) -> None:
         self.store.mark_part_two(self.id)

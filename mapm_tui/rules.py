@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .agenda import Template
+from .subject_words import words_for
 
 BLOCK = "block"
 WARN = "warn"
@@ -244,6 +245,13 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
     addresses = action.get("addresses") or []
     if not addresses:
         add("G-31", WARN, "addresses", "Link it to the need or risk it addresses, so the plan shows why it matters.")
+    elif not _meets_a_need_or_risk(addresses, meeting):
+        add(
+            "G-31",
+            WARN,
+            "addresses",
+            "It is linked only to entries that are not needs or risks; link the need or risk it meets as well.",
+        )
     owner_id = action.get("owner_attendee_id")
     if _has(owner_id):
         owner = next((a for a in meeting.get("attendees") or [] if a.get("id") == owner_id), None)
@@ -256,6 +264,14 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
             )
     out.sort(key=lambda f: (not f.blocks, ACTION_FIELDS.index(f.field) if f.field in ACTION_FIELDS else 9))
     return out
+
+
+def _meets_a_need_or_risk(addresses: list, meeting: dict) -> bool:
+    """An action may address any entry (a strength it builds on, something already tried); G-31 still
+    wants it to meet a need or reduce a risk. An id this meeting does not hold is given the benefit of
+    the doubt (an entry of an earlier meeting, say)."""
+    kinds = {e.get("id"): e.get("kind") for e in meeting.get("entries") or [] if isinstance(e, dict)}
+    return any(kinds.get(i, "need") in ("need", "risk") for i in addresses if isinstance(i, str))
 
 
 # -- the whole meeting ---------------------------------------------------------------------------
@@ -272,7 +288,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
 
     setup_about = "Setting up the meeting"
     family = meeting.get("family") if isinstance(meeting.get("family"), dict) else {}
-    subject_words = "the adult" if _adult_meeting(meeting, template) else "the family"
+    words = words_for(meeting, template)
+    subject_words = words.family
 
     # G-02: standing in for another procedure only with a recorded reason
     out.extend(start_refusals(meeting))
@@ -301,7 +318,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             WARN,
             "setup",
             setup_about,
-            "The family objected to the meeting: record what was done about it (was a strategy discussion considered?).",
+            f"{subject_words.capitalize()} objected to the meeting: record what was done about it "
+            "(was a strategy discussion considered?).",
         )
 
     # G-07: does the family attend, and if not throughout, why
@@ -365,12 +383,12 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         e.get("kind") == "voice_of_subject" and _has(e.get("text")) for e in meeting.get("entries") or []
     ):
         home = template.home_step("voice_of_subject", "during_meeting")
-        whose = "the adult's" if _adult_meeting(meeting, template) else "the child's"
+        whose = words.subjects
         step_finding(
             "G-12",
             severity,
             home.key if home else None,
-            "Voice of the child or adult",
+            words.voice_title,
             f'Record {whose} lived experience, wishes and feelings (an entry of the kind "voice").',
         )
 
@@ -463,9 +481,9 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         when = _has(fb.get("by_date"))
         if not _has(fb.get("not_needed_reason")) and not (who and when):
             missing = (
-                "who will tell the family the outcome and by when"
+                f"who will tell {words.family} the outcome and by when"
                 if not who and not when
-                else ("who will tell the family" if not who else "by when the family will be told")
+                else (f"who will tell {words.family}" if not who else f"by when {words.family} will be told")
             )
             step_finding(
                 "G-43", BLOCK, fb_step, "Feedback to the family", f"Record {missing}, or why it is not needed."
@@ -476,7 +494,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     share = ms.get("share_with_family")
     if share is None:
         step_finding(
-            "G-52", BLOCK, ms_step, "Sharing the minutes", "Record whether the minutes are shared with the family."
+            "G-52", BLOCK, ms_step, "Sharing the minutes", f"Record whether the minutes are shared with {words.family}."
         )
     elif share is False and not _has(ms.get("reason_not_shared")):
         step_finding(
@@ -484,7 +502,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             BLOCK,
             ms_step,
             "Sharing the minutes",
-            "The minutes are not shared with the family: record the chair's reason.",
+            f"The minutes are not shared with {words.family}: record the chair's reason.",
         )
     elif share is True and ms.get("fii_concern") and not _has(ms.get("senior_consulted")):
         step_finding(
@@ -517,11 +535,6 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     merged = [(order[id(f)], 0, f) for f in out] + [(places.order(f.step), n, f) for n, f in action_findings]
     merged.sort(key=lambda t: (not t[2].blocks, t[0], t[1]))
     return [f for _, _, f in merged]
-
-
-def _adult_meeting(meeting: dict, template: Template) -> bool:
-    subjects = [s for s in meeting.get("subjects") or [] if isinstance(s, dict)]
-    return bool(subjects) and all(s.get("kind") == "adult_at_risk" for s in subjects)
 
 
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:

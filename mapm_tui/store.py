@@ -88,6 +88,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -> tuple[str | None, str | None]:
+    """The end time to record when the chair ends a meeting at `ended` (local time), and a sentence when
+    none is recorded: on the meeting's own day, a time before the recorded start (a start time typed
+    as planned, a clock that was wrong) would make the minutes say the meeting ended before it began."""
+    end = ended.strftime("%H:%M")
+    if start_time and date == ended.date().isoformat() and end < start_time:
+        return None, (
+            f"The meeting ended at {end}, before its recorded start time of {start_time}, so no end time was "
+            "written; put the right start and end times on the first step (Date, time and venue)."
+        )
+    return end, None
+
+
 def _now(clock: Clock) -> dt.datetime:
     return clock.utcnow()
 
@@ -329,10 +342,12 @@ class Store:
             row.updated_at = _now(self.clock)
             s.add(row)
 
-    def set_status(self, meeting_id: str, status: str, by: str | None = None) -> None:
+    def set_status(self, meeting_id: str, status: str, by: str | None = None) -> str | None:
         """Move a meeting along design.md's status table (start, end, resume, back to draft).
 
         Finalising and reopening have their own functions, because they carry more than a status.
+        Returns a sentence for the chair when something was not done as usual (an end time before the
+        recorded start is not written), else None.
         """
         if status == "final":
             raise StoreError("Use finalise to make a meeting final: it checks the findings first.")
@@ -351,12 +366,16 @@ class Store:
                 row.started_at = now
                 if row.start_time is None:
                     row.start_time = self.clock.now().strftime("%H:%M")
+            note = None
             if status == "in_review" and old == "in_progress":
                 row.ended_at = now
-                row.end_time = self.clock.now().strftime("%H:%M")
+                end_time, note = end_time_for(row.date, row.start_time, self.clock.now())
+                if end_time is not None:
+                    row.end_time = end_time
             row.updated_at = now
             s.add(row)
-            self._audit(s, meeting_id, "status", f"{old} -> {status}", by)
+            self._audit(s, meeting_id, "status", f"{old} -> {status}" + (f" ({note})" if note else ""), by)
+        return note
 
     def mark_part_two(self, meeting_id: str) -> None:
         """The family joins: entries from now on are said in the family part (G-08)."""

@@ -43,7 +43,7 @@ class ActionForm(ModalScreen[str | None]):
         'wording (not "monitor" or "continue to support"), a named owner, a due date on or after '
         "today and before the next review, a measure of success, and the needs or risks it addresses. "
         "Owner: type part of a name or agency from the attendance list; anyone else is kept as typed. "
-        "Due: 20/11, next tue, in 2 weeks, +10d. Tab moves between fields; Space ticks a need or risk. "
+        "Due: 20/11, next tue, in 2 weeks, +10d. Tab moves between fields; Space ticks an entry it addresses (needs and risks first). "
         "ctrl+s saves even with gaps: they are listed in the review."
     )
     HELP_TITLE = "Action form"
@@ -165,7 +165,10 @@ class ActionForm(ModalScreen[str | None]):
                 measure.show_line_numbers = False
                 yield measure
                 yield Label("", id="hint-success_measure", classes="hint", markup=False)
-                yield Label("Which needs or risks does it address? (Space ticks)", classes="field-label")
+                yield Label(
+                    "Which needs or risks does it address, or what does it build on? (Space ticks)",
+                    classes="field-label",
+                )
                 yield SelectionList[str](*self._address_options(), id="a-addresses", disabled=read_only, compact=True)
                 yield Label("", id="hint-addresses", classes="hint", markup=False)
                 yield Checkbox(
@@ -195,14 +198,17 @@ class ActionForm(ModalScreen[str | None]):
         yield KeyBar()
 
     def _address_options(self):
+        """Every entry of the meeting: an action meets a need or reduces a risk (those first), and may
+        build on a strength or on something already tried (G-31)."""
         chosen = set(self.values["addresses"])
+        entries = self.live.meeting.get("entries", [])
+        first = [e for e in entries if e["kind"] in ("need", "risk")]
+        rest = [e for e in entries if e["kind"] not in ("need", "risk")]
         out = []
-        for e in self.live.meeting.get("entries", []):
-            if e["kind"] in ("need", "risk") or e["id"] in chosen:
-                label = (
-                    capture.kind_label(e["kind"]) + ": " + (e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…")
-                )
-                out.append((label, e["id"], e["id"] in chosen))
+        for e in first + rest:
+            text = e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…"
+            label = capture.kind_label(e["kind"], self.live.subject_kind) + ": " + text
+            out.append((label, e["id"], e["id"] in chosen))
         return out
 
     def on_mount(self) -> None:

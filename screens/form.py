@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -39,6 +39,27 @@ class FieldSpec:
     @property
     def widget_id(self) -> str:
         return "f-" + self.path.replace(".", "--")
+
+
+def person_specs(group: str, title: str, help: str = "") -> list[FieldSpec]:
+    """Name, role and agency of one person the meeting records (chair, minute-taker, who authorised it):
+    three fields, so a role or agency with a comma in it is kept whole. Role and agency are asked once
+    there is a name (the bundle's person needs one)."""
+
+    def named(m: dict) -> bool:
+        return bool((m.get(group) or {}).get("name"))
+
+    return [
+        FieldSpec(f"{group}.name", title, help=help, placeholder="Name"),
+        FieldSpec(f"{group}.role", "Their role", show_if=named, placeholder="Role"),
+        FieldSpec(f"{group}.agency", "Their agency", show_if=named, placeholder="Agency"),
+    ]
+
+
+def worded(specs: list[FieldSpec], words) -> list[FieldSpec]:
+    """`specs` with `{subject}`, `{family}`, `{carers}` in their labels and help filled in for this
+    meeting (`subject_words.SubjectWords`): an adult's meeting is never asked about parents."""
+    return [replace(s, label=words.cap(s.label), help=words.fill(s.help)) for s in specs]
 
 
 def _limit(path: str) -> int:
@@ -157,6 +178,41 @@ class FieldForm(Vertical):
                         if value is not None and value in [v for _l, v in options]:
                             select.value = value
         self.update_visibility()
+
+    def refresh_values(self) -> None:
+        """Show values written elsewhere since the form was built (the end time F3 writes, an import).
+        A field the chair is typing in is left alone."""
+        for spec in self.specs:
+            widget = self.query_one(f"#{spec.widget_id}")
+            if widget.has_focus:
+                continue
+            value = self.live.field(spec.path)
+            if isinstance(widget, Select):
+                shown = Select.NULL if value is None else value
+                if widget.value != shown:
+                    with widget.prevent(Select.Changed):
+                        widget.value = shown
+            elif isinstance(widget, TextArea):
+                if widget.text != (value or ""):
+                    with widget.prevent(TextArea.Changed):
+                        widget.text = value or ""
+            elif isinstance(widget, Input):
+                if spec.kind == "date":
+                    text = dates.format_date(dt.date.fromisoformat(value)) if value else ""
+                    if dates.parse_iso(value) == self._typed_date(widget.value):
+                        continue  # the same day, as the chair typed it ("next tue")
+                else:
+                    text = value or ""
+                if widget.value != text:
+                    with widget.prevent(Input.Changed):
+                        widget.value = text
+        self.update_visibility()
+
+    def _typed_date(self, text: str):
+        try:
+            return dates.parse_date(text, self.live.today(), prefer="future") if text.strip() else None
+        except dates.DateError:
+            return None
 
     def spec_for(self, widget_id: str | None) -> FieldSpec | None:
         return next((s for s in self.specs if s.widget_id == widget_id), None)

@@ -1,19 +1,26 @@
 """The list of people at a meeting: quick add, attendance marks in one key each, edit and remove.
 
 Used by the setup screen (invitees) and the attendance step. Type "name, role, agency" and Enter to
-add; on the list, one key marks attendance (p present, a apologies, w written contribution,
-s substitute, x absent, i invited), e marks an expert (G-23), f a family member.
+add, or ctrl+n for the person form (e-mail, how they take part, which part they attended); a line with
+more commas than that opens the form with the line split as it would be, so nothing is split wrongly
+without the chair seeing it. On the list, one key marks attendance (p present, a apologies, w written
+contribution, s substitute, x absent, i invited), e marks an expert (G-23), f a family member; Enter
+edits the person in the form.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label
+from textual.widgets.data_table import RowDoesNotExist
 
 from mapm_tui import capture
+from mapm_tui.participants import PART_WORDS, is_advocate
 from mapm_tui.schema import SHORT_LIMIT
 
 from .widgets import Table, cut
@@ -21,6 +28,9 @@ from .widgets import Table, cut
 
 def _mark(key: str, status: str, show: bool = True) -> Binding:
     return Binding(key, f"mark('{status}')", capture.ATTENDANCE_LABELS[status], id=f"mark_{status}", show=show)
+
+
+ADD_HINT = "Add a person: name, role, agency - then Enter  ·  ctrl+n: the form (e-mail, advocate, part attended)"
 
 
 class PeoplePanel(Vertical):
@@ -34,7 +44,7 @@ class PeoplePanel(Vertical):
         Binding("e", "toggle('is_expert')", "Expert", id="toggle_expert"),
         Binding("f", "toggle('is_family')", "Family", id="toggle_family", show=False),
         Binding("delete", "remove", "Remove", id="remove_person"),
-        Binding("escape", "cancel_edit", "Cancel edit", id="cancel_person_edit", show=False),
+        Binding("ctrl+n", "add_person", "Add with fields", id="add_person", priority=True),
     ]
     DEFAULT_CSS = """
     PeoplePanel { height: auto; }
@@ -46,10 +56,9 @@ class PeoplePanel(Vertical):
     def __init__(self, live, **kwargs) -> None:
         super().__init__(**kwargs)
         self.live = live
-        self.editing: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Add a person: name, role, agency - then Enter", classes="hint", id="person-hint")
+        yield Label(ADD_HINT, classes="hint", id="person-hint")
         yield Input(
             placeholder="Jo Bloggs, school nurse, Health",
             id="person-input",
@@ -60,7 +69,7 @@ class PeoplePanel(Vertical):
         yield Table(id="people", cursor_type="row", zebra_stripes=True)
         yield Label(
             "On the list: p present · a apologies · w written contribution · s substitute · x absent · "
-            "i invited · e expert · f family · Enter edit · Delete remove",
+            "i invited · e expert · f family · Enter edit (all fields) · Delete remove",
             classes="hint",
         )
 
@@ -76,7 +85,15 @@ class PeoplePanel(Vertical):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
             if a.get("attendance") == "substitute" and a.get("substitute_for"):
                 att += f" for {a['substitute_for']}"
-            flags = ", ".join(w for w, on_ in (("expert", a.get("is_expert")), ("family", a.get("is_family"))) if on_)
+            flags = ", ".join(
+                w
+                for w, on_ in (
+                    ("expert", a.get("is_expert")),
+                    ("advocate" if is_advocate(a) else "family", a.get("is_family")),
+                    (PART_WORDS.get(a.get("parts"), ""), a.get("parts")),
+                )
+                if on_
+            )
             table.add_row(
                 cut(a.get("name"), 22),
                 cut(a.get("role"), 22),
@@ -86,10 +103,8 @@ class PeoplePanel(Vertical):
                 key=a["id"],
             )
         if keep is not None:
-            try:
+            with contextlib.suppress(RowDoesNotExist):  # the person was removed meanwhile
                 table.move_cursor(row=table.get_row_index(keep))
-            except Exception:
-                pass
 
     def _error(self, text: str) -> None:
         self.query_one("#person-error", Label).update(text)
@@ -99,24 +114,46 @@ class PeoplePanel(Vertical):
         event.stop()
         person = capture.parse_person(event.value)
         if not person["name"]:
-            self._error("Type at least a name, then Enter (role and agency after commas).")
+            self._error("Type at least a name, then Enter (role and agency after commas), or ctrl+n for the form.")
             return
+        if event.value.count(",") > 2:  # which comma separates what is a guess: let the chair see it
+            self._open_form(None, person, title="Check how the line was split, then Enter")
+            return
+        if self._store(None, person):
+            event.input.value = ""
+
+    def _store(self, person_id: str | None, values: dict) -> bool:
+        """Add a person (person_id None) or change one; a refusal from the store is shown, not raised."""
+        from mapm_tui.store import StoreError
+
         try:
-            if self.editing:
-                values = {"name": person["name"], "role": person.get("role"), "agency": person.get("agency")}
-                self.live.update_item("attendees", self.editing, values)
-                keep = self.editing
+            if person_id is not None:
+                self.live.update_item("attendees", person_id, values)
+                keep = person_id
             else:
                 status = "present" if self.live.status == "in_progress" else "invited"
-                keep = self.live.add_item("attendees", {**person, "attendance": status})
-        except Exception as exc:  # a refusal from the store: keep the text, say why
+                values = {k: v for k, v in values.items() if v is not None}
+                keep = self.live.add_item("attendees", {**values, "attendance": status})
+        except StoreError as exc:
             self._error(str(exc))
-            return
+            return False
         self._error("")
-        self.editing = None
-        event.input.value = ""
         self.refresh_people(keep)
         self._saved()
+        return True
+
+    def _open_form(self, person_id: str | None, person: dict, *, title: str) -> None:
+        from .person_form import PersonForm
+
+        def done(values: dict | None) -> None:
+            if values is not None and self._store(person_id, values) and person_id is None:
+                self.query_one("#person-input", Input).value = ""
+
+        self.app.push_screen(PersonForm(person, title=title), done)
+
+    def action_add_person(self) -> None:
+        line = self.query_one("#person-input", Input).value
+        self._open_form(None, capture.parse_person(line) if line.strip() else {}, title="Add a person")
 
     def _saved(self) -> None:
         show = getattr(self.screen, "show_save_state", None)
@@ -132,8 +169,8 @@ class PeoplePanel(Vertical):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("mark", "toggle", "remove"):
             return self.query_one("#people", DataTable).has_focus and self.live.editable
-        if action == "cancel_edit":
-            return self.editing is not None
+        if action == "add_person":
+            return self.live.editable
         return True
 
     def action_mark(self, status: str) -> None:
@@ -179,20 +216,8 @@ class PeoplePanel(Vertical):
         if not self.live.editable:
             return
         person = self.live.attendee(str(event.row_key.value))
-        if person is None:
-            return
-        self.editing = person["id"]
-        field = self.query_one("#person-input", Input)
-        field.value = capture.person_line(person)
-        field.focus()
-        self.query_one("#person-hint", Label).update(
-            f"Editing {person.get('name')}: change and Enter, Escape to cancel"
-        )
-
-    def action_cancel_edit(self) -> None:
-        self.editing = None
-        self.query_one("#person-input", Input).value = ""
-        self.query_one("#person-hint", Label).update("Add a person: name, role, agency - then Enter")
+        if person is not None:
+            self._open_form(person["id"], person, title=f"Editing {person.get('name')}")
 
     def action_remove(self) -> None:
         person_id = self._highlighted()
@@ -204,9 +229,11 @@ class PeoplePanel(Vertical):
         def done(yes: bool | None) -> None:
             if not yes:
                 return
+            from mapm_tui.store import StoreError
+
             try:
                 self.live.delete_item("attendees", person_id)
-            except Exception as exc:
+            except StoreError as exc:
                 self._error(str(exc))
                 return
             self.refresh_people()

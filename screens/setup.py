@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, Label, SelectionList
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 
-from .form import FieldForm, FieldSpec
+from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
 from .widgets import KeyBar, Table
 
@@ -72,22 +72,20 @@ MEETING = [
     FieldSpec("case_ref", "Case reference"),
     FieldSpec("title", "Title"),
     FieldSpec("convening_agency", "Convening agency"),
-    FieldSpec("chair.name", "Chair"),
-    FieldSpec("minute_taker.name", "Minute-taker"),
+    *person_specs("chair", "Chair"),
+    *person_specs("minute_taker", "Minute-taker"),
 ]
 AUTHORISED = [
     FieldSpec("reasons_detail", "More about why now", "text"),
-    FieldSpec(
-        "authorised_by.name",
+    *person_specs(
+        "authorised_by",
         "Who authorised the meeting? (G-04)",
         help="The designated safeguarding lead and/or line manager.",
     ),
-    FieldSpec("authorised_by.role", "Their role"),
 ]
+#: the family questions; {carers} and {family} are filled in by `subject_words` for this meeting
 FAMILY = [
-    FieldSpec(
-        "family.informed_beforehand", "Were the parents or carers told about the meeting beforehand? (G-06)", "yesno"
-    ),
+    FieldSpec("family.informed_beforehand", "Were {carers} told about the meeting beforehand? (G-06)", "yesno"),
     FieldSpec("family.not_informed_reason", "Why not?", "text", show_if=_family("informed_beforehand", False)),
     FieldSpec(
         "family.agencies_agreed_not_to_inform",
@@ -95,7 +93,7 @@ FAMILY = [
         "yesno",
         show_if=_family("informed_beforehand", False),
     ),
-    FieldSpec("family.objected", "Did the family object to the meeting?", "yesno"),
+    FieldSpec("family.objected", "Did {family} object to the meeting?", "yesno"),
     FieldSpec(
         "family.objection_response",
         "What was done about the objection?",
@@ -105,18 +103,26 @@ FAMILY = [
     ),
     FieldSpec(
         "family.attending",
-        "Does the family attend? (G-07, G-08)",
+        "Does {family} attend? (G-07, G-08)",
         "choice",
         (("No", "no"), ("Part two only (after a professionals-only part)", "part_two"), ("The whole meeting", "whole")),
     ),
     FieldSpec(
         "family.not_attending_rationale",
-        "Why is the family not there throughout?",
+        "Why is {family} not there throughout?",
         "text",
         help="Record it each time: a past exclusion is not a reason.",
         show_if=lambda m: (m.get("family") or {}).get("attending") in ("no", "part_two"),
     ),
 ]
+
+
+#: G-05: who the meeting may be about, by `subject_words` kind
+SUBJECTS_WORDS = {
+    "child": "the child(ren)",
+    "adult": "the adult(s) at risk",
+    "both": "the child(ren) or adult(s) at risk",
+}
 
 
 class SetupScreen(Screen):
@@ -172,14 +178,8 @@ class SetupScreen(Screen):
                 *[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable
             )
             yield FieldForm(AUTHORISED, self.live, id="form-authorised")
-            kind_word = (
-                "adult"
-                if self.live.template.subject_kind == "adult"
-                else "child(ren) or adult(s)"
-                if self.live.template.subject_kind == "child_or_adult"
-                else "child(ren)"
-            )
-            yield Label(f"Who is the meeting about? (G-05: the {kind_word})", classes="section")
+            words = self.live.words
+            yield Label(self._subjects_title(words), classes="section", id="subjects-title")
             yield Input(
                 placeholder="Name, date of birth (and 'adult' for an adult at risk) - then Enter",
                 id="subject-input",
@@ -189,8 +189,8 @@ class SetupScreen(Screen):
             yield Label("", id="subject-error", markup=False)
             yield Table(id="subjects", cursor_type="row")
             yield Label("Delete removes the highlighted person from this list.", classes="hint")
-            yield Label("The family", classes="section")
-            yield FieldForm(FAMILY, self.live, id="form-family")
+            yield Label(self._family_title(words), classes="section", id="family-title")
+            yield FieldForm(worded(FAMILY, words), self.live, id="form-family")
             yield Label("Invitees", classes="section")
             yield PeoplePanel(self.live, id="people-panel")
         yield KeyBar()
@@ -241,7 +241,7 @@ class SetupScreen(Screen):
     def _add_subject(self, event: Input.Submitted) -> None:
         event.stop()
         error = self.query_one("#subject-error", Label)
-        default = "adult_at_risk" if self.live.template.subject_kind == "adult" else "child"
+        default = self.live.words.subject_kind
         try:
             subject = capture.parse_subject(event.value, self.live.today(), default)
         except dates.DateError as exc:
@@ -259,6 +259,28 @@ class SetupScreen(Screen):
         event.input.value = ""
         self.refresh_subjects()
         self.show_save_state()
+        self.run_worker(self._reword(), exclusive=True, group="reword")
+
+    # -- words that follow the subjects ---------------------------------------------------------------
+    @staticmethod
+    def _subjects_title(words) -> str:
+        return f"Who is the meeting about? (G-05: {SUBJECTS_WORDS[words.kind]})"
+
+    @staticmethod
+    def _family_title(words) -> str:
+        return "The family" if words.kind == "child" else words.cap("{carers}")
+
+    async def _reword(self) -> None:
+        """The subjects changed: the family questions follow (an adult's meeting asks no parents)."""
+        words = self.live.words
+        self.query_one("#subjects-title", Label).update(self._subjects_title(words))
+        self.query_one("#family-title", Label).update(self._family_title(words))
+        form = self.query_one("#form-family", FieldForm)
+        specs = worded(FAMILY, words)
+        if specs != form.specs:
+            form.specs = specs
+            await form.recompose()
+            form.update_visibility()
 
     def on_key(self, event) -> None:
         table = self.query_one("#subjects", DataTable)
@@ -267,6 +289,7 @@ class SetupScreen(Screen):
             position = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
             self.live.delete_item("subjects", position)
             self.refresh_subjects()
+            self.run_worker(self._reword(), exclusive=True, group="reword")
 
     # -- leaving ------------------------------------------------------------------------------------
     def action_start(self) -> None:

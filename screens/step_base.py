@@ -74,7 +74,7 @@ class StepScreen(Screen):
                 number = self.live.step_index(self.step.key) + 1
                 yield Label(f"{number}. {self.step.title}", id="step-title")
                 if self.step.prompt:
-                    yield Prompt(self.step.prompt, id="prompt")
+                    yield Prompt(self.live.words.fill(self.step.prompt), id="prompt")
                 if not self.live.editable:
                     yield Label(
                         "This meeting is final and read-only. Reopen it from the review to change it.",
@@ -275,8 +275,10 @@ class StepScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                self.live.set_status("in_review")
+                note = self.live.set_status("in_review")
                 self.notify("The meeting has ended. It is now in review.")
+                if note:
+                    self.notify(note, severity="warning", timeout=12)
                 self.refresh_header()
 
         self.app.push_screen(Confirm("End the meeting now? It moves to review; you can resume it."), done)
@@ -285,3 +287,4 @@ class StepScreen(Screen):
         self.live.mark_part_two()
         self.notify("Part two: the family has joined. New entries are marked as said with the family, and shared.")
         self.refresh_bindings()
+        self.refresh_header()

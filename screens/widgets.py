@@ -24,6 +24,7 @@ class MeetingHeader(Horizontal):
     MeetingHeader { height: 1; background: $panel; padding: 0 1; }
     MeetingHeader Label { width: auto; margin-right: 3; }
     MeetingHeader #meeting-clock { width: 18; }
+    MeetingHeader #meeting-part { text-style: bold; }
     MeetingHeader #step-clock { width: 26; }
     MeetingHeader #save-state { width: 26; content-align: right middle; }
     MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }
@@ -35,6 +36,7 @@ class MeetingHeader(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("", id="case-ref")
         yield Label("", id="meeting-clock")
+        yield Label("", id="meeting-part")
         yield Label("", id="step-of")
         yield Label("", id="step-clock")
         yield Label("", id="save-state")
@@ -50,6 +52,9 @@ class MeetingHeader(Horizontal):
                 status, status
             )
         show(self.query_one("#meeting-clock", Label), clock, layout=False)
+        part = self.query_one("#meeting-part", Label)
+        part.display = bool(live.part_label)
+        show(part, live.part_label or "")
         index = live.step_index(step.key) + 1
         show(self.query_one("#step-of", Label), f"Step {index} of {len(live.steps)}")
         seconds = live.step_seconds(step.key)

@@ -12,7 +12,8 @@ def test_shipped_templates_follow_their_procedures():
     t = shipped_templates()
     hants, calder = t["hampshire"], t["calderdale"]
     # G-20: the printed order, then the closing steps Hampshire requires elsewhere
-    assert [s.key for s in hants.steps][:12] == [
+    # (G-33, H 8.2: the review of an existing plan comes before the new plan is agreed)
+    assert [s.key for s in hants.steps][:13] == [
         "details",
         "introductions",
         "attendance",
@@ -21,6 +22,7 @@ def test_shipped_templates_follow_their_procedures():
         "new_information",
         "identified_during",
         "addressing_needs",
+        "existing_plan",
         "plan",
         "family_meeting",
         "lead_practitioner",

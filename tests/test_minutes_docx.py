@@ -109,8 +109,8 @@ def test_attendance_table(full_doc):
     assert by_name["Paul Reid"][4] == "Written contribution (not present)"
     assert by_name["Mark Owen"][4] == "Present as substitute for Anne Hill"
     assert by_name["Dr Lee Chan"][3] == "Expert adviser"
-    assert by_name["Kerry Jones"][3:] == ["Family or advocate", "Present", "Part with the family"]
-    assert by_name["Sam Green"][3] == "Family or advocate"
+    assert by_name["Kerry Jones"][3:] == ["Family", "Present", "Part with the family"]
+    assert by_name["Sam Green"][3] == "Advocate or supporter"  # is_family, with a role that says so
     assert by_name["Rita Moss"][4] == "Apologies"
     assert by_name["Ian Ford"][4] == "Absent"
     assert len(rows) == 1 + len(full_meeting()["attendees"])
@@ -695,7 +695,7 @@ def test_a_meeting_with_only_the_required_fields_exports(tmp_path):
     sections = by_heading(doc)
     for heading, blocks in sections.items():
         assert blocks, f"{heading} is empty"  # no empty sections
-    assert sections["9. Plan: who does what, by when"] == [("p", "Normal", "Nothing was recorded under this item.")]
+    assert sections["10. Plan: who does what, by when"] == [("p", "Normal", "Nothing was recorded under this item.")]
     d = details(doc)
     assert d["Case reference"] == "Not recorded" and d["Family told beforehand"] == "Not recorded"
     assert doc.core_properties.author == ""

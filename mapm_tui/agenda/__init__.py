@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..subject_words import TEMPLATE_SUBJECT_KINDS
+
 #: Every kind of agenda step the app has a screen for.
 STEP_KINDS = (
     "details",
@@ -132,6 +134,9 @@ def _parse(data: dict, origin: str) -> Template:
     for rule, sev in rules.items():
         if sev not in SEVERITIES:
             raise fail(f"rules.'{rule}'", f"is '{sev}', not one of {', '.join(SEVERITIES)}")
+    kinds = TEMPLATE_SUBJECT_KINDS
+    if data.get("subject_kind", "child") not in kinds:
+        raise fail("'subject_kind'", f"is '{data.get('subject_kind')}', not one of {', '.join(kinds)}")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise fail("'steps'", "must list at least one [[steps]]")

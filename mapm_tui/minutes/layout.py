@@ -27,6 +27,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..participants import is_advocate
+from ..subject_words import SubjectWords, words_for
 from ..text import clean, clean_line
 
 # --------------------------------------------------------------------------------------------- words
@@ -430,13 +432,8 @@ class _Ctx:
             or any(a.get("parts") for a in self.attendees)
             or any(e.get("part") for e in all_entries)
         )
-        kinds = {_dict(s).get("kind") for s in _list(meeting.get("subjects"))}
-        if kinds == {"adult_at_risk"}:
-            self.voice_title = "Voice of the adult"
-        elif kinds == {"child"} or (not kinds and template.subject_kind == "child"):
-            self.voice_title = "Voice of the child"
-        else:
-            self.voice_title = "Voice of the child or adult"
+        self.words = words_for(meeting, template)
+        self.voice_title = self.words.voice_title
 
     # --- entries
     def source(self, e: dict, *, with_agency: bool = True) -> str:
@@ -595,23 +592,24 @@ def _reasons(meeting: dict) -> str:
     return "\n".join(lines) or NOT_RECORDED
 
 
-def _family_told(fam: dict) -> str:
+def _family_told(fam: dict, words: SubjectWords) -> str:
+    who = words.family
     told = fam.get("informed_beforehand")
     if told is True:
-        lines = ["Yes, the family was told about the meeting beforehand."]
+        lines = [f"Yes, {who} was told about the meeting beforehand."]
     elif told is False:
-        lines = ["No, the family was not told about the meeting beforehand."]
+        lines = [f"No, {who} was not told about the meeting beforehand."]
         reason = _s(fam.get("not_informed_reason"))
         lines.append(f"Why: {reason}" if reason else "Why: not recorded.")
         agreed = fam.get("agencies_agreed_not_to_inform")
         if agreed is True:
-            lines.append("The invited agencies agreed not to tell the family.")
+            lines.append(f"The invited agencies agreed not to tell {who}.")
         elif agreed is False:
-            lines.append("The invited agencies did not all agree not to tell the family.")
+            lines.append(f"The invited agencies did not all agree not to tell {who}.")
     else:
         lines = [NOT_RECORDED]
     if fam.get("objected") is True:
-        lines.append("The family objected to the meeting.")
+        lines.append(f"{who[:1].upper()}{who[1:]} objected to the meeting.")
         response = _s(fam.get("objection_response"))
         if response:
             lines.append(f"Response to the objection: {response}")
@@ -672,7 +670,7 @@ def _details(meeting: dict, ctx: _Ctx) -> Fields:
             rows.append(("Another procedure considered", text))
         fam = _dict(meeting.get("family"))
         rows += [
-            ("Family told beforehand", _family_told(fam)),
+            ("Family told beforehand", _family_told(fam, ctx.words)),
             ("Family attending", _family_attending(fam)),
             ("Status of these minutes", _status(meeting)),
         ]
@@ -689,13 +687,13 @@ def _attendance_table(ctx: _Ctx) -> Table:
     rows = []
     for a in ctx.attendees:
         if a.get("is_family"):
-            as_ = "Family or advocate"
+            as_ = "Advocate or supporter" if is_advocate(a) else "Family"
         elif a.get("is_expert"):
             as_ = "Expert adviser"
         else:
             as_ = "Professional"
         if a.get("is_family") and a.get("is_expert"):
-            as_ = "Family or advocate; expert adviser"
+            as_ += "; expert adviser"
         attendance = ATTENDANCE.get(a.get("attendance"), _l(a.get("attendance"))) or NOT_RECORDED
         if a.get("attendance") == "substitute":
             whom = _l(a.get("substitute_for"))
@@ -749,7 +747,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
     elif kind == "feedback_to_family":
         who = ctx.attendee_name(rec.get("by_attendee_id"), rec.get("by_name"))
         if who:
-            rows.append(("Who tells the family", who))
+            rows.append((ctx.words.cap("Who tells {family}"), who))
         if rec.get("by_date"):
             rows.append(("By", fmt_date(rec.get("by_date"))))
         if _l(rec.get("method")):
@@ -760,7 +758,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
             rows.append(("Not needed because", _s(rec.get("not_needed_reason"))))
     elif kind == "minutes_sharing":
         share = rec.get("share_with_family")
-        rows.append(("Minutes shared with the family", _yes_no(share)))
+        rows.append((ctx.words.cap("Minutes shared with {family}"), _yes_no(share)))
         if _s(rec.get("reason_not_shared")):
             rows.append(("The chair's reason for not sharing", _s(rec.get("reason_not_shared"))))
         if "fii_concern" in rec:

@@ -13,9 +13,10 @@ class AttendanceStep(StepScreen):
     HELP = (
         "Mark each person as they are confirmed: with the list focused, p present, a apologies, "
         "w written contribution, s substitute (you are asked for whom), x absent, i invited, e expert, "
-        'f family member. To add someone type "name, role, agency" in the line above the list and press '
-        "Enter. Tab moves between the line and the list. An apology with neither a substitute nor a "
-        "written contribution is flagged in the review (G-22)."
+        'f family member, Enter edits every field. To add someone type "name, role, agency" in the line above '
+        "the list and press Enter, or ctrl+n for the form (e-mail, advocate or supporter, the part of a "
+        "two-part meeting attended). Tab moves between the line and the list. An apology with neither a "
+        "substitute nor a written contribution is flagged in the review (G-22)."
     )
 
     def compose_body(self) -> ComposeResult:

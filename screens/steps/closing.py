@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from ..form import FieldForm, FieldSpec
+from ..form import FieldForm, FieldSpec, worded
 from ..step_base import StepScreen
 
 
@@ -19,13 +19,27 @@ class FormStep(StepScreen):
         "Tab moves between the questions. A yes/no or a choice opens with Enter (arrows, Enter); dates are "
         "typed the UK way (20/11, next tue, in 2 weeks) and shown as read. Everything is saved as you go."
     )
+    #: the questions; `{family}` and the like are filled in for this meeting (subject_words)
     FIELDS: list[FieldSpec] = []
 
     def compose_body(self) -> ComposeResult:
-        yield FieldForm(self.FIELDS, self.live, id="step-form")
+        yield FieldForm(worded(self.FIELDS, self.live.words), self.live, id="step-form")
 
     def refresh_step(self) -> None:
-        self.query_one(FieldForm).refresh_choices()
+        """The meeting changed elsewhere: values (the end time written by F3), choices (attendees) and
+        words (the subjects) may all have moved."""
+        form = self.query_one(FieldForm)
+        specs = worded(self.FIELDS, self.live.words)
+        if specs != form.specs:
+            self.run_worker(self._reword(form, specs), exclusive=True, group="reword")
+            return
+        form.refresh_values()
+        form.refresh_choices()
+
+    async def _reword(self, form: FieldForm, specs: list[FieldSpec]) -> None:
+        form.specs = specs
+        await form.recompose()
+        form.refresh_choices()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -86,7 +100,7 @@ class DisagreementStep(FormStep):
 
 class FeedbackStep(FormStep):
     FIELDS = [
-        FieldSpec("feedback_to_family.by_attendee_id", "Who tells the family the outcome?", "attendee"),
+        FieldSpec("feedback_to_family.by_attendee_id", "Who tells {family} the outcome?", "attendee"),
         FieldSpec("feedback_to_family.by_name", "…or name someone not in the list"),
         FieldSpec("feedback_to_family.by_date", "By when?", "date"),
         FieldSpec("feedback_to_family.method", "How?", placeholder="Home visit, phone call, letter…"),
@@ -94,19 +108,19 @@ class FeedbackStep(FormStep):
             "feedback_to_family.not_needed_reason",
             "Or: why no one needs to tell them",
             "text",
-            help="For example: the family attended the whole meeting.",
+            help="For example: {family} attended the whole meeting.",
         ),
     ]
 
 
 class MinutesSharingStep(FormStep):
     FIELDS = [
-        FieldSpec("minutes_sharing.share_with_family", "Will the minutes be shared with the family?", "yesno"),
+        FieldSpec("minutes_sharing.share_with_family", "Will the minutes be shared with {family}?", "yesno"),
         FieldSpec(
             "minutes_sharing.reason_not_shared",
             "The chair's reason for not sharing them",
             "text",
-            help="Decisions are shared with the family unless the chair, exceptionally, decides not to (G-52).",
+            help="Decisions are shared with {family} unless the chair, exceptionally, decides not to (G-52).",
             show_if=_is("minutes_sharing.share_with_family", False),
         ),
         FieldSpec("minutes_sharing.fii_concern", "Are there concerns of fabricated or induced illness?", "yesno"),

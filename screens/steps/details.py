@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..form import FieldSpec
+from ..form import FieldSpec, person_specs
 from .closing import FormStep
 
 
@@ -15,6 +15,6 @@ class DetailsStep(FormStep):
         ),
         FieldSpec("venue", "Venue", placeholder="Room, building, or 'Video call'"),
         FieldSpec("case_ref", "Case reference"),
-        FieldSpec("chair.name", "Chair"),
-        FieldSpec("minute_taker.name", "Minute-taker"),
+        *person_specs("chair", "Chair"),
+        *person_specs("minute_taker", "Minute-taker"),
     ]

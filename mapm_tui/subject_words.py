@@ -1,0 +1,103 @@
+"""Who the meeting is about, in words: the child or the adult, the family or their carers.
+
+Every prompt, question, finding and heading that names the subject or their family takes its words from
+here, so an adult-at-risk meeting never asks "Were the parents told…" and a finding never says "the adult
+attends part two" when it was the adult's son (G-05, G-06, G-07, G-12).
+
+What decides: the meeting's subjects when there are any (all adults at risk: adult; all children: child;
+both: both), else the template's `subject_kind` (child, adult, or child_or_adult).
+
+Template prompts may use placeholders filled here: `{subject}` (the child / the adult / the child or
+adult), `{subject's}`, `{family}` (the family / the adult or their family) and `{carers}` (the parents or
+carers / the adult and their family or carers). Anything else in braces is left as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: the template subject kinds a template may declare (`subject_kind` in its TOML)
+TEMPLATE_SUBJECT_KINDS = ("child", "adult", "child_or_adult")
+
+
+@dataclass(frozen=True)
+class SubjectWords:
+    #: child, adult or both
+    kind: str
+    #: "the child" / "the adult" / "the child or adult"
+    subject: str
+    #: "the child's" / "the adult's" / "the child's or adult's"
+    subjects: str
+    #: "Voice of the child" …
+    voice_title: str
+    #: who "the family" is, as the subject of a singular verb: "the family" / "the adult or their family"
+    family: str
+    #: who is told and invited, as the subject of a plural verb: "the parents or carers" …
+    carers: str
+
+    @property
+    def subject_kind(self) -> str:
+        """The entry-label kind (capture.kind_label): adult_at_risk for an adults' meeting, else child."""
+        return "adult_at_risk" if self.kind == "adult" else "child"
+
+    def fill(self, text: str) -> str:
+        """`text` with its placeholders replaced; text without them is returned unchanged."""
+        if "{" not in text:
+            return text
+        for name, value in (
+            ("{subject's}", self.subjects),
+            ("{subject}", self.subject),
+            ("{family}", self.family),
+            ("{carers}", self.carers),
+        ):
+            text = text.replace(name, value)
+        return text
+
+    def cap(self, text: str) -> str:
+        """`fill`, with a capital first letter (for a placeholder at the start of a sentence)."""
+        text = self.fill(text)
+        return text[:1].upper() + text[1:]
+
+
+WORDS = {
+    "child": SubjectWords(
+        kind="child",
+        subject="the child",
+        subjects="the child's",
+        voice_title="Voice of the child",
+        family="the family",
+        carers="the parents or carers",
+    ),
+    "adult": SubjectWords(
+        kind="adult",
+        subject="the adult",
+        subjects="the adult's",
+        voice_title="Voice of the adult",
+        family="the adult or their family",
+        carers="the adult and their family or carers",
+    ),
+    "both": SubjectWords(
+        kind="both",
+        subject="the child or adult",
+        subjects="the child's or adult's",
+        voice_title="Voice of the child or adult",
+        family="the family",
+        carers="the parents, carers or the adult",
+    ),
+}
+
+
+def subject_kind(meeting: dict | None, template_kind: str | None = "child") -> str:
+    """child, adult or both: from the subjects recorded, else from the template."""
+    subjects = [s for s in (meeting or {}).get("subjects") or [] if isinstance(s, dict)]
+    kinds = {"adult" if s.get("kind") == "adult_at_risk" else "child" for s in subjects}
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds:
+        return "both"
+    return {"child": "child", "adult": "adult"}.get(template_kind or "child", "both")
+
+
+def words_for(meeting: dict | None, template=None) -> SubjectWords:
+    """The words for this meeting (`template`: an agenda Template, or None for a child's meeting)."""
+    return WORDS[subject_kind(meeting, getattr(template, "subject_kind", "child"))]
