@@ -63,13 +63,13 @@ def details(doc) -> dict[str, str]:
 def test_title_and_details_block(full_doc):
     _, doc = full_doc
     blocks = body_blocks(doc)
-    assert blocks[0] == ("p", "Title", "Minutes of a multi-agency professionals' meeting")
-    assert blocks[1] == ("p", "Subtitle", "Planning meeting about Amy and Ben")
+    assert blocks[0] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting")
+    assert blocks[1] == ("p", "Normal", "Planning meeting about Amy and Ben")
     d = details(doc)
     assert d["Meeting type"] == "Planning meeting"
     assert d["Case reference"] == "CSC/2026/0412"
     assert d["Subjects"] == "Amy Jones (born Sat 5 Mar 2016, aged 10)\nBen Jones (date of birth not recorded)"
-    assert d["Date"] == "Friday 20 November 2026"
+    assert d["Date"] == "Fri 20 Nov 2026"
     assert d["Time"] == "10:00–11:30"
     assert d["Venue"] == "Meeting room 2, Civic Offices, Winchester"
     assert d["Chair"] == "Sarah Khan, Practice manager, Hampshire Children's Services"
@@ -195,7 +195,7 @@ def test_closing_records(full_doc):
         "Change: No change.",
         "Note: " + UNSHARED["lead_note"],
     ]
-    assert paras("next_review") == ["Next review: Friday 19 February 2027 at 14:00", "Venue: Civic Offices"]
+    assert paras("next_review") == ["Next review: Fri 19 Feb 2027 at 14:00", "Venue: Civic Offices"]
     dis = paras("disagreement")
     assert dis[:3] == [
         "Any disagreement between professionals: Yes",
@@ -227,13 +227,13 @@ def test_distribution_and_annex(full_doc):
     assert annex[0][1] == [
         "Tue 24 Nov 2026 14:05",
         "Sarah Khan",
-        "next_review.date",
-        "2027-02-12",
-        "2027-02-19",
+        "Next review: date",
+        "Fri 12 Feb 2027",
+        "Fri 19 Feb 2027",
         "Reopened: the venue was not free on the 12th (AMEND-REASON)",
     ]
     assert annex[1][1][:3] == [
-        "G-31, action 4: Share the attendance record every month",
+        "G-31 (SMART action), action 4 (Share the attendance record every month)",
         "The school shares it anyway; no date needed (OVERRIDE-REASON)",
         "Sarah Khan",
     ]
@@ -310,8 +310,8 @@ def test_file_is_owner_only(full_doc):
 def test_family_copy_title_and_header(family_doc):
     _, doc = family_doc
     blocks = body_blocks(doc)
-    assert blocks[0] == ("p", "Title", "Minutes of a multi-agency professionals' meeting: the family's copy")
-    assert blocks[1] == ("p", "Subtitle", "Planning meeting")  # not the chair's free-text title
+    assert blocks[0] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting: the family's copy")
+    assert blocks[1] == ("p", "Normal", "Planning meeting")  # not the chair's free-text title
     assert "Family copy" in doc.sections[0].header.paragraphs[1].text
     assert doc.core_properties.title.endswith("(family copy)")
 
@@ -344,7 +344,7 @@ def test_family_copy_shows_what_design_lists(family_doc):
         assert marker in text
     assert "To agree a plan that keeps Amy and Ben safe at home." in text
     assert "Who tells the family: Jo Baker, Hampshire Children's Services" in text
-    assert "Next review: Friday 19 February 2027 at 14:00" in text
+    assert "Next review: Fri 19 Feb 2027 at 14:00" in text
     assert ("p", "List Bullet", SHARED["need"] + " — Source: Southern Health (Priya Shah); opinion") in body_blocks(doc)
 
 
@@ -559,7 +559,7 @@ def test_letterhead_content_comes_first_and_ours_follows(tmp_path):
     doc = open_docx(out)
     blocks = body_blocks(doc)
     assert blocks[0][2] == "Letterhead body on the first page (LETTERHEAD-BODY)"
-    assert blocks[1] == ("p", "Title", "Minutes of a multi-agency professionals' meeting")
+    assert blocks[1] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting")
     header = [p.text for p in doc.sections[0].header.paragraphs]
     assert header[0].endswith("(LETTERHEAD-HEADER)") and header[1] == "OFFICIAL-SENSITIVE"
     footer = [p.text for p in doc.sections[0].footer.paragraphs]
@@ -586,7 +586,7 @@ def test_letterhead_without_our_styles_gets_them(tmp_path):
     out = export_minutes(full_meeting(), hampshire(), tmp_path / "out.docx", letterhead=lh)
     doc = open_docx(out)
     styles = {b[1] for b in body_blocks(doc)}
-    assert {"Title", "Heading 1", "Heading 2"} <= styles
+    assert {"Heading", "Heading 1", "Heading 2"} <= styles
     assert doc.tables[1].style.name == "Table Grid"
     # no List Bullet in the letterhead: the entries still read as a list
     assert any(b[2].startswith("•\t" + SHARED["need"]) for b in body_blocks(doc) if b[0] == "p")

@@ -84,7 +84,7 @@ def test_details_block_full_copy():
     assert d.get("Meeting type") == "Planning meeting"
     assert d.get("Case reference") == "CSC/2026/0412"
     assert d.get("Subjects") == "Amy Jones (born Sat 5 Mar 2016, aged 10)\nBen Jones (date of birth not recorded)"
-    assert d.get("Date") == "Friday 20 November 2026"
+    assert d.get("Date") == "Fri 20 Nov 2026"
     assert d.get("Time") == "10:00–11:30"
     assert d.get("Chair") == "Sarah Khan, Practice manager, Hampshire Children's Services"
     assert d.get("Minute-taker") == "Tom Price, Business support, Hampshire Children's Services"
@@ -216,8 +216,8 @@ def test_empty_step_says_so_in_one_line():
 
 def test_overridden_findings_are_made_readable():
     (overrides,) = build_layout(full_meeting(), hampshire()).section("annex").tables("overrides")
-    assert overrides.rows[0][0] == "G-31, action 4: Share the attendance record every month"
-    assert overrides.rows[1][0] == "G-22, attendee Rita Moss"
+    assert overrides.rows[0][0] == "G-31 (SMART action), action 4 (Share the attendance record every month)"
+    assert overrides.rows[1][0].startswith("G-22 (apologies), attendee Rita Moss: Sent apologies with neither")
     assert overrides.rows[1][3] == "—"
 
 

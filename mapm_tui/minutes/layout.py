@@ -178,7 +178,8 @@ ESCALATION_REMINDER = (
 )
 
 ACTION_COLUMNS = ("No.", "Action", "Owner", "Due", "How we will know it is done", "Addresses", "Status")
-ACTION_WIDTHS = (6, 23, 14, 10, 18, 17, 12)
+#: On a continued row of a long action the number, owner and due date are repeated.
+ACTION_REPEAT = {0: "{}", 2: "{}", 3: "{}"}
 
 # -------------------------------------------------------------------------------------------- blocks
 
@@ -234,6 +235,10 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[int, ...] = ()
+    #: 9 pt text (every table of a kind is one size: the action plan, the annex, the distribution list)
+    small: bool = False
+    #: rows may split across pages (none do: long rows are cut into continued rows by `split_long_rows`)
+    can_split: bool = False
 
 
 Block = Para | Subheading | Fields | Group | Table
@@ -406,8 +411,10 @@ def _sentence(text: str) -> str:
 class _Ctx:
     """What the build needs to look things up, computed once (the big meeting has 300 entries)."""
 
-    def __init__(self, meeting: dict, template, family: bool):
+    def __init__(self, meeting: dict, template, family: bool, previous: dict | None = None):
         self.m = meeting
+        #: the meeting this one reviews, when it is in the store (its actions and lead practitioner)
+        self.previous = _dict(previous)
         self.t = template
         self.family = family
         self.attendees = _list(meeting.get("attendees"))
@@ -508,7 +515,7 @@ class _Ctx:
         if e is None:
             return None
         label = ENTRY_LABELS.get(e.get("kind"), "Item")
-        return f"{label}: {_short(_l(e.get('text')))}"
+        return f"{label}: {_l(e.get('text'))}"  # whole: the minutes never cut text
 
     # --- actions
     def owner(self, a: dict) -> str:
@@ -544,6 +551,11 @@ class _Ctx:
                 )
             )
         return tuple(rows)
+
+    def is_family(self, attendee: dict) -> bool:
+        from ..family import is_family_member
+
+        return is_family_member(attendee, _list(self.m.get("subjects")))
 
     def attendee_name(self, attendee_id: Any, fallback: Any = None) -> str:
         who = self.by_attendee.get(attendee_id) if attendee_id else None
@@ -622,10 +634,11 @@ def _family_attending(fam: dict) -> str:
     attending = fam.get("attending")
     lines = [FAMILY_ATTENDING.get(attending, _l(attending)) or NOT_RECORDED]
     rationale = _s(fam.get("not_attending_rationale"))
+    why = "Why the family did not attend" if attending == "no" else "Why not throughout"
     if rationale:
-        lines.append(f"Why not throughout: {rationale}")
+        lines.append(f"{why}: {rationale}")
     elif attending in ("no", "part_two"):
-        lines.append("Why not throughout: not recorded.")
+        lines.append(f"{why}: not recorded.")
     return "\n".join(lines)
 
 
@@ -652,7 +665,7 @@ def _details(meeting: dict, ctx: _Ctx) -> Fields:
         ),
         ("Case reference", _l(meeting.get("case_ref")) or NOT_RECORDED),
         ("Subjects" if len(_list(meeting.get("subjects"))) > 1 else "Subject", _subjects(meeting, ctx)),
-        ("Date", fmt_long(meeting.get("date")) or NOT_RECORDED),
+        ("Date", fmt_date(meeting.get("date")) or NOT_RECORDED),
         ("Time", _time(meeting)),
         ("Venue", _l(meeting.get("venue")) or NOT_RECORDED),
         ("Chair", _person(meeting.get("chair")) or NOT_RECORDED),
@@ -688,13 +701,14 @@ def _attendance_table(ctx: _Ctx) -> Table:
         widths.append(14)
     rows = []
     for a in ctx.attendees:
-        if a.get("is_family"):
+        family = ctx.is_family(a)
+        if family:
             as_ = "Family or advocate"
         elif a.get("is_expert"):
             as_ = "Expert adviser"
         else:
             as_ = "Professional"
-        if a.get("is_family") and a.get("is_expert"):
+        if family and a.get("is_expert"):
             as_ = "Family or advocate; expert adviser"
         attendance = ATTENDANCE.get(a.get("attendance"), _l(a.get("attendance"))) or NOT_RECORDED
         if a.get("attendance") == "substitute":
@@ -707,9 +721,36 @@ def _attendance_table(ctx: _Ctx) -> Table:
     return Table("attendance", tuple(columns), tuple(rows), tuple(widths))
 
 
+def table(kind: str, columns, rows, *, repeat: dict[int, str] | None = None, small: bool = True) -> Table:
+    """A table whose column widths come from its content; with `repeat`, long rows are cut into continued
+    rows that repeat those columns (see `columns`)."""
+    from .columns import content_widths, split_long_rows
+
+    columns, rows = tuple(columns), tuple(tuple(r) for r in rows)
+    widths = content_widths(columns, rows)
+    if repeat is not None:
+        rows = split_long_rows(rows, widths, repeat)
+    return Table(kind, columns, rows, widths, small=small)
+
+
+def _action_table(ctx: _Ctx) -> Table:
+    return table("actions", ACTION_COLUMNS, ctx.action_rows(), repeat=ACTION_REPEAT)
+
+
 def _text_blocks(value: Any) -> list[Block]:
     text = _s(value)
     return [Para(p) for p in text.split("\n") if p.strip()] if text else []
+
+
+def _lead_change(rec: dict, ctx: _Ctx) -> str:
+    """'Yes: from Martin Ellis, Northfield Primary School, to Kirsty Lane.' The earlier lead comes from the
+    meeting this one reviews (when it is known); the bundle has no field for it."""
+    to = _l(rec.get("name")) or "the lead practitioner named above"
+    before = _dict(_dict(ctx.previous).get("lead_practitioner"))
+    was = ", ".join(x for x in (_l(before.get("name")), _l(before.get("agency"))) if x)
+    if was and _l(before.get("name")).casefold() != _l(rec.get("name")).casefold():
+        return f"Yes: from {was}, to {to}."
+    return f"Yes: {to} takes over as lead practitioner (who held it before is not recorded in this meeting)."
 
 
 def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
@@ -732,7 +773,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
         if who:
             rows.append(("Lead practitioner", who))
         if rec.get("changed") is True:
-            rows.append(("Change", "Yes, the lead practitioner changes."))
+            rows.append(("Change", _lead_change(rec, ctx)))
         elif rec.get("changed") is False:
             rows.append(("Change", "No change."))
         if not family and _s(rec.get("note")):
@@ -769,7 +810,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
             rows.append(("Senior manager or named doctor consulted", _l(rec.get("senior_consulted"))))
     elif kind == "next_review":
         if rec.get("date"):
-            when = fmt_long(rec.get("date"))
+            when = fmt_date(rec.get("date"))
             if _l(rec.get("time")):
                 when += f" at {_l(rec.get('time'))}"
             rows.append(("Next review", when))
@@ -792,7 +833,7 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
     family_rows = 0
     for a in ctx.attendees:
         email = _l(a.get("email"))
-        if a.get("is_family"):
+        if ctx.is_family(a):
             if shared:
                 rows.append((_l(a.get("name")), _l(a.get("agency")) or "Family", email or "—", "Family copy"))
                 family_rows += 1
@@ -808,15 +849,15 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
                 + (", and to the family." if shared else ".")
             )
         )
-        blocks.append(Table("distribution", ("Name", "Agency", "Email", "Copy"), tuple(rows), (24, 24, 32, 20)))
+        blocks.append(table("distribution", ("Name", "Agency", "Email", "Copy"), rows))
     records = _list(meeting.get("distribution"))
     if records:
         blocks.append(Subheading("Record of sending"))
         blocks.append(
-            Table(
+            table(
                 "distribution_record",
                 ("Name", "Email", "Copy", "Sent", "How"),
-                tuple(
+                list(
                     (
                         _l(r.get("name")),
                         _l(r.get("email")) or "—",
@@ -827,40 +868,188 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
                     )
                     for r in records
                 ),
-                (24, 28, 16, 18, 14),
             )
         )
     return blocks
 
 
-_ACTION_FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
+ACTION_FIELD_WORDS = {
+    "description": "what is to be done",
+    "owner": "who does it",
+    "due_date": "the due date",
+    "success_measure": "how we will know it is done",
+    "addresses": "the needs or risks it addresses",
+}
+
+#: How the annex names a field that was amended (the store records the bundle's field paths).
+FIELD_WORDS = {
+    "status": "status",
+    "due_date": "due date",
+    "description": "description",
+    "success_measure": "how we will know it is done",
+    "owner_attendee_id": "owner",
+    "owner_name": "owner",
+    "agency": "agency",
+    "addresses": "what it addresses",
+    "progress_note": "progress",
+    "share_with_family": "shared with the family",
+    "text": "text",
+    "kind": "kind",
+    "basis": "fact or opinion",
+    "source_agency": "source",
+    "source_attendee_id": "source",
+    "date": "date",
+    "time": "time",
+    "venue": "venue",
+    "required": "whether a review is needed",
+    "reason_not_required": "why no review is needed",
+    "attendance": "attendance",
+    "name": "name",
+    "role": "role",
+    "email": "email",
+    "parts": "part attended",
+    "considered": "considered",
+    "outcome": "outcome",
+    "changed": "whether it changes",
+    "note": "note",
+    "summary": "summary",
+    "escalation": "escalation",
+    "any": "whether there was any",
+    "reason_not_shared": "the chair's reason for not sharing",
+    "fii_concern": "concerns of fabricated or induced illness",
+    "by_date": "by when",
+    "method": "how",
+    "not_needed_reason": "why it is not needed",
+    "informed_beforehand": "told beforehand",
+    "not_informed_reason": "why not told",
+    "not_attending_rationale": "why not attending",
+}
+MEETING_FIELD_WORDS = {
+    "status": "Status of the minutes",
+    "title": "Title",
+    "date": "Date of the meeting",
+    "start_time": "Start time",
+    "end_time": "End time",
+    "venue": "Venue",
+    "reasons": "Reasons for holding the meeting",
+    "reasons_detail": "Reasons for holding the meeting (details)",
+    "family": "The family",
+    "minutes_sharing": "Sharing the minutes",
+    **TEXT_FIELD_TITLES,
+    **{k: v.rstrip("?") for k, v in CLOSING_TITLES.items()},
+    "next_review": "Next review",
+}
+STATUS_VALUE_WORDS = {
+    "final": "Final",
+    "in review": "Reopened for amendment",
+    "in_review": "Reopened for amendment",
+    "draft": "Draft",
+    "in_progress": "In progress",
+}
 
 
-def _finding_about(rule: str, ctx: _Ctx) -> str:
-    """'G-31:action:a2' -> 'G-31, action 2: Ask the GP…' (as readable as the target allows)."""
+def _amended_field(path: str, ctx: _Ctx) -> str:
+    """'actions[act-2].due_date' -> 'Action 2: due date'; 'next_review.date' -> 'Date of next review: date'."""
+    import re
+
+    m = re.fullmatch(r"(\w+)\[([^\]]*)\](?:\.(\w+))?", path)
+    if m:
+        kind, key, sub = m.groups()
+        what = FIELD_WORDS.get(sub or "", (sub or "").replace("_", " "))
+        if kind == "actions":
+            n = ctx.action_numbers.get(key)
+            head = f"Action {n}" if n else "An action"
+        elif kind == "entries":
+            e = ctx.by_entry.get(key)
+            head = f"An entry ({ENTRY_LABELS.get(e.get('kind'), 'item').lower()})" if e else "An entry"
+        elif kind == "attendees":
+            who = ctx.by_attendee.get(key)
+            head = f"Attendee {_l(who.get('name'))}" if who else "An attendee"
+        elif kind == "subjects":
+            head = f"Subject {key}"
+        else:
+            head = kind.replace("_", " ").capitalize()
+        return f"{head}: {what}" if sub else f"{head} (added or removed)"
+    top, _, sub = path.partition(".")
+    head = MEETING_FIELD_WORDS.get(top, top.replace("_", " ").capitalize())
+    return f"{head}: {FIELD_WORDS.get(sub, sub.replace('_', ' '))}" if sub else head
+
+
+def _amended_value(path: str, value: Any) -> str:
+    """A recorded before/after value in words: dates in the house style, yes/no, statuses."""
+    text = _s(value)
+    if not text:
+        return "—"
+    if path == "status":
+        return STATUS_VALUE_WORDS.get(text, text)
+    last = path.rsplit(".", 1)[-1]
+    if last == "status":
+        return ACTION_STATUS.get(text, STATUS_VALUE_WORDS.get(text, text))
+    if last == "attendance":
+        return ATTENDANCE.get(text, text)
+    if text in ("yes", "no"):
+        return text.capitalize()
+    if _parse_date(text):
+        return fmt_date(text)
+    return text
+
+
+#: What each rule of the completeness check is about (guidance.md's headings), for the annex.
+RULE_WORDS = {
+    "G-02": "another procedure",
+    "G-06": "family told beforehand",
+    "G-07": "family attending",
+    "G-12": "voice of the child or adult",
+    "G-20": "the agenda",
+    "G-21": "the agenda",
+    "G-22": "apologies",
+    "G-30": "actions agreed",
+    "G-31": "SMART action",
+    "G-32": "ownership of actions",
+    "G-40": "family meeting",
+    "G-41": "lead practitioner",
+    "G-42": "disagreement",
+    "G-43": "feedback to the family",
+    "G-44": "next review",
+    "G-52": "sharing with the family",
+}
+
+
+def _overridden(rule: str, ctx: _Ctx, findings: list) -> str:
+    """'G-31:action:act-2:due_date' -> 'G-31, action 2 (Ask the GP to …): the due date. <the finding's
+    sentence>' — which finding of which item, in words."""
     gid, _, target = rule.partition(":")
-    if not target:
-        return rule
+    gid = f"{gid} ({RULE_WORDS[gid]})" if gid in RULE_WORDS else gid
+    # an override names one finding, or (without a field) every finding of that rule and item
+    matched = [f for f in findings if f.key == rule] or [f for f in findings if f.key.startswith(rule + ":")]
+    field_words = ""
+    head = gid if target else rule
     if target.startswith("action:"):
         aid = target[len("action:") :]
-        head, _, tail = aid.rpartition(":")
-        if head and tail in _ACTION_FIELDS:  # "G-31:action:a2:due_date" names one gap of action a2
-            aid = head
+        base, _, tail = aid.rpartition(":")
+        if base and tail in ACTION_FIELD_WORDS:
+            aid, field_words = base, ACTION_FIELD_WORDS[tail]
         n = ctx.action_numbers.get(aid)
         a = next((x for x in ctx.actions if x.get("id") == aid), None)
         if n and a:
-            return f"{gid}, action {n}: {_short(_l(a.get('description')), 60)}"
+            head = f"{gid}, action {n} ({_l(a.get('description'))})"
+        else:
+            head = f"{gid}, an action no longer in these minutes"
     elif target.startswith("attendee:"):
         who = ctx.by_attendee.get(target[len("attendee:") :])
-        if who:
-            return f"{gid}, attendee {_l(who.get('name'))}"
+        head = f"{gid}, attendee {_l(who.get('name'))}" if who else f"{gid}, an attendee"
     elif target == "meeting":
-        return f"{gid}, the meeting"
-    else:
+        head = f"{gid}, the meeting as a whole"
+    elif target == "setup":
+        head = f"{gid}, setting up the meeting"
+    elif target:
         step = ctx.t.step(target)
-        if step is not None:
-            return f"{gid}, {clean_line(step.title)}"
-    return f"{gid}, {target}"
+        head = f"{gid}, {clean_line(step.title)}" if step is not None else f"{gid}, {target}"
+    if matched:
+        return f"{head}: " + " ".join(_sentence(clean_line(f.message)) for f in matched)
+    if field_words:
+        return f"{head}: {field_words}."
+    return head
 
 
 def _annex(meeting: dict, ctx: _Ctx) -> list[Block]:
@@ -869,40 +1058,41 @@ def _annex(meeting: dict, ctx: _Ctx) -> list[Block]:
     if amendments:
         blocks.append(Subheading("Amendments after the meeting was finalised"))
         blocks.append(
-            Table(
+            table(
                 "amendments",
                 ("When", "By", "What changed", "Before", "After", "Reason"),
-                tuple(
+                [
                     (
                         fmt_timestamp(x.get("at")),
                         _l(x.get("by")) or "—",
-                        _l(x.get("field")),
-                        _s(x.get("old")) or "—",
-                        _s(x.get("new")) or "—",
+                        _amended_field(_l(x.get("field")), ctx),
+                        _amended_value(_l(x.get("field")), x.get("old")),
+                        _amended_value(_l(x.get("field")), x.get("new")),
                         _s(x.get("reason")) or "—",
                     )
                     for x in amendments
-                ),
-                (14, 12, 14, 20, 20, 20),
+                ],
             )
         )
     overrides = _list(meeting.get("finding_overrides"))
     if overrides:
+        from .. import rules
+
+        findings = rules.check_meeting(meeting, ctx.t)
         blocks.append(Subheading("Findings overridden when finalising"))
         blocks.append(
-            Table(
+            table(
                 "overrides",
                 ("Finding", "Reason", "By", "When"),
-                tuple(
+                [
                     (
-                        _finding_about(_l(o.get("rule")), ctx),
-                        _s(o.get("reason")),
+                        _overridden(_l(o.get("rule")), ctx, findings),
+                        _s(o.get("reason")) or "—",
                         _l(o.get("by")) or "—",
                         fmt_timestamp(o.get("at")) if o.get("at") else "—",
                     )
                     for o in overrides
-                ),
-                (30, 40, 15, 15),
+                ],
             )
         )
     return blocks
@@ -918,14 +1108,35 @@ def _details_sentence(meeting: dict) -> str:
     elif start:
         bits.append(f"from {start}")
     if _l(meeting.get("venue")):
-        bits.append(f"at {_l(meeting.get('venue'))}")
+        bits.append(venue_phrase(_l(meeting.get("venue"))))
     return " ".join(bits) + "."
 
 
-def build_layout(meeting: dict, template, *, family: bool = False, marking: str = "OFFICIAL-SENSITIVE") -> Layout:
+_ONLINE = ("online", "virtual", "remote", "by video", "by phone", "by telephone", "via ")
+_ON_PLATFORM = ("teams", "microsoft teams", "zoom", "google meet", "webex", "skype", "video call", "phone", "telephone")
+
+
+def venue_phrase(venue: str) -> str:
+    """'at Meeting room 2' for a place; 'online (Teams)' or 'on Microsoft Teams' for a meeting held online."""
+    low = venue.casefold()
+    if low.startswith(_ONLINE):
+        return venue[0].lower() + venue[1:]
+    if low in _ON_PLATFORM or low.startswith(tuple(f"{p} " for p in _ON_PLATFORM[:6])):
+        return f"on {venue}"
+    return f"at {venue}"
+
+
+def build_layout(
+    meeting: dict,
+    template,
+    *,
+    family: bool = False,
+    marking: str = "OFFICIAL-SENSITIVE",
+    previous: dict | None = None,
+) -> Layout:
     """The minutes as ordered sections (pure; see the module docstring for what goes where)."""
     meeting = _dict(meeting)
-    ctx = _Ctx(meeting, template, family)
+    ctx = _Ctx(meeting, template, family, previous)
     step_keys = {s.key for s in template.steps}
 
     # Where each entry goes: its step, else its home step, else "Other information".
@@ -984,7 +1195,7 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
             shown_fields.add(name)
         elif kind == "actions":
             if ctx.actions and not tables_done["actions"]:
-                blocks.append(Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS))
+                blocks.append(_action_table(ctx))
                 tables_done["actions"] = True
         elif kind in CLOSING_KINDS:
             if family and kind not in FAMILY_CLOSING:
@@ -1002,7 +1213,7 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         add(
             "actions",
             "Action plan",
-            [Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS)] if ctx.actions else [],
+            [_action_table(ctx)] if ctx.actions else [],
             None,
         )
 
