@@ -170,10 +170,7 @@ def test_action_plan_table(full_doc):
         "• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)",
         "Open",
     ]
-    assert (
-        rows[3][6]
-        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
-    )
+    assert rows[2][6] == "Partly done\nCarried over (see the review of earlier actions)"
     assert rows[4][:4] == ["4", "Share the attendance record every month", "Oak Primary School", "Not set"]
     assert len(rows) == 5
 

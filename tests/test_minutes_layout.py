@@ -122,12 +122,11 @@ def test_action_rows_owner_due_measure_addresses_status():
         == "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)"
     )
     assert r1[6] == "Open"
-    assert r2[2] == "Paul Reid\nHampshire Constabulary"
-    assert r3[2] == "Ian Ford\nWinchester City Council"
-    assert (
-        r3[6]
-        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
-    )
+    # the actions shared with the family come first (one numbering in both copies)
+    assert r2[2] == "Ian Ford\nWinchester City Council"
+    assert r3[2] == "Paul Reid\nHampshire Constabulary"
+    # an earlier action: its status here, its progress in the review of earlier actions
+    assert r2[6] == "Partly done\nCarried over (see the review of earlier actions)"
     assert r4[2:5] == ("Oak Primary School", "Not set", "Not recorded")
     assert r4[6] == "Done"
 

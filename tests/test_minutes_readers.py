@@ -165,7 +165,7 @@ def test_annex_says_what_changed_in_words_not_raw_values(tmp_path):
     _, doc = write(tmp_path, _annex_meeting())
     rows = [[c.text for c in r.cells] for r in docx_tables(doc, "When")[0].rows]
     assert rows[1][2:5] == ["Status of the minutes", "Final", "Reopened for amendment"]
-    assert rows[2][2:5] == ["Action 3: status", "Open", "Partly done"]
+    assert rows[2][2:5] == ["Action 2: status", "Open", "Partly done"]
     text = all_text(doc)
     assert "in review" not in text and "partly_done" not in text and "actions[" not in text
 
@@ -174,7 +174,7 @@ def test_each_override_says_which_finding(tmp_path):
     _, doc = write(tmp_path, _annex_meeting())
     rows = [[c.text for c in r.cells] for r in docx_tables(doc, "Finding")[0].rows][1:]
     assert len({r[0] for r in rows}) == 2  # two findings of one action: two different rows
-    assert rows[0][0].startswith("G-31 (SMART action), action 3 (Landlord to treat the damp in the bedroom)")
+    assert rows[0][0].startswith("G-31 (SMART action), action 2 (Landlord to treat the damp in the bedroom)")
     assert "due date" in rows[0][0].lower() and "measur" in rows[1][0].lower()
 
 
@@ -254,3 +254,107 @@ def test_mammoth_reads_the_samples_without_warnings(tmp_path, name, family):
     assert result.messages == []
     assert "<h1>Minutes of a multi-agency professionals&#x27; meeting" in result.value or "<h1>Minutes" in result.value
     assert body_blocks(open_docx(path))[0][1] == "Heading"
+
+
+# ------------------------------------------------------------------------ review of earlier actions (G-34)
+
+
+def _review_meeting():
+    """A review meeting: three actions carried over from the meeting before, one new."""
+    m = full_meeting()
+    m["previous_meeting_id"] = "m-0000"
+    base = {"owner_attendee_id": "a1", "success_measure": "Seen to be done", "share_with_family": True}
+    m["actions"] = [
+        {
+            **base,
+            "id": "r1",
+            "description": "Book the GP check",
+            "due_date": "2026-11-13",
+            "status": "done",
+            "progress_note": "Booked and attended on 10 Nov",
+            "carried_from_action_id": "old-1",
+        },
+        {
+            **base,
+            "id": "r2",
+            "description": "Nursery attendance plan",
+            "due_date": "2027-01-08",
+            "status": "partly_done",
+            "progress_note": "Met once; Poppy was ill",
+            "carried_from_action_id": "old-2",
+        },
+        {
+            **base,
+            "id": "r3",
+            "description": "Referral to speech therapy",
+            "due_date": "2026-12-01",
+            "status": "not_done",
+            "carried_from_action_id": "old-3",
+        },
+        {**base, "id": "n1", "description": "A new action of this meeting", "due_date": "2026-12-18", "status": "open"},
+    ]
+    earlier = {
+        "id": "m-0000",
+        "actions": [
+            {
+                "id": "old-1",
+                "description": "Book the GP check",
+                "due_date": "2026-11-13",
+                "status": "open",
+                "owner_attendee_id": "a1",
+                "success_measure": "Seen to be done",
+            },
+            {
+                "id": "old-2",
+                "description": "Nursery attendance plan",
+                "due_date": "2026-12-11",
+                "status": "open",
+                "owner_attendee_id": "a1",
+                "success_measure": "Seen to be done",
+            },
+            {
+                "id": "old-3",
+                "description": "Referral to speech therapy",
+                "due_date": "2026-12-01",
+                "status": "partly_done",
+                "owner_attendee_id": "a1",
+                "success_measure": "Seen to be done",
+            },
+        ],
+    }
+    return m, earlier
+
+
+def test_a_review_meeting_shows_each_earlier_action_then_and_now_and_what_was_decided(tmp_path):
+    m, earlier = _review_meeting()
+    _, doc = write(tmp_path, m, previous=earlier)
+    blocks = body_blocks(doc)
+    heading = blocks.index(("p", "Heading 2", "Review of earlier actions"))
+    review = blocks[heading + 1][2]
+    assert review[0] == ["Earlier action", "Owner", "Status then", "Status now", "Progress", "The meeting decided"]
+    by_action = {r[0]: r for r in review[1:]}
+    assert by_action["Book the GP check"][2:] == ["Open", "Done", "Booked and attended on 10 Nov", "Done: closed"]
+    plan = table_with(doc, "No.")
+    numbers = {r[1]: r[0] for r in plan[1:]}
+    assert "Book the GP check" not in numbers  # closed by this meeting: not in the plan any more
+    nursery = by_action["Nursery attendance plan"]
+    assert nursery[2:5] == ["Open", "Partly done", "Met once; Poppy was ill"]
+    assert nursery[5] == f"Changed as action {numbers['Nursery attendance plan']}: new due date Fri 8 Jan 2027"
+    speech = by_action["Referral to speech therapy"]
+    assert speech[2:] == [
+        "Partly done",
+        "Not done",
+        "No progress recorded",
+        f"Continues as action {numbers['Referral to speech therapy']}",
+    ]
+    # the Status cells of the plan hold a status, not the review squeezed in
+    assert all("Earlier status" not in r[6] and "Progress" not in r[6] for r in plan[1:])
+
+
+def test_the_review_table_without_the_earlier_meeting_still_reads(tmp_path):
+    m, _ = _review_meeting()
+    _, doc = write(tmp_path, m)
+    blocks = body_blocks(doc)
+    review = blocks[blocks.index(("p", "Heading 2", "Review of earlier actions")) + 1][2]
+    assert [r[2] for r in review[1:]] == ["Not finished (carried over)"] * 3
+    assert review[2][5].startswith("Continues as action ")

@@ -93,6 +93,8 @@ ACTION_STATUS = {
 }
 
 BASIS = {"fact": "fact", "opinion": "opinion", "unverified": "unverified"}
+#: An earlier action with one of these statuses is closed by the review: it leaves the action plan.
+CLOSED_STATUSES = ("done", "cancelled")
 
 ENTRY_KIND_ORDER = (
     "strength",
@@ -428,9 +430,20 @@ class _Ctx:
             self.actions = [a for a in all_actions if a.get("share_with_family") is True]
         else:
             self.entries = all_entries
-            self.actions = all_actions
+            # one numbering in both copies: the actions the family sees come first, so the family's action 2
+            # is the professionals' action 2, and the family copy has no gaps that hint at what is withheld
+            shared = [a for a in all_actions if a.get("share_with_family") is True]
+            self.actions = shared + [a for a in all_actions if a.get("share_with_family") is not True]
         self.by_entry = {e.get("id"): e for e in self.entries if e.get("id")}
-        self.action_numbers = {a.get("id"): n for n, a in enumerate(self.actions, start=1) if a.get("id")}
+        #: earlier actions carried into this meeting: the review of earlier actions (G-34)
+        self.reviewed = [a for a in self.actions if a.get("carried_from_action_id")]
+        #: the action plan: every action, except earlier ones this meeting closed (done or stopped)
+        self.plan = [
+            a for a in self.actions if not (a.get("carried_from_action_id") and a.get("status") in CLOSED_STATUSES)
+        ]
+        self.action_numbers = {a.get("id"): n for n, a in enumerate(self.plan, start=1) if a.get("id")}
+        earlier = _list(_dict(previous).get("actions"))
+        self.earlier_actions = {a.get("id"): a for a in earlier if a.get("id")}
         fam = _dict(meeting.get("family"))
         self.two_part = (
             fam.get("attending") == "part_two"
@@ -528,17 +541,17 @@ class _Ctx:
 
     def action_rows(self) -> tuple[tuple[str, ...], ...]:
         rows = []
-        for n, a in enumerate(self.actions, start=1):
+        for n, a in enumerate(self.plan, start=1):
             addresses = [self.entry_short(i) for i in (a.get("addresses") or []) if isinstance(i, str)]
             addresses = [x for x in addresses if x]
             status = ACTION_STATUS.get(a.get("status"), _l(a.get("status"))) or "Open"
+            lines = [status]
             if a.get("carried_from_action_id"):
-                lines = ["Carried over from an earlier meeting", f"Earlier status: {status}"]
+                lines.append("Carried over (see the review of earlier actions)")
             else:
-                lines = [status]
-            note = _s(a.get("progress_note"))
-            if note:
-                lines.append(f"Progress: {note}")
+                note = _s(a.get("progress_note"))
+                if note:
+                    lines.append(f"Progress: {note}")
             rows.append(
                 (
                     str(n),
@@ -735,6 +748,86 @@ def table(kind: str, columns, rows, *, repeat: dict[int, str] | None = None, sma
 
 def _action_table(ctx: _Ctx) -> Table:
     return table("actions", ACTION_COLUMNS, ctx.action_rows(), repeat=ACTION_REPEAT)
+
+
+REVIEW_COLUMNS = ("Earlier action", "Owner", "Status then", "Status now", "Progress", "The meeting decided")
+
+
+def _changes(before: dict, now: dict, ctx: _Ctx) -> list[str]:
+    """What the meeting changed in a continued action, compared with the earlier meeting's."""
+    out = []
+    if _l(before.get("description")) and _l(before.get("description")) != _l(now.get("description")):
+        out.append("reworded")
+    if before.get("due_date") != now.get("due_date") and now.get("due_date"):
+        out.append(f"new due date {fmt_date(now.get('due_date'))}")
+    owner_then = (before.get("owner_attendee_id"), _l(before.get("owner_name")), _l(before.get("agency")))
+    owner_now = (now.get("owner_attendee_id"), _l(now.get("owner_name")), _l(now.get("agency")))
+    if owner_then != owner_now and ctx.owner(now) != NOT_RECORDED:
+        out.append("new owner " + ctx.owner(now).replace("\n", ", "))
+    if _l(before.get("success_measure")) != _l(now.get("success_measure")) and _l(now.get("success_measure")):
+        out.append("new measure")
+    return out
+
+
+def _review_rows(ctx: _Ctx) -> list[tuple[str, ...]]:
+    """One row per earlier action: its status then and now, progress, and what the meeting decided (G-34).
+
+    The bundle records no decision of its own: it follows from the status now (done: closed; cancelled:
+    stopped) and, for an action that goes on, from what changed since the earlier meeting (when that
+    meeting is in the store) — else it continues as it was."""
+    rows = []
+    for a in ctx.reviewed:
+        before = ctx.earlier_actions.get(a.get("carried_from_action_id"))
+        if before is not None:
+            then = ACTION_STATUS.get(before.get("status"), _l(before.get("status"))) or "Open"
+        else:
+            then = "Not finished (carried over)"
+        status = a.get("status")
+        now = ACTION_STATUS.get(status, _l(status)) or "Open"
+        if status == "done":
+            decided = "Done: closed"
+        elif status == "cancelled":
+            decided = "Stopped"
+        else:
+            n = ctx.action_numbers.get(a.get("id"))
+            changes = _changes(before, a, ctx) if before is not None else []
+            where = f" as action {n}" if n else ""
+            decided = f"Changed{where}: {', '.join(changes)}" if changes else f"Continues{where}"
+        rows.append(
+            (
+                _s(a.get("description")) or "(no description)",
+                ctx.owner(a),
+                then,
+                now,
+                _s(a.get("progress_note")) or "No progress recorded",
+                decided,
+            )
+        )
+    return rows
+
+
+def _actions_blocks(ctx: _Ctx) -> list[Block]:
+    """The review of earlier actions (on a review meeting) and the action plan."""
+    blocks: list[Block] = []
+    if ctx.reviewed:
+        blocks.append(Subheading("Review of earlier actions"))
+        blocks.append(table("review", REVIEW_COLUMNS, _review_rows(ctx), repeat={1: "{}"}))
+        if ctx.plan:
+            blocks.append(Subheading("Action plan"))
+    if ctx.plan:
+        blocks.append(_action_table(ctx))
+        shared = sum(1 for a in ctx.plan if a.get("share_with_family") is True)
+        sharing = _dict(ctx.m.get("minutes_sharing")).get("share_with_family") is True
+        if not ctx.family and sharing and 0 < shared < len(ctx.plan):
+            first = "Action 1 is" if shared == 1 else f"Actions 1 to {shared} are"
+            blocks.append(
+                Para(
+                    f"{first} in the family's copy of the minutes too, with the same numbers; the others are for "
+                    "professionals only.",
+                    italic=True,
+                )
+            )
+    return blocks
 
 
 def _text_blocks(value: Any) -> list[Block]:
@@ -1195,7 +1288,7 @@ def build_layout(
             shown_fields.add(name)
         elif kind == "actions":
             if ctx.actions and not tables_done["actions"]:
-                blocks.append(_action_table(ctx))
+                blocks.extend(_actions_blocks(ctx))
                 tables_done["actions"] = True
         elif kind in CLOSING_KINDS:
             if family and kind not in FAMILY_CLOSING:
@@ -1213,7 +1306,7 @@ def build_layout(
         add(
             "actions",
             "Action plan",
-            [_action_table(ctx)] if ctx.actions else [],
+            _actions_blocks(ctx),
             None,
         )
 
