@@ -26,6 +26,10 @@ class Settings:
     export_folder: str | None = None
     organisation: str = ""
     default_template: str = "hampshire"
+    # -- the minutes going out (issue 14)
+    #: Who a family contacts with questions, corrections or disagreement, as the family copy's opening says
+    #: it ("the Early Help duty team on 01234 567890"); empty: the chair of the meeting.
+    family_contact: str = ""
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()

@@ -320,20 +320,19 @@ def test_family_copy_shows_what_design_lists(family_doc):
     h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
     assert h1 == [
         "1. Date, time and venue",
-        "2. Introductions",
-        "3. Attendance and apologies",
-        "4. Aim of the meeting",
-        "5. Strengths, needs and risks identified before the meeting",
-        "6. Additional or new information from all agencies",
-        "7. Other strengths, needs and risks identified during the meeting",
-        "8. How to address these needs, and what has already been tried",
-        "9. Plan: who does what, by when",
-        "10. Has a family meeting been considered?",
-        "11. Lead practitioner",
-        "12. Date of next review",
-        "13. Who tells the family the outcome",
+        "2. Attendance and apologies",
+        "3. Aim of the meeting",
+        "4. Strengths, needs and risks identified before the meeting",
+        "5. Additional or new information from all agencies",
+        "6. Other strengths, needs and risks identified during the meeting",
+        "7. How to address these needs, and what has already been tried",
+        "8. Plan: who does what, by when",
+        "9. Has a family meeting been considered?",
+        "10. Lead practitioner",
+        "11. Date of next review",
+        "12. Who tells the family the outcome",
         "Other information",
-    ]
+    ]  # no introductions: a free-text field outside design.md's list, not shared by the chair
     att = table_with(doc, "Name")
     assert att[0] == ["Name", "Role", "Agency", "Taking part as", "Attendance"]
     text = all_text(doc)
@@ -342,7 +341,9 @@ def test_family_copy_shows_what_design_lists(family_doc):
     assert "To agree a plan that keeps Amy and Ben safe at home." in text
     assert "Who tells the family: Jo Baker, Hampshire Children's Services" in text
     assert "Next review: Fri 19 Feb 2027 at 14:00" in text
-    assert ("p", "List Bullet", SHARED["need"] + " — Source: Southern Health (Priya Shah); opinion") in body_blocks(doc)
+    assert ("p", "List Bullet", SHARED["need"] + " — Shared by Southern Health (Priya Shah); this is an opinion") in (
+        body_blocks(doc)
+    )
 
 
 def test_family_copy_holds_nothing_unshared_anywhere_in_the_file(family_doc):

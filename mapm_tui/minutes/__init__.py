@@ -204,7 +204,14 @@ def export_minutes(
     from . import docx_writer  # python-docx is imported here, only when exporting
     from .layout import build_layout as _build
 
-    layout = _build(meeting, template, family=family, marking=_marking(meeting, settings), previous=previous)
+    layout = _build(
+        meeting,
+        template,
+        family=family,
+        marking=_marking(meeting, settings),
+        previous=previous,
+        family_contact=settings.family_contact,
+    )
     try:
         document = docx_writer.render(layout, letterhead)
     except docx_writer.LetterheadError as exc:

@@ -364,6 +364,10 @@ class _Writer:
         if lay.subtitle:
             p = self._add_paragraph()
             ooxml.set_size(p.add_run(_c(lay.subtitle)), 26)
+        if lay.opening:
+            self._heading("About these minutes", 2)
+            for para in lay.opening:
+                self._para(para.text)
         self._write_fields(lay.details)
         for s in lay.sections:
             self._write_section(s)

@@ -152,8 +152,29 @@ TEXT_FIELD_TITLES = {
     "existing_plan_reviewed": "Review of the existing plan",
     "legislation_considered": "Legislation and statutory guidance considered",
 }
-#: Text fields the family copy shows (design.md: aim; introductions are who attended and why).
-FAMILY_TEXT_FIELDS = ("aim", "introductions")
+#: Text fields the family copy shows (design.md's list: the aim). Others only by the chair's own decision
+#: (`extras.family_fields`): introductions once said "professionals-only because of FII concerns".
+FAMILY_TEXT_FIELDS = ("aim",)
+
+#: The meeting type as the family copy names it: a disagreement meeting is not named as one (G-42).
+FAMILY_MEETING_TYPES = {
+    "planning": "Planning meeting",
+    "professional_disagreement": "Multi-agency professionals' meeting",
+    "other": "Multi-agency professionals' meeting",
+}
+
+#: Fact / opinion in words a parent reads without a key (the family copy).
+BASIS_FAMILY = {"fact": "a fact", "opinion": "an opinion", "unverified": "not yet checked"}
+
+FAMILY_OPENING = (
+    "These are the minutes of a meeting of professionals about {subjects}. They are the parts of the minutes "
+    "that are shared with you: some parts are for the professionals only and are not included here.",
+    "After each point you will see who shared it and whether it is a fact (something known or seen) or an "
+    "opinion (what someone thinks). The action plan says who will do what, and by when.",
+    "If you have a question, or think something here is wrong or missing, please contact {contact}. If you "
+    "disagree with a decision, tell {contact}: your view will be written down and looked at again, at the "
+    "latest at the next review.",
+)
 
 CLOSING_KINDS = (
     "family_meeting",
@@ -299,12 +320,14 @@ class Layout:
     date_short: str
     doc_title: str
     author: str
+    #: the family copy's plain-English opening (empty in the full copy)
+    opening: tuple[Para, ...] = ()
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
     def texts(self) -> list[str]:
-        out = [self.title, self.subtitle, *_block_texts(self.details)]
+        out = [self.title, self.subtitle, *(p.text for p in self.opening), *_block_texts(self.details)]
         for s in self.sections:
             out.extend(s.texts())
         return out
@@ -417,6 +440,10 @@ class _Ctx:
         self.m = meeting
         #: the meeting this one reviews, when it is in the store (its actions and lead practitioner)
         self.previous = _dict(previous)
+        from .extras import family_fields
+
+        #: free-text fields outside design.md's list that the chair decided to share with the family
+        self.shared_fields = family_fields(meeting) if family else set()
         self.t = template
         self.family = family
         self.attendees = _list(meeting.get("attendees"))
@@ -474,17 +501,25 @@ class _Ctx:
     def item(self, e: dict, *, with_agency: bool = True) -> Item:
         meta = []
         src = self.source(e, with_agency=with_agency)
-        if src:
-            meta.append(f"Source: {src}")
-        if e.get("basis") in BASIS:
-            meta.append(BASIS[e["basis"]])
+        if self.family:  # words a parent reads without a key, no tags
+            if src:
+                meta.append(f"Shared by {src}")
+            if e.get("basis") in BASIS_FAMILY:
+                meta.append(f"this is {BASIS_FAMILY[e['basis']]}")
+        else:
+            if src:
+                meta.append(f"Source: {src}")
+            if e.get("basis") in BASIS:
+                meta.append(BASIS[e["basis"]])
         if not self.family and self.two_part and e.get("part") in ("professionals", "family"):
             meta.append(
                 "said in the professionals-only part"
                 if e["part"] == "professionals"
                 else "said with the family present"
             )
-        return Item(text=_s(e.get("text")) or "(no text)", meta="; ".join(meta), entry_id=_l(e.get("id")))
+        return Item(
+            text=_s(e.get("text")) or "(no text)", meta="; ".join(m for m in meta if m), entry_id=_l(e.get("id"))
+        )
 
     def groups(self, entries: list[dict], step=None) -> list[Group]:
         """Entries grouped by kind (the step's kinds first), strengths/needs/risks by stage, information
@@ -674,7 +709,10 @@ def _details(meeting: dict, ctx: _Ctx) -> Fields:
     rows: list[tuple[str, str]] = [
         (
             "Meeting type",
-            MEETING_TYPES.get(meeting.get("meeting_type"), _l(meeting.get("meeting_type"))) or NOT_RECORDED,
+            (FAMILY_MEETING_TYPES if family else MEETING_TYPES).get(
+                meeting.get("meeting_type"), _l(meeting.get("meeting_type"))
+            )
+            or NOT_RECORDED,
         ),
         ("Case reference", _l(meeting.get("case_ref")) or NOT_RECORDED),
         ("Subjects" if len(_list(meeting.get("subjects"))) > 1 else "Subject", _subjects(meeting, ctx)),
@@ -859,7 +897,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
     if kind == "family_meeting":
         if "considered" in rec:
             rows.append(("Family meeting considered", _yes_no(rec.get("considered"))))
-        if _s(rec.get("outcome")):
+        if _s(rec.get("outcome")) and (not family or "family_meeting.outcome" in ctx.shared_fields):
             rows.append(("Outcome", _s(rec.get("outcome"))))
     elif kind == "lead_practitioner":
         who = ", ".join(x for x in (_l(rec.get("name")), _l(rec.get("agency"))) if x)
@@ -869,7 +907,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
             rows.append(("Change", _lead_change(rec, ctx)))
         elif rec.get("changed") is False:
             rows.append(("Change", "No change."))
-        if not family and _s(rec.get("note")):
+        if _s(rec.get("note")) and (not family or "lead_practitioner.note" in ctx.shared_fields):
             rows.append(("Note", _s(rec.get("note"))))
     elif kind == "disagreement":
         if "any" in rec:
@@ -911,7 +949,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
                 rows.append(("Venue", _l(rec.get("venue"))))
         elif rec.get("required") is False:
             rows.append(("Next review", "No review meeting is needed."))
-            if not family and _s(rec.get("reason_not_required")):
+            if _s(rec.get("reason_not_required")):  # part of the decision: the family copy keeps it
                 rows.append(("Why none is needed", _s(rec.get("reason_not_required"))))
         elif rec.get("required") is True:
             rows.append(("Next review", "A review is needed; the date is still to be set."))
@@ -1226,6 +1264,7 @@ def build_layout(
     family: bool = False,
     marking: str = "OFFICIAL-SENSITIVE",
     previous: dict | None = None,
+    family_contact: str = "",
 ) -> Layout:
     """The minutes as ordered sections (pure; see the module docstring for what goes where)."""
     meeting = _dict(meeting)
@@ -1246,7 +1285,17 @@ def build_layout(
         else:
             other_entries.append(e)
 
-    nothing = NOTHING_FAMILY if family else NOTHING
+    # the family copy says "nothing was recorded" as the full copy does where nothing was; only where
+    # something was recorded and not shared does it say that nothing is included
+    recorded = (
+        {
+            s.key
+            for s in build_layout(meeting, template, marking=marking, previous=previous).sections
+            if s.blocks and s.blocks != [Para(NOTHING)]
+        }
+        if family
+        else set()
+    )
     sections: list[Section] = []
     shown_fields: set[str] = set()
     shown_closing: set[str] = set()
@@ -1260,7 +1309,7 @@ def build_layout(
             Section(
                 key=key,
                 title=clean_line(title).strip() or key,
-                blocks=blocks or [Para(nothing)],
+                blocks=blocks or [Para(NOTHING_FAMILY if family and key in recorded else NOTHING)],
                 step_kind=kind,
                 number=number,
             )
@@ -1281,7 +1330,7 @@ def build_layout(
                 tables_done["attendance"] = True
         elif kind == "text":
             name = step.field or ""
-            if family and name not in FAMILY_TEXT_FIELDS:
+            if family and name not in FAMILY_TEXT_FIELDS and name not in ctx.shared_fields:
                 other_entries.extend(entries_here)  # shared entries captured here still reach the family
                 continue
             blocks.extend(_text_blocks(meeting.get(name)))
@@ -1313,7 +1362,7 @@ def build_layout(
     # Other information: fields and closing records the template has no step for, and entries with no home.
     other: list[Block] = []
     for name, title in TEXT_FIELD_TITLES.items():
-        if name in shown_fields or (family and name not in FAMILY_TEXT_FIELDS):
+        if name in shown_fields or (family and name not in FAMILY_TEXT_FIELDS and name not in ctx.shared_fields):
             continue
         paras = _text_blocks(meeting.get(name))
         if paras:
@@ -1341,7 +1390,8 @@ def build_layout(
 
     case_ref = _l(meeting.get("case_ref"))
     date_short = fmt_date(meeting.get("date")) if meeting.get("date") else ""
-    mtype = MEETING_TYPES.get(meeting.get("meeting_type"), "Professionals' meeting")
+    types = FAMILY_MEETING_TYPES if family else MEETING_TYPES
+    mtype = types.get(meeting.get("meeting_type"), "Multi-agency professionals' meeting")
     title = "Minutes of a multi-agency professionals' meeting"
     # the family copy shows the meeting type, never the chair's free-text title (not in design.md's list)
     subtitle_bits = [mtype if family else (_l(meeting.get("title")) or mtype)]
@@ -1365,4 +1415,16 @@ def build_layout(
         date_short=date_short,
         doc_title=doc_title,
         author=_l(_dict(meeting.get("chair")).get("name")),
+        opening=_family_opening(meeting, family_contact) if family else (),
     )
+
+
+def _family_opening(meeting: dict, contact: str) -> tuple[Para, ...]:
+    """The plain-English words that open the family's copy (what it is, who to ask, how to disagree)."""
+    names = [_l(s.get("name")) for s in _list(meeting.get("subjects")) if _l(s.get("name"))]
+    subjects = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or "your family"
+    if not _l(contact):
+        chair = _dict(meeting.get("chair"))
+        who = ", ".join(x for x in (_l(chair.get("name")), _l(chair.get("agency"))) if x)
+        contact = f"the chair of the meeting, {who}" if who else "the chair of the meeting"
+    return tuple(Para(p.format(subjects=subjects, contact=_l(contact))) for p in FAMILY_OPENING)
