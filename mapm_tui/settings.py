@@ -30,6 +30,14 @@ class Settings:
     #: Who a family contacts with questions, corrections or disagreement, as the family copy's opening says
     #: it ("the Early Help duty team on 01234 567890"); empty: the chair of the meeting.
     family_contact: str = ""
+    #: Whose bank holidays the working-day deadlines skip: england_wales, scotland or northern_ireland.
+    nation: str = "england_wales"
+    #: Working days after the meeting by which the agencies get the action summary.
+    action_summary_days: str = "1"
+    #: Working days after the meeting by which the minutes go out (procedures say 10, 15 or 20).
+    minutes_due_days: str = "15"
+    #: Working days attendees have to send corrections once the minutes go out for checking (G-53).
+    corrections_days: str = "10"
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
