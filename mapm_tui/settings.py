@@ -30,6 +30,11 @@ class Settings:
     #: Who a family contacts with questions, corrections or disagreement, as the family copy's opening says
     #: it ("the Early Help duty team on 01234 567890"); empty: the chair of the meeting.
     family_contact: str = ""
+    #: G-54: the handling and onward-sharing statement under the marking of the full minutes; empty: a default
+    #: naming the lawful basis ({marking} and {subjects} are filled in).
+    handling_statement: str = ""
+    #: The same for the family's copy; empty: a short note to keep them safe.
+    family_handling_statement: str = ""
     #: Whose bank holidays the working-day deadlines skip: england_wales, scotland or northern_ireland.
     nation: str = "england_wales"
     #: Working days after the meeting by which the agencies get the action summary.

@@ -91,7 +91,12 @@ def test_agenda_steps_are_heading_1_in_template_order(full_doc):
     _, doc = full_doc
     h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
     expected = [f"{n}. {s.title}" for n, s in enumerate(hampshire().steps, start=1)]
-    assert h1 == expected + ["Other information", "Distribution", "Annex: amendments and overridden findings"]
+    assert h1 == expected + [
+        "Other information",
+        "Checking these minutes",
+        "Distribution",
+        "Annex: amendments and overridden findings",
+    ]
 
 
 def test_attendance_table(full_doc):
@@ -216,10 +221,14 @@ def test_distribution_and_annex(full_doc):
     _, doc = full_doc
     sections = by_heading(doc)
     dist = [b[2] for b in sections["Distribution"] if b[0] == "t"]
-    assert dist[0][0] == ["Name", "Agency", "Email", "Copy"]
-    assert ["Jo Baker", "Hampshire Children's Services", "jo.baker@hants.example", "Full minutes"] in dist[0]
-    assert ["Kerry Jones", "Family", "kerry@example.org", "Family copy"] in dist[0]
-    assert dist[1][1] == ["Jo Baker", "jo.baker@hants.example", "Full minutes", "Sat 21 Nov 2026 10:00", "Secure email"]
+    # everyone on the attendance list (G-51), with or without an email address, and how and when it went
+    assert dist[0][0] == ["Name", "Agency", "Copy", "How", "Sent"]
+    assert ["Jo Baker", "Hampshire Children's Services", "Full minutes", "Secure email", "Sat 21 Nov 2026 10:00"] in (
+        dist[0]
+    )
+    assert ["Kerry Jones", "Family", "Family copy", "By hand", "Sun 22 Nov 2026 11:00"] in dist[0]
+    assert ["Rita Moss", "Itchen Surgery", "Full minutes", "By hand or post (no email address)", "Not yet"] in dist[0]
+    assert len(dist[0]) == 1 + len(full_meeting()["attendees"])
     annex = [b[2] for b in sections["Annex: amendments and overridden findings"] if b[0] == "t"]
     assert annex[0][1] == [
         "Tue 24 Nov 2026 14:05",
@@ -728,6 +737,7 @@ def test_a_template_without_attendance_or_actions_steps_still_holds_them(tmp_pat
         "1. Aim",
         "Action plan",
         "Other information",
+        "Checking these minutes",
         "Distribution",
         "Annex: amendments and overridden findings",
     ]

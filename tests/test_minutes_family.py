@@ -97,8 +97,9 @@ def test_the_family_copy_opens_with_plain_words_and_who_to_contact(tmp_path):
     m = shared_meeting()
     _, doc = family_copy(tmp_path, m)
     blocks = body_blocks(doc)
-    assert blocks[2] == ("p", "Heading 2", "About these minutes")
-    opening = " ".join(b[2] for b in blocks[3:6])
+    assert blocks[2][2].startswith("These minutes are about your family")  # the handling statement (G-54)
+    assert blocks[3] == ("p", "Heading 2", "About these minutes")
+    opening = " ".join(b[2] for b in blocks[4:7])
     assert "the parts of the minutes that are shared with you" in opening
     assert "contact the chair of the meeting, Sarah Khan, Hampshire Children's Services" in opening
     assert "If you disagree with a decision" in opening

@@ -68,6 +68,22 @@ def _safe(part: str, limit: int = 60) -> str:
     return part[:limit].strip("-._")
 
 
+#: File name suffix of each version (recipients.VERSIONS).
+VERSION_SUFFIX = {"full": "", "family": "-family", "part_professionals": "-part-one", "part_family": "-part-two"}
+
+
+def version_filename(meeting: dict, version: str) -> str:
+    """The file name of one version of the minutes: `minutes-<ref>-<date>-part-one.docx` and so on."""
+    return default_filename(meeting).removesuffix(".docx") + VERSION_SUFFIX[version] + ".docx"
+
+
+def export_version(meeting: dict, template, path: Path, version: str, **kw) -> Path:
+    """`export_minutes` for one of `recipients.VERSIONS` ("full", "family", "part_professionals", …)."""
+    from .recipients import PART_OF_VERSION
+
+    return export_minutes(meeting, template, path, family=version == "family", part=PART_OF_VERSION.get(version), **kw)
+
+
 def default_filename(meeting: dict, family: bool = False) -> str:
     """`minutes-<case_ref>-<date>.docx` (`…-family.docx`): no personal data, safe on every file system.
 
@@ -95,6 +111,15 @@ def _withheld_message(sharing: dict) -> str:
         "The family copy was not made: whether these minutes are shared with the family has not been recorded; "
         "record the chair's decision under 'Sharing the minutes' first."
     )
+
+
+def _corrections_days(settings: Settings) -> int:
+    from ..deadlines import DeadlineError, parse_days
+
+    try:
+        return parse_days(settings.corrections_days, "corrections_days")
+    except DeadlineError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _marking(meeting: dict, settings: Settings) -> str:
@@ -182,6 +207,7 @@ def export_minutes(
     letterhead: Path | None = None,
     force: bool = False,
     previous: dict | None = None,
+    part: str | None = None,
 ) -> Path:
     """Write the Word minutes of `meeting` to `path` and return it.
 
@@ -211,6 +237,9 @@ def export_minutes(
         marking=_marking(meeting, settings),
         previous=previous,
         family_contact=settings.family_contact,
+        handling=settings.family_handling_statement if family else settings.handling_statement,
+        corrections_days=_corrections_days(settings),
+        part=None if family else part,
     )
     try:
         document = docx_writer.render(layout, letterhead)

@@ -364,6 +364,11 @@ class _Writer:
         if lay.subtitle:
             p = self._add_paragraph()
             ooxml.set_size(p.add_run(_c(lay.subtitle)), 26)
+        if lay.handling:  # G-54: under the title, where the marking is first read
+            p = self._add_paragraph()
+            r = p.add_run(_c(lay.handling))
+            r.italic = True
+            ooxml.set_size(r, 18)
         if lay.opening:
             self._heading("About these minutes", 2)
             for para in lay.opening:

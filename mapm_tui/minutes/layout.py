@@ -195,6 +195,37 @@ CLOSING_TITLES = {
 #: Closing records the family copy shows (design.md).
 FAMILY_CLOSING = ("family_meeting", "lead_practitioner", "feedback_to_family", "next_review")
 
+#: G-54: how the minutes are handled, under the protective marking (settings.handling_statement replaces it).
+HANDLING_CHILDREN = (
+    "Handle as {marking}. These minutes are shared between the agencies named in them to safeguard and "
+    "promote the welfare of {subjects}. The lawful basis is public task and legal obligation (UK GDPR "
+    "Article 6(1)(e) and (c); for special category data, Article 9(2)(g) and Data Protection Act 2018 "
+    "Schedule 1 paragraph 18, safeguarding of children and individuals at risk), not consent. Keep them "
+    "secure, share only what is relevant to safety and welfare, and pass them on only with the chair's "
+    "agreement or to protect someone from harm."
+)
+HANDLING_ADULTS = (
+    "Handle as {marking}. These minutes are shared between the agencies named in them to safeguard "
+    "{subjects}. Information about an adult is shared with their consent where possible, and without it "
+    "only where there is a lawful basis (UK GDPR Article 6(1)(e); for special category data, Article 9(2)(g) "
+    "and Data Protection Act 2018 Schedule 1 paragraph 18). Keep them secure, share only what is relevant "
+    "to safety and welfare, and pass them on only with the chair's agreement or to protect someone from harm."
+)
+HANDLING_FAMILY = (
+    "These minutes are about your family and contain personal information. Please keep them somewhere safe. "
+    "You may show them to someone who is helping you, such as an advocate or a solicitor."
+)
+
+#: G-53: the request to check draft minutes.
+CHECK_REQUEST = (
+    "Please check these minutes for accuracy, and the actions that are yours, and send any corrections "
+    "to {contact} {by}."
+)
+
+#: The parts of a two-part meeting a part copy can hold (G-51).
+PARTS_ONLY = ("professionals", "family")
+PART_TITLES = {"professionals": "the professionals-only part", "family": "the part with the family"}
+
 ESCALATION_REMINDER = (
     "Anyone still concerned after the meeting should raise it with their line manager and follow "
     "the local escalation procedure."
@@ -322,6 +353,8 @@ class Layout:
     author: str
     #: the family copy's plain-English opening (empty in the full copy)
     opening: tuple[Para, ...] = ()
+    #: G-54: the handling and onward-sharing statement, printed under the marking on the first page
+    handling: str = ""
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -436,7 +469,7 @@ def _sentence(text: str) -> str:
 class _Ctx:
     """What the build needs to look things up, computed once (the big meeting has 300 entries)."""
 
-    def __init__(self, meeting: dict, template, family: bool, previous: dict | None = None):
+    def __init__(self, meeting: dict, template, family: bool, previous: dict | None = None, part: str | None = None):
         self.m = meeting
         #: the meeting this one reviews, when it is in the store (its actions and lead practitioner)
         self.previous = _dict(previous)
@@ -456,7 +489,8 @@ class _Ctx:
             ]
             self.actions = [a for a in all_actions if a.get("share_with_family") is True]
         else:
-            self.entries = all_entries
+            # a part copy (G-51): the minutes of one part, for someone who was at that part only
+            self.entries = [e for e in all_entries if part not in PARTS_ONLY or e.get("part") in (None, part)]
             # one numbering in both copies: the actions the family sees come first, so the family's action 2
             # is the professionals' action 2, and the family copy has no gaps that hint at what is withheld
             shared = [a for a in all_actions if a.get("share_with_family") is True]
@@ -959,36 +993,44 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
 
 
 def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
-    shared = _dict(meeting.get("minutes_sharing")).get("share_with_family") is True
-    rows = []
-    family_rows = 0
-    for a in ctx.attendees:
-        email = _l(a.get("email"))
-        if ctx.is_family(a):
-            if shared:
-                rows.append((_l(a.get("name")), _l(a.get("agency")) or "Family", email or "—", "Family copy"))
-                family_rows += 1
-        elif email:
-            rows.append((_l(a.get("name")), _l(a.get("agency")), email, "Full minutes"))
-    if shared and not family_rows:
-        rows.append(("The family", "", "—", "Family copy"))
+    """G-51: everyone who should receive the minutes, which version, how and when it was sent."""
+    from .recipients import recipients
+
+    people = recipients(meeting)
+    records = _list(meeting.get("distribution"))
     blocks: list[Block] = []
-    if rows:
+    if people:
         blocks.append(
             Para(
-                "These minutes go to every attendee with an email address recorded"
-                + (", and to the family." if shared else ".")
+                "These minutes go to everyone on the attendance list; someone who was at one part of the "
+                "meeting only gets the minutes of that part."
+                if any(p.version.startswith("part_") for p in people)
+                else "These minutes go to everyone on the attendance list."
             )
         )
-        blocks.append(table("distribution", ("Name", "Agency", "Email", "Copy"), rows))
-    records = _list(meeting.get("distribution"))
-    if records:
-        blocks.append(Subheading("Record of sending"))
+        rows = []
+        for p in people:
+            if p.sent:
+                last = p.sent[-1]
+                sent = fmt_timestamp(last.get("sent_at")) if last.get("sent_at") else "Sent"
+                how = _l(last.get("method")) or (f"Email to {p.email}" if p.email else NOT_RECORDED)
+            elif p.version:
+                sent = "Not yet"
+                how = f"Email to {p.email}" if p.email else "By hand or post (no email address)"
+            else:
+                sent = how = "—"
+            copy = p.version_words if p.version else f"No copy ({p.why.split(': ', 1)[-1]})"
+            rows.append((p.name or "(no name)", p.agency or ("Family" if p.is_family else ""), copy, how, sent))
+        blocks.append(table("distribution", ("Name", "Agency", "Copy", "How", "Sent"), rows))
+    known = {id(r) for p in people for r in p.sent}
+    others = [r for r in records if id(r) not in known]
+    if others:
+        blocks.append(Subheading("Also sent to"))
         blocks.append(
             table(
                 "distribution_record",
                 ("Name", "Email", "Copy", "Sent", "How"),
-                list(
+                [
                     (
                         _l(r.get("name")),
                         _l(r.get("email")) or "—",
@@ -997,8 +1039,8 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
                         fmt_timestamp(r.get("sent_at")) if r.get("sent_at") else "—",
                         _l(r.get("method")) or "—",
                     )
-                    for r in records
-                ),
+                    for r in others
+                ],
             )
         )
     return blocks
@@ -1265,10 +1307,13 @@ def build_layout(
     marking: str = "OFFICIAL-SENSITIVE",
     previous: dict | None = None,
     family_contact: str = "",
+    handling: str = "",
+    corrections_days: int = 10,
+    part: str | None = None,
 ) -> Layout:
     """The minutes as ordered sections (pure; see the module docstring for what goes where)."""
     meeting = _dict(meeting)
-    ctx = _Ctx(meeting, template, family, previous)
+    ctx = _Ctx(meeting, template, family, previous, part)
     step_keys = {s.key for s in template.steps}
 
     # Where each entry goes: its step, else its home step, else "Other information".
@@ -1380,10 +1425,11 @@ def build_layout(
         sections.append(Section("other", "Other information", other))
 
     if not family:
+        checking = _checking(meeting, corrections_days)
+        if checking:
+            sections.append(Section("checking", "Checking these minutes", checking))
         dist = _distribution(meeting, ctx)
-        sections.append(
-            Section("distribution", "Distribution", dist or [Para("No one with an email address is recorded yet.")])
-        )
+        sections.append(Section("distribution", "Distribution", dist or [Para("No one is on the attendance list.")]))
         annex = _annex(meeting, ctx)
         if annex:
             sections.append(Section("annex", "Annex: amendments and overridden findings", annex))
@@ -1399,6 +1445,8 @@ def build_layout(
         subtitle_bits.append("DRAFT")
     if family:
         title = "Minutes of a multi-agency professionals' meeting: the family's copy"
+    elif part in PART_TITLES:
+        title = f"Minutes of a multi-agency professionals' meeting: {PART_TITLES[part]}"
     doc_title = "Minutes of a multi-agency professionals' meeting"
     doc_title += "".join(f", {x}" for x in (case_ref, date_short) if x)
     if family:
@@ -1416,7 +1464,82 @@ def build_layout(
         doc_title=doc_title,
         author=_l(_dict(meeting.get("chair")).get("name")),
         opening=_family_opening(meeting, family_contact) if family else (),
+        handling=_handling(meeting, template, family, handling, marking_text),
     )
+
+
+def _subject_names(meeting: dict, fallback: str) -> str:
+    names = [_l(s.get("name")) for s in _list(meeting.get("subjects")) if _l(s.get("name"))]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or fallback
+
+
+def _handling(meeting: dict, template, family: bool, own: str, marking: str) -> str:
+    """G-54: the settings' statement, else a default that names the lawful basis ({marking} and {subjects}
+    are filled in)."""
+    adult = {_dict(s).get("kind") for s in _list(meeting.get("subjects"))} == {"adult_at_risk"} or (
+        not _list(meeting.get("subjects")) and getattr(template, "subject_kind", "child") == "adult_at_risk"
+    )
+    text = _l(own) or (HANDLING_FAMILY if family else HANDLING_ADULTS if adult else HANDLING_CHILDREN)
+    subjects = _subject_names(meeting, "the adult" if adult else "the children")
+    try:
+        return text.format(marking=marking, subjects=subjects)
+    except (KeyError, IndexError, ValueError):  # braces of its own in the organisation's text
+        return text
+
+
+def _checking(meeting: dict, corrections_days: int) -> list[Block]:
+    """G-53: the request to check draft minutes, corrections received, who agreed the text, the sign-off."""
+    from .accuracy import accuracy, sign_off
+
+    record = accuracy(meeting)
+    blocks: list[Block] = []
+    chair = _dict(meeting.get("chair"))
+    contact = ", ".join(x for x in (_l(chair.get("name")), _l(chair.get("agency"))) if x) or "the chair"
+    if meeting.get("status") != "final":
+        by = (
+            f"by {fmt_date(record['corrections_by'])}"
+            if record.get("corrections_by")
+            else f"within {corrections_days} working days of receiving them"
+        )
+        blocks.append(Para(CHECK_REQUEST.format(contact=contact, by=by)))
+        if record.get("requested_on"):
+            blocks.append(Para(f"Sent for checking on {fmt_date(record['requested_on'])}."))
+    corrections = [c for c in record.get("corrections") or [] if isinstance(c, dict)]
+    if corrections:
+        blocks.append(Subheading("Corrections received"))
+        blocks.append(
+            table(
+                "corrections",
+                ("From", "Received", "Correction", "Accepted"),
+                [
+                    (
+                        _l(c.get("from")),
+                        fmt_date(c.get("received_on")),
+                        _s(c.get("summary")),
+                        _yes_no(c.get("accepted")) if "accepted" in c else NOT_RECORDED,
+                    )
+                    for c in corrections
+                ],
+            )
+        )
+    agreed = _dict(record.get("agreed_by"))
+    if agreed.get("name") and meeting.get("status") != "final":
+        who = ", ".join(x for x in (_l(agreed.get("name")), _l(agreed.get("role"))) if x)
+        blocks.append(Para(f"The final text was agreed by {who} on {fmt_date(agreed.get('on'))}."))
+    signed = sign_off(meeting)
+    if signed:
+        name, role, on = signed
+        blocks.append(Subheading("Sign-off"))
+        blocks.append(
+            Fields(
+                (
+                    ("Approved by", _l(name)),
+                    ("Role", _l(role) or NOT_RECORDED),
+                    ("Date", fmt_date(on) if on else NOT_RECORDED),
+                ),
+            )
+        )
+    return blocks
 
 
 def _family_opening(meeting: dict, contact: str) -> tuple[Para, ...]:
