@@ -251,7 +251,7 @@ def cmd_export(args, store, templates) -> int:
             raise UsageError(str(exc)) from None
         print(path)
         return EXIT_OK
-    from .minutes import ExportError, MinutesWithheld, default_filename, export_minutes
+    from .minutes import ExportError, MinutesWithheld, default_filename, export_minutes, previous_meeting
 
     output = args.output or settings.export_dir() / default_filename(meeting, args.family)
     _ensure_folder(output)
@@ -264,6 +264,7 @@ def cmd_export(args, store, templates) -> int:
             settings=settings,
             letterhead=args.letterhead,
             force=args.force,
+            previous=previous_meeting(store, meeting),
         )
     except MinutesWithheld as exc:
         raise Refused(str(exc)) from None

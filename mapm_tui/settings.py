@@ -26,6 +26,23 @@ class Settings:
     export_folder: str | None = None
     organisation: str = ""
     default_template: str = "hampshire"
+    # -- the minutes going out (issue 14)
+    #: Who a family contacts with questions, corrections or disagreement, as the family copy's opening says
+    #: it ("the Early Help duty team on 01234 567890"); empty: the chair of the meeting.
+    family_contact: str = ""
+    #: G-54: the handling and onward-sharing statement under the marking of the full minutes; empty: a default
+    #: naming the lawful basis ({marking} and {subjects} are filled in).
+    handling_statement: str = ""
+    #: The same for the family's copy; empty: a short note to keep them safe.
+    family_handling_statement: str = ""
+    #: Whose bank holidays the working-day deadlines skip: england_wales, scotland or northern_ireland.
+    nation: str = "england_wales"
+    #: Working days after the meeting by which the agencies get the action summary.
+    action_summary_days: str = "1"
+    #: Working days after the meeting by which the minutes go out (procedures say 10, 15 or 20).
+    minutes_due_days: str = "15"
+    #: Working days attendees have to send corrections once the minutes go out for checking (G-53).
+    corrections_days: str = "10"
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()

@@ -373,14 +373,20 @@ class ReviewScreen(Screen):
 
     def _write(self, target: Path, family: bool, force: bool) -> None:
         from mapm_tui.locations import make_private_dir
-        from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes
+        from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes, previous_meeting
 
         try:
             # the default export folder is made when first used; a folder the user typed must exist
             if not target.parent.exists() and target.parent == self.app.settings.export_dir():
                 make_private_dir(target.parent)
             written = export_minutes(
-                self.live.meeting, self.live.template, target, family=family, settings=self.app.settings, force=force
+                self.live.meeting,
+                self.live.template,
+                target,
+                family=family,
+                settings=self.app.settings,
+                force=force,
+                previous=previous_meeting(self.live.store, self.live.meeting),
             )
         except (ExportError, MinutesWithheld) as exc:
             self.notify(

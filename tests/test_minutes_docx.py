@@ -63,13 +63,13 @@ def details(doc) -> dict[str, str]:
 def test_title_and_details_block(full_doc):
     _, doc = full_doc
     blocks = body_blocks(doc)
-    assert blocks[0] == ("p", "Title", "Minutes of a multi-agency professionals' meeting")
-    assert blocks[1] == ("p", "Subtitle", "Planning meeting about Amy and Ben")
+    assert blocks[0] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting")
+    assert blocks[1] == ("p", "Normal", "Planning meeting about Amy and Ben")
     d = details(doc)
     assert d["Meeting type"] == "Planning meeting"
     assert d["Case reference"] == "CSC/2026/0412"
     assert d["Subjects"] == "Amy Jones (born Sat 5 Mar 2016, aged 10)\nBen Jones (date of birth not recorded)"
-    assert d["Date"] == "Friday 20 November 2026"
+    assert d["Date"] == "Fri 20 Nov 2026"
     assert d["Time"] == "10:00–11:30"
     assert d["Venue"] == "Meeting room 2, Civic Offices, Winchester"
     assert d["Chair"] == "Sarah Khan, Practice manager, Hampshire Children's Services"
@@ -91,7 +91,12 @@ def test_agenda_steps_are_heading_1_in_template_order(full_doc):
     _, doc = full_doc
     h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
     expected = [f"{n}. {s.title}" for n, s in enumerate(hampshire().steps, start=1)]
-    assert h1 == expected + ["Other information", "Distribution", "Annex: amendments and overridden findings"]
+    assert h1 == expected + [
+        "Other information",
+        "Checking these minutes",
+        "Distribution",
+        "Annex: amendments and overridden findings",
+    ]
 
 
 def test_attendance_table(full_doc):
@@ -170,10 +175,7 @@ def test_action_plan_table(full_doc):
         "• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)",
         "Open",
     ]
-    assert (
-        rows[3][6]
-        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
-    )
+    assert rows[2][6] == "Partly done\nCarried over (see the review of earlier actions)"
     assert rows[4][:4] == ["4", "Share the attendance record every month", "Oak Primary School", "Not set"]
     assert len(rows) == 5
 
@@ -195,7 +197,7 @@ def test_closing_records(full_doc):
         "Change: No change.",
         "Note: " + UNSHARED["lead_note"],
     ]
-    assert paras("next_review") == ["Next review: Friday 19 February 2027 at 14:00", "Venue: Civic Offices"]
+    assert paras("next_review") == ["Next review: Fri 19 Feb 2027 at 14:00", "Venue: Civic Offices"]
     dis = paras("disagreement")
     assert dis[:3] == [
         "Any disagreement between professionals: Yes",
@@ -219,21 +221,25 @@ def test_distribution_and_annex(full_doc):
     _, doc = full_doc
     sections = by_heading(doc)
     dist = [b[2] for b in sections["Distribution"] if b[0] == "t"]
-    assert dist[0][0] == ["Name", "Agency", "Email", "Copy"]
-    assert ["Jo Baker", "Hampshire Children's Services", "jo.baker@hants.example", "Full minutes"] in dist[0]
-    assert ["Kerry Jones", "Family", "kerry@example.org", "Family copy"] in dist[0]
-    assert dist[1][1] == ["Jo Baker", "jo.baker@hants.example", "Full minutes", "Sat 21 Nov 2026 10:00", "Secure email"]
+    # everyone on the attendance list (G-51), with or without an email address, and how and when it went
+    assert dist[0][0] == ["Name", "Agency", "Copy", "How", "Sent"]
+    assert ["Jo Baker", "Hampshire Children's Services", "Full minutes", "Secure email", "Sat 21 Nov 2026 10:00"] in (
+        dist[0]
+    )
+    assert ["Kerry Jones", "Family", "Family copy", "By hand", "Sun 22 Nov 2026 11:00"] in dist[0]
+    assert ["Rita Moss", "Itchen Surgery", "Full minutes", "By hand or post (no email address)", "Not yet"] in dist[0]
+    assert len(dist[0]) == 1 + len(full_meeting()["attendees"])
     annex = [b[2] for b in sections["Annex: amendments and overridden findings"] if b[0] == "t"]
     assert annex[0][1] == [
         "Tue 24 Nov 2026 14:05",
         "Sarah Khan",
-        "next_review.date",
-        "2027-02-12",
-        "2027-02-19",
+        "Next review: date",
+        "Fri 12 Feb 2027",
+        "Fri 19 Feb 2027",
         "Reopened: the venue was not free on the 12th (AMEND-REASON)",
     ]
     assert annex[1][1][:3] == [
-        "G-31, action 4: Share the attendance record every month",
+        "G-31 (SMART action), action 4 (Share the attendance record every month)",
         "The school shares it anyway; no date needed (OVERRIDE-REASON)",
         "Sarah Khan",
     ]
@@ -310,8 +316,8 @@ def test_file_is_owner_only(full_doc):
 def test_family_copy_title_and_header(family_doc):
     _, doc = family_doc
     blocks = body_blocks(doc)
-    assert blocks[0] == ("p", "Title", "Minutes of a multi-agency professionals' meeting: the family's copy")
-    assert blocks[1] == ("p", "Subtitle", "Planning meeting")  # not the chair's free-text title
+    assert blocks[0] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting: the family's copy")
+    assert blocks[1] == ("p", "Normal", "Planning meeting")  # not the chair's free-text title
     assert "Family copy" in doc.sections[0].header.paragraphs[1].text
     assert doc.core_properties.title.endswith("(family copy)")
 
@@ -323,20 +329,19 @@ def test_family_copy_shows_what_design_lists(family_doc):
     h1 = [b[2] for b in body_blocks(doc) if b[0] == "p" and b[1] == "Heading 1"]
     assert h1 == [
         "1. Date, time and venue",
-        "2. Introductions",
-        "3. Attendance and apologies",
-        "4. Aim of the meeting",
-        "5. Strengths, needs and risks identified before the meeting",
-        "6. Additional or new information from all agencies",
-        "7. Other strengths, needs and risks identified during the meeting",
-        "8. How to address these needs, and what has already been tried",
-        "9. Plan: who does what, by when",
-        "10. Has a family meeting been considered?",
-        "11. Lead practitioner",
-        "12. Date of next review",
-        "13. Who tells the family the outcome",
+        "2. Attendance and apologies",
+        "3. Aim of the meeting",
+        "4. Strengths, needs and risks identified before the meeting",
+        "5. Additional or new information from all agencies",
+        "6. Other strengths, needs and risks identified during the meeting",
+        "7. How to address these needs, and what has already been tried",
+        "8. Plan: who does what, by when",
+        "9. Has a family meeting been considered?",
+        "10. Lead practitioner",
+        "11. Date of next review",
+        "12. Who tells the family the outcome",
         "Other information",
-    ]
+    ]  # no introductions: a free-text field outside design.md's list, not shared by the chair
     att = table_with(doc, "Name")
     assert att[0] == ["Name", "Role", "Agency", "Taking part as", "Attendance"]
     text = all_text(doc)
@@ -344,8 +349,10 @@ def test_family_copy_shows_what_design_lists(family_doc):
         assert marker in text
     assert "To agree a plan that keeps Amy and Ben safe at home." in text
     assert "Who tells the family: Jo Baker, Hampshire Children's Services" in text
-    assert "Next review: Friday 19 February 2027 at 14:00" in text
-    assert ("p", "List Bullet", SHARED["need"] + " — Source: Southern Health (Priya Shah); opinion") in body_blocks(doc)
+    assert "Next review: Fri 19 Feb 2027 at 14:00" in text
+    assert ("p", "List Bullet", SHARED["need"] + " — Shared by Southern Health (Priya Shah); this is an opinion") in (
+        body_blocks(doc)
+    )
 
 
 def test_family_copy_holds_nothing_unshared_anywhere_in_the_file(family_doc):
@@ -559,7 +566,7 @@ def test_letterhead_content_comes_first_and_ours_follows(tmp_path):
     doc = open_docx(out)
     blocks = body_blocks(doc)
     assert blocks[0][2] == "Letterhead body on the first page (LETTERHEAD-BODY)"
-    assert blocks[1] == ("p", "Title", "Minutes of a multi-agency professionals' meeting")
+    assert blocks[1] == ("p", "Heading", "Minutes of a multi-agency professionals' meeting")
     header = [p.text for p in doc.sections[0].header.paragraphs]
     assert header[0].endswith("(LETTERHEAD-HEADER)") and header[1] == "OFFICIAL-SENSITIVE"
     footer = [p.text for p in doc.sections[0].footer.paragraphs]
@@ -586,7 +593,7 @@ def test_letterhead_without_our_styles_gets_them(tmp_path):
     out = export_minutes(full_meeting(), hampshire(), tmp_path / "out.docx", letterhead=lh)
     doc = open_docx(out)
     styles = {b[1] for b in body_blocks(doc)}
-    assert {"Title", "Heading 1", "Heading 2"} <= styles
+    assert {"Heading", "Heading 1", "Heading 2"} <= styles
     assert doc.tables[1].style.name == "Table Grid"
     # no List Bullet in the letterhead: the entries still read as a list
     assert any(b[2].startswith("•\t" + SHARED["need"]) for b in body_blocks(doc) if b[0] == "p")
@@ -730,6 +737,7 @@ def test_a_template_without_attendance_or_actions_steps_still_holds_them(tmp_pat
         "1. Aim",
         "Action plan",
         "Other information",
+        "Checking these minutes",
         "Distribution",
         "Annex: amendments and overridden findings",
     ]

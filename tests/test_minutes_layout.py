@@ -20,7 +20,7 @@ def test_importing_minutes_does_not_import_python_docx():
 def test_steps_in_template_order_then_other_distribution_annex():
     lay = build_layout(full_meeting(), hampshire())
     keys = [s.key for s in lay.sections]
-    assert keys == [s.key for s in hampshire().steps] + ["other", "distribution", "annex"]
+    assert keys == [s.key for s in hampshire().steps] + ["other", "checking", "distribution", "annex"]
     assert [s.number for s in lay.sections[:3]] == [1, 2, 3]
     assert lay.section("other").number is None
 
@@ -84,7 +84,7 @@ def test_details_block_full_copy():
     assert d.get("Meeting type") == "Planning meeting"
     assert d.get("Case reference") == "CSC/2026/0412"
     assert d.get("Subjects") == "Amy Jones (born Sat 5 Mar 2016, aged 10)\nBen Jones (date of birth not recorded)"
-    assert d.get("Date") == "Friday 20 November 2026"
+    assert d.get("Date") == "Fri 20 Nov 2026"
     assert d.get("Time") == "10:00–11:30"
     assert d.get("Chair") == "Sarah Khan, Practice manager, Hampshire Children's Services"
     assert d.get("Minute-taker") == "Tom Price, Business support, Hampshire Children's Services"
@@ -122,12 +122,11 @@ def test_action_rows_owner_due_measure_addresses_status():
         == "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)"
     )
     assert r1[6] == "Open"
-    assert r2[2] == "Paul Reid\nHampshire Constabulary"
-    assert r3[2] == "Ian Ford\nWinchester City Council"
-    assert (
-        r3[6]
-        == "Carried over from an earlier meeting\nEarlier status: Partly done\nProgress: Surveyor visited on 2 Nov"
-    )
+    # the actions shared with the family come first (one numbering in both copies)
+    assert r2[2] == "Ian Ford\nWinchester City Council"
+    assert r3[2] == "Paul Reid\nHampshire Constabulary"
+    # an earlier action: its status here, its progress in the review of earlier actions
+    assert r2[6] == "Partly done\nCarried over (see the review of earlier actions)"
     assert r4[2:5] == ("Oak Primary School", "Not set", "Not recorded")
     assert r4[6] == "Done"
 
@@ -137,7 +136,7 @@ def test_family_copy_keeps_only_what_is_shared():
     keys = [s.key for s in lay.sections]
     assert "disagreement" not in keys and "minutes_sharing" not in keys
     assert "distribution" not in keys and "annex" not in keys
-    assert keys[:4] == ["details", "introductions", "attendance", "aim"]
+    assert keys[:3] == ["details", "attendance", "aim"]  # introductions: not on design.md's list, not shared
     assert [s.number for s in lay.sections if s.number] == list(range(1, len(keys)))  # renumbered, "other" last
     text = "\n".join(lay.texts())
     for marker in UNSHARED.values():
@@ -170,7 +169,7 @@ def test_family_copy_attendance_has_no_part_column_and_nothing_line_is_neutral()
     assert lay.section("addressing_needs").blocks == [Para(NOTHING_FAMILY)]
 
 
-def test_lead_practitioner_note_and_no_review_reason_are_left_out_of_the_family_copy():
+def test_lead_practitioner_note_is_left_out_of_the_family_copy_and_the_no_review_reason_kept():
     m = full_meeting()
     m["next_review"] = {"required": False, "reason_not_required": "Case closes (NO-REVIEW-REASON)"}
     full = build_layout(m, hampshire())
@@ -178,7 +177,7 @@ def test_lead_practitioner_note_and_no_review_reason_are_left_out_of_the_family_
     assert full.section("next_review").blocks[0] == Fields(
         (("Next review", "No review meeting is needed."), ("Why none is needed", "Case closes (NO-REVIEW-REASON)"))
     )
-    assert fam.section("next_review").blocks[0] == Fields((("Next review", "No review meeting is needed."),))
+    assert fam.section("next_review").blocks[0] == full.section("next_review").blocks[0]
     assert "Note" not in dict(fam.section("lead_practitioner").blocks[0].rows)
 
 
@@ -216,20 +215,23 @@ def test_empty_step_says_so_in_one_line():
 
 def test_overridden_findings_are_made_readable():
     (overrides,) = build_layout(full_meeting(), hampshire()).section("annex").tables("overrides")
-    assert overrides.rows[0][0] == "G-31, action 4: Share the attendance record every month"
-    assert overrides.rows[1][0] == "G-22, attendee Rita Moss"
+    assert overrides.rows[0][0] == "G-31 (SMART action), action 4 (Share the attendance record every month)"
+    assert overrides.rows[1][0].startswith("G-22 (apologies), attendee Rita Moss: Sent apologies with neither")
     assert overrides.rows[1][3] == "—"
 
 
 def test_distribution_lists_attendees_with_email_and_the_family_when_shared():
     lay = build_layout(full_meeting(), hampshire())
     dist = lay.section("distribution").tables("distribution")[0]
-    assert [r[0] for r in dist.rows] == ["Jo Baker", "Priya Shah", "Paul Reid", "Kerry Jones", "Sam Green"]
-    assert dist.rows[3][3] == "Family copy" and dist.rows[0][3] == "Full minutes"
+    assert [r[0] for r in dist.rows] == [a["name"] for a in full_meeting()["attendees"]]
+    copies = {r[0]: r[2] for r in dist.rows}
+    assert copies["Kerry Jones"] == "Family copy" and copies["Jo Baker"] == "Full minutes"
+    assert copies["Priya Shah"] == "Minutes of the professionals-only part"  # at part one only
     m = full_meeting()
     m["minutes_sharing"] = {"share_with_family": False, "reason_not_shared": "x"}
     dist = build_layout(m, hampshire()).section("distribution").tables("distribution")[0]
-    assert "Kerry Jones" not in [r[0] for r in dist.rows]
+    copies = {r[0]: r[2] for r in dist.rows}
+    assert copies["Kerry Jones"] == "No copy (the chair decided not to share the minutes with the family (G-52))"
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def test_run_xml_is_what_add_run_makes(text, style):
     if style.get("color"):
         r.font.color.rgb = RGBColor.from_string(style["color"])
     if style.get("half_points"):
-        r.font.size = Pt(style["half_points"] / 2)
+        ooxml.set_size(r, style["half_points"])  # w:sz and w:szCs, as the minutes write them
     ours = parsed(ooxml.paragraph_xml(ooxml.run_xml(text, **style)))
     assert c14n(ours) == c14n(p._p)
 

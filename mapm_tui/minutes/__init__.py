@@ -18,7 +18,7 @@ from pathlib import Path
 from ..settings import Settings
 from ..text import clean_line
 
-__all__ = ["export_minutes", "default_filename", "MinutesWithheld", "ExportError", "build_layout"]
+__all__ = ["export_minutes", "default_filename", "MinutesWithheld", "ExportError", "build_layout", "previous_meeting"]
 
 
 class MinutesWithheld(Exception):
@@ -31,11 +31,32 @@ class ExportError(Exception):
     """The minutes could not be written; the message is one sentence saying what to do."""
 
 
-def build_layout(meeting: dict, template, *, family: bool = False, marking: str = "OFFICIAL-SENSITIVE"):
+def build_layout(
+    meeting: dict,
+    template,
+    *,
+    family: bool = False,
+    marking: str = "OFFICIAL-SENSITIVE",
+    previous: dict | None = None,
+):
     """What goes where in the minutes, without Word (see `layout.build_layout`)."""
     from .layout import build_layout as _build
 
-    return _build(meeting, template, family=family, marking=marking)
+    return _build(meeting, template, family=family, marking=marking, previous=previous)
+
+
+def previous_meeting(store, meeting: dict) -> dict | None:
+    """The meeting `meeting` reviews, when it is in this store (its actions and lead practitioner are
+    shown in the review of earlier actions and the lead practitioner change); else None."""
+    from ..store import NotFound
+
+    earlier = meeting.get("previous_meeting_id")
+    if not isinstance(earlier, str) or not earlier:
+        return None
+    try:
+        return store.load_meeting(earlier)
+    except NotFound:
+        return None
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -45,6 +66,22 @@ def _safe(part: str, limit: int = 60) -> str:
     part = _UNSAFE.sub("-", clean_line(part or "")).strip("-._")
     part = re.sub(r"-{2,}", "-", part)
     return part[:limit].strip("-._")
+
+
+#: File name suffix of each version (recipients.VERSIONS).
+VERSION_SUFFIX = {"full": "", "family": "-family", "part_professionals": "-part-one", "part_family": "-part-two"}
+
+
+def version_filename(meeting: dict, version: str) -> str:
+    """The file name of one version of the minutes: `minutes-<ref>-<date>-part-one.docx` and so on."""
+    return default_filename(meeting).removesuffix(".docx") + VERSION_SUFFIX[version] + ".docx"
+
+
+def export_version(meeting: dict, template, path: Path, version: str, **kw) -> Path:
+    """`export_minutes` for one of `recipients.VERSIONS` ("full", "family", "part_professionals", …)."""
+    from .recipients import PART_OF_VERSION
+
+    return export_minutes(meeting, template, path, family=version == "family", part=PART_OF_VERSION.get(version), **kw)
 
 
 def default_filename(meeting: dict, family: bool = False) -> str:
@@ -66,11 +103,23 @@ def _withheld_message(sharing: dict) -> str:
                 "The family copy was not made: the chair decided not to share these minutes with the family, "
                 f"recording this reason: {reason}."
             )
-        return "The family copy was not made: the chair decided not to share these minutes with the family and recorded no reason."
+        return (
+            "The family copy was not made: the chair decided not to share these minutes with the family "
+            "and recorded no reason."
+        )
     return (
         "The family copy was not made: whether these minutes are shared with the family has not been recorded; "
         "record the chair's decision under 'Sharing the minutes' first."
     )
+
+
+def _corrections_days(settings: Settings) -> int:
+    from ..deadlines import DeadlineError, parse_days
+
+    try:
+        return parse_days(settings.corrections_days, "corrections_days")
+    except DeadlineError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _marking(meeting: dict, settings: Settings) -> str:
@@ -154,9 +203,11 @@ def export_minutes(
     path: Path,
     *,
     family: bool = False,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     letterhead: Path | None = None,
     force: bool = False,
+    previous: dict | None = None,
+    part: str | None = None,
 ) -> Path:
     """Write the Word minutes of `meeting` to `path` and return it.
 
@@ -164,6 +215,7 @@ def export_minutes(
     chair decided not to share the minutes with the family (or has not decided), ExportError (one
     sentence) for a file that exists (without force), a bad target or an unusable letterhead.
     """
+    settings = settings or Settings()
     path = Path(path).expanduser()
     if family:
         sharing = meeting.get("minutes_sharing") if isinstance(meeting.get("minutes_sharing"), dict) else {}
@@ -178,7 +230,17 @@ def export_minutes(
     from . import docx_writer  # python-docx is imported here, only when exporting
     from .layout import build_layout as _build
 
-    layout = _build(meeting, template, family=family, marking=_marking(meeting, settings))
+    layout = _build(
+        meeting,
+        template,
+        family=family,
+        marking=_marking(meeting, settings),
+        previous=previous,
+        family_contact=settings.family_contact,
+        handling=settings.family_handling_statement if family else settings.handling_statement,
+        corrections_days=_corrections_days(settings),
+        part=None if family else part,
+    )
     try:
         document = docx_writer.render(layout, letterhead)
     except docx_writer.LetterheadError as exc:

@@ -14,7 +14,11 @@ from ..text import clean
 from . import ooxml
 from .layout import Fields, Group, Layout, Para, Section, Subheading, Table
 
-STYLES_USED = ("Title", "Subtitle", "Heading 1", "Heading 2", "Table Grid", "List Bullet")
+STYLES_USED = ("Heading 1", "Heading 2", "Table Grid", "List Bullet")
+#: The document title's paragraph style. Named "Heading" (the name LibreOffice gives the style its headings
+#: and title are based on) rather than Word's "Title": readers that turn the minutes into HTML or speech,
+#: such as mammoth, know "Heading" and warned "Unrecognised paragraph style: Title".
+TITLE_STYLE = "Heading"
 HEADER_FILL = "D9D9D9"
 LABEL_FILL = "F2F2F2"
 BULLET = "•\t"
@@ -49,7 +53,8 @@ def open_letterhead(path: Path):
         ) from None
     if content_type in ooxml.TEMPLATE_CONTENT_TYPES:
         raise LetterheadError(
-            f"The letterhead {path.name} is a Word template saved under another name; save it as a .docx document and use that."
+            f"The letterhead {path.name} is a Word template saved under another name; "
+            "save it as a .docx document and use that."
         )
     try:
         return docx.Document(str(path))
@@ -87,11 +92,26 @@ class _Writer:
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
-        for name, size in (("Title", 22), ("Subtitle", 13), ("Heading 1", 14), ("Heading 2", 12)):
+        for name, size in (("Heading 1", 14), ("Heading 2", 12)):
             st = self.doc.styles[name]
             st.font.name = "Arial"
             st.font.size = Pt(size)
+        self._title_style()
         ooxml.set_language(self.doc, "en-GB")
+
+    def _title_style(self) -> None:
+        """Our title style, unless the document (a letterhead) has its own by that name."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if TITLE_STYLE in {s.name for s in self.doc.styles}:
+            return
+        st = self.doc.styles.add_style(TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = self.doc.styles["Normal"]
+        st.font.name = "Arial"
+        st.font.size = Pt(22)
+        st.font.bold = True
+        st.paragraph_format.space_after = Pt(6)
+        st.paragraph_format.keep_with_next = True
 
     def _ensure_styles(self) -> None:
         """Give a letterhead the built-in styles we use that it does not define (its own ones win)."""
@@ -101,6 +121,7 @@ class _Writer:
             source = docx.Document()
             for name in missing:
                 ooxml.copy_style(self.doc, source, name)
+        self._title_style()
 
     def _core_properties(self) -> None:
         cp = self.doc.core_properties
@@ -151,7 +172,7 @@ class _Writer:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         r = p.add_run(_c(self.layout.marking))
         r.bold = True
-        r.font.size = Pt(10)
+        ooxml.set_size(r, 20)
         return p
 
     def _fill_header(self, hf) -> None:
@@ -164,7 +185,7 @@ class _Writer:
         if self.layout.family:
             bits.append("Family copy")
         r = p.add_run(_c(" · ".join(bits)))
-        r.font.size = Pt(9)
+        ooxml.set_size(r, 18)
 
     def _fill_footer(self, hf) -> None:
         p = self._next_paragraph(hf)
@@ -181,7 +202,7 @@ class _Writer:
         mp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         r = mp.add_run(_c(self.layout.marking))
         r.bold = True
-        r.font.size = Pt(10)
+        ooxml.set_size(r, 20)
 
     # ----------------------------------------------------------------- body
     def _style(self, name: str):
@@ -210,7 +231,7 @@ class _Writer:
     def _heading(self, text: str, level: int):
         return self._add_paragraph(_c(text), f"Heading {level}")
 
-    def _table(self, columns, widths, *, header: bool):
+    def _table(self, columns, widths, *, header: bool, half_points: int | None = None):
         doc = self.doc
         table = doc.add_table(rows=1 if header else 0, cols=len(columns))
         table.style = self._style("Table Grid")
@@ -218,19 +239,21 @@ class _Writer:
         table.autofit = False
         total = sum(widths) or 1
         emus = [int(self.text_width * w / total) for w in widths]
-        for col, w in zip(table.columns, emus):
+        for col, w in zip(table.columns, emus, strict=True):
             col.width = w
         if header:
             row = table.rows[0]
             ooxml.repeat_as_header(row)
             ooxml.cant_split(row)
-            for cell, name, w in zip(row.cells, columns, emus):
+            for cell, name, w in zip(row.cells, columns, emus, strict=True):
                 cell.width = w
                 ooxml.shade(cell, HEADER_FILL)
                 p = cell.paragraphs[0]
                 p.paragraph_format.keep_with_next = True  # never a header row alone at the foot of a page
                 r = p.add_run(_c(name))
                 r.bold = True
+                if half_points:
+                    ooxml.set_size(r, half_points)
         return table
 
     @staticmethod
@@ -251,21 +274,19 @@ class _Writer:
 
     def _write_table(self, t: Table) -> None:
         widths = t.widths or tuple(1 for _ in t.columns)
-        table = self._table(t.columns, widths, header=True)
-        small = 18 if len(t.columns) >= 6 else None  # 9 pt, in half points
+        small = 18 if t.small or len(t.columns) >= 6 else None  # 9 pt, in half points
+        table = self._table(t.columns, widths, header=True, half_points=small)
         grid = ooxml.grid_widths(table)
         self._add_rows(
             table,
             [
-                ooxml.row_xml("".join(self._cell_xml(w, value, half_points=small) for w, value in zip(grid, values)))
+                ooxml.row_xml(
+                    "".join(self._cell_xml(w, value, half_points=small) for w, value in zip(grid, values, strict=True)),
+                    cant_split=not t.can_split,
+                )
                 for values in t.rows
             ],
         )
-        if small:
-            for cell in table.rows[0].cells:
-                for p in cell.paragraphs:
-                    for r in p.runs:
-                        r.font.size = Pt(9)
         self.doc.add_paragraph()  # breathing space after a table
 
     def _write_fields(self, f: Fields) -> None:
@@ -339,9 +360,19 @@ class _Writer:
         lay = self.layout
         self._core_properties()
         self._headers_footers()
-        self._para(lay.title, style="Title")
+        self._para(lay.title, style=TITLE_STYLE)
         if lay.subtitle:
-            self._para(lay.subtitle, style="Subtitle")
+            p = self._add_paragraph()
+            ooxml.set_size(p.add_run(_c(lay.subtitle)), 26)
+        if lay.handling:  # G-54: under the title, where the marking is first read
+            p = self._add_paragraph()
+            r = p.add_run(_c(lay.handling))
+            r.italic = True
+            ooxml.set_size(r, 18)
+        if lay.opening:
+            self._heading("About these minutes", 2)
+            for para in lay.opening:
+                self._para(para.text)
         self._write_fields(lay.details)
         for s in lay.sections:
             self._write_section(s)

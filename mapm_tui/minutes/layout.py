@@ -95,6 +95,8 @@ ACTION_STATUS = {
 }
 
 BASIS = {"fact": "fact", "opinion": "opinion", "unverified": "unverified"}
+#: An earlier action with one of these statuses is closed by the review: it leaves the action plan.
+CLOSED_STATUSES = ("done", "cancelled")
 
 ENTRY_KIND_ORDER = (
     "strength",
@@ -152,8 +154,29 @@ TEXT_FIELD_TITLES = {
     "existing_plan_reviewed": "Review of the existing plan",
     "legislation_considered": "Legislation and statutory guidance considered",
 }
-#: Text fields the family copy shows (design.md: aim; introductions are who attended and why).
-FAMILY_TEXT_FIELDS = ("aim", "introductions")
+#: Text fields the family copy shows (design.md's list: the aim). Others only by the chair's own decision
+#: (`extras.family_fields`): introductions once said "professionals-only because of FII concerns".
+FAMILY_TEXT_FIELDS = ("aim",)
+
+#: The meeting type as the family copy names it: a disagreement meeting is not named as one (G-42).
+FAMILY_MEETING_TYPES = {
+    "planning": "Planning meeting",
+    "professional_disagreement": "Multi-agency professionals' meeting",
+    "other": "Multi-agency professionals' meeting",
+}
+
+#: Fact / opinion in words a parent reads without a key (the family copy).
+BASIS_FAMILY = {"fact": "a fact", "opinion": "an opinion", "unverified": "not yet checked"}
+
+FAMILY_OPENING = (
+    "These are the minutes of a meeting of professionals about {subjects}. They are the parts of the minutes "
+    "that are shared with you: some parts are for the professionals only and are not included here.",
+    "After each point you will see who shared it and whether it is a fact (something known or seen) or an "
+    "opinion (what someone thinks). The action plan says who will do what, and by when.",
+    "If you have a question, or think something here is wrong or missing, please contact {contact}. If you "
+    "disagree with a decision, tell {contact}: your view will be written down and looked at again, at the "
+    "latest at the next review.",
+)
 
 CLOSING_KINDS = (
     "family_meeting",
@@ -174,13 +197,45 @@ CLOSING_TITLES = {
 #: Closing records the family copy shows (design.md).
 FAMILY_CLOSING = ("family_meeting", "lead_practitioner", "feedback_to_family", "next_review")
 
+#: G-54: how the minutes are handled, under the protective marking (settings.handling_statement replaces it).
+HANDLING_CHILDREN = (
+    "Handle as {marking}. These minutes are shared between the agencies named in them to safeguard and "
+    "promote the welfare of {subjects}. The lawful basis is public task and legal obligation (UK GDPR "
+    "Article 6(1)(e) and (c); for special category data, Article 9(2)(g) and Data Protection Act 2018 "
+    "Schedule 1 paragraph 18, safeguarding of children and individuals at risk), not consent. Keep them "
+    "secure, share only what is relevant to safety and welfare, and pass them on only with the chair's "
+    "agreement or to protect someone from harm."
+)
+HANDLING_ADULTS = (
+    "Handle as {marking}. These minutes are shared between the agencies named in them to safeguard "
+    "{subjects}. Information about an adult is shared with their consent where possible, and without it "
+    "only where there is a lawful basis (UK GDPR Article 6(1)(e); for special category data, Article 9(2)(g) "
+    "and Data Protection Act 2018 Schedule 1 paragraph 18). Keep them secure, share only what is relevant "
+    "to safety and welfare, and pass them on only with the chair's agreement or to protect someone from harm."
+)
+HANDLING_FAMILY = (
+    "These minutes are about your family and contain personal information. Please keep them somewhere safe. "
+    "You may show them to someone who is helping you, such as an advocate or a solicitor."
+)
+
+#: G-53: the request to check draft minutes.
+CHECK_REQUEST = (
+    "Please check these minutes for accuracy, and the actions that are yours, and send any corrections "
+    "to {contact} {by}."
+)
+
+#: The parts of a two-part meeting a part copy can hold (G-51).
+PARTS_ONLY = ("professionals", "family")
+PART_TITLES = {"professionals": "the professionals-only part", "family": "the part with the family"}
+
 ESCALATION_REMINDER = (
     "Anyone still concerned after the meeting should raise it with their line manager and follow "
     "the local escalation procedure."
 )
 
 ACTION_COLUMNS = ("No.", "Action", "Owner", "Due", "How we will know it is done", "Addresses", "Status")
-ACTION_WIDTHS = (6, 23, 14, 10, 18, 17, 12)
+#: On a continued row of a long action the number, owner and due date are repeated.
+ACTION_REPEAT = {0: "{}", 2: "{}", 3: "{}"}
 
 # -------------------------------------------------------------------------------------------- blocks
 
@@ -236,6 +291,10 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[int, ...] = ()
+    #: 9 pt text (every table of a kind is one size: the action plan, the annex, the distribution list)
+    small: bool = False
+    #: rows may split across pages (none do: long rows are cut into continued rows by `split_long_rows`)
+    can_split: bool = False
 
 
 Block = Para | Subheading | Fields | Group | Table
@@ -294,12 +353,16 @@ class Layout:
     date_short: str
     doc_title: str
     author: str
+    #: the family copy's plain-English opening (empty in the full copy)
+    opening: tuple[Para, ...] = ()
+    #: G-54: the handling and onward-sharing statement, printed under the marking on the first page
+    handling: str = ""
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
     def texts(self) -> list[str]:
-        out = [self.title, self.subtitle, *_block_texts(self.details)]
+        out = [self.title, self.subtitle, *(p.text for p in self.opening), *_block_texts(self.details)]
         for s in self.sections:
             out.extend(s.texts())
         return out
@@ -408,8 +471,14 @@ def _sentence(text: str) -> str:
 class _Ctx:
     """What the build needs to look things up, computed once (the big meeting has 300 entries)."""
 
-    def __init__(self, meeting: dict, template, family: bool):
+    def __init__(self, meeting: dict, template, family: bool, previous: dict | None = None, part: str | None = None):
         self.m = meeting
+        #: the meeting this one reviews, when it is in the store (its actions and lead practitioner)
+        self.previous = _dict(previous)
+        from .extras import family_fields
+
+        #: free-text fields outside design.md's list that the chair decided to share with the family
+        self.shared_fields = family_fields(meeting) if family else set()
         self.t = template
         self.family = family
         self.attendees = _list(meeting.get("attendees"))
@@ -422,10 +491,22 @@ class _Ctx:
             ]
             self.actions = [a for a in all_actions if a.get("share_with_family") is True]
         else:
-            self.entries = all_entries
-            self.actions = all_actions
+            # a part copy (G-51): the minutes of one part, for someone who was at that part only
+            self.entries = [e for e in all_entries if part not in PARTS_ONLY or e.get("part") in (None, part)]
+            # one numbering in both copies: the actions the family sees come first, so the family's action 2
+            # is the professionals' action 2, and the family copy has no gaps that hint at what is withheld
+            shared = [a for a in all_actions if a.get("share_with_family") is True]
+            self.actions = shared + [a for a in all_actions if a.get("share_with_family") is not True]
         self.by_entry = {e.get("id"): e for e in self.entries if e.get("id")}
-        self.action_numbers = {a.get("id"): n for n, a in enumerate(self.actions, start=1) if a.get("id")}
+        #: earlier actions carried into this meeting: the review of earlier actions (G-34)
+        self.reviewed = [a for a in self.actions if a.get("carried_from_action_id")]
+        #: the action plan: every action, except earlier ones this meeting closed (done or stopped)
+        self.plan = [
+            a for a in self.actions if not (a.get("carried_from_action_id") and a.get("status") in CLOSED_STATUSES)
+        ]
+        self.action_numbers = {a.get("id"): n for n, a in enumerate(self.plan, start=1) if a.get("id")}
+        earlier = _list(_dict(previous).get("actions"))
+        self.earlier_actions = {a.get("id"): a for a in earlier if a.get("id")}
         fam = _dict(meeting.get("family"))
         self.two_part = (
             fam.get("attending") == "part_two"
@@ -451,17 +532,25 @@ class _Ctx:
     def item(self, e: dict, *, with_agency: bool = True) -> Item:
         meta = []
         src = self.source(e, with_agency=with_agency)
-        if src:
-            meta.append(f"Source: {src}")
-        if e.get("basis") in BASIS:
-            meta.append(BASIS[e["basis"]])
+        if self.family:  # words a parent reads without a key, no tags
+            if src:
+                meta.append(f"Shared by {src}")
+            if e.get("basis") in BASIS_FAMILY:
+                meta.append(f"this is {BASIS_FAMILY[e['basis']]}")
+        else:
+            if src:
+                meta.append(f"Source: {src}")
+            if e.get("basis") in BASIS:
+                meta.append(BASIS[e["basis"]])
         if not self.family and self.two_part and e.get("part") in ("professionals", "family"):
             meta.append(
                 "said in the professionals-only part"
                 if e["part"] == "professionals"
                 else "said with the family present"
             )
-        return Item(text=_s(e.get("text")) or "(no text)", meta="; ".join(meta), entry_id=_l(e.get("id")))
+        return Item(
+            text=_s(e.get("text")) or "(no text)", meta="; ".join(m for m in meta if m), entry_id=_l(e.get("id"))
+        )
 
     def groups(self, entries: list[dict], step=None) -> list[Group]:
         """Entries grouped by kind (the step's kinds first), strengths/needs/risks by stage, information
@@ -505,7 +594,7 @@ class _Ctx:
         if e is None:
             return None
         label = ENTRY_LABELS.get(e.get("kind"), "Item")
-        return f"{label}: {_short(_l(e.get('text')))}"
+        return f"{label}: {_l(e.get('text'))}"  # whole: the minutes never cut text
 
     # --- actions
     def owner(self, a: dict) -> str:
@@ -518,17 +607,17 @@ class _Ctx:
 
     def action_rows(self) -> tuple[tuple[str, ...], ...]:
         rows = []
-        for n, a in enumerate(self.actions, start=1):
+        for n, a in enumerate(self.plan, start=1):
             addresses = [self.entry_short(i) for i in (a.get("addresses") or []) if isinstance(i, str)]
             addresses = [x for x in addresses if x]
             status = ACTION_STATUS.get(a.get("status"), _l(a.get("status"))) or "Open"
+            lines = [status]
             if a.get("carried_from_action_id"):
-                lines = ["Carried over from an earlier meeting", f"Earlier status: {status}"]
+                lines.append("Carried over (see the review of earlier actions)")
             else:
-                lines = [status]
-            note = _s(a.get("progress_note"))
-            if note:
-                lines.append(f"Progress: {note}")
+                note = _s(a.get("progress_note"))
+                if note:
+                    lines.append(f"Progress: {note}")
             rows.append(
                 (
                     str(n),
@@ -541,6 +630,11 @@ class _Ctx:
                 )
             )
         return tuple(rows)
+
+    def is_family(self, attendee: dict) -> bool:
+        from ..family import is_family_member
+
+        return is_family_member(attendee, _list(self.m.get("subjects")))
 
     def attendee_name(self, attendee_id: Any, fallback: Any = None) -> str:
         who = self.by_attendee.get(attendee_id) if attendee_id else None
@@ -620,10 +714,11 @@ def _family_attending(fam: dict) -> str:
     attending = fam.get("attending")
     lines = [FAMILY_ATTENDING.get(attending, _l(attending)) or NOT_RECORDED]
     rationale = _s(fam.get("not_attending_rationale"))
+    why = "Why the family did not attend" if attending == "no" else "Why not throughout"
     if rationale:
-        lines.append(f"Why not throughout: {rationale}")
+        lines.append(f"{why}: {rationale}")
     elif attending in ("no", "part_two"):
-        lines.append("Why not throughout: not recorded.")
+        lines.append(f"{why}: not recorded.")
     return "\n".join(lines)
 
 
@@ -646,11 +741,14 @@ def _details(meeting: dict, ctx: _Ctx) -> Fields:
     rows: list[tuple[str, str]] = [
         (
             "Meeting type",
-            MEETING_TYPES.get(meeting.get("meeting_type"), _l(meeting.get("meeting_type"))) or NOT_RECORDED,
+            (FAMILY_MEETING_TYPES if family else MEETING_TYPES).get(
+                meeting.get("meeting_type"), _l(meeting.get("meeting_type"))
+            )
+            or NOT_RECORDED,
         ),
         ("Case reference", _l(meeting.get("case_ref")) or NOT_RECORDED),
         ("Subjects" if len(_list(meeting.get("subjects"))) > 1 else "Subject", _subjects(meeting, ctx)),
-        ("Date", fmt_long(meeting.get("date")) or NOT_RECORDED),
+        ("Date", fmt_date(meeting.get("date")) or NOT_RECORDED),
         ("Time", _time(meeting)),
         ("Venue", _l(meeting.get("venue")) or NOT_RECORDED),
         ("Chair", _person(meeting.get("chair")) or NOT_RECORDED),
@@ -686,13 +784,14 @@ def _attendance_table(ctx: _Ctx) -> Table:
         widths.append(14)
     rows = []
     for a in ctx.attendees:
-        if a.get("is_family"):
+        family = ctx.is_family(a)
+        if family:
             as_ = "Advocate or supporter" if is_advocate(a) else "Family"
         elif a.get("is_expert"):
             as_ = "Expert adviser"
         else:
             as_ = "Professional"
-        if a.get("is_family") and a.get("is_expert"):
+        if family and a.get("is_expert"):
             as_ += "; expert adviser"
         attendance = ATTENDANCE.get(a.get("attendance"), _l(a.get("attendance"))) or NOT_RECORDED
         if a.get("attendance") == "substitute":
@@ -705,9 +804,116 @@ def _attendance_table(ctx: _Ctx) -> Table:
     return Table("attendance", tuple(columns), tuple(rows), tuple(widths))
 
 
+def table(kind: str, columns, rows, *, repeat: dict[int, str] | None = None, small: bool = True) -> Table:
+    """A table whose column widths come from its content; with `repeat`, long rows are cut into continued
+    rows that repeat those columns (see `columns`)."""
+    from .columns import content_widths, split_long_rows
+
+    columns, rows = tuple(columns), tuple(tuple(r) for r in rows)
+    widths = content_widths(columns, rows)
+    if repeat is not None:
+        rows = split_long_rows(rows, widths, repeat)
+    return Table(kind, columns, rows, widths, small=small)
+
+
+def _action_table(ctx: _Ctx) -> Table:
+    return table("actions", ACTION_COLUMNS, ctx.action_rows(), repeat=ACTION_REPEAT)
+
+
+REVIEW_COLUMNS = ("Earlier action", "Owner", "Status then", "Status now", "Progress", "The meeting decided")
+
+
+def _changes(before: dict, now: dict, ctx: _Ctx) -> list[str]:
+    """What the meeting changed in a continued action, compared with the earlier meeting's."""
+    out = []
+    if _l(before.get("description")) and _l(before.get("description")) != _l(now.get("description")):
+        out.append("reworded")
+    if before.get("due_date") != now.get("due_date") and now.get("due_date"):
+        out.append(f"new due date {fmt_date(now.get('due_date'))}")
+    owner_then = (before.get("owner_attendee_id"), _l(before.get("owner_name")), _l(before.get("agency")))
+    owner_now = (now.get("owner_attendee_id"), _l(now.get("owner_name")), _l(now.get("agency")))
+    if owner_then != owner_now and ctx.owner(now) != NOT_RECORDED:
+        out.append("new owner " + ctx.owner(now).replace("\n", ", "))
+    if _l(before.get("success_measure")) != _l(now.get("success_measure")) and _l(now.get("success_measure")):
+        out.append("new measure")
+    return out
+
+
+def _review_rows(ctx: _Ctx) -> list[tuple[str, ...]]:
+    """One row per earlier action: its status then and now, progress, and what the meeting decided (G-34).
+
+    The bundle records no decision of its own: it follows from the status now (done: closed; cancelled:
+    stopped) and, for an action that goes on, from what changed since the earlier meeting (when that
+    meeting is in the store) — else it continues as it was."""
+    rows = []
+    for a in ctx.reviewed:
+        before = ctx.earlier_actions.get(a.get("carried_from_action_id"))
+        if before is not None:
+            then = ACTION_STATUS.get(before.get("status"), _l(before.get("status"))) or "Open"
+        else:
+            then = "Not finished (carried over)"
+        status = a.get("status")
+        now = ACTION_STATUS.get(status, _l(status)) or "Open"
+        if status == "done":
+            decided = "Done: closed"
+        elif status == "cancelled":
+            decided = "Stopped"
+        else:
+            n = ctx.action_numbers.get(a.get("id"))
+            changes = _changes(before, a, ctx) if before is not None else []
+            where = f" as action {n}" if n else ""
+            decided = f"Changed{where}: {', '.join(changes)}" if changes else f"Continues{where}"
+        rows.append(
+            (
+                _s(a.get("description")) or "(no description)",
+                ctx.owner(a),
+                then,
+                now,
+                _s(a.get("progress_note")) or "No progress recorded",
+                decided,
+            )
+        )
+    return rows
+
+
+def _actions_blocks(ctx: _Ctx) -> list[Block]:
+    """The review of earlier actions (on a review meeting) and the action plan."""
+    blocks: list[Block] = []
+    if ctx.reviewed:
+        blocks.append(Subheading("Review of earlier actions"))
+        blocks.append(table("review", REVIEW_COLUMNS, _review_rows(ctx), repeat={1: "{}"}))
+        if ctx.plan:
+            blocks.append(Subheading("Action plan"))
+    if ctx.plan:
+        blocks.append(_action_table(ctx))
+        shared = sum(1 for a in ctx.plan if a.get("share_with_family") is True)
+        sharing = _dict(ctx.m.get("minutes_sharing")).get("share_with_family") is True
+        if not ctx.family and sharing and 0 < shared < len(ctx.plan):
+            first = "Action 1 is" if shared == 1 else f"Actions 1 to {shared} are"
+            blocks.append(
+                Para(
+                    f"{first} in the family's copy of the minutes too, with the same numbers; the others are for "
+                    "professionals only.",
+                    italic=True,
+                )
+            )
+    return blocks
+
+
 def _text_blocks(value: Any) -> list[Block]:
     text = _s(value)
     return [Para(p) for p in text.split("\n") if p.strip()] if text else []
+
+
+def _lead_change(rec: dict, ctx: _Ctx) -> str:
+    """'Yes: from Martin Ellis, Northfield Primary School, to Kirsty Lane.' The earlier lead comes from the
+    meeting this one reviews (when it is known); the bundle has no field for it."""
+    to = _l(rec.get("name")) or "the lead practitioner named above"
+    before = _dict(_dict(ctx.previous).get("lead_practitioner"))
+    was = ", ".join(x for x in (_l(before.get("name")), _l(before.get("agency"))) if x)
+    if was and _l(before.get("name")).casefold() != _l(rec.get("name")).casefold():
+        return f"Yes: from {was}, to {to}."
+    return f"Yes: {to} takes over as lead practitioner (who held it before is not recorded in this meeting)."
 
 
 def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
@@ -723,17 +929,17 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
     if kind == "family_meeting":
         if "considered" in rec:
             rows.append(("Family meeting considered", _yes_no(rec.get("considered"))))
-        if _s(rec.get("outcome")):
+        if _s(rec.get("outcome")) and (not family or "family_meeting.outcome" in ctx.shared_fields):
             rows.append(("Outcome", _s(rec.get("outcome"))))
     elif kind == "lead_practitioner":
         who = ", ".join(x for x in (_l(rec.get("name")), _l(rec.get("agency"))) if x)
         if who:
             rows.append(("Lead practitioner", who))
         if rec.get("changed") is True:
-            rows.append(("Change", "Yes, the lead practitioner changes."))
+            rows.append(("Change", _lead_change(rec, ctx)))
         elif rec.get("changed") is False:
             rows.append(("Change", "No change."))
-        if not family and _s(rec.get("note")):
+        if _s(rec.get("note")) and (not family or "lead_practitioner.note" in ctx.shared_fields):
             rows.append(("Note", _s(rec.get("note"))))
     elif kind == "disagreement":
         if "any" in rec:
@@ -767,7 +973,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
             rows.append(("Senior manager or named doctor consulted", _l(rec.get("senior_consulted"))))
     elif kind == "next_review":
         if rec.get("date"):
-            when = fmt_long(rec.get("date"))
+            when = fmt_date(rec.get("date"))
             if _l(rec.get("time")):
                 when += f" at {_l(rec.get('time'))}"
             rows.append(("Next review", when))
@@ -775,7 +981,7 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
                 rows.append(("Venue", _l(rec.get("venue"))))
         elif rec.get("required") is False:
             rows.append(("Next review", "No review meeting is needed."))
-            if not family and _s(rec.get("reason_not_required")):
+            if _s(rec.get("reason_not_required")):  # part of the decision: the family copy keeps it
                 rows.append(("Why none is needed", _s(rec.get("reason_not_required"))))
         elif rec.get("required") is True:
             rows.append(("Next review", "A review is needed; the date is still to be set."))
@@ -785,36 +991,44 @@ def _closing(kind: str, meeting: dict, ctx: _Ctx) -> list[Block]:
 
 
 def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
-    shared = _dict(meeting.get("minutes_sharing")).get("share_with_family") is True
-    rows = []
-    family_rows = 0
-    for a in ctx.attendees:
-        email = _l(a.get("email"))
-        if a.get("is_family"):
-            if shared:
-                rows.append((_l(a.get("name")), _l(a.get("agency")) or "Family", email or "—", "Family copy"))
-                family_rows += 1
-        elif email:
-            rows.append((_l(a.get("name")), _l(a.get("agency")), email, "Full minutes"))
-    if shared and not family_rows:
-        rows.append(("The family", "", "—", "Family copy"))
+    """G-51: everyone who should receive the minutes, which version, how and when it was sent."""
+    from .recipients import recipients
+
+    people = recipients(meeting)
+    records = _list(meeting.get("distribution"))
     blocks: list[Block] = []
-    if rows:
+    if people:
         blocks.append(
             Para(
-                "These minutes go to every attendee with an email address recorded"
-                + (", and to the family." if shared else ".")
+                "These minutes go to everyone on the attendance list; someone who was at one part of the "
+                "meeting only gets the minutes of that part."
+                if any(p.version.startswith("part_") for p in people)
+                else "These minutes go to everyone on the attendance list."
             )
         )
-        blocks.append(Table("distribution", ("Name", "Agency", "Email", "Copy"), tuple(rows), (24, 24, 32, 20)))
-    records = _list(meeting.get("distribution"))
-    if records:
-        blocks.append(Subheading("Record of sending"))
+        rows = []
+        for p in people:
+            if p.sent:
+                last = p.sent[-1]
+                sent = fmt_timestamp(last.get("sent_at")) if last.get("sent_at") else "Sent"
+                how = _l(last.get("method")) or (f"Email to {p.email}" if p.email else NOT_RECORDED)
+            elif p.version:
+                sent = "Not yet"
+                how = f"Email to {p.email}" if p.email else "By hand or post (no email address)"
+            else:
+                sent = how = "—"
+            copy = p.version_words if p.version else f"No copy ({p.why.split(': ', 1)[-1]})"
+            rows.append((p.name or "(no name)", p.agency or ("Family" if p.is_family else ""), copy, how, sent))
+        blocks.append(table("distribution", ("Name", "Agency", "Copy", "How", "Sent"), rows))
+    known = {id(r) for p in people for r in p.sent}
+    others = [r for r in records if id(r) not in known]
+    if others:
+        blocks.append(Subheading("Also sent to"))
         blocks.append(
-            Table(
+            table(
                 "distribution_record",
                 ("Name", "Email", "Copy", "Sent", "How"),
-                tuple(
+                [
                     (
                         _l(r.get("name")),
                         _l(r.get("email")) or "—",
@@ -823,42 +1037,190 @@ def _distribution(meeting: dict, ctx: _Ctx) -> list[Block]:
                         fmt_timestamp(r.get("sent_at")) if r.get("sent_at") else "—",
                         _l(r.get("method")) or "—",
                     )
-                    for r in records
-                ),
-                (24, 28, 16, 18, 14),
+                    for r in others
+                ],
             )
         )
     return blocks
 
 
-_ACTION_FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
+ACTION_FIELD_WORDS = {
+    "description": "what is to be done",
+    "owner": "who does it",
+    "due_date": "the due date",
+    "success_measure": "how we will know it is done",
+    "addresses": "the needs or risks it addresses",
+}
+
+#: How the annex names a field that was amended (the store records the bundle's field paths).
+FIELD_WORDS = {
+    "status": "status",
+    "due_date": "due date",
+    "description": "description",
+    "success_measure": "how we will know it is done",
+    "owner_attendee_id": "owner",
+    "owner_name": "owner",
+    "agency": "agency",
+    "addresses": "what it addresses",
+    "progress_note": "progress",
+    "share_with_family": "shared with the family",
+    "text": "text",
+    "kind": "kind",
+    "basis": "fact or opinion",
+    "source_agency": "source",
+    "source_attendee_id": "source",
+    "date": "date",
+    "time": "time",
+    "venue": "venue",
+    "required": "whether a review is needed",
+    "reason_not_required": "why no review is needed",
+    "attendance": "attendance",
+    "name": "name",
+    "role": "role",
+    "email": "email",
+    "parts": "part attended",
+    "considered": "considered",
+    "outcome": "outcome",
+    "changed": "whether it changes",
+    "note": "note",
+    "summary": "summary",
+    "escalation": "escalation",
+    "any": "whether there was any",
+    "reason_not_shared": "the chair's reason for not sharing",
+    "fii_concern": "concerns of fabricated or induced illness",
+    "by_date": "by when",
+    "method": "how",
+    "not_needed_reason": "why it is not needed",
+    "informed_beforehand": "told beforehand",
+    "not_informed_reason": "why not told",
+    "not_attending_rationale": "why not attending",
+}
+MEETING_FIELD_WORDS = {
+    "status": "Status of the minutes",
+    "title": "Title",
+    "date": "Date of the meeting",
+    "start_time": "Start time",
+    "end_time": "End time",
+    "venue": "Venue",
+    "reasons": "Reasons for holding the meeting",
+    "reasons_detail": "Reasons for holding the meeting (details)",
+    "family": "The family",
+    "minutes_sharing": "Sharing the minutes",
+    **TEXT_FIELD_TITLES,
+    **{k: v.rstrip("?") for k, v in CLOSING_TITLES.items()},
+    "next_review": "Next review",
+}
+STATUS_VALUE_WORDS = {
+    "final": "Final",
+    "in review": "Reopened for amendment",
+    "in_review": "Reopened for amendment",
+    "draft": "Draft",
+    "in_progress": "In progress",
+}
 
 
-def _finding_about(rule: str, ctx: _Ctx) -> str:
-    """'G-31:action:a2' -> 'G-31, action 2: Ask the GP…' (as readable as the target allows)."""
+def _amended_field(path: str, ctx: _Ctx) -> str:
+    """'actions[act-2].due_date' -> 'Action 2: due date'; 'next_review.date' -> 'Date of next review: date'."""
+    import re
+
+    m = re.fullmatch(r"(\w+)\[([^\]]*)\](?:\.(\w+))?", path)
+    if m:
+        kind, key, sub = m.groups()
+        what = FIELD_WORDS.get(sub or "", (sub or "").replace("_", " "))
+        if kind == "actions":
+            n = ctx.action_numbers.get(key)
+            head = f"Action {n}" if n else "An action"
+        elif kind == "entries":
+            e = ctx.by_entry.get(key)
+            head = f"An entry ({ENTRY_LABELS.get(e.get('kind'), 'item').lower()})" if e else "An entry"
+        elif kind == "attendees":
+            who = ctx.by_attendee.get(key)
+            head = f"Attendee {_l(who.get('name'))}" if who else "An attendee"
+        elif kind == "subjects":
+            head = f"Subject {key}"
+        else:
+            head = kind.replace("_", " ").capitalize()
+        return f"{head}: {what}" if sub else f"{head} (added or removed)"
+    top, _, sub = path.partition(".")
+    head = MEETING_FIELD_WORDS.get(top, top.replace("_", " ").capitalize())
+    return f"{head}: {FIELD_WORDS.get(sub, sub.replace('_', ' '))}" if sub else head
+
+
+def _amended_value(path: str, value: Any) -> str:
+    """A recorded before/after value in words: dates in the house style, yes/no, statuses."""
+    text = _s(value)
+    if not text:
+        return "—"
+    if path == "status":
+        return STATUS_VALUE_WORDS.get(text, text)
+    last = path.rsplit(".", 1)[-1]
+    if last == "status":
+        return ACTION_STATUS.get(text, STATUS_VALUE_WORDS.get(text, text))
+    if last == "attendance":
+        return ATTENDANCE.get(text, text)
+    if text in ("yes", "no"):
+        return text.capitalize()
+    if _parse_date(text):
+        return fmt_date(text)
+    return text
+
+
+#: What each rule of the completeness check is about (guidance.md's headings), for the annex.
+RULE_WORDS = {
+    "G-02": "another procedure",
+    "G-06": "family told beforehand",
+    "G-07": "family attending",
+    "G-12": "voice of the child or adult",
+    "G-20": "the agenda",
+    "G-21": "the agenda",
+    "G-22": "apologies",
+    "G-30": "actions agreed",
+    "G-31": "SMART action",
+    "G-32": "ownership of actions",
+    "G-40": "family meeting",
+    "G-41": "lead practitioner",
+    "G-42": "disagreement",
+    "G-43": "feedback to the family",
+    "G-44": "next review",
+    "G-52": "sharing with the family",
+}
+
+
+def _overridden(rule: str, ctx: _Ctx, findings: list) -> str:
+    """'G-31:action:act-2:due_date' -> 'G-31, action 2 (Ask the GP to …): the due date. <the finding's
+    sentence>' — which finding of which item, in words."""
     gid, _, target = rule.partition(":")
-    if not target:
-        return rule
+    gid = f"{gid} ({RULE_WORDS[gid]})" if gid in RULE_WORDS else gid
+    # an override names one finding, or (without a field) every finding of that rule and item
+    matched = [f for f in findings if f.key == rule] or [f for f in findings if f.key.startswith(rule + ":")]
+    field_words = ""
+    head = gid if target else rule
     if target.startswith("action:"):
         aid = target[len("action:") :]
-        head, _, tail = aid.rpartition(":")
-        if head and tail in _ACTION_FIELDS:  # "G-31:action:a2:due_date" names one gap of action a2
-            aid = head
+        base, _, tail = aid.rpartition(":")
+        if base and tail in ACTION_FIELD_WORDS:
+            aid, field_words = base, ACTION_FIELD_WORDS[tail]
         n = ctx.action_numbers.get(aid)
         a = next((x for x in ctx.actions if x.get("id") == aid), None)
         if n and a:
-            return f"{gid}, action {n}: {_short(_l(a.get('description')), 60)}"
+            head = f"{gid}, action {n} ({_l(a.get('description'))})"
+        else:
+            head = f"{gid}, an action no longer in these minutes"
     elif target.startswith("attendee:"):
         who = ctx.by_attendee.get(target[len("attendee:") :])
-        if who:
-            return f"{gid}, attendee {_l(who.get('name'))}"
+        head = f"{gid}, attendee {_l(who.get('name'))}" if who else f"{gid}, an attendee"
     elif target == "meeting":
-        return f"{gid}, the meeting"
-    else:
+        head = f"{gid}, the meeting as a whole"
+    elif target == "setup":
+        head = f"{gid}, setting up the meeting"
+    elif target:
         step = ctx.t.step(target)
-        if step is not None:
-            return f"{gid}, {clean_line(step.title)}"
-    return f"{gid}, {target}"
+        head = f"{gid}, {clean_line(step.title)}" if step is not None else f"{gid}, {target}"
+    if matched:
+        return f"{head}: " + " ".join(_sentence(clean_line(f.message)) for f in matched)
+    if field_words:
+        return f"{head}: {field_words}."
+    return head
 
 
 def _annex(meeting: dict, ctx: _Ctx) -> list[Block]:
@@ -867,40 +1229,41 @@ def _annex(meeting: dict, ctx: _Ctx) -> list[Block]:
     if amendments:
         blocks.append(Subheading("Amendments after the meeting was finalised"))
         blocks.append(
-            Table(
+            table(
                 "amendments",
                 ("When", "By", "What changed", "Before", "After", "Reason"),
-                tuple(
+                [
                     (
                         fmt_timestamp(x.get("at")),
                         _l(x.get("by")) or "—",
-                        _l(x.get("field")),
-                        _s(x.get("old")) or "—",
-                        _s(x.get("new")) or "—",
+                        _amended_field(_l(x.get("field")), ctx),
+                        _amended_value(_l(x.get("field")), x.get("old")),
+                        _amended_value(_l(x.get("field")), x.get("new")),
                         _s(x.get("reason")) or "—",
                     )
                     for x in amendments
-                ),
-                (14, 12, 14, 20, 20, 20),
+                ],
             )
         )
     overrides = _list(meeting.get("finding_overrides"))
     if overrides:
+        from .. import rules
+
+        findings = rules.check_meeting(meeting, ctx.t)
         blocks.append(Subheading("Findings overridden when finalising"))
         blocks.append(
-            Table(
+            table(
                 "overrides",
                 ("Finding", "Reason", "By", "When"),
-                tuple(
+                [
                     (
-                        _finding_about(_l(o.get("rule")), ctx),
-                        _s(o.get("reason")),
+                        _overridden(_l(o.get("rule")), ctx, findings),
+                        _s(o.get("reason")) or "—",
                         _l(o.get("by")) or "—",
                         fmt_timestamp(o.get("at")) if o.get("at") else "—",
                     )
                     for o in overrides
-                ),
-                (30, 40, 15, 15),
+                ],
             )
         )
     return blocks
@@ -916,14 +1279,39 @@ def _details_sentence(meeting: dict) -> str:
     elif start:
         bits.append(f"from {start}")
     if _l(meeting.get("venue")):
-        bits.append(f"at {_l(meeting.get('venue'))}")
+        bits.append(venue_phrase(_l(meeting.get("venue"))))
     return " ".join(bits) + "."
 
 
-def build_layout(meeting: dict, template, *, family: bool = False, marking: str = "OFFICIAL-SENSITIVE") -> Layout:
+_ONLINE = ("online", "virtual", "remote", "by video", "by phone", "by telephone", "via ")
+_ON_PLATFORM = ("teams", "microsoft teams", "zoom", "google meet", "webex", "skype", "video call", "phone", "telephone")
+
+
+def venue_phrase(venue: str) -> str:
+    """'at Meeting room 2' for a place; 'online (Teams)' or 'on Microsoft Teams' for a meeting held online."""
+    low = venue.casefold()
+    if low.startswith(_ONLINE):
+        return venue[0].lower() + venue[1:]
+    if low in _ON_PLATFORM or low.startswith(tuple(f"{p} " for p in _ON_PLATFORM[:6])):
+        return f"on {venue}"
+    return f"at {venue}"
+
+
+def build_layout(
+    meeting: dict,
+    template,
+    *,
+    family: bool = False,
+    marking: str = "OFFICIAL-SENSITIVE",
+    previous: dict | None = None,
+    family_contact: str = "",
+    handling: str = "",
+    corrections_days: int = 10,
+    part: str | None = None,
+) -> Layout:
     """The minutes as ordered sections (pure; see the module docstring for what goes where)."""
     meeting = _dict(meeting)
-    ctx = _Ctx(meeting, template, family)
+    ctx = _Ctx(meeting, template, family, previous, part)
     step_keys = {s.key for s in template.steps}
 
     # Where each entry goes: its step, else its home step, else "Other information".
@@ -940,7 +1328,17 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         else:
             other_entries.append(e)
 
-    nothing = NOTHING_FAMILY if family else NOTHING
+    # the family copy says "nothing was recorded" as the full copy does where nothing was; only where
+    # something was recorded and not shared does it say that nothing is included
+    recorded = (
+        {
+            s.key
+            for s in build_layout(meeting, template, marking=marking, previous=previous).sections
+            if s.blocks and s.blocks != [Para(NOTHING)]
+        }
+        if family
+        else set()
+    )
     sections: list[Section] = []
     shown_fields: set[str] = set()
     shown_closing: set[str] = set()
@@ -954,7 +1352,7 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
             Section(
                 key=key,
                 title=clean_line(title).strip() or key,
-                blocks=blocks or [Para(nothing)],
+                blocks=blocks or [Para(NOTHING_FAMILY if family and key in recorded else NOTHING)],
                 step_kind=kind,
                 number=number,
             )
@@ -975,14 +1373,14 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
                 tables_done["attendance"] = True
         elif kind == "text":
             name = step.field or ""
-            if family and name not in FAMILY_TEXT_FIELDS:
+            if family and name not in FAMILY_TEXT_FIELDS and name not in ctx.shared_fields:
                 other_entries.extend(entries_here)  # shared entries captured here still reach the family
                 continue
             blocks.extend(_text_blocks(meeting.get(name)))
             shown_fields.add(name)
         elif kind == "actions":
             if ctx.actions and not tables_done["actions"]:
-                blocks.append(Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS))
+                blocks.extend(_actions_blocks(ctx))
                 tables_done["actions"] = True
         elif kind in CLOSING_KINDS:
             if family and kind not in FAMILY_CLOSING:
@@ -1000,14 +1398,14 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         add(
             "actions",
             "Action plan",
-            [Table("actions", ACTION_COLUMNS, ctx.action_rows(), ACTION_WIDTHS)] if ctx.actions else [],
+            _actions_blocks(ctx),
             None,
         )
 
     # Other information: fields and closing records the template has no step for, and entries with no home.
     other: list[Block] = []
     for name, title in TEXT_FIELD_TITLES.items():
-        if name in shown_fields or (family and name not in FAMILY_TEXT_FIELDS):
+        if name in shown_fields or (family and name not in FAMILY_TEXT_FIELDS and name not in ctx.shared_fields):
             continue
         paras = _text_blocks(meeting.get(name))
         if paras:
@@ -1025,17 +1423,19 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         sections.append(Section("other", "Other information", other))
 
     if not family:
+        checking = _checking(meeting, corrections_days)
+        if checking:
+            sections.append(Section("checking", "Checking these minutes", checking))
         dist = _distribution(meeting, ctx)
-        sections.append(
-            Section("distribution", "Distribution", dist or [Para("No one with an email address is recorded yet.")])
-        )
+        sections.append(Section("distribution", "Distribution", dist or [Para("No one is on the attendance list.")]))
         annex = _annex(meeting, ctx)
         if annex:
             sections.append(Section("annex", "Annex: amendments and overridden findings", annex))
 
     case_ref = _l(meeting.get("case_ref"))
     date_short = fmt_date(meeting.get("date")) if meeting.get("date") else ""
-    mtype = MEETING_TYPES.get(meeting.get("meeting_type"), "Professionals' meeting")
+    types = FAMILY_MEETING_TYPES if family else MEETING_TYPES
+    mtype = types.get(meeting.get("meeting_type"), "Multi-agency professionals' meeting")
     title = "Minutes of a multi-agency professionals' meeting"
     # the family copy shows the meeting type, never the chair's free-text title (not in design.md's list)
     subtitle_bits = [mtype if family else (_l(meeting.get("title")) or mtype)]
@@ -1043,6 +1443,8 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         subtitle_bits.append("DRAFT")
     if family:
         title = "Minutes of a multi-agency professionals' meeting: the family's copy"
+    elif part in PART_TITLES:
+        title = f"Minutes of a multi-agency professionals' meeting: {PART_TITLES[part]}"
     doc_title = "Minutes of a multi-agency professionals' meeting"
     doc_title += "".join(f", {x}" for x in (case_ref, date_short) if x)
     if family:
@@ -1059,4 +1461,91 @@ def build_layout(meeting: dict, template, *, family: bool = False, marking: str 
         date_short=date_short,
         doc_title=doc_title,
         author=_l(_dict(meeting.get("chair")).get("name")),
+        opening=_family_opening(meeting, family_contact) if family else (),
+        handling=_handling(meeting, template, family, handling, marking_text),
     )
+
+
+def _subject_names(meeting: dict, fallback: str) -> str:
+    names = [_l(s.get("name")) for s in _list(meeting.get("subjects")) if _l(s.get("name"))]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or fallback
+
+
+def _handling(meeting: dict, template, family: bool, own: str, marking: str) -> str:
+    """G-54: the settings' statement, else a default that names the lawful basis ({marking} and {subjects}
+    are filled in)."""
+    adult = {_dict(s).get("kind") for s in _list(meeting.get("subjects"))} == {"adult_at_risk"} or (
+        not _list(meeting.get("subjects")) and getattr(template, "subject_kind", "child") == "adult_at_risk"
+    )
+    text = _l(own) or (HANDLING_FAMILY if family else HANDLING_ADULTS if adult else HANDLING_CHILDREN)
+    subjects = _subject_names(meeting, "the adult" if adult else "the children")
+    try:
+        return text.format(marking=marking, subjects=subjects)
+    except (KeyError, IndexError, ValueError):  # braces of its own in the organisation's text
+        return text
+
+
+def _checking(meeting: dict, corrections_days: int) -> list[Block]:
+    """G-53: the request to check draft minutes, corrections received, who agreed the text, the sign-off."""
+    from .accuracy import accuracy, sign_off
+
+    record = accuracy(meeting)
+    blocks: list[Block] = []
+    chair = _dict(meeting.get("chair"))
+    contact = ", ".join(x for x in (_l(chair.get("name")), _l(chair.get("agency"))) if x) or "the chair"
+    if meeting.get("status") != "final":
+        by = (
+            f"by {fmt_date(record['corrections_by'])}"
+            if record.get("corrections_by")
+            else f"within {corrections_days} working days of receiving them"
+        )
+        blocks.append(Para(CHECK_REQUEST.format(contact=contact, by=by)))
+        if record.get("requested_on"):
+            blocks.append(Para(f"Sent for checking on {fmt_date(record['requested_on'])}."))
+    corrections = [c for c in record.get("corrections") or [] if isinstance(c, dict)]
+    if corrections:
+        blocks.append(Subheading("Corrections received"))
+        blocks.append(
+            table(
+                "corrections",
+                ("From", "Received", "Correction", "Accepted"),
+                [
+                    (
+                        _l(c.get("from")),
+                        fmt_date(c.get("received_on")),
+                        _s(c.get("summary")),
+                        _yes_no(c.get("accepted")) if "accepted" in c else NOT_RECORDED,
+                    )
+                    for c in corrections
+                ],
+            )
+        )
+    agreed = _dict(record.get("agreed_by"))
+    if agreed.get("name") and meeting.get("status") != "final":
+        who = ", ".join(x for x in (_l(agreed.get("name")), _l(agreed.get("role"))) if x)
+        blocks.append(Para(f"The final text was agreed by {who} on {fmt_date(agreed.get('on'))}."))
+    signed = sign_off(meeting)
+    if signed:
+        name, role, on = signed
+        blocks.append(Subheading("Sign-off"))
+        blocks.append(
+            Fields(
+                (
+                    ("Approved by", _l(name)),
+                    ("Role", _l(role) or NOT_RECORDED),
+                    ("Date", fmt_date(on) if on else NOT_RECORDED),
+                ),
+            )
+        )
+    return blocks
+
+
+def _family_opening(meeting: dict, contact: str) -> tuple[Para, ...]:
+    """The plain-English words that open the family's copy (what it is, who to ask, how to disagree)."""
+    names = [_l(s.get("name")) for s in _list(meeting.get("subjects")) if _l(s.get("name"))]
+    subjects = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or "your family"
+    if not _l(contact):
+        chair = _dict(meeting.get("chair"))
+        who = ", ".join(x for x in (_l(chair.get("name")), _l(chair.get("agency"))) if x)
+        contact = f"the chair of the meeting, {who}" if who else "the chair of the meeting"
+    return tuple(Para(p.format(subjects=subjects, contact=_l(contact))) for p in FAMILY_OPENING)

@@ -59,9 +59,46 @@ def field_runs_font_size(paragraph, half_points: int) -> None:
             rpr = OxmlElement("w:rPr")
             r.insert(0, rpr)
         if rpr.find(qn("w:sz")) is None:
-            sz = OxmlElement("w:sz")
-            sz.set(qn("w:val"), str(half_points))
-            rpr.append(sz)
+            set_size(r, half_points)
+
+
+def set_size(run, half_points: int) -> None:
+    """A run's font size for every script: `w:sz` and `w:szCs` together (python-docx's font.size sets only
+    `w:sz`, so Arabic, Hebrew and other complex scripts kept Word's default size in a 9-pt table)."""
+    r = getattr(run, "_r", run)
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        r.insert(0, rpr)
+    for tag in ("w:sz", "w:szCs"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    # schema order inside rPr: ... w:color, w:spacing, w:w, w:kern, w:position, w:sz, w:szCs, w:highlight, ...
+    later = (
+        "w:highlight",
+        "w:u",
+        "w:effect",
+        "w:bdr",
+        "w:shd",
+        "w:fitText",
+        "w:vertAlign",
+        "w:rtl",
+        "w:cs",
+        "w:em",
+        "w:lang",
+        "w:eastAsianLayout",
+        "w:specVanish",
+        "w:oMath",
+    )
+    anchor = next((rpr.find(qn(t)) for t in later if rpr.find(qn(t)) is not None), None)
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(half_points))
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            rpr.append(el)
 
 
 def _tr_pr(row):
@@ -228,7 +265,7 @@ def run_xml(
             + ("<w:b/>" if bold else "")
             + ("<w:i/>" if italic else "")
             + (f'<w:color w:val="{color}"/>' if color else "")
-            + (f'<w:sz w:val="{half_points}"/>' if half_points else "")
+            + (f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if half_points else "")
             + "</w:rPr>"
         )
     parts, buf = [], []
@@ -263,8 +300,10 @@ def cell_xml(width: str, paragraphs: str, fill: str | None = None) -> str:
     return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shd}</w:tcPr>{paragraphs}</w:tc>'
 
 
-def row_xml(cells: str) -> str:
-    """A `w:tr` that does not split across pages (`cant_split`)."""
+def row_xml(cells: str, *, cant_split: bool = True) -> str:
+    """A `w:tr`; by default one that does not split across pages (`cant_split`)."""
+    if not cant_split:
+        return f"<w:tr>{cells}</w:tr>"
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
 
 
