@@ -465,6 +465,51 @@ def test_steady_typing_survives_kill_without_a_pause(db, isolated_home, where, r
     )
 
 
+# -- every character, through a real terminal -----------------------------------------------------
+TYPED_EXACTLY = (
+    "Said !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ and ! \" # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \\ ] ^ _ ` { | } ~ "
+    "@ £5 each; owen.e@example.org; Zoë’s café — naïve «ok» مرحبا بك 😀👍🏽 你好 ok"
+)
+
+
+@needs_pty
+def test_every_character_typed_in_a_real_terminal_is_stored_exactly(db, isolated_home):
+    """Every ASCII punctuation mark, an e-mail address, `@ £5` and Unicode (accents, Arabic, emoji,
+    CJK), typed into the capture line of a real terminal and entered: the entry holds exactly that."""
+    from mapm_tui.store import open_store
+
+    with start_app(db, isolated_home) as app:
+        open_field(app, "capture")
+        app.send(TYPED_EXACTLY)
+        app.wait_for("你好 ok")  # the field has taken every key
+        app.send(ENTER)
+        store = open_store(db)
+        try:
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                texts = [e["text"] for e in store.load_meeting(MEETING_ID)["entries"]]
+                if any(t.startswith("Said !") for t in texts):
+                    break
+                time.sleep(0.1)
+        finally:
+            store.close()
+        app.send(b"\x11")  # ctrl+q
+        app.wait()
+    [entry] = [e for e in saved_entries(db) if e["text"].startswith("Said !")]
+    assert entry["text"] == TYPED_EXACTLY
+    assert entry.get("source_attendee_id") is None and entry.get("source_agency") is None
+
+
+def saved_entries(db: Path) -> list[dict]:
+    from mapm_tui.store import open_store
+
+    store = open_store(db)
+    try:
+        return store.load_meeting(MEETING_ID)["entries"]
+    finally:
+        store.close()
+
+
 # -- a crash --------------------------------------------------------------------------------------
 async def test_crash_saves_and_says_one_sentence(store, templates, make_app, isolated_home, capsys, monkeypatch):
     """An unexpected exception while the chair types: saved first, exit code 1, a plain sentence, no

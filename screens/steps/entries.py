@@ -101,7 +101,8 @@ class EntriesStep(StepScreen):
         yield Table(id="entries", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # (StepScreen.on_mount runs too: Textual calls each class's handler; calling it here as well
+        # started a second header clock that was never paused)
         table = self.query_one("#entries", DataTable)
         table.add_columns("Kind", "What was said (and who said it)", "Basis", "Family")
         self.refresh_entries()
