@@ -134,7 +134,8 @@ class EntriesStep(StepScreen):
             capture.BASIS_LABELS[self.basis] if self.basis else "Fact/opinion: —",
         ]
         show(self.query_one("#capture-meta", Label), "   ·   ".join(bits), layout=False)
-        self.query_one("#capture-from", Label).update(self._from_text(mention))
+        # (a layout only when the words change: the line may wrap to two at 80 columns)
+        show(self.query_one("#capture-from", Label), self._from_text(mention))
 
     def _from_text(self, mention: capture.Mention | None) -> str:
         """Who the entry will be recorded as said by, and why: shown before Enter."""
@@ -202,6 +203,8 @@ class EntriesStep(StepScreen):
         if not text:
             error.update("Type what was said, then Enter." if not self.editing else "")
             return
+        from mapm_tui.store import StoreError  # (loaded by now: the meeting is open)
+
         values = {**(source.values() if source else capture.NO_SOURCE), "basis": self.basis}
         if self.share is not None:
             values["share_with_family"] = self.share
@@ -212,7 +215,7 @@ class EntriesStep(StepScreen):
             else:
                 self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
                 self.live.clear_draft(self.draft_key)
-        except Exception as exc:  # a refusal from the store: keep the text, say why
+        except StoreError as exc:  # a refusal from the store: keep the text, say why
             error.update(str(exc))
             return
         error.update("")
