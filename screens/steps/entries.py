@@ -63,7 +63,7 @@ class EntriesStep(StepScreen):
     DEFAULT_CSS = """
     EntriesStep #capture-row { height: auto; }
     EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
-    EntriesStep #capture-meta { color: $text-muted; height: 1; width: 1fr; }
+    EntriesStep #capture-meta { color: $text-muted; height: auto; width: 1fr; }
     EntriesStep #capture-from { height: auto; width: 1fr; }
     EntriesStep #capture-error { color: $error; height: auto; }
     EntriesStep #entries { height: auto; max-height: 24; margin-top: 1; }
@@ -90,7 +90,7 @@ class EntriesStep(StepScreen):
         yield Label("", id="capture-kind")
         yield Input(
             self.live.draft(self.draft_key),
-            placeholder="Type and press Enter.  r: risk  n: need  s: strength  …  @name for who said it",
+            placeholder="Type and press Enter.  r: risk  n: need  …  end with @name: who said it",
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
@@ -133,7 +133,7 @@ class EntriesStep(StepScreen):
             "Shared with family" if share else "Not shared with family",
             capture.BASIS_LABELS[self.basis] if self.basis else "Fact/opinion: —",
         ]
-        show(self.query_one("#capture-meta", Label), "   ·   ".join(bits), layout=False)
+        show(self.query_one("#capture-meta", Label), "   ·   ".join(bits))  # (wraps at 80 columns)
         # (a layout only when the words change: the line may wrap to two at 80 columns)
         show(self.query_one("#capture-from", Label), self._from_text(mention))
 
