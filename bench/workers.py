@@ -93,8 +93,12 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="mapm-bench-typing-"))
     store, meeting = big_store(folder)
     db_file = folder / "big.db"
-    # saving off: the same app, with a debounce so long that nothing is written while we measure
-    app = MapmApp(db=None, store=store, clock=Clock(), save_delay=0.5 if mode == "save" else 1e9)
+    # saving off: the same app, with a debounce and a ceiling so long that nothing is written while we
+    # measure; saving on: the app's own (a save on a pause, and at most 0.4 s after the first unsaved key)
+    if mode == "save":
+        app = MapmApp(db=None, store=store, clock=Clock())
+    else:
+        app = MapmApp(db=None, store=store, clock=Clock(), save_delay=1e9, save_max_latency=1e9)
     result: dict = {"kind": "typing", "mode": mode, "keys": keys}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -107,6 +111,30 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
             await pilot.press(key_name(ch))
         await pilot.pause(0.8)  # let a pending save go out before we measure
         text = typed_text(warmup + keys)[warmup:]
+        saves = [0]
+        autosaver = app.live.autosaver
+        counted = autosaver.on_saved
+
+        def count(n: int) -> None:
+            saves[0] += n
+            if counted:
+                counted(n)
+
+        autosaver.on_saved = count
+        # CPU spent writing saves, in this process: what saving costs per key, less exposed than the
+        # ratio to other processes on a loaded machine (they slow both modes, but not evenly)
+        save_cpu = [0.0]
+        run = autosaver._run
+
+        def timed_run(keys):
+            started = time.process_time()
+            try:
+                return run(keys)
+            finally:
+                if keys:
+                    save_cpu[0] += time.process_time() - started
+
+        autosaver._run = timed_run
         with _Profile():
             cpu0, wall0 = time.process_time(), time.perf_counter()
             for ch in text[:-1]:
@@ -116,6 +144,9 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
             cpu1, wall1 = time.process_time(), time.perf_counter()
         result["cpu_per_key_ms"] = (cpu1 - cpu0) / keys * 1000
         result["wall_per_key_ms"] = (wall1 - wall0) / keys * 1000
+        #: saves written while the keys were typed (steady typing, no pause: the ceiling's doing)
+        result["saves_while_typing"] = saves[0]
+        result["save_cpu_per_key_ms"] = save_cpu[0] / keys * 1000
         expected = typed_text(warmup) + text
         if app.focused is None or getattr(app.focused, "value", None) != expected:
             raise SystemExit("the field does not hold what was typed")
@@ -135,7 +166,7 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
             con.close()
             result["save_lag_ms"] = None if lag is None else lag * 1000
             result["save_delay_s"] = app.save_delay
-        app.save_delay = 0.5
+            result["save_max_latency_s"] = app.live.autosaver.max_latency
     store.close()
     shutil.rmtree(folder, ignore_errors=True)
     return result

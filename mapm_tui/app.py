@@ -44,6 +44,7 @@ class MapmApp(App[None]):
         settings: Settings | None = None,
         store: Store | None = None,
         save_delay: float = 0.5,
+        save_max_latency: float | None = None,
     ):
         super().__init__()
         #: the database target (path or URL); opened after the first frame
@@ -55,6 +56,9 @@ class MapmApp(App[None]):
         self.templates: dict = {}
         self.live: LiveMeeting | None = None
         self.save_delay = save_delay
+        #: a pending save is written at most this long after its first unsaved change, however steadily
+        #: the chair types (None: the autosaver's default)
+        self.save_max_latency = save_max_latency
         #: shown on stderr after the app closes (a crash, a database that could not be opened)
         self.fatal_message: str | None = None
         self.last_saved: str | None = None
@@ -112,6 +116,8 @@ class MapmApp(App[None]):
         self.save_everything()
         self.forget_step_screens()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
+        if self.save_max_latency is not None:
+            autosaver.max_latency = self.save_max_latency
         autosaver.on_saved = self._saved
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)

@@ -1,9 +1,15 @@
-"""Debounced saving: the latest value of each field is written at most `delay` seconds after the
-last keystroke, and at once when the chair leaves the field, the step or the app.
+"""Debounced saving with a ceiling: the latest value of each field is written `delay` seconds after
+the last keystroke (a pause), or `max_latency` seconds after its first unsaved change, whichever comes
+first; and at once when the chair leaves the field, the step or the app.
 
-A commit per keystroke costs 1.4-4x CPU per key; a debounced one costs nothing measurable. Pending
-saves live here, not in a Textual timer queue, so that a quit, a SIGTERM or a SIGHUP can flush them
-synchronously before the process ends. No Textual here: the app calls `flush_due` from a timer.
+Why both: a pause alone never comes while the chair types steadily (one key every 0.15 s for a whole
+sentence), and a SIGKILL or a dead battery then lost everything since the last pause. The ceiling bounds
+what can be lost to `max_latency` plus one timer tick, however fast or long the chair types.
+
+A commit per keystroke costs 1.4-4x CPU per key; a save at most every `max_latency` seconds while typing
+costs a commit every few keys (measured by the typing benchmark). Pending saves live here, not in a
+Textual timer queue, so that a quit, a SIGTERM or a SIGHUP can flush them synchronously before the
+process ends. No Textual here: the app calls `flush_due` from a timer.
 """
 
 from __future__ import annotations
@@ -11,33 +17,58 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Saver = Callable[[], None]
+
+#: seconds after the last change (a pause in typing)
+DEFAULT_DELAY = 0.5
+#: seconds after the first unsaved change, however steadily the typing goes on
+DEFAULT_MAX_LATENCY = 0.4
+
+
+class Pending(NamedTuple):
+    #: when the value was last changed
+    changed: float
+    save: Saver
+    #: when the first change not yet written was made
+    first: float
 
 
 @dataclass
 class Autosaver:
-    delay: float = 0.5
+    delay: float = DEFAULT_DELAY
     now: Callable[[], float] = time.monotonic
     #: called after each successful flush with the number of saves written
     on_saved: Callable[[int], None] | None = None
     #: called with the exception of a save that failed; returning True keeps the save queued to retry
     #: (a busy database), False drops it (a value the store refuses for good, already shown to the chair)
     on_error: Callable[[Exception], bool] | None = None
-    _pending: dict[str, tuple[float, Saver]] = field(default_factory=dict)
+    max_latency: float = DEFAULT_MAX_LATENCY
+    _pending: dict[str, Pending] = field(default_factory=dict)
 
     def put(self, key: str, save: Saver) -> None:
-        """Schedule `save` for `key`, replacing an earlier one not yet written."""
-        self._pending[key] = (self.now(), save)
+        """Schedule `save` for `key`, replacing an earlier one not yet written (whose first change
+        still counts towards the ceiling)."""
+        now = self.now()
+        earlier = self._pending.get(key)
+        self._pending[key] = Pending(now, save, earlier.first if earlier else now)
+
+    def discard(self, key: str) -> None:
+        """Forget a pending save that is no longer wanted (its value was written another way)."""
+        self._pending.pop(key, None)
 
     @property
     def pending(self) -> bool:
         return bool(self._pending)
 
     def flush_due(self) -> int:
-        """Write the saves whose last change is older than `delay`."""
-        cutoff = self.now() - self.delay
-        return self._run([k for k, (t, _s) in self._pending.items() if t <= cutoff])
+        """Write the saves whose last change is older than `delay`, or whose first unsaved change is
+        older than `max_latency`."""
+        now = self.now()
+        return self._run(
+            [k for k, p in self._pending.items() if now - p.changed >= self.delay or now - p.first >= self.max_latency]
+        )
 
     def flush(self, key: str | None = None) -> int:
         """Write everything pending now (or only `key`)."""
@@ -51,7 +82,7 @@ class Autosaver:
             if entry is None:
                 continue
             try:
-                entry[1]()
+                entry.save()
                 written += 1
             except Exception as exc:  # report it, and never lose the other saves
                 if self.on_error is None:

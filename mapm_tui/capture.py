@@ -109,6 +109,136 @@ def match_people(query: str, attendees: list[dict], limit: int = 6) -> list[dict
     return [p for _r, _i, p in sorted(scored, key=lambda t: (t[0], t[1]))][:limit]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Who said an entry: a person from the attendance list (with their agency), or an agency alone
+    ("Community Health Trust" said it, no one person). Stored as the entry's `source_attendee_id` and
+    `source_agency` (the bundle's shape)."""
+
+    attendee_id: str | None
+    agency: str | None
+    label: str
+
+    def values(self) -> dict:
+        return {"source_attendee_id": self.attendee_id, "source_agency": self.agency}
+
+
+#: no source: what clearing "From" stores
+NO_SOURCE = {"source_attendee_id": None, "source_agency": None}
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def person_source(person: dict) -> Source:
+    return Source(person["id"], person.get("agency") or None, person_label(person))
+
+
+def agency_source(agency: str) -> Source:
+    return Source(None, agency, f"{agency} (the agency)")
+
+
+def source_of(entry: dict, attendees: list[dict]) -> Source | None:
+    """The source an entry records, or None."""
+    person = next((a for a in attendees if a["id"] == entry.get("source_attendee_id")), None)
+    if person is not None:
+        return person_source(person)
+    if entry.get("source_agency"):
+        return agency_source(entry["source_agency"])
+    return None
+
+
+def find_sources(query: str, attendees: list[dict], limit: int = 6) -> list[tuple[int, Source]]:
+    """Who `query` may name, best first, each with its rank (lower is better): a whole name or a whole
+    agency (the agency itself, not its first person) 0; a name that starts with it 1; an agency that
+    starts with it 2; a word of a name that starts with it 3; a name (with its agency) or an agency
+    holding every word 4; a person whose role holds the rest 5. Role text ranks last: "Early Help" is
+    the agency of that name, not a chair whose role mentions early help."""
+    q = _fold(query)
+    words = q.split()
+    if not words:
+        return []
+    found: dict[tuple, tuple[int, int, Source]] = {}
+
+    def offer(rank: int, order: int, source: Source) -> None:
+        key = (source.attendee_id, source.agency if source.attendee_id is None else None)
+        if key not in found or found[key][0] > rank:
+            found[key] = (rank, order, source)
+
+    agencies: dict[str, str] = {}
+    for order, person in enumerate(attendees):
+        name, role, agency = _fold(person.get("name")), _fold(person.get("role")), _fold(person.get("agency"))
+        if person.get("agency"):
+            agencies.setdefault(agency, person["agency"])
+        if not name:
+            continue
+        if name == q:
+            rank = 0
+        elif name.startswith(q):
+            rank = 1
+        elif any(w.startswith(q) for w in name.split()):
+            rank = 3
+        elif any(w in name for w in words) and all(w in f"{name} {agency}" for w in words):
+            rank = 4  # (words found in the agency alone name the agency, below)
+        elif all(w in f"{name} {role} {agency}" for w in words):
+            rank = 5
+        else:
+            continue
+        offer(rank, order, person_source(person))
+    for order, (folded, agency) in enumerate(agencies.items()):
+        if folded == q:
+            rank = 0
+        elif folded.startswith(q):
+            rank = 2
+        elif all(w in folded for w in words):
+            rank = 4
+        else:
+            continue
+        offer(rank, len(attendees) + order, agency_source(agency))
+    ranked = sorted(found.values(), key=lambda t: (t[0], t[1]))
+    return [(rank, source) for rank, _order, source in ranked][:limit]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An `@name` at the end of a capture line. `source` is set only when the mention is unambiguous
+    (one best match); `candidates` lists the equally good matches otherwise (none: it names nobody, and
+    is ordinary text)."""
+
+    start: int
+    query: str
+    source: Source | None
+    candidates: tuple[Source, ...]
+
+    def text_before(self, line: str) -> str:
+        """The line without the mention: the entry's text when the mention picked a source."""
+        return line[: self.start].rstrip()
+
+
+def trailing_mention(line: str, attendees: list[dict]) -> Mention | None:
+    """The mention at the end of `line`, if there is one.
+
+    Only `@` at the start of the line or after a space, followed at once by a letter or digit, and with
+    no other `@` after it, can be a mention: an e-mail address (`owen.e@example.org`), `@ £5` or an `@`
+    inside a quoted handle followed by more words that name nobody are ordinary text. The whole rest
+    of the line is the query, so a mention is always the last thing typed."""
+    at = line.rfind("@")
+    if at < 0 or (at > 0 and not line[at - 1].isspace()):
+        return None
+    query = line[at + 1 :]
+    if not query[:1].isalnum():
+        return None
+    query = query.strip()
+    ranked = find_sources(query, attendees)
+    if not ranked:
+        return Mention(at, query, None, ())
+    best = [source for rank, source in ranked if rank == ranked[0][0]]
+    if len(best) == 1:
+        return Mention(at, query, best[0], ())
+    return Mention(at, query, None, tuple(best))
+
+
 def person_label(person: dict) -> str:
     bits = [person.get("name") or ""]
     extra = ", ".join(b for b in (person.get("role"), person.get("agency")) if b)

@@ -11,6 +11,7 @@ No Textual here; screens call these functions (through the app) and show what th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
@@ -99,6 +101,19 @@ def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -
             "written; put the right start and end times on the first step (Date, time and venue)."
         )
     return end, None
+
+
+@functools.cache
+def _draft_upsert():
+    """INSERT … ON CONFLICT DO UPDATE for a draft, built once (SQLite's upsert: kept in this module)."""
+    table = Draft.__table__
+    statement = sqlite_insert(table).values(
+        meeting_id=bindparam("m"), key=bindparam("k"), text=bindparam("t"), updated_at=bindparam("u")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["meeting_id", "key"],
+        set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
+    )
 
 
 def _now(clock: Clock) -> dt.datetime:
@@ -489,18 +504,24 @@ class Store:
 
     # -- drafts: half-typed text, kept until it becomes an item ----------------------------------
     def save_draft(self, meeting_id: str, key: str, value: str) -> None:
-        """Keep text typed but not yet added (empty text removes the draft)."""
+        """Keep text typed but not yet added (empty text removes the draft).
+
+        One statement on a plain connection, not an ORM session: steady typing saves a draft every
+        0.4 s (autosave.py), and the session's select and flush were most of what a save cost
+        (0.7 ms of CPU now against 2.4 ms; the typing benchmark)."""
         value = clean(value)
-        with self.writing() as s:
-            row = s.exec(select(Draft).where(Draft.meeting_id == meeting_id, Draft.key == key)).first()
-            if not value:
-                if row is not None:
-                    s.delete(row)
-                return
-            row = row or Draft(meeting_id=meeting_id, key=key)
-            row.text = value
-            row.updated_at = _now(self.clock)
-            s.add(row)
+        table = Draft.__table__
+        if value:
+            statement, params = _draft_upsert(), {"m": meeting_id, "k": key, "t": value, "u": _now(self.clock)}
+        else:
+            statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
+        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+            try:
+                conn.execute(statement, params)
+                conn.commit()
+            except (IntegrityError, OperationalError) as exc:
+                conn.rollback()
+                raise _refusal(exc) from None
 
     def drafts(self, meeting_id: str) -> dict[str, str]:
         with self.reading() as s:

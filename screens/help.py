@@ -32,6 +32,7 @@ EXTRA = {
     "cycle_basis": "Fact, opinion or unverified, for the entry being typed (or the highlighted one).",
     "toggle_share": "Whether the entry being typed (or the highlighted one) goes in the family's copy.",
     "command_palette": "Jump to any step or command by typing part of its name.",
+    "clear_source": "No one named for this entry: clears From (an @name at the end of the line stays as text).",
 }
 
 EDITING = (

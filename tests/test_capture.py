@@ -103,3 +103,44 @@ def test_autosaver_keeps_a_save_that_should_be_retried():
     saver.put("a", lambda: (_ for _ in ()).throw(RuntimeError("busy")))
     saver.flush()
     assert saver.pending
+
+
+def test_autosaver_saves_steady_typing_without_waiting_for_a_pause():
+    """One key every 0.15 s never pauses for 0.5 s: the ceiling still writes what was typed at most
+    `max_latency` after its first unsaved key (plus the app's 0.25 s timer tick)."""
+    now = [0.0]
+    saved: list[tuple[float, str]] = []
+    saver = Autosaver(delay=0.5, max_latency=0.4, now=lambda: now[0])
+    typed = ""
+    unsaved_since = None
+    for tick in range(1, 81):  # 20 s in 0.25 s timer ticks, a key every 0.15 s
+        while len(typed) * 0.15 < tick * 0.25:
+            now[0] = len(typed) * 0.15
+            typed += "x"
+            if unsaved_since is None:
+                unsaved_since = now[0]
+            saver.put("capture", lambda t=typed, at=now: saved.append((at[0], t)))
+        now[0] = tick * 0.25
+        if saver.flush_due():
+            assert now[0] - unsaved_since <= 0.4 + 0.25
+            unsaved_since = None
+    assert len(saved) >= 20 / 0.65
+    assert saved[-1][1] == typed[: len(saved[-1][1])] and len(typed) - len(saved[-1][1]) <= 0.65 / 0.15 + 1
+
+
+def test_autosaver_ceiling_counts_from_the_first_unsaved_change_not_the_last():
+    now = [0.0]
+    saved = []
+    saver = Autosaver(delay=0.5, max_latency=0.4, now=lambda: now[0])
+    saver.put("aim", lambda: saved.append("a"))
+    now[0] = 0.3
+    saver.put("aim", lambda: saved.append("ab"))
+    assert saver.flush_due() == 0
+    now[0] = 0.41
+    assert saver.flush_due() == 1 and saved == ["ab"]
+    now[0] = 0.5
+    saver.put("aim", lambda: saved.append("abc"))  # a new first change: its own ceiling
+    now[0] = 0.8
+    assert saver.flush_due() == 0
+    now[0] = 0.9
+    assert saver.flush_due() == 1 and saved == ["ab", "abc"]

@@ -379,6 +379,137 @@ def test_sigterm_saves_and_exits_cleanly(db, isolated_home, field):
     assert "Traceback" not in after
 
 
+# -- steady typing, never a pause -----------------------------------------------------------------
+#: the seconds the app may lose: it promises that what is on screen is on disk a second later
+PROMISED = 1.0
+#: how long the chair types, one key every 0.1-0.3 s (seeded), without ever pausing
+TYPING_FOR = 10.0
+CTRL_N = b"\x0e"
+#: what a chair might type (the order is the seeded generator's)
+SENTENCE = (
+    "the school nurse says Sam was late again on Monday and Tuesday because mum could not get the car "
+    "started and the bus pass has run out so the family need help with transport before winter"
+)
+
+
+def steady_text(rng) -> str:
+    """More words than ten seconds of typing needs; letters and spaces only, so no key is a command."""
+    words = []
+    while sum(len(w) + 1 for w in words) < TYPING_FOR / 0.1 + 20:
+        words.append(rng.choice(SENTENCE.split(" ")))
+    return " ".join(words)
+
+
+def open_action_form(app: TerminalApp) -> None:
+    """From the home screen to a new action's form on the plan step (its description has focus)."""
+    app.wait_for(CASE_REF)
+    mark = app.mark()
+    app.send(ENTER)
+    found = app.wait_for_match(STEP_OF, since=mark)
+    number, total = int(found.group(1)), int(found.group(2))
+    while number != 9:  # the plan (actions) step of the Hampshire template
+        forward = number < 9
+        number += 1 if forward else -1
+        app.press(ALT_RIGHT if forward else ALT_LEFT, f"Step {number} of {total}")
+    app.press(CTRL_N, "What will be done?")
+
+
+def saved_steady(db: Path, where: str) -> str:
+    from mapm_tui.store import open_store
+
+    store = open_store(db)
+    try:
+        drafts = store.drafts(MEETING_ID)
+    finally:
+        store.close()
+    if where == "capture":
+        return drafts.get("capture:known_before", "")
+    return json.loads(drafts.get("action:new") or "{}").get("description", "")
+
+
+@needs_pty
+@pytest.mark.parametrize("where", ["capture", "action"])
+def test_steady_typing_survives_kill_without_a_pause(db, isolated_home, where, record_property):
+    """One key every 0.1-0.3 s for ten seconds, never the pause a debounce waits for, then SIGKILL 0.1 s
+    after the last key: everything but at most the last second of keys is on disk (issue 10, part 1)."""
+    import random
+
+    rng = random.Random(f"steady-{where}")
+    text = steady_text(rng)
+    with start_app(db, isolated_home) as app:
+        if where == "capture":
+            open_field(app, "capture")
+        else:
+            open_action_form(app)
+        sent_at: list[float] = []
+        started = time.monotonic()
+        for ch in text:
+            app.send(ch)
+            sent_at.append(time.monotonic())
+            if sent_at[-1] - started >= TYPING_FOR:
+                break
+            time.sleep(rng.uniform(0.1, 0.3))
+        time.sleep(0.1)
+        killed_at = time.monotonic()
+        app.proc.send_signal(signal.SIGKILL)
+        assert app.wait() == -signal.SIGKILL
+    typed = text[: len(sent_at)]
+    saved = saved_steady(db, where)
+    must_have = sum(1 for t in sent_at if t <= killed_at - PROMISED)
+    record_property("keys_typed", len(typed))
+    record_property("keys_saved", len(saved))
+    assert typed.startswith(saved), f"on disk is not what was typed: {saved!r}"
+    assert len(saved) >= must_have, (
+        f"{len(typed)} keys typed over {sent_at[-1] - started:.1f} s; {must_have} were typed more than "
+        f"{PROMISED} s before the kill, but only {len(saved)} were on disk"
+    )
+
+
+# -- every character, through a real terminal -----------------------------------------------------
+TYPED_EXACTLY = (
+    "Said !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ and ! \" # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \\ ] ^ _ ` { | } ~ "
+    "@ £5 each; owen.e@example.org; Zoë’s café — naïve «ok» مرحبا بك 😀👍🏽 你好 ok"
+)
+
+
+@needs_pty
+def test_every_character_typed_in_a_real_terminal_is_stored_exactly(db, isolated_home):
+    """Every ASCII punctuation mark, an e-mail address, `@ £5` and Unicode (accents, Arabic, emoji,
+    CJK), typed into the capture line of a real terminal and entered: the entry holds exactly that."""
+    from mapm_tui.store import open_store
+
+    with start_app(db, isolated_home) as app:
+        open_field(app, "capture")
+        app.send(TYPED_EXACTLY)
+        app.wait_for("你好 ok")  # the field has taken every key
+        app.send(ENTER)
+        store = open_store(db)
+        try:
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                texts = [e["text"] for e in store.load_meeting(MEETING_ID)["entries"]]
+                if any(t.startswith("Said !") for t in texts):
+                    break
+                time.sleep(0.1)
+        finally:
+            store.close()
+        app.send(b"\x11")  # ctrl+q
+        app.wait()
+    [entry] = [e for e in saved_entries(db) if e["text"].startswith("Said !")]
+    assert entry["text"] == TYPED_EXACTLY
+    assert entry.get("source_attendee_id") is None and entry.get("source_agency") is None
+
+
+def saved_entries(db: Path) -> list[dict]:
+    from mapm_tui.store import open_store
+
+    store = open_store(db)
+    try:
+        return store.load_meeting(MEETING_ID)["entries"]
+    finally:
+        store.close()
+
+
 # -- a crash --------------------------------------------------------------------------------------
 async def test_crash_saves_and_says_one_sentence(store, templates, make_app, isolated_home, capsys, monkeypatch):
     """An unexpected exception while the chair types: saved first, exit code 1, a plain sentence, no
@@ -397,7 +528,7 @@ async def test_crash_saves_and_says_one_sentence(store, templates, make_app, iso
         raise RuntimeError("forced for the test")
 
     monkeypatch.setattr(EntriesStep, "action_cycle_basis", broken)
-    app = make_app(save_delay=3600)  # no debounced save: only the crash can write the note
+    app = make_app(save_delay=3600, save_max_latency=3600)  # no debounced save: only the crash writes it
     with pytest.raises(RuntimeError, match="forced for the test"):
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
@@ -439,6 +570,7 @@ BOOTSTRAP = textwrap.dedent(
 
     # no debounced save: only the crash can write the note
     MapmApp.__init__.__kwdefaults__["save_delay"] = 3600.0
+    MapmApp.__init__.__kwdefaults__["save_max_latency"] = 3600.0
 
     class RichError(RuntimeError):
         def __rich__(self):

@@ -1,9 +1,15 @@
 """Quick capture of strengths, needs, risks, information, voice of the child …
 
 Type, Enter. The kind is chosen without leaving the field: alt+letter, or a typed prefix (`r: …`).
-`@name` names who said it (part of a name, role or agency; it stays until changed). ctrl+o cycles
-fact / opinion / unverified (G-11) and ctrl+f shares or withholds it from the family's copy.
-In the list below, Enter edits an entry in place and Delete removes it (after a confirmation).
+`@name` at the end of the line names who said it (a person, or an agency alone); only an unambiguous
+trailing mention does, and the line under the field says what it picked before Enter (an e-mail address
+or a price is ordinary text). ctrl+r clears "From". ctrl+o cycles fact / opinion / unverified (G-11) and
+ctrl+f shares or withholds it from the family's copy. In the list below, Enter edits an entry in place
+and Delete removes it (after a confirmation).
+
+Each entry starts afresh: the step's first kind, no source, no fact/opinion, the default sharing. What
+the chair chose for one entry (alt+r, "r:", @name) is for that entry only, and leaving the step forgets
+what was chosen for the entry not yet entered (its text is kept as a draft).
 """
 
 from __future__ import annotations
@@ -36,9 +42,12 @@ class EntriesStep(StepScreen):
     HELP = (
         "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
         "chosen without leaving the line: alt with its letter, or type its letter and a colon first "
-        '("r: Dad drives after drinking"). @ and part of a name, role or agency says who said it; it stays '
-        "until you change it. ctrl+o marks fact, opinion or unverified; ctrl+f whether the family's copy "
-        "shows it. Tab moves to the list below: Enter edits an entry in place, Delete removes it."
+        '("r: Dad drives after drinking"); either is for this entry only. To say who said it, end the line '
+        "with @ and part of a name or agency (@Community Health Trust is the agency itself); the line under "
+        "the field shows who it picked before you press Enter, and ctrl+r clears it. An @ inside the text "
+        "(an e-mail address, a price) is kept as text. Each new entry starts with no one named. ctrl+o marks "
+        "fact, opinion or unverified; ctrl+f whether the family's copy shows it. Tab moves to the list below: "
+        "Enter edits an entry in place, Delete removes it."
     )
     BINDINGS = [
         *[
@@ -47,23 +56,30 @@ class EntriesStep(StepScreen):
         ],
         Binding("ctrl+o", "cycle_basis", "Fact/opinion", id="cycle_basis", priority=True),
         Binding("ctrl+f", "toggle_share", "Share with family", id="toggle_share", priority=True),
+        Binding("ctrl+r", "clear_source", "Clear From", id="clear_source", priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel_edit", show=False),
         Binding("delete", "delete_entry", "Delete entry", id="delete_entry", show=False),
     ]
     DEFAULT_CSS = """
     EntriesStep #capture-row { height: auto; }
     EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
-    EntriesStep #capture-meta { color: $text-muted; height: 1; width: 1fr; }
+    EntriesStep #capture-meta { color: $text-muted; height: auto; width: 1fr; }
+    EntriesStep #capture-from { height: auto; width: 1fr; }
     EntriesStep #capture-error { color: $error; height: auto; }
     EntriesStep #entries { height: auto; max-height: 24; margin-top: 1; }
     """
 
     def __init__(self, step) -> None:
         super().__init__(step)
-        self.kind = step.entry_kinds[0] if step.entry_kinds else "information"
+        #: the kind each new entry starts with (alt+letter or a typed prefix change it for one entry)
+        self.default_kind = step.entry_kinds[0] if step.entry_kinds else "information"
+        self.kind = self.default_kind
         self.basis: str | None = None
         self.share: bool | None = None  # None: the default for the moment (design.md)
-        self.source_id: str | None = None
+        #: the source of the entry being edited (a trailing @mention on the line takes its place)
+        self.picked: capture.Source | None = None
+        #: where the @ is of a trailing mention the chair said is text, not a source (ctrl+r)
+        self.literal_at: int | None = None
         self.editing: str | None = None
 
     @property
@@ -74,17 +90,19 @@ class EntriesStep(StepScreen):
         yield Label("", id="capture-kind")
         yield Input(
             self.live.draft(self.draft_key),
-            placeholder="Type and press Enter.  r: risk  n: need  s: strength  …  @name for who said it",
+            placeholder="Type and press Enter.  r: risk  n: need  …  end with @name: who said it",
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
         )
         yield Label("", id="capture-meta")
+        yield Label("", id="capture-from", markup=False)
         yield Label("", id="capture-error")
         yield Table(id="entries", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # (StepScreen.on_mount runs too: Textual calls each class's handler; calling it here as well
+        # started a second header clock that was never paused)
         table = self.query_one("#entries", DataTable)
         table.add_columns("Kind", "What was said (and who said it)", "Basis", "Family")
         self.refresh_entries()
@@ -97,22 +115,47 @@ class EntriesStep(StepScreen):
         self.refresh_meta()
 
     def refresh_meta(self) -> None:
-        label = capture.kind_label(self.kind, self.live.subject_kind)
-        typed_kind, _ = capture.parse_quick(self.query_one("#capture", Input).value)
-        if typed_kind:
-            label = capture.kind_label(typed_kind, self.live.subject_kind)
+        value = self.query_one("#capture", Input).value
+        mention = self._mention(value)
+        kind_text = mention.text_before(value) if mention and mention.source else value
+        typed_kind, _ = capture.parse_quick(kind_text)
         prefix = "Editing" if self.editing else "New"
+        if typed_kind:
+            head = kind_text.partition(":")[0].strip()
+            label = f"{capture.kind_label(typed_kind, self.live.subject_kind)} (typed “{head}:”, not stored)"
+        else:
+            label = capture.kind_label(self.kind, self.live.subject_kind)
+            if self.kind != self.default_kind and not self.editing:
+                label += " (this entry only)"
         show(self.query_one("#capture-kind", Label), f"{prefix}: {label}", layout=False)
-        source = self.live.attendee(self.source_id)
         share = self.share if self.share is not None else self.live.entry_defaults(self.step).share_with_family
-        # whether the family will see it, and fact or opinion, first: a long name and role is what gets
-        # cut at the edge of the line, not those
         bits = [
             "Shared with family" if share else "Not shared with family",
             capture.BASIS_LABELS[self.basis] if self.basis else "Fact/opinion: —",
-            f"From: {capture.person_label(source) if source else 'not named (@name)'}",
         ]
-        show(self.query_one("#capture-meta", Label), "   ·   ".join(bits), layout=False)
+        show(self.query_one("#capture-meta", Label), "   ·   ".join(bits))  # (wraps at 80 columns)
+        # (a layout only when the words change: the line may wrap to two at 80 columns)
+        show(self.query_one("#capture-from", Label), self._from_text(mention))
+
+    def _from_text(self, mention: capture.Mention | None) -> str:
+        """Who the entry will be recorded as said by, and why: shown before Enter."""
+        if mention is not None and mention.source is not None:
+            return f"From: {mention.source.label}   (@{mention.query}: not stored in the text; ctrl+r undoes)"
+        if mention is not None and mention.candidates:
+            names = ", ".join(c.label for c in mention.candidates[:3])
+            more = "…" if len(mention.candidates) > 3 else ""
+            return f"From: not named yet. @{mention.query} could be {names}{more}: type more, or ctrl+r for text"
+        if self.picked is not None:
+            return f"From: {self.picked.label}   (ctrl+r clears)"
+        if mention is not None:
+            return f"From: not named   (@{mention.query} names nobody here: kept as text)"
+        return "From: not named   (end the line with @ and part of a name or agency)"
+
+    def _mention(self, value: str) -> capture.Mention | None:
+        mention = capture.trailing_mention(value, self.live.meeting.get("attendees", []))
+        if mention is not None and mention.start == self.literal_at:
+            return None
+        return mention
 
     def refresh_entries(self) -> None:
         table = self.query_one("#entries", DataTable)
@@ -136,33 +179,33 @@ class EntriesStep(StepScreen):
     def _typed(self, event: Input.Changed) -> None:
         if not self.editing:
             self.live.set_draft(self.draft_key, event.value)
-        self._pick_source(event.value)
+        if self.literal_at is not None and len(event.value) <= self.literal_at:
+            self.literal_at = None  # that @ is gone
         self.refresh_meta()
-
-    def _pick_source(self, text: str) -> None:
-        if "@" not in text:
-            return
-        query = text.rsplit("@", 1)[1].strip()
-        if query:
-            found = capture.match_people(query, self.live.meeting.get("attendees", []), limit=1)
-            if found:
-                self.source_id = found[0]["id"]
 
     @on(Input.Submitted, "#capture")
     def _submitted(self, event: Input.Submitted) -> None:
         raw = event.value
-        if "@" in raw:
-            raw = raw.rsplit("@", 1)[0]
+        error = self.query_one("#capture-error", Label)
+        mention = self._mention(raw)
+        if mention is not None and mention.candidates:
+            error.update(
+                f"@{mention.query} could be more than one person or agency: type more of the name, "
+                "or ctrl+r to keep it as text."
+            )
+            return
+        source = self.picked
+        if mention is not None and mention.source is not None:
+            source = mention.source
+            raw = mention.text_before(raw)
         kind, text = capture.parse_quick(raw)
         kind = kind or self.kind
-        error = self.query_one("#capture-error", Label)
         if not text:
             error.update("Type what was said, then Enter." if not self.editing else "")
             return
-        values = {"source_attendee_id": self.source_id, "basis": self.basis}
-        source = self.live.attendee(self.source_id)
-        if source and source.get("agency"):
-            values["source_agency"] = source["agency"]
+        from mapm_tui.store import StoreError  # (loaded by now: the meeting is open)
+
+        values = {**(source.values() if source else capture.NO_SOURCE), "basis": self.basis}
         if self.share is not None:
             values["share_with_family"] = self.share
         try:
@@ -172,19 +215,46 @@ class EntriesStep(StepScreen):
             else:
                 self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
                 self.live.clear_draft(self.draft_key)
-        except Exception as exc:  # a refusal from the store: keep the text, say why
+        except StoreError as exc:  # a refusal from the store: keep the text, say why
             error.update(str(exc))
             return
         error.update("")
-        self.editing = None
-        self.share = None
-        self.basis = None
+        self._start_afresh()
         event.input.value = ""
         self.refresh_entries()
         self.refresh_meta()
         self.show_save_state()
 
+    def _start_afresh(self) -> None:
+        """What the next entry starts with: the step's kind, no source, the defaults (nothing sticks)."""
+        self.editing = None
+        self.kind = self.default_kind
+        self.share = None
+        self.basis = None
+        self.picked = None
+        self.literal_at = None
+
+    def on_screen_suspend(self) -> None:
+        # a help or confirmation screen on top is not leaving the step; another step or the review is
+        self.app.call_after_refresh(self._forget_if_left)
+
+    def _forget_if_left(self) -> None:
+        if self.editing or self in self.app.screen_stack:
+            return  # (an entry half-edited keeps its own kind and source)
+        self._start_afresh()
+        if self.is_mounted:
+            self.refresh_meta()
+
     # -- keys -------------------------------------------------------------------------------------
+    def action_clear_source(self) -> None:
+        """No one named for this entry: forget the picked source, and read a trailing @mention as text."""
+        self.picked = None
+        mention = self._mention(self.query_one("#capture", Input).value)
+        if mention is not None:
+            self.literal_at = mention.start
+        self.query_one("#capture-error", Label).update("")
+        self.refresh_meta()
+
     def action_set_kind(self, kind: str) -> None:
         self.kind = kind
         field = self.query_one("#capture", Input)
@@ -238,7 +308,10 @@ class EntriesStep(StepScreen):
         self.kind = entry["kind"]
         self.basis = entry.get("basis")
         self.share = entry.get("share_with_family")
-        self.source_id = entry.get("source_attendee_id")
+        self.picked = capture.source_of(entry, self.live.meeting.get("attendees", []))
+        # an entry's own text is text: an @ at its end was kept as text when it was entered
+        stored = capture.trailing_mention(entry["text"], self.live.meeting.get("attendees", []))
+        self.literal_at = stored.start if stored else None
         field = self.query_one("#capture", Input)
         field.value = entry["text"]
         field.focus()
@@ -246,7 +319,7 @@ class EntriesStep(StepScreen):
 
     def action_cancel_edit(self) -> None:
         if self.editing:
-            self.editing = None
+            self._start_afresh()
             field = self.query_one("#capture", Input)
             field.value = self.live.draft(self.draft_key)
             self.refresh_meta()
