@@ -25,6 +25,9 @@ class MapmApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "mapm"
     ENABLE_COMMAND_PALETTE = True
+    #: every screen gets the class -narrow below 100 columns (an 80x24 terminal): the agenda, the header and
+    #: the tables then give the step its room (widgets.py, app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", priority=True),

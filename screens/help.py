@@ -67,7 +67,9 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="close_help", priority=True)]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 100; max-width: 95%; height: 90%; border: thick $accent; background: $surface; padding: 1 2; }
+    HelpScreen > Vertical {
+        width: 100; max-width: 95%; height: 90%; border: thick $accent; background: $surface; padding: 1 2;
+    }
     HelpScreen #help-title { text-style: bold; color: $accent; }
     HelpScreen #help-general, HelpScreen #help-screen, HelpScreen #help-keys { margin-bottom: 1; }
     HelpScreen #help-editing { color: $text-muted; }

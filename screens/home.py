@@ -17,14 +17,21 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from .widgets import KeyBar, Table, cut
+from .widgets import Col, KeyBar, Table
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 #: the newest meetings the list shows; / searches them all. A list of every meeting of a big database
 #: (10,000) held 23 MB more than this one and took longer to draw, for rows nobody scrolls to.
 LIMIT = 500
-#: the list's columns, and the widest a column grows to (longer text is cut short with an ellipsis)
-COLUMNS = (("Date", 22), ("Case ref", 24), ("Subjects", 44), ("Status", 11), ("Open actions", 12))
+#: the list's columns: the widest each grows to, and which give way first on a narrow terminal (the
+#: highlighted meeting's whole row is then shown under the list)
+COLUMNS = (
+    Col("Date", most=22, whole=True),
+    Col("Case ref", most=24, whole=True),
+    Col("Subjects", priority=2, least=12, most=44),
+    Col("Status", most=11, whole=True),
+    Col("Open actions", priority=3, most=12),
+)
 
 
 class HomeScreen(Screen):
@@ -60,11 +67,13 @@ class HomeScreen(Screen):
                     "DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge"
                 )
             yield Static("Opening your meetings…", id="home-hint")
-            yield Table(id="meetings", cursor_type="row", zebra_stripes=True)
+            table = Table(id="meetings", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
+            yield table
+            yield table.detail
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._set_columns([[] for _ in COLUMNS])
+        self.query_one("#meetings", Table).set_rows([])
         # after the first frame: the loading thread would otherwise compete with it for the interpreter
         self.call_after_refresh(self.load_meetings)
 
@@ -108,16 +117,6 @@ class HomeScreen(Screen):
         self._after_open = then
         return False
 
-    def _set_columns(self, values: list[list[str]]) -> DataTable:
-        """Clear the list and give each column the width its widest text needs, up to the column's limit
-        (a long list of subjects is cut short rather than pushing the status off the screen). The first
-        frame of the list is then drawn at its final widths, with no re-measuring when the table is idle."""
-        table = self.query_one("#meetings", DataTable)
-        table.clear(columns=True)
-        for (label, limit), texts in zip(COLUMNS, values):
-            table.add_column(label, width=min(limit, max([len(label), *(len(t) for t in texts)])))
-        return table
-
     def _failed(self, message: str) -> None:
         self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {message}")
 
@@ -148,9 +147,10 @@ class HomeScreen(Screen):
                     ],
                 )
             )
-        table = self._set_columns([[cells[n] for _key, cells in rows] for n in range(len(COLUMNS))])
-        for key, cells in rows:
-            table.add_row(*(cut(text, width) for text, (_label, width) in zip(cells, COLUMNS)), key=key)
+        # each column as wide as its widest text needs, up to its limit, so that the first frame of the
+        # list is drawn at its final widths, with no re-measuring when the table is idle
+        table = self.query_one("#meetings", Table)
+        table.set_rows(rows)
         hint = self.query_one("#home-hint", Static)
         if meetings:
             shown = ""

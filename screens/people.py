@@ -23,7 +23,17 @@ from mapm_tui import capture
 from mapm_tui.participants import PART_WORDS, is_advocate
 from mapm_tui.schema import SHORT_LIMIT
 
-from .widgets import Table, cut
+from .widgets import Col, Table
+
+#: the list's columns: name and attendance are kept at every width (attendance never cut mid-word),
+#: then agency, the flags and the role; the highlighted person's whole row shows under the list
+COLUMNS = (
+    Col("Name", least=12, most=26),
+    Col("Role", priority=4, least=14, most=28),
+    Col("Agency", priority=3, least=10, most=26),
+    Col("Attendance", most=32, whole=True, words=True),
+    Col("", priority=2, most=14),
+)
 
 
 def _mark(key: str, status: str, show: bool = True) -> Binding:
@@ -66,7 +76,9 @@ class PeoplePanel(Vertical):
             disabled=not self.live.editable,
         )
         yield Label("", id="person-error", markup=False)
-        yield Table(id="people", cursor_type="row", zebra_stripes=True)
+        table = Table(id="people", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
+        yield table
+        yield table.detail
         yield Label(
             "On the list: p present · a apologies · w written contribution · s substitute · x absent · "
             "i invited · e expert · f family · Enter edit (all fields) · Delete remove",
@@ -74,13 +86,10 @@ class PeoplePanel(Vertical):
         )
 
     def on_mount(self) -> None:
-        table = self.query_one("#people", DataTable)
-        table.add_columns("Name", "Role", "Agency", "Attendance", "")
         self.refresh_people()
 
     def refresh_people(self, keep: str | None = None) -> None:
-        table = self.query_one("#people", DataTable)
-        table.clear()
+        rows = []
         for a in self.live.meeting.get("attendees", []):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
             if a.get("attendance") == "substitute" and a.get("substitute_for"):
@@ -94,17 +103,8 @@ class PeoplePanel(Vertical):
                 )
                 if on_
             )
-            table.add_row(
-                cut(a.get("name"), 22),
-                cut(a.get("role"), 22),
-                cut(a.get("agency"), 20),
-                cut(att, 30),
-                flags,
-                key=a["id"],
-            )
-        if keep is not None:
-            with contextlib.suppress(RowDoesNotExist):  # the person was removed meanwhile
-                table.move_cursor(row=table.get_row_index(keep))
+            rows.append((a["id"], [a.get("name"), a.get("role"), a.get("agency"), att, flags]))
+        self.query_one("#people", Table).set_rows(rows, keep)
 
     def _error(self, text: str) -> None:
         self.query_one("#person-error", Label).update(text)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -17,20 +21,31 @@ def show(label: Label, text: str, *, layout: bool = True) -> None:
         label.update(text, layout=layout)
 
 
+#: a terminal narrower than this gets the compact header, agenda and tables (App.HORIZONTAL_BREAKPOINTS)
+NARROW = 100
+
+#: the step clock's level in words as well as colour (it must read without colour)
+STEP_TIME_WORDS = {"ok": "", "amber": " nearly", "red": " over"}
+
+
 class MeetingHeader(Horizontal):
-    """Case ref · meeting clock · step n of N · time on this step against its suggestion."""
+    """Case ref · meeting clock · step n of N · time on this step against its suggestion · saved.
+
+    Below `NARROW` columns the same things in fewer words ("Step 3/15", "02:10 of 05:00"), so that the
+    save state is not drawn over the step clock at 80 columns."""
 
     DEFAULT_CSS = """
     MeetingHeader { height: 1; background: $panel; padding: 0 1; }
     MeetingHeader Label { width: auto; margin-right: 3; }
+    MeetingHeader #case-ref { max-width: 24; text-wrap: nowrap; text-overflow: ellipsis; }
     MeetingHeader #meeting-clock { width: 18; }
     MeetingHeader #meeting-part { text-style: bold; }
-    MeetingHeader #step-clock { width: 26; }
+    MeetingHeader #step-clock { width: 28; }
     MeetingHeader #save-state { width: 26; content-align: right middle; }
     MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }
-    MeetingHeader #step-clock.red { color: $error; text-style: bold; }
+    MeetingHeader #step-clock.red { color: $error; text-style: bold reverse; }
     MeetingHeader #save-state { dock: right; margin-right: 0; color: $text-muted; }
-    MeetingHeader #save-state.error { color: $error; text-style: bold; }
+    MeetingHeader #save-state.error { color: $error; text-style: bold reverse; }
     """
 
     def compose(self) -> ComposeResult:
@@ -41,36 +56,47 @@ class MeetingHeader(Horizontal):
         yield Label("", id="step-clock")
         yield Label("", id="save-state")
 
+    @property
+    def compact(self) -> bool:
+        return self.app.size.width < NARROW
+
     def update_from(self, live, step) -> None:
         meeting = live.meeting
+        compact = self.compact
         show(self.query_one("#case-ref", Label), f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
+        elif compact:
+            clock = {"draft": "Not started", "in_review": "In review", "final": "Final"}.get(status, status)
         else:
             clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(
                 status, status
             )
-        show(self.query_one("#meeting-clock", Label), clock, layout=False)
+        show(self.query_one("#meeting-clock", Label), clock, layout=compact)
         part = self.query_one("#meeting-part", Label)
         part.display = bool(live.part_label)
         show(part, live.part_label or "")
         index = live.step_index(step.key) + 1
-        show(self.query_one("#step-of", Label), f"Step {index} of {len(live.steps)}")
+        of = f"Step {index}/{len(live.steps)}" if compact else f"Step {index} of {len(live.steps)}"
+        show(self.query_one("#step-of", Label), of)
         seconds = live.step_seconds(step.key)
         level = step_time_level(seconds, step.minutes)
         step_clock = self.query_one("#step-clock", Label)
-        show(step_clock, f"This step {elapsed_text(seconds)} / {step.minutes:02d}:00", layout=False)
+        times = f"{elapsed_text(seconds)} / {step.minutes:02d}:00"
+        text = (times if compact else f"This step {times}") + STEP_TIME_WORDS.get(level, "")
+        show(step_clock, text, layout=compact)
         step_clock.set_class(level == "amber", "amber")
         step_clock.set_class(level == "red", "red")
 
     def show_save_state(self, saved: str | None, error: str | None) -> None:
         label = self.query_one("#save-state", Label)
         label.set_class(bool(error), "error")
+        compact = self.compact
         if error:
-            show(label, "NOT SAVED - see message", layout=False)
+            show(label, "NOT SAVED - see message", layout=compact)
         elif saved:
-            show(label, f"Saved {saved}", layout=False)
+            show(label, f"Saved {saved}", layout=compact)
 
 
 class AgendaSidebar(OptionList):
@@ -80,10 +106,16 @@ class AgendaSidebar(OptionList):
     label), and a screen with 30 more widgets costs measurably more to show again on every step change."""
 
     DEFAULT_CSS = """
-    AgendaSidebar { width: 36; height: 1fr; max-height: 100%; border: none; border-right: solid $panel-lighten-2; background: $surface; padding: 0; }
-    AgendaSidebar:focus { border: none; border-right: solid $accent; }
+    AgendaSidebar {
+        width: 36; height: 1fr; max-height: 100%; border: none; border-right: solid $panel-lighten-2;
+        background: $surface; padding: 0;
+    }
+    AgendaSidebar:focus { border: none; border-right: thick $accent; }
     AgendaSidebar > .option-list--option { padding: 0 1; }
     """
+
+    #: narrower than this, each step shows only its tick and number (the step's title is above its body)
+    COMPACT_BELOW = 20
 
     class StepChosen(Message):
         def __init__(self, key: str) -> None:
@@ -92,12 +124,16 @@ class AgendaSidebar(OptionList):
 
     def __init__(self, live, current: str, **kwargs) -> None:
         self.live = live
+        #: ticks and numbers only (a narrow terminal, the agenda not focused)
+        self.numbers_only = False
         super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], **kwargs)
         self.highlighted = live.step_index(current)
 
     def _label(self, step) -> str:
         mark = "✓" if self.live.step_done(step) else " "
         number = self.live.step_index(step.key) + 1
+        if self.numbers_only:
+            return f"{mark}{number:>3}"
         title = step.title if len(step.title) <= 26 else step.title[:25].rstrip() + "…"
         return f"{mark} {number:>2}. {title}"
 
@@ -115,6 +151,12 @@ class AgendaSidebar(OptionList):
             label = self._label(step)
             if label != self.get_option_at_index(index).prompt:  # replacing a prompt re-renders the list
                 self.replace_option_prompt_at_index(index, label)
+
+    def on_resize(self, event: events.Resize) -> None:
+        numbers_only = event.size.width < self.COMPACT_BELOW
+        if numbers_only != self.numbers_only:
+            self.numbers_only = numbers_only
+            self.refresh_ticks()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -136,6 +178,21 @@ def cut(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def cut_words(text: str | None, width: int) -> str:
+    """Like `cut`, but only between words: "Written contribution" in 15 is "Written…", never "Written contrib".
+    A first word longer than `width` is cut as `cut` would (there is no better place)."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= width:
+        return text
+    words, kept = text.split(" "), ""
+    for word in words:
+        longer = f"{kept} {word}" if kept else word
+        if len(longer) + 1 > width:
+            break
+        kept = longer
+    return kept.rstrip(",;:·-—") + "…" if kept else cut(text, width)
+
+
 class KeyBar(Static):
     """The keys that work here, on one line at the foot of the screen.
 
@@ -145,7 +202,10 @@ class KeyBar(Static):
     """
 
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    KeyBar {
+        dock: bottom; height: 1; background: $panel; color: $text; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, **kwargs) -> None:
@@ -186,14 +246,198 @@ class KeyBar(Static):
             self.update(markup, layout=False)
 
 
-class Table(DataTable):
-    """Textual's DataTable, with rows redrawn when its columns widen.
+@dataclass(frozen=True)
+class Col:
+    """A column of a `Table`: how it gives way when the table is narrower than its text.
 
-    A DataTable measures the cells of new rows when it is next idle and widens its columns then; a row it
-    drew before that (a frame painted between adding the row and the table's idle time) stays in its row
-    cache at the old widths, because the cache key does not change with the widths (Textual 8.2.8). The
-    list then shows "EH-2026-" for "EH-2026-0417" until something else redraws it. Here, if the widths
-    changed, the table drops its rendered rows and draws them again."""
+    `priority` 1 columns are kept at every width. When the columns do not fit even at their narrowest,
+    the column with the largest `priority` number is left out first (its text is still in the row's
+    detail line). `least` is the narrowest a column is drawn: by default its heading's width for a
+    priority 1 column, and its whole width for any other (a column that can be left out is shown whole
+    or not at all); `whole` asks for that of a priority 1 column too. `most` caps its width (None: as
+    wide as its widest text). Room left over is shared in proportion to what each column still lacks.
+    `words` cuts only between words; `wrap` wraps long text onto more lines of its row instead."""
+
+    label: str
+    priority: int = 1
+    least: int | None = None
+    most: int | None = None
+    whole: bool = False
+    words: bool = False
+    wrap: bool = False
+
+
+def fit_columns(
+    columns: Sequence[Col], texts: Sequence[Sequence[str]], room: int, padding: int = 1
+) -> list[int | None]:
+    """The width of each column in `room` cells (None: the column is left out).
+
+    `texts[i]` are the texts of column i. Each drawn column costs `2 * padding` cells more than its width."""
+    natural, least = [], []
+    for col, column_texts in zip(columns, texts, strict=True):
+        widest = max([len(col.label), *(len(t) for t in column_texts)])
+        most = widest if col.most is None else min(widest, col.most)
+        if col.whole or (col.priority > 1 and col.least is None):
+            low = most
+        else:
+            low = min(most, len(col.label) if col.least is None else col.least)
+        natural.append(most)
+        least.append(low)
+    shown = list(range(len(columns)))
+
+    def cost(widths: Iterable[int]) -> int:
+        return sum(w + 2 * padding for w in widths)
+
+    while cost(least[i] for i in shown) > room:
+        droppable = [i for i in shown if columns[i].priority > 1]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].priority, i)))
+    widths: list[int | None] = [None] * len(columns)
+    for i in shown:
+        widths[i] = least[i]
+    spare = room - cost(least[i] for i in shown)
+    wants = {i: natural[i] - least[i] for i in shown if natural[i] > least[i]}
+    if spare > 0 and wants:
+        total = sum(wants.values())
+        if total <= spare:
+            shares = dict(wants)
+        else:
+            shares = {i: want * spare // total for i, want in wants.items()}
+            left = spare - sum(shares.values())
+            for i in sorted(wants, key=lambda i: wants[i] - shares[i], reverse=True):
+                if left <= 0:
+                    break
+                if shares[i] < wants[i]:
+                    shares[i] += 1
+                    left -= 1
+        for i, share in shares.items():
+            widths[i] = least[i] + share
+    return widths
+
+
+def fit_text(col: Col, text: str, width: int) -> str:
+    if col.wrap:
+        return " ".join(text.split())
+    return cut_words(text, width) if col.words else cut(text, width)
+
+
+class RowDetail(Static):
+    """The whole of a table's highlighted row, under the table, when the table cannot show all of it."""
+
+    DEFAULT_CSS = """
+    RowDetail { height: auto; color: $text; padding: 0 1; border-left: thick $accent; margin-top: 1; }
+    RowDetail.-empty { display: none; }
+    """
+
+
+class Table(DataTable):
+    """Textual's DataTable, fitted to its width, with the highlighted row readable whole.
+
+    Give it `columns` (`Col`s) and rows with `set_rows`: whenever its width changes it chooses the columns
+    that fit, widest first for the most important ones, cutting the rest short (between words where a
+    column asks) and leaving out the least important ones when even their narrowest does not fit. When
+    anything of the highlighted row is cut or left out, `detail` (a `RowDetail` to yield under the
+    table) shows the whole row, each value after its column's heading.
+
+    A table made without `columns` is a plain DataTable, with one fix: rows drawn before the table widened
+    its columns are redrawn. A DataTable measures the cells of new rows when it is next idle and widens
+    its columns then; a row it drew before that stays in its row cache at the old widths, because the
+    cache key does not change with the widths (Textual 8.2.8): the list then showed "EH-2026-" for
+    "EH-2026-0417" until something else redrew it."""
+
+    DEFAULT_CSS = """
+    Table { scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, *args, columns: Sequence[Col] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.specs: tuple[Col, ...] = tuple(columns)
+        #: every row in full: (key, texts), in order
+        self.full_rows: list[tuple[str, list[str]]] = []
+        #: the widths the rows were last drawn at, and for how much room
+        self.widths: list[int | None] = []
+        self._room: int | None = None
+        self.detail = RowDetail("", classes="-empty", markup=False)
+
+    # -- rows -------------------------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
+        """Show `rows` ((key, texts) with a text per column), the cursor on row `keep` (a key) if given,
+        else on the row it was on."""
+        if keep is None:
+            keep = self.highlighted_key()
+        self.full_rows = [(str(key), [str(t or "") for t in texts]) for key, texts in rows]
+        self._draw(keep)
+
+    def highlighted_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def room(self) -> int:
+        """Cells across for the columns: the table's width less its vertical scrollbar (or, before the
+        table has a size, the screen's width less the margins a step leaves)."""
+        width = self.size.width or max(40, self.app.size.width - 10)
+        return width - self.styles.scrollbar_size_vertical
+
+    def _draw(self, keep: str | None) -> None:
+        specs = self.specs
+        room = self.room()
+        texts = [[cells[i] for _key, cells in self.full_rows] for i in range(len(specs))]
+        self.widths = fit_columns(specs, texts, room, self.cell_padding)
+        self._room = room
+        self.clear(columns=True)
+        shown = [i for i, w in enumerate(self.widths) if w is not None]
+        for i in shown:
+            self.add_column(specs[i].label, width=self.widths[i], key=f"c{i}")
+        wraps = any(specs[i].wrap for i in shown)
+        for key, cells in self.full_rows:
+            self.add_row(
+                *(fit_text(specs[i], cells[i], self.widths[i]) for i in shown),
+                key=key,
+                height=None if wraps else 1,
+            )
+        if keep is not None:
+            index = next((n for n, (key, _cells) in enumerate(self.full_rows) if key == keep), None)
+            if index is not None:
+                self.move_cursor(row=index, animate=False)
+        self._show_detail()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        super()._on_resize(event)
+        if self.specs and self.room() != self._room:
+            self._draw(self.highlighted_key())
+
+    # -- the detail line ----------------------------------------------------------------------------
+    def detail_text(self, index: int | None = None) -> str:
+        """The row (the highlighted one by default) in full, or "" when the table shows all of it."""
+        index = self.cursor_row if index is None else index
+        if not self.specs or not self.full_rows or index is None or not 0 <= index < len(self.full_rows):
+            return ""
+        _key, cells = self.full_rows[index]
+        shown_whole = all(
+            (not text) if width is None else (spec.wrap or fit_text(spec, text, width) == " ".join(text.split()))
+            for spec, width, text in zip(self.specs, self.widths, cells, strict=True)
+        )
+        if shown_whole:
+            return ""
+        parts = [
+            f"{spec.label}: {text}" if spec.label else text
+            for spec, text in zip(self.specs, cells, strict=True)
+            if text
+        ]
+        return "  ·  ".join(parts)
+
+    def _show_detail(self) -> None:
+        text = self.detail_text()
+        self.detail.set_class(not text, "-empty")
+        if str(self.detail.content) != text:
+            self.detail.update(text)
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.specs:
+            self._show_detail()
 
     async def _on_idle(self, event) -> None:
         before = [column.get_render_width(self) for column in self.columns.values()]

@@ -1,6 +1,8 @@
-"""How the screens look, as SVG snapshots (tests/__snapshots__/): 120x40, a fixed clock, cursor blink
-off, the data folder in tmp. After a deliberate change of look, review the new pictures and run
-`pytest tests/test_snapshots.py --snapshot-update`."""
+"""How the screens look, as SVG snapshots (tests/__snapshots__/): every screen at 80x24 (the smallest
+terminal a chair may have) and at 120x40, a fixed clock, cursor blink off, the data folder in tmp, plus
+a few screens without colour (NO_COLOR: Textual's monochrome filter) to show that the focused widget, the
+highlighted row and every tick box read without colour. After a deliberate change of look, review the new
+pictures and run `pytest tests/test_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from textual.widgets import Input
 from mapm_tui.bundle import import_bundle
 from tests.samples import load_sample
 
-SIZE = (120, 40)
+SMALL, LARGE = (80, 24), (120, 40)
+SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 
 
 @pytest.fixture
@@ -21,16 +24,28 @@ def samples(store, templates):
     ]
 
 
+@pytest.fixture
+def no_colour(monkeypatch):
+    """NO_COLOR as a chair's terminal may set it: Textual reads it when the app is made."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
 def still(pilot) -> None:
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
 
 
-def at(meeting_id: str, step: str | None, then=None):
+def at(meeting_id: str | None, step: str | None, then=None, *, review: bool = False):
     async def run_before(pilot) -> None:
         await pilot.pause()
-        pilot.app.open_meeting(meeting_id, step)
-        await pilot.pause()
+        if meeting_id is not None:
+            pilot.app.open_meeting(meeting_id, step)
+            await pilot.pause()
+            if review:
+                pilot.app.open_review()
+                await pilot.pause()
+        else:
+            await pilot.pause()
         if then is not None:
             await then(pilot)
             await pilot.pause()
@@ -40,43 +55,122 @@ def at(meeting_id: str, step: str | None, then=None):
     return run_before
 
 
-def test_home(snap_compare, make_app, samples):
-    async def run_before(pilot):
-        await pilot.pause()
-        await pilot.pause()
-        still(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+async def _press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
 
 
-def test_setup(snap_compare, make_app, new_meeting, store):
+@SIZES
+def test_home(snap_compare, make_app, samples, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None))
+
+
+@SIZES
+def test_setup(snap_compare, make_app, new_meeting, store, size):
     meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999", venue="Room 2, Example Family Centre")
     store.set_fields(
         meeting_id, {"meeting_type": "planning", "other_procedure": "team_around_the_child", "reasons": ["drift"]}
     )
     store.add_item(meeting_id, "subjects", {"name": "Sam Example", "kind": "child", "date_of_birth": "2015-03-12"})
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=at(meeting_id, None))
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(meeting_id, None))
 
 
-def test_entries_step(snap_compare, make_app, samples):
+@SIZES
+def test_attendance_step(snap_compare, make_app, samples, size):
+    async def to_substitute(pilot):
+        table = pilot.app.screen.query_one("#people")
+        table.move_cursor(row=5)  # Priya Lal, substitute for Neil Barton
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "attendance", to_substitute))
+
+
+@SIZES
+def test_entries_step(snap_compare, make_app, samples, size):
     async def typing(pilot):
         pilot.app.screen.query_one("#capture", Input).value = "r: Dad drives after drinking @adair"
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=at(samples[0], "identified_during", typing))
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "identified_during", typing))
 
 
-def test_action_form_with_findings(snap_compare, make_app, samples):
+@SIZES
+def test_actions_step(snap_compare, make_app, samples, size):
+    async def to_third(pilot):
+        pilot.app.screen.query_one("#actions").move_cursor(row=2)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "plan", to_third))
+
+
+@SIZES
+def test_action_form_with_findings(snap_compare, make_app, samples, size):
     async def open_vague_action(pilot):
         table = pilot.app.screen.query_one("#actions")
         table.move_cursor(row=3)  # act-4: vague, agency only, no need addressed, due after the review
-        await pilot.press("enter")
+        await _press(pilot, "enter")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "plan", open_vague_action))
+
+
+@SIZES
+def test_closing_step(snap_compare, make_app, samples, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[1], "disagreement"))
+
+
+@SIZES
+def test_next_review_step(snap_compare, make_app, samples, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "next_review"))
+
+
+@SIZES
+def test_review(snap_compare, make_app, samples, size):
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, review=True))
+
+
+@SIZES
+def test_case_screen(snap_compare, make_app, samples, size):
+    async def case(pilot):
+        await _press(pilot, "c")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, case, review=True))
+
+
+@SIZES
+def test_search(snap_compare, make_app, samples, size):
+    async def search(pilot):
+        await _press(pilot, "slash")
+        pilot.app.screen.query_one("#search-input", Input).value = "gas"
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=at(samples[0], "plan", open_vague_action))
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, search))
 
 
-def test_help(snap_compare, make_app, samples):
+@SIZES
+def test_new_meeting_dialog(snap_compare, make_app, samples, size):
+    async def new(pilot):
+        await _press(pilot, "n")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, new))
+
+
+@SIZES
+def test_help(snap_compare, make_app, samples, size):
     async def help_(pilot):
-        await pilot.press("f1")
+        await _press(pilot, "f1")
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=at(samples[0], "identified_during", help_))
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], "identified_during", help_))
+
+
+def test_action_form_without_colour(snap_compare, no_colour, make_app, samples):
+    async def open_vague_action(pilot):
+        pilot.app.screen.query_one("#actions").move_cursor(row=3)
+        await _press(pilot, "enter")
+
+    assert snap_compare(make_app(), terminal_size=LARGE, run_before=at(samples[0], "plan", open_vague_action))
+
+
+def test_attendance_without_colour(snap_compare, no_colour, make_app, samples):
+    async def to_substitute(pilot):
+        pilot.app.screen.query_one("#people").move_cursor(row=5)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=at(samples[0], "attendance", to_substitute))

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label
 from mapm_tui import dates
 
 from ..step_base import StepScreen
-from ..widgets import Table
+from ..widgets import Col, Table
 
 STATUS_WORDS = {
     "open": "",
@@ -20,6 +20,17 @@ STATUS_WORDS = {
     "not_done": "not done",
     "cancelled": "cancelled",
 }
+
+
+#: the list's columns: what, owner and date are kept at every width; SMART and progress give way first
+#: on a narrow terminal (the highlighted action's whole row shows under the list)
+COLUMNS = (
+    Col("#", most=3, whole=True),
+    Col("What", least=24),
+    Col("Owner", least=14, most=30),
+    Col("By when", most=16, whole=True),
+    Col("SMART", priority=2, most=16, words=True),
+)
 
 
 class ActionsStep(StepScreen):
@@ -41,15 +52,15 @@ class ActionsStep(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Label("", id="actions-summary", markup=False)
-        yield Table(id="actions", cursor_type="row", zebra_stripes=True)
+        table = Table(id="actions", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
+        yield table
+        yield table.detail
         yield Label("", id="unaddressed", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one("#actions", DataTable)
-        table.add_columns("#", "What", "Who", "By when", "SMART")
         self.refresh_actions()
-        table.focus()
+        self.query_one("#actions", DataTable).focus()
         if self.live.editable and self.live.draft("action:new"):  # an action half-typed before a crash
             self.call_after_refresh(self.action_new_action)
 
@@ -57,10 +68,9 @@ class ActionsStep(StepScreen):
         self.refresh_actions(self._highlighted())
 
     def refresh_actions(self, keep: str | None = None) -> None:
-        table = self.query_one("#actions", DataTable)
-        table.clear()
         actions = self.live.meeting.get("actions", [])
         gaps = blocking = 0
+        rows = []
         for number, a in enumerate(actions, start=1):
             findings = self.live.action_findings(a, number)
             blocks = sum(1 for f in findings if f.blocks)
@@ -73,15 +83,10 @@ class ActionsStep(StepScreen):
             due = dates.parse_iso(a["due_date"]) if a.get("due_date") else None
             state = STATUS_WORDS.get(a.get("status", "open"), "")
             smart = state or (
-                "✓" if not findings else f"✗ {blocks} blocking" if blocks else f"! {len(findings)} to check"
+                "✓ SMART" if not findings else f"✗ {blocks} blocking" if blocks else f"! {len(findings)} to check"
             )
-            text = a["description"] if len(a["description"]) <= 60 else a["description"][:59] + "…"
-            table.add_row(str(number), text, who, dates.format_date(due) if due else "—", smart, key=a["id"])
-        if keep:
-            try:
-                table.move_cursor(row=table.get_row_index(keep))
-            except Exception:
-                pass
+            rows.append((a["id"], [str(number), a["description"], who, dates.format_date(due) if due else "—", smart]))
+        self.query_one("#actions", Table).set_rows(rows, keep)
         summary = self.query_one("#actions-summary", Label)
         if not actions:
             summary.update("No actions yet. ctrl+n adds one: every meeting ends with agreed actions (G-30).")

@@ -23,7 +23,17 @@ from mapm_tui import capture
 from mapm_tui.schema import TEXT_LIMIT
 
 from ..step_base import StepScreen
-from ..widgets import Table, cut, show
+from ..widgets import Col, Table, show
+
+#: the list's columns: what was said takes the room; who said it, then fact/opinion give way first on a
+#: narrow terminal (the highlighted entry's whole row, who said it included, shows under the list)
+COLUMNS = (
+    Col("Kind", most=16, whole=True, words=True),
+    Col("What was said", least=36),
+    Col("From", priority=3, least=14, most=22),
+    Col("Basis", priority=4, most=10),
+    Col("Family", priority=2, most=10),
+)
 
 
 def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
@@ -98,13 +108,13 @@ class EntriesStep(StepScreen):
         yield Label("", id="capture-meta")
         yield Label("", id="capture-from", markup=False)
         yield Label("", id="capture-error")
-        yield Table(id="entries", cursor_type="row", zebra_stripes=True)
+        table = Table(id="entries", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
+        yield table
+        yield table.detail
 
     def on_mount(self) -> None:
         # (StepScreen.on_mount runs too: Textual calls each class's handler; calling it here as well
         # started a second header clock that was never paused)
-        table = self.query_one("#entries", DataTable)
-        table.add_columns("Kind", "What was said (and who said it)", "Basis", "Family")
         self.refresh_entries()
         self.refresh_meta()
         self.query_one("#capture", Input).focus()
@@ -158,21 +168,23 @@ class EntriesStep(StepScreen):
         return mention
 
     def refresh_entries(self) -> None:
-        table = self.query_one("#entries", DataTable)
-        table.clear()
-        # the text column takes what the other columns and the agenda leave of the terminal's width
-        width = max(30, self.app.size.width - 36 - 6 - (12 + 10 + 6) - 2 * 4 - 2)
+        rows = []
         for entry in self.live.entries_in_step(self.step):
             source = self.live.attendee(entry.get("source_attendee_id"))
-            who = (source or {}).get("name") or entry.get("source_agency")
-            text = cut(entry["text"], width - (len(cut(who, 18)) + 3 if who else 0))
-            table.add_row(
-                cut(capture.kind_label(entry["kind"], self.live.subject_kind), 12),
-                text + (f" — {cut(who, 18)}" if who else ""),
-                capture.BASIS_LABELS.get(entry.get("basis"), ""),
-                "shared" if entry.get("share_with_family") else "—",
-                key=entry["id"],
+            who = (source or {}).get("name") or entry.get("source_agency") or ""
+            rows.append(
+                (
+                    entry["id"],
+                    [
+                        capture.kind_label(entry["kind"], self.live.subject_kind),
+                        entry["text"],
+                        who,
+                        capture.BASIS_LABELS.get(entry.get("basis"), ""),
+                        "Shared" if entry.get("share_with_family") else "Not shared",
+                    ],
+                )
             )
+        self.query_one("#entries", Table).set_rows(rows)
 
     # -- typing -----------------------------------------------------------------------------------
     @on(Input.Changed, "#capture")
