@@ -10,14 +10,11 @@ edits the person in the form.
 
 from __future__ import annotations
 
-import contextlib
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label
-from textual.widgets.data_table import RowDoesNotExist
 
 from mapm_tui import capture
 from mapm_tui.participants import PART_WORDS, is_advocate

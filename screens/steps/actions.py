@@ -57,8 +57,7 @@ class ActionsStep(StepScreen):
         yield table.detail
         yield Label("", id="unaddressed", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
         self.refresh_actions()
         self.query_one("#actions", DataTable).focus()
         if self.live.editable and self.live.draft("action:new"):  # an action half-typed before a crash

@@ -28,8 +28,7 @@ class AttendanceStep(StepScreen):
         keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value) if table.row_count else None
         panel.refresh_people(keep)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
         table = self.query_one("#people", DataTable)
         if table.row_count and self.live.editable:
             table.focus()

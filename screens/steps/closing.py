@@ -41,8 +41,7 @@ class FormStep(StepScreen):
         await form.recompose()
         form.refresh_choices()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
         focusable = [w for w in self.query_one("#step-form").query("Input, Select, TextArea") if w.focusable]
         if focusable:
             focusable[0].focus()

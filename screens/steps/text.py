@@ -26,8 +26,7 @@ class TextStep(StepScreen):
         yield area
         yield Label(self._count(value), id="text-count")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
         self.query_one("#text-field", TextArea).focus()
 
     @staticmethod
