@@ -68,6 +68,15 @@ class MeetingLocked(StoreError):
     pass
 
 
+class AlreadyStored(StoreError):
+    """A meeting with this id is in the database already (an import refused by a rule)."""
+
+
+class DatabaseBusy(StoreError, DatabaseError):
+    """Another window holds the write lock past the busy timeout; trying again later may work.
+    One type for "busy" wherever it happens (opening or writing), so the CLI gives it one exit code."""
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to `migrations.HEAD`, keeping the data. Skips Alembic when already there."""
     with engine.connect() as conn:
@@ -288,7 +297,7 @@ class Store:
         cols = meeting_columns(data)
         with self.writing() as s:
             if s.get(Meeting, meeting_id) is not None:
-                raise StoreError(f"A meeting with id '{meeting_id}' is already stored; it was not imported again.")
+                raise AlreadyStored(f"A meeting with id '{meeting_id}' is already stored; it was not imported again.")
             meeting = Meeting(
                 **cols,
                 template_snapshot=template.to_dict(),
@@ -807,7 +816,7 @@ def _refusal(exc: Exception) -> StoreError:
     if "UNIQUE" in message:
         return StoreError("That id is already used in this meeting; nothing was changed.")
     if "locked" in message or "busy" in message:
-        return StoreError("The database is busy in another window; try again in a moment.")
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
