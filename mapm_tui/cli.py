@@ -246,7 +246,7 @@ def cmd_import(args, store, templates) -> int:
         raise Refused(str(exc)) from None
     except BundleError as exc:
         raise UsageError(str(exc)) from None
-    for f in birth_date_findings(store.load_meeting(meeting_id)):
+    for f in birth_date_findings(data["meeting"]):  # valid, or it would not have been imported
         _say(f"imported, but {f.about}: {f.message}")
     _out(meeting_id)
     return EXIT_OK
