@@ -226,7 +226,10 @@ def problems(data: Any, templates: dict[str, Template]) -> list[str]:
     ref = (meeting.get("feedback_to_family") or {}).get("by_attendee_id")
     if ref is not None and ref not in attendees:
         found.append(f"meeting/feedback_to_family/by_attendee_id: {quote(ref)} is not an attendee of this bundle")
-    if meeting["template"] not in templates:
+    refusal = getattr(templates, "refusal_for", lambda key: None)(meeting["template"])
+    if meeting["template"] not in templates and refusal is not None:
+        found.append(f"meeting/template: {quote(meeting['template'])} could not be loaded ({refusal})".rstrip("."))
+    elif meeting["template"] not in templates:
         found.append(
             f"meeting/template: {quote(meeting['template'])} is not an installed agenda template "
             f"(installed: {', '.join(sorted(templates))}); add it to the templates folder first"

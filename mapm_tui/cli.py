@@ -164,15 +164,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _open(db):
-    from .agenda import TemplateError, load_templates
+    from .agenda import load_templates
     from .db import DatabaseError
     from .locations import user_templates_dir
     from .store import DatabaseBusy, open_store
 
-    try:
-        templates = load_templates(user_templates_dir())
-    except TemplateError as exc:
-        raise UsageError(str(exc)) from None
+    templates = load_templates(user_templates_dir())
+    for refused in templates.refused:  # left out; the other templates and every stored meeting still work
+        _say(f"an agenda template was left out: {refused}")
     try:
         return open_store(db), templates
     except DatabaseBusy as exc:
@@ -181,12 +180,29 @@ def _open(db):
         raise UsageError(str(exc)) from None
 
 
-def _settings():
+def _settings(needed: bool = True):
+    """The user's settings. A file that cannot be used refuses the command where the settings change the
+    result (`needed`: the Word minutes' marking and letterhead); elsewhere the defaults are used, said once."""
     from .settings import SettingsError, load_settings
 
     try:
         return load_settings()
     except SettingsError as exc:
+        if needed:
+            raise UsageError(f"{exc} Nothing was written.") from None
+        from .settings import Settings
+
+        _say(f"{exc} The defaults are used meanwhile.")
+        return Settings()
+
+
+def _template_of(store, meeting_id: str):
+    """The meeting's own snapshot of its agenda template (a damaged one is a sentence, not a traceback)."""
+    from .agenda import TemplateError
+
+    try:
+        return store.template_of(meeting_id)
+    except TemplateError as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -256,7 +272,7 @@ def cmd_export(args, store, templates) -> int:
     from .bundle import BundleError, default_bundle_filename, export_bundle, write_bundle
 
     meeting = _load(store, args.id)
-    settings = _settings()
+    settings = _settings(needed=args.format == "docx" or args.output is None)
     if args.format == "json":
         if args.family:
             raise UsageError("--family applies to the Word minutes only; leave it out with --format json.")
@@ -275,7 +291,7 @@ def cmd_export(args, store, templates) -> int:
     try:
         path = export_minutes(
             meeting,
-            store.template_of(args.id),
+            _template_of(store, args.id),
             output,
             family=args.family,
             settings=settings,
@@ -303,7 +319,7 @@ def cmd_check(args, store, templates) -> int:
     from . import rules
 
     meeting = _load(store, args.id)
-    template = store.template_of(args.id)
+    template = _template_of(store, args.id)
     findings = rules.check_meeting(meeting, template)
     open_findings, overridden = rules.split_overridden(findings, meeting.get("finding_overrides", []))
     if not open_findings and not overridden:
@@ -328,11 +344,14 @@ def _print_finding(f) -> None:
 
 def _lifecycle_call(fn, *args, **kwargs):
     """Run a lifecycle function, turning its refusals into the CLI's exit codes."""
+    from .agenda import TemplateError
     from .lifecycle import BadRequest, FinaliseRefused, LifecycleError
     from .store import MeetingLocked, NotFound, StoreError
 
     try:
         return fn(*args, **kwargs)
+    except TemplateError as exc:  # a damaged template snapshot in the database
+        raise UsageError(_sentence(exc)) from None
     except FinaliseRefused as exc:
         for f in exc.findings:
             _print_finding(f)
