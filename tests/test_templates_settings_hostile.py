@@ -204,7 +204,7 @@ def test_bad_settings_are_one_sentence(settings_file, case):
 
 
 def test_settings_with_a_byte_order_mark_are_read(settings_file):
-    settings_file.write_bytes(b"\xef\xbb\xbf" + 'protective_marking = "OFFICIAL"\n'.encode())
+    settings_file.write_bytes(b"\xef\xbb\xbf" + b'protective_marking = "OFFICIAL"\n')
     assert load_settings(settings_file).protective_marking == "OFFICIAL"
 
 
