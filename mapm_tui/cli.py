@@ -126,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"mapm: {_shown(message, one_line=True)}", file=sys.stderr)
+    from .text import shorten_quoted
+
+    print(f"mapm: {shorten_quoted(_shown(message, one_line=True))}", file=sys.stderr)
 
 
 def _shown(text: object, one_line: bool = False) -> str:

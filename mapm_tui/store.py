@@ -820,6 +820,36 @@ def _refusal(exc: Exception) -> StoreError:
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
+#: SQLite's primary result codes that are about the place the file is in (or another window), not the file
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+
+def _open_failure(exc: Exception) -> DatabaseError:
+    """One sentence for a database that could not be opened, blaming the file only when it is the file:
+    a busy database, a read-only folder or disk, a full disk and an I/O error each say so."""
+    orig = getattr(exc, "orig", exc)
+    code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    if code == _SQLITE_FULL:
+        return DatabaseError("cannot open the database: the disk is full; free some space and try again.")
+    if code == _SQLITE_READONLY:
+        return DatabaseError(
+            "cannot open the database: it, or its folder, is read-only; allow writing there or use --db."
+        )
+    if code == _SQLITE_CANTOPEN:
+        return DatabaseError(
+            "cannot open the database: the file or its folder cannot be opened for writing; check the folder "
+            "exists and may be written in, or use --db."
+        )
+    if code == _SQLITE_IOERR:
+        return DatabaseError(
+            f"cannot open the database: the disk reported an error ({orig}); check there is free space and the "
+            "disk is attached, then try again."
+        )
+    return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
+
+
 def open_store(target: Any = None, clock: Clock | None = None) -> Store:
     """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`."""
     engine = make_engine(target)
@@ -827,9 +857,7 @@ def open_store(target: Any = None, clock: Clock | None = None) -> Store:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise DatabaseError(
-            f"cannot open the database ({getattr(exc, 'orig', exc)}); check the file is a mapm database, or use --db."
-        ) from None
+        raise _open_failure(exc) from None
     except Exception as exc:  # alembic raises its own types for unknown revisions
         engine.dispose()
         if "Can't locate revision" in str(exc):

@@ -68,6 +68,15 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     return "'" + for_terminal(text, one_line=True) + "'"
 
 
+_LONG_QUOTED = re.compile(r"'([^']{" + str(QUOTE_LIMIT + 1) + r",})'")
+
+
+def shorten_quoted(message: str) -> str:
+    """`message` with every quoted value over QUOTE_LIMIT characters cut (see `quote`): the last guard
+    before stderr, for refusals that quote what they were given (`There is no meeting with id '…'`)."""
+    return _LONG_QUOTED.sub(lambda m: quote(m.group(1)), message)
+
+
 _UNSHOWABLE_IN_JSON = re.compile(r"[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 

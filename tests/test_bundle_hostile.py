@@ -352,3 +352,23 @@ def test_the_default_json_name_survives_slashes_in_the_case_ref(capsys, db, tmp_
     path = Path(out.strip())
     assert path.parent == isolated_home / "documents" and path.name.startswith("meeting-EH-2026")
     assert json.loads(path.read_text(encoding="utf-8"))["meeting"]["case_ref"] == "EH/2026/../ [2J/7"
+
+
+async def test_escapes_already_stored_are_not_drawn_on_the_home_screen(store, templates, make_app):
+    """A database written before import cleaned its text: the home list draws the escapes as spaces."""
+    from textual.widgets import DataTable
+
+    from mapm_tui.bundle import import_bundle
+
+    import_bundle(store, minimal(), templates)
+    with sqlite3.connect(store.engine.url.database) as conn:
+        conn.execute("UPDATE meeting SET case_ref = ?", (HOSTILE_REF,))
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        cells = [str(c) for c in app.screen.query_one("#meetings", DataTable).get_row_at(0)]
+        svg = app.export_screenshot()
+    assert any("PWNED" in c for c in cells)
+    for text in [*cells, svg]:
+        assert not any(c in text for c in OBEYED)
