@@ -1,7 +1,7 @@
 """The `mapm` command: the app, the demo, and the scripting commands (list, import, export, check …).
 
-Exit codes (a contract): 0 done; 1 a valid request that a rule refuses, or a busy database; 2 usage errors, unreadable or
-invalid input files, unknown ids. Errors are one sentence on stderr, never a traceback.
+Exit codes (a contract): 0 done; 1 a valid request that a rule refuses, or a busy database; 2 usage errors,
+unreadable or invalid input files, unknown ids. Errors are one sentence on stderr, never a traceback.
 
 Imports are deferred to the command that needs them: opening the app must not pay for SQLModel,
 jsonschema or python-docx before its first frame.
