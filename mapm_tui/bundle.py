@@ -32,6 +32,8 @@ MAX_BUNDLE_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
 #: Integers are bounded to what SQLite stores (64-bit signed); anything outside is refused on reading.
 MAX_INT = 2**63 - 1
+#: The most time one agenda step can have taken (`step_timings`): a year is already far beyond any meeting.
+MAX_STEP_SECONDS = 366 * 24 * 3600
 
 
 class BundleError(ValueError):
@@ -226,6 +228,9 @@ def problems(data: Any, templates: dict[str, Template]) -> list[str]:
     ref = (meeting.get("feedback_to_family") or {}).get("by_attendee_id")
     if ref is not None and ref not in attendees:
         found.append(f"meeting/feedback_to_family/by_attendee_id: {quote(ref)} is not an attendee of this bundle")
+    for key, seconds in (meeting.get("step_timings") or {}).items():
+        if seconds > MAX_STEP_SECONDS:  # the app adds to it: near SQLite's limit, the next addition overflows
+            found.append(f"meeting/step_timings/{key}: {quote(seconds, 30)} seconds is more than a year on one step")
     refusal = getattr(templates, "refusal_for", lambda key: None)(meeting["template"])
     if meeting["template"] not in templates and refusal is not None:
         found.append(f"meeting/template: {quote(meeting['template'])} could not be loaded ({refusal})".rstrip("."))

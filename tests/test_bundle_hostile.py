@@ -169,6 +169,11 @@ REFUSED = {
         _with(lambda b: b["meeting"].update(step_timings={"aim": 10**30})),
         "too large",
     ),
+    "step_timings SQLite can hold, but the next second cannot": (
+        _with(lambda b: b["meeting"].update(step_timings={"aim": 2**63 - 1})),
+        "more than a year",
+    ),
+    "step_timings as a huge float": (_with(lambda b: b["meeting"].update(step_timings={"aim": 1e300})), "a year"),
     "nesting 2,000 deep": (
         _replace('"version": 1', '"version": 1, "extensions": {"x": ' + "[" * 2000 + "]" * 2000 + "}"),
         "nested more than",
