@@ -221,3 +221,33 @@ def test_every_raw_value_is_refused_or_kept_in_extensions(tmp_path, capsys, raw)
         assert rc == (0 if raw.startswith('"ok') else 2), err
     else:
         assert rc == 2 and len(err.splitlines()) == 1, err
+
+
+def test_the_real_command_agrees_with_the_in_process_one(tmp_path, capsys):
+    """The fuzz runs `cli.main` in-process; the same mutated bundles through a real `mapm` process give
+    the same exit code and the same line on stderr (no difference hidden by running in-process)."""
+    import subprocess
+    import sys
+
+    rng = random.Random(SEED)
+    bases = _bases()
+    seen: list[int] = []
+    for n in range(12):
+        if seen.count(0) >= 1 and seen.count(2) >= 2:  # enough: both outcomes, through both ways
+            break
+        base = copy.deepcopy(rng.choice(bases))
+        base["meeting"]["id"] = f"real-{n}"
+        path = tmp_path / f"case-{n}.json"
+        path.write_text(to_json(mutate(base, rng)), encoding="utf-8", errors="surrogatepass")
+        capsys.readouterr()
+        rc = cli.main(["--db", str(tmp_path / "in.db"), "import", str(path)])
+        out, err = capsys.readouterr()
+        real = subprocess.run(
+            [sys.executable, "-m", "mapm_tui.cli", "--db", str(tmp_path / "real.db"), "import", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (real.returncode, real.stdout, real.stderr) == (rc, out, err), path.read_text()[:300]
+        seen.append(rc)
+    assert 0 in seen and 2 in seen, seen
