@@ -4,6 +4,10 @@ Import is all or nothing: the file is read, decoded, checked against the schema 
 schema cannot say (ids unique within the meeting, in-bundle references that resolve, real calendar
 dates and timestamps, an installed template), and only then written in one transaction.
 Export writes a bundle that validates against the same schema; imported again it gives the same meeting.
+
+A bundle comes from someone else's machine (issue 17): only a regular file of bounded size is read, the
+JSON is parsed strictly (`parse_bundle_json`), and every string is cleaned of control characters before
+it is validated and stored (`clean_bundle`), so nothing in a file can reach a terminal or Word as a command.
 """
 
 from __future__ import annotations
