@@ -79,9 +79,16 @@ class MapmApp(App[None]):
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            from .settings import load_settings
+            from .settings import settings_or_defaults
 
-            self._settings = load_settings()
+            self._settings, problem = settings_or_defaults()
+            if problem is not None:  # the app goes on with the defaults, and says so once
+                self.notify(
+                    f"{problem} Until then the defaults are used (marking OFFICIAL-SENSITIVE, no letterhead).",
+                    title="Settings not used",
+                    severity="warning",
+                    timeout=15,
+                )
         return self._settings
 
     def quick_meetings(self, limit: int | None = None) -> tuple[list, int] | None:

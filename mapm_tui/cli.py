@@ -1,7 +1,7 @@
 """The `mapm` command: the app, the demo, and the scripting commands (list, import, export, check …).
 
-Exit codes (a contract): 0 done; 1 a valid request that a rule refuses; 2 usage errors, unreadable or
-invalid input files, unknown ids. Errors are one sentence on stderr, never a traceback.
+Exit codes (a contract): 0 done; 1 a valid request that a rule refuses, or a busy database; 2 usage errors,
+unreadable or invalid input files, unknown ids. Errors are one sentence on stderr, never a traceback.
 
 Imports are deferred to the command that needs them: opening the app must not pay for SQLModel,
 jsonschema or python-docx before its first frame.
@@ -10,7 +10,6 @@ jsonschema or python-docx before its first frame.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -127,7 +126,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"mapm: {message}", file=sys.stderr)
+    from .text import shorten_quoted
+
+    print(f"mapm: {shorten_quoted(_shown(message, one_line=True))}", file=sys.stderr)
+
+
+def _shown(text: object, one_line: bool = False) -> str:
+    """Every value the CLI prints goes through here: what a terminal could obey is shown escaped."""
+    from .text import for_terminal
+
+    return for_terminal(text, one_line=one_line)
+
+
+def _out(text: object) -> None:
+    print(_shown(text))
+
+
+def _print_json(data: object) -> None:
+    from .text import json_for_terminal
+
+    print(json_for_terminal(data))
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -137,34 +155,56 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "demo":
         return _run_app(None, demo=True)
     store, templates = _open(args.db)
+    from .store import DatabaseBusy
+
     try:
         return COMMANDS[command](args, store, templates)
+    except DatabaseBusy as exc:  # "busy" is exit 1 everywhere: a valid request that may work in a moment
+        raise Refused(str(exc)) from None
     finally:
         store.close()
 
 
 def _open(db):
-    from .agenda import TemplateError, load_templates
+    from .agenda import load_templates
     from .db import DatabaseError
     from .locations import user_templates_dir
-    from .store import open_store
+    from .store import DatabaseBusy, open_store
 
-    try:
-        templates = load_templates(user_templates_dir())
-    except TemplateError as exc:
-        raise UsageError(str(exc)) from None
+    templates = load_templates(user_templates_dir())
+    for refused in templates.refused:  # left out; the other templates and every stored meeting still work
+        _say(f"an agenda template was left out: {refused}")
     try:
         return open_store(db), templates
+    except DatabaseBusy as exc:
+        raise Refused(str(exc)) from None
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _settings():
+def _settings(needed: bool = True):
+    """The user's settings. A file that cannot be used refuses the command where the settings change the
+    result (`needed`: the Word minutes' marking and letterhead); elsewhere the defaults are used, said once."""
     from .settings import SettingsError, load_settings
 
     try:
         return load_settings()
     except SettingsError as exc:
+        if needed:
+            raise UsageError(f"{exc} Nothing was written.") from None
+        from .settings import Settings
+
+        _say(f"{exc} The defaults are used meanwhile.")
+        return Settings()
+
+
+def _template_of(store, meeting_id: str):
+    """The meeting's own snapshot of its agenda template (a damaged one is a sentence, not a traceback)."""
+    from .agenda import TemplateError
+
+    try:
+        return store.template_of(meeting_id)
+    except TemplateError as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -192,64 +232,59 @@ def cmd_list(args, store, templates) -> int:
             }
             for m in meetings
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_json(rows)
         return EXIT_OK
     if not meetings:
         print("No meetings yet. Start one with `mapm`, or import a bundle with `mapm import FILE.json`.")
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .dates import format_date, parse_iso
 
     table = Table("Id", "Case ref", "Date", "Status", "Subjects", "Open actions", box=None, header_style="bold")
     for m in meetings:
         day = parse_iso(m.date)
-        table.add_row(
-            m.id,
-            m.case_ref or "",
-            format_date(day) if day else m.date,
-            m.status.replace("_", " "),
-            m.subjects,
-            str(m.open_actions),
-        )
+        cells = (m.id, m.case_ref or "", format_date(day) if day else m.date, m.status.replace("_", " "), m.subjects)
+        # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
+        table.add_row(*(Text(_shown(c, one_line=True)) for c in cells), str(m.open_actions))
     Console(soft_wrap=True).print(table)
     return EXIT_OK
 
 
 def cmd_import(args, store, templates) -> int:
-    from .bundle import BundleError, import_bundle, read_bundle_file
+    from .bundle import BundleAlreadyStored, BundleError, import_bundle, read_bundle_file
+    from .rules import birth_date_findings
 
     try:
         data = read_bundle_file(args.file)
         meeting_id = import_bundle(store, data, templates, source=str(args.file))
+    except BundleAlreadyStored as exc:
+        raise Refused(str(exc)) from None
     except BundleError as exc:
-        message = str(exc)
-        if "is already stored" in message:
-            raise Refused(message) from None
-        raise UsageError(message) from None
-    print(meeting_id)
+        raise UsageError(str(exc)) from None
+    for f in birth_date_findings(data["meeting"]):  # valid, or it would not have been imported
+        _say(f"imported, but {f.about}: {f.message}")
+    _out(meeting_id)
     return EXIT_OK
 
 
 def cmd_export(args, store, templates) -> int:
-    from .bundle import BundleError, export_bundle, write_bundle
+    from .bundle import BundleError, default_bundle_filename, export_bundle, write_bundle
 
     meeting = _load(store, args.id)
-    settings = _settings()
+    settings = _settings(needed=args.format == "docx" or args.output is None)
     if args.format == "json":
         if args.family:
             raise UsageError("--family applies to the Word minutes only; leave it out with --format json.")
-        output = (
-            args.output
-            or settings.export_dir() / f"meeting-{meeting.get('case_ref') or args.id}-{meeting['date']}.json"
-        )
+        output = args.output or settings.export_dir() / default_bundle_filename(meeting)
         _ensure_folder(output)
         try:
             path = write_bundle(export_bundle(store, args.id), output, force=args.force)
         except BundleError as exc:
             raise UsageError(str(exc)) from None
-        print(path)
+        _out(path)
         return EXIT_OK
     from .minutes import ExportError, MinutesWithheld, default_filename, export_minutes, previous_meeting
 
@@ -258,7 +293,7 @@ def cmd_export(args, store, templates) -> int:
     try:
         path = export_minutes(
             meeting,
-            store.template_of(args.id),
+            _template_of(store, args.id),
             output,
             family=args.family,
             settings=settings,
@@ -270,7 +305,7 @@ def cmd_export(args, store, templates) -> int:
         raise Refused(str(exc)) from None
     except ExportError as exc:
         raise UsageError(str(exc)) from None
-    print(path)
+    _out(path)
     return EXIT_OK
 
 
@@ -287,7 +322,7 @@ def cmd_check(args, store, templates) -> int:
     from . import rules
 
     meeting = _load(store, args.id)
-    template = store.template_of(args.id)
+    template = _template_of(store, args.id)
     findings = rules.check_meeting(meeting, template)
     open_findings, overridden = rules.split_overridden(findings, meeting.get("finding_overrides", []))
     if not open_findings and not overridden:
@@ -296,7 +331,7 @@ def cmd_check(args, store, templates) -> int:
     for f in open_findings:
         _print_finding(f)
     for f in overridden:
-        print(f"overridden {f.rule}  {f.about}: {f.message}  [{f.key}]")
+        _out(f"overridden {f.rule}  {f.about}: {f.message}  [{f.key}]")
     blocking = rules.blocking(open_findings)
     if blocking:
         _say(f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising this meeting.")
@@ -307,16 +342,19 @@ def cmd_check(args, store, templates) -> int:
 def _print_finding(f) -> None:
     """One finding per line, ending with the key an override names: `[G-31:action:act-4:due_date]`."""
     label = "BLOCKS" if f.severity == "block" else "warns "
-    print(f"{label} {f.rule}  {f.about}: {f.message}  [{f.key}]")
+    _out(f"{label} {f.rule}  {f.about}: {f.message}  [{f.key}]")
 
 
 def _lifecycle_call(fn, *args, **kwargs):
     """Run a lifecycle function, turning its refusals into the CLI's exit codes."""
+    from .agenda import TemplateError
     from .lifecycle import BadRequest, FinaliseRefused, LifecycleError
     from .store import MeetingLocked, NotFound, StoreError
 
     try:
         return fn(*args, **kwargs)
+    except TemplateError as exc:  # a damaged template snapshot in the database
+        raise UsageError(_sentence(exc)) from None
     except FinaliseRefused as exc:
         for f in exc.findings:
             _print_finding(f)
@@ -344,7 +382,7 @@ def cmd_finalise(args, store, templates) -> int:
         _print_finding(f)
     n = len(result.overridden)
     extra = f", {n} finding{'s' if n != 1 else ''} overridden with a reason" if n else ""
-    print(f"Meeting {args.id} is final (finalised by {' '.join(args.by.split())}{extra}); it is now read-only.")
+    _out(f"Meeting {args.id} is final (finalised by {' '.join(args.by.split())}{extra}); it is now read-only.")
     return EXIT_OK
 
 
@@ -352,14 +390,14 @@ def cmd_reopen(args, store, templates) -> int:
     from .lifecycle import reopen
 
     _lifecycle_call(reopen, store, args.id, args.by, args.reason)
-    print(f"Meeting {args.id} is back in review; every change from now on is listed in the minutes as an amendment.")
+    _out(f"Meeting {args.id} is back in review; every change from now on is listed in the minutes as an amendment.")
     return EXIT_OK
 
 
 def cmd_next(args, store, templates) -> int:
     from .lifecycle import next_meeting
 
-    print(_lifecycle_call(next_meeting, store, args.id, templates))
+    _out(_lifecycle_call(next_meeting, store, args.id, templates))
     return EXIT_OK
 
 
@@ -371,10 +409,12 @@ def cmd_search(args, store, templates) -> int:
     text = " ".join(args.text)
     hits = search(store, text, limit=args.limit)
     if args.format == "json":
-        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        _print_json([h.as_dict() for h in hits])
         return EXIT_OK
     if not hits:
-        print(f"No meeting matches {text.strip()!r}.")
+        from .text import quote
+
+        _out(f"No meeting matches {quote(text.strip())}.")
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -387,14 +427,21 @@ def cmd_search(args, store, templates) -> int:
         table.add_column(name, no_wrap=no_wrap)
     for h in hits:
         day = parse_iso(h.date)
-        where = Text(f"{h.label}: ")
-        snippet = Text(h.snippet)
-        for start, end in h.highlights:
-            snippet.stylize("bold", start, end)
-        where.append_text(snippet)
+        where = Text(_shown(f"{h.label}: ", one_line=True))
+        done = 0  # the snippet piece by piece, each escaped, so the highlights stay on their words
+        for start, end in sorted(h.highlights):
+            where.append(_shown(h.snippet[done:start], one_line=True))
+            where.append(_shown(h.snippet[start:end], one_line=True), style="bold")
+            done = max(done, end)
+        where.append(_shown(h.snippet[done:], one_line=True))
         if h.matches > 1:
             where.append(f" (+{h.matches - 1} more)")
-        table.add_row(h.meeting_id, h.case_ref or "", format_date(day) if day else h.date, where)
+        table.add_row(
+            Text(_shown(h.meeting_id, one_line=True)),
+            Text(_shown(h.case_ref or "", one_line=True)),
+            format_date(day) if day else h.date,
+            where,
+        )
     Console(soft_wrap=True, highlight=False).print(table)
     return EXIT_OK
 
@@ -404,7 +451,7 @@ def cmd_actions(args, store, templates) -> int:
 
     found = actions(store, overdue_only=args.overdue)
     if args.format == "json":
-        print(json.dumps([a.as_dict() for a in found], ensure_ascii=False, indent=2))
+        _print_json([a.as_dict() for a in found])
         return EXIT_OK
     if not found:
         print("No overdue actions." if args.overdue else "No open actions.")
@@ -416,8 +463,8 @@ def cmd_actions(args, store, templates) -> int:
         day = parse_iso(a.due_date) if a.due_date else None
         due = f"due {format_date(day) if day else a.due_date}" if a.due_date else "no due date"
         bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [a.status.replace("_", " ")]
-        print(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
-        print(f"    {' · '.join(bits)}")
+        _out(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
+        _out(f"    {' · '.join(bits)}")
     return EXIT_OK
 
 

@@ -41,15 +41,19 @@ def run_app(db: str | None, demo: bool = False) -> int:
     from .app import MapmApp
 
     demo_path = demo_database() if demo else None
+
+    def remove_demo() -> None:
+        if demo_path is not None:
+            shutil.rmtree(demo_path.parent, ignore_errors=True)
+
     app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo)
-    _install_signal_handlers(app)
+    _install_signal_handlers(app, on_hangup=remove_demo)
     unsaved = None
     try:
         app.run()
     finally:
         unsaved = _save_after_run(app)
-        if demo_path is not None:
-            shutil.rmtree(demo_path.parent, ignore_errors=True)
+        remove_demo()
     if app.fatal_message:
         print(app.fatal_message, file=sys.stderr)
     elif unsaved:
@@ -80,7 +84,7 @@ def _save_after_run(app) -> str | None:
     return None
 
 
-def _install_signal_handlers(app) -> None:
+def _install_signal_handlers(app, on_hangup=None) -> None:
     """Save everything on SIGTERM and SIGHUP (a closed terminal); Textual installs no SIGHUP handler.
 
     The handler itself only schedules the work: Python runs it on the main thread between any two
@@ -92,6 +96,8 @@ def _install_signal_handlers(app) -> None:
     neither fails nor blocks meanwhile.
     On Windows a console close arrives as a console control event, which Python maps to SIGBREAK for
     the process group; we save on it too where it exists.
+    A hang-up ends the process at once (`os._exit`: no `finally` runs), so `on_hangup` (the demo's removal
+    of its throw-away database) is called just before.
     """
     import asyncio
 
@@ -100,6 +106,8 @@ def _install_signal_handlers(app) -> None:
 
     def leave(signum: int) -> None:
         if signum == hangup:
+            if on_hangup is not None:
+                on_hangup()
             os._exit(128 + signum)  # nothing left to draw on or restore, and the data is committed
         app.exit(return_code=128 + signum)
 

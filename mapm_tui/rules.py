@@ -294,6 +294,9 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     # G-02: standing in for another procedure only with a recorded reason
     out.extend(start_refusals(meeting))
 
+    # G-05: a subject born after the meeting is a typing slip (and has no age to print)
+    out.extend(birth_date_findings(meeting))
+
     # G-06: was the family told beforehand, and if not, why
     informed = family.get("informed_beforehand")
     if informed is None:
@@ -535,6 +538,30 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     merged = [(order[id(f)], 0, f) for f in out] + [(places.order(f.step), n, f) for n, f in action_findings]
     merged.sort(key=lambda t: (not t[2].blocks, t[0], t[1]))
     return [f for _, _, f in merged]
+
+
+def birth_date_findings(meeting: dict) -> list[Finding]:
+    """G-05: each subject whose date of birth is after the meeting's date (blocks: the minutes would
+    print a birth that has not happened). Also said by `mapm import`, which stores such a meeting."""
+    day = _date(meeting.get("date"))
+    out = []
+    subjects = meeting.get("subjects") if isinstance(meeting.get("subjects"), list) else []
+    for n, subject in enumerate(subjects, start=1):
+        born = _date(subject.get("date_of_birth")) if isinstance(subject, dict) else None
+        if day and born and born > day:
+            name = _short(subject.get("name") or f"subject {n}")
+            out.append(
+                Finding(
+                    "G-05",
+                    BLOCK,
+                    f"subject:{n}",
+                    f"Subject {n}: {name}",
+                    f"The date of birth ({_pretty_date(born)}) is after the meeting ({_pretty_date(day)}): "
+                    "correct the date of birth.",
+                    "setup",
+                )
+            )
+    return out
 
 
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:

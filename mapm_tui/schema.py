@@ -11,6 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .text import for_terminal, quote
+
 SHORT_LIMIT = 300
 TEXT_LIMIT = 20_000
 
@@ -72,11 +74,12 @@ def errors_for(value: Any, *path: str) -> list[str]:
 
 def describe_error(error) -> str:
     """One short phrase for a jsonschema ValidationError, naming where it is."""
-    where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+    where = for_terminal("/".join(str(p) for p in error.absolute_path), one_line=True) or "the top level"
     validator = error.validator
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"{where}: unknown key {', '.join(repr(k) for k in extra)}"
+        shown = ", ".join(quote(k) for k in extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        return f"{where}: unknown key {shown}"
     if validator == "required":
         return f"{where}: {error.message.split(' is a required')[0]} is missing"
     if validator == "maxLength":
@@ -84,11 +87,13 @@ def describe_error(error) -> str:
     if validator == "minLength":
         return f"{where}: is empty"
     if validator == "enum":
-        return f"{where}: {error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        return f"{where}: {quote(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if validator in ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"):
+        return f"{where}: {quote(error.instance, 30)} is out of range"
     if validator == "const":
         return f"{where}: must be {error.validator_value!r}"
     if validator == "type":
         return f"{where}: must be {error.validator_value}, not {type(error.instance).__name__}"
     if validator in ("pattern", "format"):
-        return f"{where}: {error.instance!r} is not a valid {error.schema.get('format', 'value')}"
-    return f"{where}: {error.message}"
+        return f"{where}: {quote(error.instance)} is not a valid {error.schema.get('format', 'value')}"
+    return f"{where}: {quote(error.message, 160)[1:-1]}"

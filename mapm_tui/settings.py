@@ -1,6 +1,9 @@
 """User settings from `settings.toml` in the user config folder, with defaults.
 
 Built once by the command line and passed into the app and exports (never read at import time).
+A file that cannot be used is one sentence (SettingsError), never a traceback: the app then goes on with
+the defaults and says so (`settings_or_defaults`); the CLI refuses only what the settings change
+(the Word minutes carry the protective marking and letterhead), see `cli._settings`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from . import locations
+from .oserrors import os_reason
+from .text import clean_line, for_terminal, quote
 
 
 class SettingsError(ValueError):
@@ -48,22 +53,45 @@ class Settings:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
 
 
+#: the longest value a setting may have (the bundle's short-field limit)
+VALUE_LIMIT = 300
+
+
 def load_settings(path: Path | None = None) -> Settings:
+    """The settings in `path` (default: the user's settings.toml), the defaults for what it leaves out.
+    Raises SettingsError (one sentence naming the file, and the key where there is one)."""
     path = path or locations.settings_path()
+    name = for_terminal(str(path), one_line=True)
     if not path.exists():
         return Settings()
+    if path.is_dir():
+        raise SettingsError(f"{name}: is a folder, not a settings file; remove it or put settings.toml there.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # -sig: Notepad's byte-order mark is fine
     except UnicodeDecodeError:
-        raise SettingsError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
+        raise SettingsError(f"{name}: is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:
+        raise SettingsError(f"{name}: cannot be read ({os_reason(exc)}); check its permissions.") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(
-            f"{path}: is not valid TOML ({exc}); fix it or delete the file to use the defaults."
+            f"{name}: is not valid TOML ({exc}); fix it or delete the file to use the defaults."
         ) from None
     known = {f.name for f in fields(Settings)}
+    values = {}
     for key, value in data.items():
         if key not in known:
-            raise SettingsError(f"{path}: '{key}' is not a setting; use one of {', '.join(sorted(known))}.")
+            raise SettingsError(f"{name}: {quote(key)} is not a setting; use one of {', '.join(sorted(known))}.")
         if not isinstance(value, str):
-            raise SettingsError(f"{path}: '{key}' must be text in quotes.")
-    return Settings(**data)
+            raise SettingsError(f"{name}: {quote(key)} must be text in quotes, not {quote(value, 40)}.")
+        if len(value) > VALUE_LIMIT:
+            raise SettingsError(f"{name}: {quote(key)} is longer than {VALUE_LIMIT} characters; shorten it.")
+        values[key] = clean_line(value).strip()
+    return Settings(**values)
+
+
+def settings_or_defaults(path: Path | None = None) -> tuple[Settings, SettingsError | None]:
+    """The settings, or the defaults and why the file could not be used (for the app, which goes on)."""
+    try:
+        return load_settings(path), None
+    except SettingsError as exc:
+        return Settings(), exc

@@ -70,6 +70,15 @@ class MeetingLocked(StoreError):
     pass
 
 
+class AlreadyStored(StoreError):
+    """A meeting with this id is in the database already (an import refused by a rule)."""
+
+
+class DatabaseBusy(StoreError, DatabaseError):
+    """Another window holds the write lock past the busy timeout; trying again later may work.
+    One type for "busy" wherever it happens (opening or writing), so the CLI gives it one exit code."""
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to `migrations.HEAD`, keeping the data. Skips Alembic when already there."""
     with engine.connect() as conn:
@@ -316,7 +325,7 @@ class Store:
         cols = meeting_columns(data)
         with self.writing() as s:
             if s.get(Meeting, meeting_id) is not None:
-                raise StoreError(f"A meeting with id '{meeting_id}' is already stored; it was not imported again.")
+                raise AlreadyStored(f"A meeting with id '{meeting_id}' is already stored; it was not imported again.")
             meeting = Meeting(
                 **cols,
                 template_snapshot=template.to_dict(),
@@ -847,8 +856,38 @@ def _refusal(exc: Exception) -> StoreError:
     if "UNIQUE" in message:
         return StoreError("That id is already used in this meeting; nothing was changed.")
     if "locked" in message or "busy" in message:
-        return StoreError("The database is busy in another window; try again in a moment.")
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
+
+
+#: SQLite's primary result codes that are about the place the file is in (or another window), not the file
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+
+def _open_failure(exc: Exception) -> DatabaseError:
+    """One sentence for a database that could not be opened, blaming the file only when it is the file:
+    a busy database, a read-only folder or disk, a full disk and an I/O error each say so."""
+    orig = getattr(exc, "orig", exc)
+    code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    if code == _SQLITE_FULL:
+        return DatabaseError("cannot open the database: the disk is full; free some space and try again.")
+    if code == _SQLITE_READONLY:
+        return DatabaseError(
+            "cannot open the database: it, or its folder, is read-only; allow writing there or use --db."
+        )
+    if code == _SQLITE_CANTOPEN:
+        return DatabaseError(
+            "cannot open the database: the file or its folder cannot be opened for writing; check the folder "
+            "exists and may be written in, or use --db."
+        )
+    if code == _SQLITE_IOERR:
+        return DatabaseError(
+            f"cannot open the database: the disk reported an error ({orig}); check there is free space and the "
+            "disk is attached, then try again."
+        )
+    return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
 
 
 def open_store(target: Any = None, clock: Clock | None = None) -> Store:
@@ -858,9 +897,7 @@ def open_store(target: Any = None, clock: Clock | None = None) -> Store:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise DatabaseError(
-            f"cannot open the database ({getattr(exc, 'orig', exc)}); check the file is a mapm database, or use --db."
-        ) from None
+        raise _open_failure(exc) from None
     except Exception as exc:  # alembic raises its own types for unknown revisions
         engine.dispose()
         if "Can't locate revision" in str(exc):

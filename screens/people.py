@@ -29,7 +29,7 @@ COLUMNS = (
     Col("Role", priority=4, least=14, most=28),
     Col("Agency", priority=3, least=10, most=26),
     Col("Attendance", most=32, whole=True, words=True),
-    Col("", priority=2, most=14),
+    Col("", priority=2, most=24),  # "advocate, part 2 only"
 )
 
 

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mapm_tui.capture import elapsed_text, step_time_level
+from mapm_tui.text import clean_line
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:
@@ -174,7 +175,7 @@ class Prompt(Static):
 
 def cut(text: str | None, width: int) -> str:
     """Text for a table cell: one line, at most `width` characters, an ellipsis when shortened."""
-    text = " ".join(str(text or "").split())
+    text = " ".join(clean_line(str(text or "")).split())  # a control character stored before import cleaned
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 

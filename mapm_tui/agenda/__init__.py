@@ -10,12 +10,16 @@ changes the minutes of a meeting already held.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..oserrors import os_reason
 from ..subject_words import TEMPLATE_SUBJECT_KINDS
+from ..text import quote
+from .template_schema import RULE_PATTERN, template_validator
 
 #: Every kind of agenda step the app has a screen for.
 STEP_KINDS = (
@@ -60,6 +64,9 @@ SHIPPED = ("hampshire", "calderdale")
 
 class TemplateError(ValueError):
     """A template file that cannot be used; the message names the file and the field."""
+
+    #: the key the refused file claims, when it can be read (set by `load_templates`)
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,65 +125,43 @@ class Template:
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "template") -> Template:
-        return _parse(data, origin)
+        """A meeting's snapshot (`to_dict`) back into a Template (an old snapshot's loose values repaired)."""
+        return _parse(_repair_snapshot(data), origin)
 
 
 def _parse(data: dict, origin: str) -> Template:
-    def fail(where: str, what: str) -> TemplateError:
-        return TemplateError(f"{origin}: {where} {what}; fix the file or remove it from the templates folder.")
+    """A Template from a file's or a snapshot's dict, checked whole against the template schema first.
 
-    for name in ("key", "name"):
-        if not isinstance(data.get(name), str) or not data[name].strip():
-            raise fail(f"'{name}'", "is missing or empty")
-    rules = data.get("rules", {})
-    if not isinstance(rules, dict):
-        raise fail("'rules'", "must be a table")
-    for rule, sev in rules.items():
-        if sev not in SEVERITIES:
-            raise fail(f"rules.'{rule}'", f"is '{sev}', not one of {', '.join(SEVERITIES)}")
-    kinds = TEMPLATE_SUBJECT_KINDS
-    if data.get("subject_kind", "child") not in kinds:
-        raise fail("'subject_kind'", f"is '{data.get('subject_kind')}', not one of {', '.join(kinds)}")
-    raw_steps = data.get("steps")
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise fail("'steps'", "must list at least one [[steps]]")
+    Raises TemplateError naming the file, the step and the field: one sentence."""
+    from ..text import clean, clean_line, for_terminal
+
+    def fail(where: str, what: str) -> TemplateError:
+        name = for_terminal(origin, one_line=True)
+        return TemplateError(f"{name}: {where} {what}; fix the file or remove it from the templates folder.")
+
+    if not isinstance(data, dict):
+        raise fail("the template", "is not a table of settings")
+    errors = sorted(
+        template_validator().iter_errors(data),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
+    )
+    if errors:
+        where, what = _describe(errors[0], data)
+        raise fail(where, what)
     steps: list[Step] = []
     seen: set[str] = set()
-    allowed = set(Step.__dataclass_fields__)
-    for n, raw in enumerate(raw_steps, start=1):
-        where = f"step {n}"
-        if not isinstance(raw, dict):
-            raise fail(where, "is not a table")
-        unknown = set(raw) - allowed
-        if unknown:
-            raise fail(f"{where} field '{sorted(unknown)[0]}'", "is not a step field")
-        for name in ("key", "title", "kind"):
-            if not isinstance(raw.get(name), str) or not raw[name].strip():
-                raise fail(f"{where} '{name}'", "is missing or empty")
+    for n, raw in enumerate(data["steps"], start=1):
         if raw["key"] in seen:
-            raise fail(f"{where} key '{raw['key']}'", "is used twice")
+            raise fail(f"step {n} key {quote(raw['key'])}", "is used twice")
         seen.add(raw["key"])
-        if raw["kind"] not in STEP_KINDS:
-            raise fail(f"{where} kind '{raw['kind']}'", f"is not one of {', '.join(STEP_KINDS)}")
-        minutes = raw.get("minutes", 5)
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 < minutes <= 240:
-            raise fail(f"{where} 'minutes'", "must be a whole number from 1 to 240")
-        kinds = raw.get("entry_kinds", [])
-        if raw["kind"] == "entries":
-            if not kinds or any(k not in ENTRY_KINDS for k in kinds):
-                raise fail(f"{where} 'entry_kinds'", f"must list entry kinds from {', '.join(ENTRY_KINDS)}")
-        if raw.get("stage") not in (None, *STAGES):
-            raise fail(f"{where} 'stage'", f"must be one of {', '.join(STAGES)}")
-        if raw["kind"] == "text" and raw.get("field") not in TEXT_FIELDS:
-            raise fail(f"{where} 'field'", f"must be one of {', '.join(TEXT_FIELDS)}")
         steps.append(
             Step(
                 key=raw["key"],
-                title=raw["title"],
+                title=clean_line(raw["title"]).strip(),
                 kind=raw["kind"],
-                prompt=raw.get("prompt", ""),
-                minutes=minutes,
-                entry_kinds=tuple(kinds),
+                prompt=clean(raw.get("prompt", "")),
+                minutes=raw.get("minutes", 5),
+                entry_kinds=tuple(raw.get("entry_kinds", ())) if raw["kind"] == "entries" else (),
                 stage=raw.get("stage"),
                 field=raw.get("field"),
                 check=raw.get("check"),
@@ -184,21 +169,97 @@ def _parse(data: dict, origin: str) -> Template:
         )
     return Template(
         key=data["key"],
-        name=data["name"],
+        name=clean_line(data["name"]).strip(),
         steps=tuple(steps),
-        source=data.get("source", ""),
+        source=clean_line(data.get("source", "")),
         subject_kind=data.get("subject_kind", "child"),
-        rules=dict(rules),
+        rules=dict(data.get("rules", {})),
     )
 
 
+_TYPE_WORDS = {"string": "text in quotes", "integer": "a whole number", "array": "a list", "object": "a table"}
+
+
+def _describe(error, data: dict) -> tuple[str, str]:
+    """(where, what) for a schema error: ("step 3 ('aim') 'prompt'", "must be text in quotes, not 123")."""
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        path.append(error.message.split("'")[1])
+    where = "the template"
+    if path[:1] == ["steps"] and len(path) >= 2:
+        where = f"step {path[1] + 1}"
+        step = data["steps"][path[1]]
+        if isinstance(step, dict) and isinstance(step.get("key"), str):
+            where += f" ({quote(step['key'], 40)})"
+        path = path[2:]
+    if path:
+        where += " " + " ".join(quote(p, 40) if isinstance(p, str) else f"item {p + 1}" for p in path)
+    value = error.instance
+    match error.validator:
+        case "required":
+            return where, "is missing"
+        case "type":
+            wanted = error.validator_value
+            return where, f"must be {_TYPE_WORDS.get(wanted, wanted)}, not {quote(value, 40)}"
+        case "enum":
+            return where, f"is {quote(value, 40)}, not one of {', '.join(map(str, error.validator_value))}"
+        case "additionalProperties":
+            extra = sorted(set(value) - set(error.schema.get("properties", {})))
+            return where, f"has {quote(extra[0], 40)}, which is not a field of it"
+        case "minimum" | "maximum":
+            return where, f"is {quote(value, 20)}; it must be a whole number from 1 to 240"
+        case "minItems" | "maxItems":
+            return where, f"must list from {error.schema.get('minItems', 1)} to {error.schema.get('maxItems', 100)}"
+        case "minLength":
+            return where, "is empty"
+        case "pattern" if error.validator_value == r"\S":
+            return where, "is empty"
+        case "pattern":
+            return where, f"is {quote(value, 40)}, which is not a valid key or rule id"
+        case "maxLength":
+            return where, f"is longer than {error.validator_value} characters"
+    return where, quote(error.message, 120)[1:-1]
+
+
+def _repair_snapshot(data: dict) -> dict:
+    """A meeting's template snapshot taken before templates were checked whole (issue 17) may hold a
+    value the old loader let through (`prompt = 123`): such optional text is kept as text, an unknown
+    rule id or subject kind dropped, so the meeting still opens. Files are never repaired, only refused."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    if not isinstance(data.get("source", ""), str):
+        data["source"] = str(data["source"])
+    if data.get("subject_kind") not in (None, *TEMPLATE_SUBJECT_KINDS):
+        data.pop("subject_kind")
+    if not isinstance(data.get("rules", {}), dict):
+        data.pop("rules")
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        fixed = []
+        for step in steps:
+            if isinstance(step, dict):
+                step = {k: list(v) if isinstance(v, tuple) else v for k, v in step.items()}  # `to_dict` keeps tuples
+                if not isinstance(step.get("prompt", ""), str):
+                    step["prompt"] = str(step["prompt"])
+                check = step.get("check")
+                if check is not None and not (isinstance(check, str) and re.fullmatch(RULE_PATTERN, check)):
+                    step.pop("check")
+            fixed.append(step)
+        data["steps"] = fixed
+    return data
+
+
 def load_file(path: Path) -> Template:
+    """One template file: TOML, UTF-8 (a byte-order mark is allowed), checked whole."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise TemplateError(f"{path}: is not UTF-8 text; save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"{path}: is not valid TOML ({exc}); fix the file.") from None
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot be read ({os_reason(exc)}); check the file.") from None
     return _parse(data, str(path))
 
 
@@ -210,20 +271,52 @@ def shipped_templates() -> dict[str, Template]:
     return out
 
 
-def load_templates(user_dir: Path | None = None) -> dict[str, Template]:
+class Templates(dict):
+    """The usable templates by key, and the user template files that were refused (`refused`, each a
+    TemplateError naming its file): a bad file is left out, never in the way of the others."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused: list[TemplateError] = []
+
+    def refusal_for(self, key: str) -> TemplateError | None:
+        """Why the template `key` is missing, if a refused file claimed that key."""
+        return next((e for e in self.refused if e.key == key), None)
+
+
+def load_templates(user_dir: Path | None = None) -> Templates:
     """The shipped templates plus any in `user_dir` (`*.toml`), by key.
 
-    Raises TemplateError for a malformed user template or one that reuses a shipped key.
+    A user file that is malformed, or reuses a key already taken, is left out and listed in `refused`:
+    the commands and the app go on with the rest. A meeting keeps a snapshot of its template, so only
+    new meetings on that template (and imports naming it) are affected.
     """
-    templates = shipped_templates()
+    templates = Templates(shipped_templates())
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.toml")):
-            tpl = load_file(path)
+            try:
+                tpl = load_file(path)
+            except TemplateError as exc:
+                exc.key = _claimed_key(path)
+                templates.refused.append(exc)
+                continue
             if tpl.key in templates:
-                raise TemplateError(
-                    f"{path}: key '{tpl.key}' is already used by "
-                    + ("a shipped template" if tpl.key in SHIPPED else "another template")
-                    + "; give this template a key of its own."
+                templates.refused.append(
+                    TemplateError(
+                        f"{path}: key '{tpl.key}' is already used by "
+                        + ("a shipped template" if tpl.key in SHIPPED else "another template")
+                        + "; give this template a key of its own."
+                    )
                 )
+                continue
             templates[tpl.key] = tpl
     return templates
+
+
+def _claimed_key(path: Path) -> str | None:
+    """The `key = "…"` a refused file gives, if it can be read at all (to say why that key is missing)."""
+    try:
+        key = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("key")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return key if isinstance(key, str) else None

@@ -10,11 +10,13 @@ imported only when exporting (`import mapm_tui.minutes` stays cheap); `ooxml` ho
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
 from pathlib import Path
 
+from ..oserrors import is_full_disk, os_reason
 from ..settings import Settings
 from ..text import clean_line
 
@@ -147,11 +149,15 @@ def _save_atomic(document, path: Path, force: bool) -> None:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".~minutes-", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise ExportError(f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder.") from None
+        raise ExportError(f"Cannot write in {path.parent} ({os_reason(exc)}); choose another folder.") from None
     tmp = Path(tmp_name)
     try:
+        # Rendered in memory first: python-docx's zip writer, interrupted by a full disk while writing
+        # to the file, is later garbage-collected trying to seek in the closed file ("Exception ignored").
+        buffer = io.BytesIO()
+        document.save(buffer)
         with os.fdopen(fd, "wb") as fh:
-            document.save(fh)
+            fh.write(buffer.getbuffer())
             fh.flush()
             os.fsync(fh.fileno())
         if os.name == "posix":
@@ -191,7 +197,8 @@ def _save_atomic(document, path: Path, force: bool) -> None:
         ) from None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExportError(f"Could not write {path} ({exc.strerror or exc}); check the folder and free space.") from None
+        fix = "free some space or choose another folder" if is_full_disk(exc) else "choose another folder"
+        raise ExportError(f"Could not write {path} ({os_reason(exc)}); nothing was written: {fix}.") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

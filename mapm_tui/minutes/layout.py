@@ -654,7 +654,9 @@ def _subjects(meeting: dict, ctx: _Ctx) -> str:
             bits.append("adult at risk")
         if dob:
             born = f"born {_dates().format_date(dob)}"
-            if s.get("kind") != "adult_at_risk" and day:
+            if s.get("kind") != "adult_at_risk" and day and dob > day:
+                born += " (after the meeting date: check the date of birth)"
+            elif s.get("kind") != "adult_at_risk" and day:
                 born += f", aged {_dates().age_on(dob, day)}"
             bits.append(born)
         elif s.get("date_of_birth"):

@@ -254,7 +254,7 @@ class EntriesStep(StepScreen):
         if self.editing or self in self.app.screen_stack:
             return  # (an entry half-edited keeps its own kind and source)
         self._start_afresh()
-        if self.is_mounted:
+        if self.is_mounted and self.app.live is not None:  # (F10 closed the meeting: nothing to show)
             self.refresh_meta()
 
     # -- keys -------------------------------------------------------------------------------------
