@@ -26,9 +26,19 @@ class Settings:
     export_folder: str | None = None
     organisation: str = ""
     default_template: str = "hampshire"
+    #: the user's name, recorded in the audit trail with the operating-system user (issue 12)
+    user_name: str = ""
+    #: years a child case is kept after its last meeting, then listed by `mapm retention`; unset: never
+    retention_child_years: int | None = None
+    #: the same for an adult case (a meeting about an adult at risk)
+    retention_adult_years: int | None = None
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
+
+
+#: settings given as a whole number of years (retention, issue 12); every other setting is text
+YEAR_SETTINGS = ("retention_child_years", "retention_adult_years")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -47,6 +57,9 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{path}: '{key}' is not a setting; use one of {', '.join(sorted(known))}.")
-        if not isinstance(value, str):
+        if key in YEAR_SETTINGS:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 200:
+                raise SettingsError(f"{path}: '{key}' must be a whole number of years from 1 to 200, without quotes.")
+        elif not isinstance(value, str):
             raise SettingsError(f"{path}: '{key}' must be text in quotes.")
     return Settings(**data)
