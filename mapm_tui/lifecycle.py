@@ -271,10 +271,11 @@ def record_distribution(
                 )
             raise LifecycleError(f"The family copy cannot be recorded as sent: {why} (G-52).")
         position = s.exec(select(func.max(Distribution.position)).where(Distribution.meeting_id == meeting_id)).one()
+        number = (-1 if position is None else position) + 1
         s.add(
             Distribution(
                 meeting_id=meeting_id,
-                position=(-1 if position is None else position) + 1,
+                position=number,
                 name=item["name"],
                 email=item.get("email"),
                 version=version,
@@ -282,7 +283,8 @@ def record_distribution(
                 method=item.get("method"),
             )
         )
-        store.audit(s, meeting_id, "distributed", f"{version} copy to {item['name']}", None)
+        # who it went to stays in the distribution record: the audit trail copies no names (a purge leaves it)
+        store.audit(s, meeting_id, "distributed", f"{version} copy, distribution record {number + 1}", None)
 
 
 # -- the next meeting (G-34, G-44) --------------------------------------------------------------------
