@@ -483,10 +483,13 @@ def _add_record_commands(sub) -> None:
         "purge",
         help="delete a case past its retention date, not on hold: shows what goes, asks you to type the case ref",
     )
-    p.add_argument("--case", required=True, dest="case_ref", metavar="REF")
-    p.add_argument("--reason", required=True, metavar="TEXT", help="why (the retention schedule it follows)")
+    p.add_argument("--case", dest="case_ref", metavar="REF", help="the case to delete (required)")
+    p.add_argument("--reason", metavar="TEXT", help="why (the retention schedule it follows; required)")
     p.add_argument("--by", metavar="NAME")
     p.add_argument("--yes", action="store_true", help="do not ask for the case ref (for scripts)")
+    p.add_argument(
+        "--clear", action="store_true", help="only clear deleted text from the file (after a purge that said so)"
+    )
 
 
 def _record_call(fn, *args, **kwargs):
@@ -623,6 +626,15 @@ def cmd_purge(args, store, templates) -> int:
     from .dates import format_date
     from .retention import plan, purge
 
+    if args.clear:
+        from .retention import scrub
+
+        if not scrub(store):
+            raise Refused("Another program has the database open; close it and run `mapm purge --clear` again.")
+        print("Deleted text is cleared from the database file and its log.")
+        return EXIT_OK
+    if not args.case_ref or not args.reason:
+        raise UsageError("Give --case REF and --reason TEXT; see `mapm purge --help`.")
     settings = _settings()
     today = store.clock.today()
     case, counts = _record_call(plan, store, settings, args.case_ref, today)
@@ -642,7 +654,10 @@ def cmd_purge(args, store, templates) -> int:
     result = _record_call(purge, store, settings, case.case_ref, args.reason, args.by, today)
     print(f"Case {case.case_ref} was purged: {result.counts['meetings']} meeting(s) deleted.")
     if not result.wal_truncated:
-        _say("another program has the database open: close it, so its log of recent writes is emptied too.")
+        _say(
+            "another program has the database open, so the deleted text may still be in the file's free space: "
+            "close it and run `mapm purge --clear`."
+        )
     return EXIT_OK
 
 

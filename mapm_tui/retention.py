@@ -28,6 +28,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from . import audit
+from .dates import format_date
 from .models import Action, Amendment, Attendee, Entry, LegalHold, Meeting, Subject
 from .settings import Settings
 from .store import NotFound, Store, StoreError
@@ -211,7 +212,7 @@ def _refuse_unless_due(case: CaseRetention, today: dt.date) -> None:
         )
     if not case.past(today):
         raise NotDue(
-            f"Case {case.case_ref} must be kept until {case.until:%a %-d %b %Y} ({_years_words(case.years)} after its "
+            f"Case {case.case_ref} must be kept until {format_date(case.until)} ({_years_words(case.years)} after its "
             "last meeting); nothing was deleted."
         )
 
@@ -248,7 +249,8 @@ def purge(store: Store, settings: Settings, case_ref: str, reason: str, by: str 
         if now is None or [m[0] for m in now.meetings] != [m[0] for m in case.meetings]:
             raise RetentionError(f"Case {case.case_ref} changed while the purge was prepared; nothing was deleted.")
         _refuse_unless_due(now, today)
-        detail = f"case {case.case_ref}, last meeting {case.last_meeting.isoformat()}, kept {_years_words(case.years)}: {reason}"
+        kept = _years_words(case.years)
+        detail = f"case {case.case_ref}, last meeting {case.last_meeting.isoformat()}, kept {kept}: {reason}"
         for meeting_id, _date, _status in case.meetings:
             audit.append(s, store, meeting_id, "purged", detail, by)
         conn = s.connection()
@@ -258,14 +260,21 @@ def purge(store: Store, settings: Settings, case_ref: str, reason: str, by: str 
 
 
 def scrub(store: Store) -> bool:
-    """Leave no deleted text behind: merge the search index (deleted rows' words leave its segments) and
-    checkpoint the write-ahead log into the file, truncating it. True when the WAL was truncated (another
-    program reading the database can hold it; it is then truncated at that program's next checkpoint)."""
+    """Leave no deleted text behind: merge the search index (deleted rows' words leave its segments), VACUUM,
+    and checkpoint the write-ahead log into the file, truncating it. False when another program using the
+    database stopped that (`mapm purge --clear` runs it again once that program is closed)."""
     with store.writing() as s:
         s.connection().exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
-    raw = store.engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
+    import sqlite3
+
+    raw = store.engine.raw_connection()  # outside any transaction: VACUUM and a checkpoint cannot run inside one
     try:
+        # secure_delete zeroes what a delete frees, but copies of a row's text left behind when pages were
+        # split or rebalanced earlier stay in free space and free pages: VACUUM writes every page anew
+        raw.driver_connection.execute("VACUUM")
         busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # another program is writing, or reading through the VACUUM
+        return False
     finally:
         raw.close()
     return busy == 0
