@@ -133,6 +133,32 @@ def record(store: Store, meeting_id: str, kind: str, detail: str | None = None, 
         append(s, store, meeting_id, kind, detail, by)
 
 
+def record_export(store: Store, meeting_id: str, path, what: str) -> None:
+    """Record that a meeting was written to a file (`what`: "Word minutes, family version" …). An export
+    that cannot be recorded is removed again and the StoreError raised: no disclosure goes unrecorded."""
+    from pathlib import Path
+
+    from .store import StoreError
+
+    try:
+        record(store, meeting_id, "exported", f"{what} to {path}")
+    except StoreError:
+        Path(path).unlink(missing_ok=True)
+        raise
+
+
+def record_view(store: Store, meeting_id: str) -> str | None:
+    """Record that a meeting was opened in the app; a sentence for the user when that could not be recorded
+    (the meeting is still shown: the chair needs it, and a database that refuses writes says so anyway)."""
+    from .store import StoreError
+
+    try:
+        record(store, meeting_id, "viewed")
+    except StoreError as exc:
+        return f"Opening this meeting could not be recorded in the audit trail: {exc}"
+    return None
+
+
 def record_many(store: Store, meeting_ids, kind: str, detail: str | None = None) -> None:
     """The same event for several meetings, in one transaction (a search's results)."""
     ids = list(dict.fromkeys(meeting_ids))

@@ -180,9 +180,8 @@ def _audit_export(store, meeting_id: str, path: Path, what: str) -> None:
     from .store import StoreError
 
     try:
-        audit.record(store, meeting_id, "exported", f"{what} to {path}")
+        audit.record_export(store, meeting_id, path, what)
     except StoreError as exc:
-        Path(path).unlink(missing_ok=True)
         raise Refused(f"The export was not recorded in the audit trail, so it was removed: {_sentence(exc)}") from None
 
 
