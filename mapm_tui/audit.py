@@ -58,6 +58,16 @@ KINDS = {
 }
 
 
+#: the line the full minutes' annex ends with (and the README's "What is logged" says the same)
+MINUTES_NOTE = (
+    "The database keeps an audit trail of this meeting: when (UTC) and by whom (the name given and the computer "
+    "user) it was created or imported, opened, searched into, exported, sent, finalised, reopened, put on or "
+    "released from legal hold, disclosed for a subject access request, or purged. The trail holds no text of "
+    "these minutes, cannot be changed or deleted, and each event is linked to the one before, so a change made "
+    "with another tool is found (`mapm audit verify`)."
+)
+
+
 @dataclass(frozen=True)
 class Event:
     pk: int

@@ -57,6 +57,11 @@ def test_events_say_who_when_and_what_and_copy_no_text(store, used, tmp_path, ca
         f"bundle (JSON) to {tmp_path / 'm.json'}",
     ]
     assert kinds[-1] == "searched"
+    # the minutes' annex says what is logged (read back from the .docx)
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(tmp_path / "m.docx").paragraphs]
+    assert audit.MINUTES_NOTE in paragraphs
     # the other meeting does not name Thornbury: not listed, so not searched into
     assert "searched" not in [e.kind for e in audit.events(store, other)]
     for e in events:
