@@ -54,7 +54,7 @@ KINDS = {
     "held": "case put on legal hold",
     "released": "legal hold released",
     "purged": "deleted at the end of its retention",
-    "deleted": "deleted",
+    "checked": "completeness findings listed (mapm check)",
 }
 
 

@@ -173,6 +173,18 @@ def _user_name() -> str | None:
         return None
 
 
+def _record_view(store, meeting_ids: list[str], kind: str) -> None:
+    """Record a view (issue 12). A database that refuses the write (read-only, busy) still shows what was
+    asked for, and says on stderr that the view went unrecorded; an export is refused instead."""
+    from . import audit
+    from .store import StoreError
+
+    try:
+        audit.record_many(store, meeting_ids, kind)
+    except StoreError as exc:
+        _say(f"this was not recorded in the audit trail: {_sentence(exc)}")
+
+
 def _audit_export(store, meeting_id: str, path: Path, what: str) -> None:
     """Record an export in the audit trail; if that cannot be recorded, the file is removed again (an
     unrecorded disclosure is refused, not left behind)."""
@@ -316,6 +328,7 @@ def cmd_check(args, store, templates) -> int:
     meeting = _load(store, args.id)
     template = store.template_of(args.id)
     findings = rules.check_meeting(meeting, template)
+    _record_view(store, [args.id], "checked")  # the findings quote what is recorded: a view (issue 12)
     open_findings, overridden = rules.split_overridden(findings, meeting.get("finding_overrides", []))
     if not open_findings and not overridden:
         print("No findings: nothing blocks finalising this meeting.")
@@ -397,9 +410,7 @@ def cmd_search(args, store, templates) -> int:
         raise UsageError("--limit must be 1 or more.")
     text = " ".join(args.text)
     hits = search(store, text, limit=args.limit)
-    from . import audit
-
-    audit.record_many(store, [h.meeting_id for h in hits], "searched")  # what was searched for is not kept
+    _record_view(store, [h.meeting_id for h in hits], "searched")  # what was searched for is not kept
     if args.format == "json":
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -459,7 +470,7 @@ def _add_record_commands(sub) -> None:
         description="`mapm audit ID` lists one meeting's events; `mapm audit verify` checks the hash chain of "
         "every event and exits 1 at the first broken link (the file was changed with another tool).",
     )
-    p.add_argument("id", metavar="ID|verify")
+    p.add_argument("id", metavar="ID|verify|requests", help="a meeting id; `requests`: subject access requests")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = sub.add_parser(
         "sar",
@@ -523,8 +534,8 @@ def cmd_audit(args, store, templates) -> int:
                 f"{result.problem}; the {result.count:,} events before it hold."
             )
         return EXIT_OK
-    found = audit.events(store, args.id)
-    if not found and not store.exists(args.id):
+    found = audit.events(store, audit.NO_MEETING if args.id == "requests" else args.id)
+    if not found and args.id != "requests" and not store.exists(args.id):
         raise UsageError(
             f"There is no meeting with id '{args.id}' and no audit event for it; `mapm list` shows the ids."
         )

@@ -89,6 +89,8 @@ def test_the_person_with_the_date_of_birth_and_nothing_else(people, tmp_path, ca
     assert "disclosed" not in [e.kind for e in audit.events(people, "m-jack")]
     request = audit.events(people, audit.NO_MEETING)
     assert [e.kind for e in request] == ["subject_access"] and "Maisie" not in (request[0].detail or "")
+    assert cli.main(["--db", str(people.engine.url.database), "audit", "requests"]) == 0
+    assert f"subject access request answered: 2 meeting(s) written to {folder}" in capsys.readouterr().out
     assert audit.verify(people).ok
 
 
