@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,12 +152,16 @@ def write(
         files[meeting_id] = f"{stem}.docx; {stem}.json"
     write_private_file(folder / "index.csv", _index(appearances, files).encode("utf-8-sig"))
     detail = f"subject access: minutes and bundle written to {folder}"
-    with store.writing() as s:
-        for meeting_id in meetings:
-            audit.append(s, store, meeting_id, "disclosed", detail, by)
-        audit.append(
-            s, store, audit.NO_MEETING, "subject_access", f"{len(meetings)} meeting(s) written to {folder}", by
-        )
+    try:
+        with store.writing() as s:
+            for meeting_id in meetings:
+                audit.append(s, store, meeting_id, "disclosed", detail, by)
+            audit.append(
+                s, store, audit.NO_MEETING, "subject_access", f"{len(meetings)} meeting(s) written to {folder}", by
+            )
+    except StoreError:  # not recorded, so not left behind: a disclosure is never unrecorded
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return Answer(folder, appearances, meetings)
 
 

@@ -12,6 +12,7 @@ from docx import Document
 
 from mapm_tui import audit, cli, sar
 from mapm_tui.bundle import import_bundle
+from mapm_tui.settings import Settings
 from tests.samples import load_sample
 
 
@@ -126,3 +127,15 @@ def test_bad_requests_are_one_sentence_and_exit_2(people, tmp_path, capsys, args
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "new").exists()
+
+
+def test_an_answer_that_cannot_be_audited_is_not_left_behind(people, tmp_path, monkeypatch):
+    from mapm_tui.store import StoreError
+
+    def refuse(*args, **kwargs):
+        raise StoreError("The database is busy in another window; try again in a moment.")
+
+    monkeypatch.setattr(sar.audit, "append", refuse)
+    with pytest.raises(StoreError, match="busy"):
+        sar.write(people, Settings(), {}, "Jack Thornbury", tmp_path / "sar")
+    assert not (tmp_path / "sar").exists()
