@@ -567,11 +567,17 @@ def cmd_sar(args, store, templates) -> int:
         write, store, _settings(), templates, args.name, args.output, _parse_dob(args.dob), by=args.by
     )
     counts = {m: sum(1 for a in answer.appearances if a.match == m) for m in ("subject", "attendee", "mention")}
-    left = sum(1 for a in answer.appearances if not a.included)
+    namesakes = sum(1 for a in answer.appearances if a.match == "not included")
+    possible = sum(1 for a in answer.appearances if a.match == "possible")
     print(
         f"{len(answer.meetings)} meeting(s) written to {answer.folder}: the person is a subject {counts['subject']} "
         f"time(s), an attendee {counts['attendee']}, named in the text {counts['mention']}"
-        + (f"; {left} of the same name left out (another date of birth)" if left else "")
+        + (f"; {namesakes} of the same name left out (another date of birth)" if namesakes else "")
+        + (
+            f"; {possible} meeting(s) name the first name and surname apart, listed for you to check"
+            if possible
+            else ""
+        )
         + ". The index is index.csv."
     )
     print(REVIEW_LINE)

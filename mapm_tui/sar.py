@@ -8,7 +8,9 @@ recorded), as an attendee, or named in its text: an entry, an action, a meeting 
 search index, as the whole name, its words together and in order). The index lists exact subject matches
 first, then attendees, then mentions, each with the text around it, so that a common name is neither over-
 nor under-collected silently: a subject of the same name with another date of birth is listed as *not
-included*, and a mention of the name in a meeting is shown for the user to judge.
+included*, and a meeting where the first name and the surname both appear but not together ("Maisie" in an
+entry, "Thornbury" among the attendees) is listed as *possible*; neither is written out, both are there for
+the user to judge.
 
 For each meeting found the folder gets the full Word minutes and the bundle (JSON), and `index.csv` says
 where the person appears. Nothing is redacted: the minutes name third parties (professionals, other family
@@ -40,8 +42,9 @@ REVIEW_LINE = (
     "Review before release: these files are the full minutes, naming third parties (professionals and other "
     "family members). Redact what the person is not entitled to see before anything is released."
 )
-#: the order of the index: subject matches first, then attendance, then mentions, then what was left out
-ORDER = {"subject": 0, "attendee": 1, "mention": 2, "not included": 3}
+#: the order of the index: subject matches first, then attendance, mentions, then what was left out: a meeting
+#: where the first name and surname both appear but not together ('possible'), a namesake ('not included')
+ORDER = {"subject": 0, "attendee": 1, "mention": 2, "possible": 3, "not included": 4}
 
 
 class SarError(StoreError):
@@ -53,7 +56,7 @@ class Appearance:
     meeting_id: str
     case_ref: str | None
     date: str
-    #: 'subject', 'attendee', 'mention' or 'not included'
+    #: 'subject', 'attendee', 'mention' (written out); 'possible' or 'not included' (listed only)
     match: str
     #: where in the meeting: "Subject", "Attendee (Class teacher, Northfield Primary School)", "Entry (risk)" …
     where: str
@@ -62,7 +65,7 @@ class Appearance:
 
     @property
     def included(self) -> bool:
-        return self.match != "not included"
+        return self.match in ("subject", "attendee", "mention")
 
 
 @dataclass(frozen=True)
@@ -81,18 +84,18 @@ def _norm(name: str) -> str:
 
 def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance]:
     """Every place the person appears, in the index's order (subjects, attendees, mentions, left out)."""
-    from .search import FIELD_LABELS, PLACE_LABELS, words
+    from .search import words
 
     wanted = _norm(name)
     if not wanted:
         raise SarError('Give the person\'s name, such as "Maisie Thornbury"; nothing was written.')
     out: list[Appearance] = []
     with store.reading() as s:
-        meetings = {m.id: m for m in s.exec(select(Meeting))}
+        meetings = {m[0]: m[1:] for m in s.exec(select(Meeting.id, Meeting.case_ref, Meeting.date))}
 
         def add(meeting_id: str, match: str, where: str, text: str) -> None:
-            m = meetings[meeting_id]
-            out.append(Appearance(meeting_id, m.case_ref, m.date, match, where, " ".join(text.split())))
+            case_ref, date = meetings[meeting_id]
+            out.append(Appearance(meeting_id, case_ref, date, match, where, " ".join(text.split())))
 
         for subject in s.exec(select(Subject).order_by(Subject.meeting_id, Subject.position)):
             if _norm(subject.name) != wanted:
@@ -110,23 +113,48 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
                 role = ", ".join(x for x in (person.role, person.agency) if x)
                 add(person.meeting_id, "attendee", f"Attendee ({role})" if role else "Attendee", person.name)
         # mentions: the whole name as a phrase, through the search index (words in order, together)
-        phrase = " ".join(w for group in words(name) for w in group)
+        tokens = [w for group in words(name) for w in group]
         conn = s.connection()
-        rows = conn.exec_driver_sql(
+        sql = (
             "SELECT meeting_id, place, item, detail, snippet(search_index, 0, '', '', '…', 24) FROM search_index "
-            "WHERE search_index MATCH ? AND place IN ('entry', 'action', 'meeting') ORDER BY rowid",
-            ('"' + phrase.replace('"', "") + '"',),
+            "WHERE search_index MATCH ? AND place IN ({places}) ORDER BY rowid"
+        )
+        mentions = conn.exec_driver_sql(
+            sql.format(places="'entry', 'action', 'meeting'"), ('"' + " ".join(tokens) + '"',)
         ).all()
-    for meeting_id, place, item, detail, snippet in rows:
-        if meeting_id not in meetings:
-            continue
-        if place == "meeting":
-            where = FIELD_LABELS.get(item, item or "Meeting")
-        else:
-            where = PLACE_LABELS.get(place, place) + (f" ({detail.replace('_', ' ')})" if detail else f" {item}")
-        add(meeting_id, "mention", where, snippet)
+        # possible: another meeting where the first name and the surname both appear, but not together
+        # ("Maisie" in an entry, "Thornbury" in the attendance): not written out, listed for the user to judge
+        possible, surname_meetings = [], set()
+        if len(tokens) > 1:
+            surname_meetings = {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT DISTINCT meeting_id FROM search_index WHERE search_index MATCH ?", (f'"{tokens[-1]}"',)
+                )
+            }
+            possible = conn.exec_driver_sql(
+                sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'"), (f'"{tokens[0]}"',)
+            ).all()
+    for meeting_id, place, item, detail, snippet in mentions:
+        if meeting_id in meetings:
+            add(meeting_id, "mention", _where(place, item, detail), snippet)
+    listed = {a.meeting_id for a in out}
+    for meeting_id, place, item, detail, snippet in possible:
+        if meeting_id in meetings and meeting_id in surname_meetings and meeting_id not in listed:
+            listed.add(meeting_id)  # one line per meeting: the first place its first name appears
+            add(meeting_id, "possible", _where(place, item, detail), snippet)
     out.sort(key=lambda a: (ORDER[a.match], a.date, a.meeting_id))
     return out
+
+
+def _where(place: str, item: str | None, detail: str | None) -> str:
+    from .search import FIELD_LABELS, PLACE_LABELS
+
+    if place == "meeting":
+        return FIELD_LABELS.get(item, item or "Meeting")
+    if place in ("subject", "attendee"):
+        return PLACE_LABELS[place]
+    return PLACE_LABELS.get(place, place) + (f" ({detail.replace('_', ' ')})" if detail else f" {item}")
 
 
 def write(
