@@ -504,7 +504,12 @@ def write_meetings(store, items, chunk: int = 250) -> int:
         child: dict[str, list[dict]] = {k: [] for k in CHILD_LISTS}
         for data in batch:
             cols = meeting_columns(data)
-            cols.update(template_snapshot=snapshots[data["template"]], created_at=now, updated_at=now, status="draft")
+            cols.update(
+                template_snapshot=snapshots[data["template"]],
+                created_at=now,
+                updated_at=now,
+                status="in_review" if data["status"] == "final" else data["status"],  # final last (0005 moves)
+            )
             meeting_rows.append(cols)
             for key, (_model, fields) in CHILD_LISTS.items():
                 for position, item in enumerate(data.get(key) or []):

@@ -132,6 +132,7 @@ class MapmApp(App[None]):
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
         self.live.on_change = lambda: None
+        self._record_view(meeting_id)
         if step_key is None and self.live.status == "draft":
             self.open_setup()
             return
@@ -139,6 +140,20 @@ class MapmApp(App[None]):
             self.open_review()
             return
         self.goto_step(step_key or self.live.resume_step)
+
+    def _record_view(self, meeting_id: str) -> None:
+        """Opening a meeting is a view in the audit trail (issue 12), under the name from settings."""
+        from contextlib import suppress
+
+        from .audit import record_view
+        from .settings import SettingsError
+
+        if self.store.user_name is None:
+            with suppress(SettingsError):  # a settings file with a mistake: no name, and it says so elsewhere
+                self.store.user_name = self.settings.user_name or None
+        problem = record_view(self.store, meeting_id)
+        if problem:
+            self.notify(problem, severity="warning", timeout=8, markup=False)
 
     def open_review(self) -> None:
         """The review of the open meeting: back to it if it is under the current screen, else opened."""

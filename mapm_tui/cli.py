@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("actions", help="open actions across meetings (the latest of each carried-over chain)")
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    _add_record_commands(sub)
     return parser
 
 
@@ -175,11 +176,48 @@ def _open(db):
     for refused in templates.refused:  # left out; the other templates and every stored meeting still work
         _say(f"an agenda template was left out: {refused}")
     try:
-        return open_store(db), templates
+        store = open_store(db)
     except DatabaseBusy as exc:
         raise Refused(str(exc)) from None
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
+    store.user_name = _user_name()
+    return store, templates
+
+
+def _user_name() -> str | None:
+    """The user's name for the audit trail (settings' user_name); a settings file with a mistake in it
+    gives no name here, and the command that needs the settings says what the mistake is."""
+    from .settings import SettingsError, load_settings
+
+    try:
+        return load_settings().user_name or None
+    except SettingsError:
+        return None
+
+
+def _record_view(store, meeting_ids: list[str], kind: str) -> None:
+    """Record a view (issue 12). A database that refuses the write (read-only, busy) still shows what was
+    asked for, and says on stderr that the view went unrecorded; an export is refused instead."""
+    from . import audit
+    from .store import StoreError
+
+    try:
+        audit.record_many(store, meeting_ids, kind)
+    except StoreError as exc:
+        _say(f"this was not recorded in the audit trail: {_sentence(exc)}")
+
+
+def _audit_export(store, meeting_id: str, path: Path, what: str) -> None:
+    """Record an export in the audit trail; if that cannot be recorded, the file is removed again (an
+    unrecorded disclosure is refused, not left behind)."""
+    from . import audit
+    from .store import StoreError
+
+    try:
+        audit.record_export(store, meeting_id, path, what)
+    except StoreError as exc:
+        raise Refused(f"The export was not recorded in the audit trail, so it was removed: {_sentence(exc)}") from None
 
 
 def _settings(needed: bool = True):
@@ -284,6 +322,7 @@ def cmd_export(args, store, templates) -> int:
             path = write_bundle(export_bundle(store, args.id), output, force=args.force)
         except BundleError as exc:
             raise UsageError(str(exc)) from None
+        _audit_export(store, args.id, path, "bundle (JSON)")
         _out(path)
         return EXIT_OK
     from .minutes import ExportError, MinutesWithheld, default_filename, export_minutes, previous_meeting
@@ -305,6 +344,7 @@ def cmd_export(args, store, templates) -> int:
         raise Refused(str(exc)) from None
     except ExportError as exc:
         raise UsageError(str(exc)) from None
+    _audit_export(store, args.id, path, f"Word minutes, {'family' if args.family else 'full'} version")
     _out(path)
     return EXIT_OK
 
@@ -324,6 +364,7 @@ def cmd_check(args, store, templates) -> int:
     meeting = _load(store, args.id)
     template = _template_of(store, args.id)
     findings = rules.check_meeting(meeting, template)
+    _record_view(store, [args.id], "checked")  # the findings quote what is recorded: a view (issue 12)
     open_findings, overridden = rules.split_overridden(findings, meeting.get("finding_overrides", []))
     if not open_findings and not overridden:
         print("No findings: nothing blocks finalising this meeting.")
@@ -408,6 +449,7 @@ def cmd_search(args, store, templates) -> int:
         raise UsageError("--limit must be 1 or more.")
     text = " ".join(args.text)
     hits = search(store, text, limit=args.limit)
+    _record_view(store, [h.meeting_id for h in hits], "searched")  # what was searched for is not kept
     if args.format == "json":
         _print_json([h.as_dict() for h in hits])
         return EXIT_OK
@@ -468,6 +510,231 @@ def cmd_actions(args, store, templates) -> int:
     return EXIT_OK
 
 
+# -- the record: audit trail, subject access, retention and legal hold (issue 12) -------------------------
+def _add_record_commands(sub) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="a meeting's audit trail (who did what, when), or `mapm audit verify` to check the whole trail",
+        description="`mapm audit ID` lists one meeting's events; `mapm audit verify` checks the hash chain of "
+        "every event and exits 1 at the first broken link (the file was changed with another tool).",
+    )
+    p.add_argument("id", metavar="ID|verify|requests", help="a meeting id; `requests`: subject access requests")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser(
+        "sar",
+        help="subject access: every meeting naming a person, its minutes and bundle, and an index, into a folder",
+    )
+    p.add_argument("name", help='the person\'s name as recorded, such as "Maisie Thornbury"')
+    p.add_argument("--dob", metavar="DATE", help="their date of birth (YYYY-MM-DD or 20/11/2015)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FOLDER", help="a new (or empty) folder")
+    p.add_argument("--by", metavar="NAME", help="who answers the request (default: user_name in settings)")
+    p = sub.add_parser("retention", help="cases past their retention date (settings: retention_*_years)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser("hold", help="put a case on legal hold: it cannot be purged until released")
+    p.add_argument("case_ref", metavar="REF")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is held (an inquiry, a claim …)")
+    p.add_argument("--by", metavar="NAME")
+    p = sub.add_parser("release", help="end a case's legal hold")
+    p.add_argument("case_ref", metavar="REF")
+    p.add_argument("--by", metavar="NAME")
+    p = sub.add_parser(
+        "purge",
+        help="delete a case past its retention date, not on hold: shows what goes, asks you to type the case ref",
+    )
+    p.add_argument("--case", dest="case_ref", metavar="REF", help="the case to delete (required)")
+    p.add_argument("--reason", metavar="TEXT", help="why (the retention schedule it follows; required)")
+    p.add_argument("--by", metavar="NAME")
+    p.add_argument("--yes", action="store_true", help="do not ask for the case ref (for scripts)")
+    p.add_argument(
+        "--clear", action="store_true", help="only clear deleted text from the file (after a purge that said so)"
+    )
+
+
+def _record_call(fn, *args, **kwargs):
+    """Run an audit / retention / subject access function, turning its refusals into exit codes."""
+    from .retention import MissingReason, RetentionError, UnknownCase
+    from .sar import SarError
+    from .store import NotFound, StoreError
+
+    try:
+        return fn(*args, **kwargs)
+    except (UnknownCase, NotFound, MissingReason, SarError) as exc:
+        raise UsageError(_sentence(exc)) from None
+    except (RetentionError, StoreError) as exc:
+        raise Refused(_sentence(exc)) from None
+
+
+def cmd_audit(args, store, templates) -> int:
+    from . import audit
+
+    if args.id == "verify":
+        result = audit.verify(store)
+        if args.format == "json":
+            broken = result.broken.as_dict() if result.broken else None
+            print(json.dumps({"ok": result.ok, "count": result.count, "head": result.head, "broken": broken}))
+        elif result.ok:
+            print(f"The audit trail holds: {result.count:,} events, each linked to the one before.")
+            print(f"Newest hash: {result.head} (note it elsewhere to check later that none were cut off the end)")
+        if not result.ok:
+            b = result.broken
+            raise Refused(
+                f"The audit trail is broken at event {b.pk} (meeting {b.meeting_id or '-'}, {b.kind}, {b.at}): "
+                f"{result.problem}; the {result.count:,} events before it hold."
+            )
+        return EXIT_OK
+    found = audit.events(store, audit.NO_MEETING if args.id == "requests" else args.id)
+    if not found and args.id != "requests" and not store.exists(args.id):
+        raise UsageError(
+            f"There is no meeting with id '{args.id}' and no audit event for it; `mapm list` shows the ids."
+        )
+    if args.format == "json":
+        print(json.dumps([e.as_dict() for e in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for event in found:
+        print(audit.describe(event))
+    return EXIT_OK
+
+
+def _parse_dob(text: str | None):
+    if not text:
+        return None
+    from .dates import DateError, parse_date
+
+    try:
+        import datetime as dt
+
+        return parse_date(text, dt.date.today(), prefer="past")
+    except DateError as exc:
+        raise UsageError(f"--dob: {_sentence(exc)}") from None
+
+
+def cmd_sar(args, store, templates) -> int:
+    from .sar import REVIEW_LINE, write
+
+    answer = _record_call(
+        write, store, _settings(), templates, args.name, args.output, _parse_dob(args.dob), by=args.by
+    )
+    counts = {m: sum(1 for a in answer.appearances if a.match == m) for m in ("subject", "attendee", "mention")}
+    namesakes = sum(1 for a in answer.appearances if a.match == "not included")
+    possible = sum(1 for a in answer.appearances if a.match == "possible")
+    print(
+        f"{len(answer.meetings)} meeting(s) written to {answer.folder}: the person is a subject {counts['subject']} "
+        f"time(s), an attendee {counts['attendee']}, named in the text {counts['mention']}"
+        + (f"; {namesakes} of the same name left out (another date of birth)" if namesakes else "")
+        + (
+            f"; {possible} meeting(s) name the first name and surname apart, listed for you to check"
+            if possible
+            else ""
+        )
+        + ". The index is index.csv."
+    )
+    print(REVIEW_LINE)
+    return EXIT_OK
+
+
+def cmd_retention(args, store, templates) -> int:
+    from .dates import format_date
+    from .retention import past_retention
+
+    settings = _settings()
+    cases = past_retention(store, settings, store.clock.today())
+    if args.format == "json":
+        rows = [
+            {
+                "case_ref": c.case_ref,
+                "kind": c.kind,
+                "last_meeting": c.last_meeting.isoformat(),
+                "kept_until": c.until.isoformat() if c.until else None,
+                "meetings": len(c.meetings),
+                "on_hold": c.hold is not None,
+            }
+            for c in cases
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if settings.retention_child_years is None and settings.retention_adult_years is None:
+        print(
+            "No retention period is set, so no case is ever past retention: set retention_child_years and "
+            "retention_adult_years in settings.toml once the partnership has decided them."
+        )
+        return EXIT_OK
+    if not cases:
+        print("No case is past its retention date.")
+        return EXIT_OK
+    for c in cases:
+        hold = f"  ON LEGAL HOLD: {' '.join(c.hold.reason.split())[:80]}" if c.hold else ""
+        print(
+            f"{c.case_ref}  {c.kind}  last meeting {format_date(c.last_meeting)}  kept until "
+            f"{format_date(c.until)}  {len(c.meetings)} meeting(s){hold}"
+        )
+    return EXIT_OK
+
+
+def cmd_hold(args, store, templates) -> int:
+    from .retention import hold
+
+    _record_call(hold, store, args.case_ref, args.reason, args.by)
+    print(f"Case {' '.join(args.case_ref.split())} is on legal hold: it cannot be purged until `mapm release`.")
+    return EXIT_OK
+
+
+def cmd_release(args, store, templates) -> int:
+    from .retention import release
+
+    _record_call(release, store, args.case_ref, args.by)
+    print(f"Case {' '.join(args.case_ref.split())} is no longer on legal hold.")
+    return EXIT_OK
+
+
+def cmd_purge(args, store, templates) -> int:
+    from .dates import format_date
+    from .retention import plan, purge
+
+    if args.clear:
+        from .retention import scrub
+
+        if not scrub(store):
+            raise Refused("Another program has the database open; close it and run `mapm purge --clear` again.")
+        print("Deleted text is cleared from the database file and its log.")
+        return EXIT_OK
+    if not args.case_ref or not args.reason:
+        raise UsageError("Give --case REF and --reason TEXT; see `mapm purge --help`.")
+    settings = _settings()
+    today = store.clock.today()
+    case, counts = _record_call(plan, store, settings, args.case_ref, today)
+    print(
+        f"Purging case {case.case_ref} ({case.kind}; last meeting {format_date(case.last_meeting)}, kept until "
+        f"{format_date(case.until)}) deletes, for good:"
+    )
+    for meeting_id, date, status in case.meetings:
+        print(f"    meeting {meeting_id}  {date}  {status.replace('_', ' ')}")
+    print("    " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    print("The audit trail keeps that the case existed and when, why and by whom it was purged; none of its content.")
+    if not args.yes:
+        print(f"Type the case ref ({case.case_ref}) to delete it, or anything else to keep it: ", end="", flush=True)
+        typed = sys.stdin.readline()
+        if " ".join(typed.split()) != case.case_ref:
+            raise Refused(f"The case ref was not typed; case {case.case_ref} was kept and nothing was deleted.")
+    result = _record_call(purge, store, settings, case.case_ref, args.reason, args.by, today)
+    print(f"Case {case.case_ref} was purged: {result.counts['meetings']} meeting(s) deleted.")
+    if not result.wal_truncated:
+        _say(
+            "another program has the database open, so the deleted text may still be in the file's free space: "
+            "close it and run `mapm purge --clear`."
+        )
+    return EXIT_OK
+
+
+RECORD_COMMANDS = {
+    "audit": cmd_audit,
+    "sar": cmd_sar,
+    "retention": cmd_retention,
+    "hold": cmd_hold,
+    "release": cmd_release,
+    "purge": cmd_purge,
+}
+
+
 COMMANDS = {
     "list": cmd_list,
     "import": cmd_import,
@@ -478,6 +745,7 @@ COMMANDS = {
     "next": cmd_next,
     "search": cmd_search,
     "actions": cmd_actions,
+    **RECORD_COMMANDS,
 }
 
 

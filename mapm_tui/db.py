@@ -89,6 +89,7 @@ def make_engine(target: str | Path | None = None) -> Engine:
             "foreign_keys=ON",
             f"busy_timeout={BUSY_TIMEOUT_MS}",
             "secure_delete=ON",
+            "recursive_triggers=ON",  # REPLACE's implicit delete then fires the final lock's triggers (0005)
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()

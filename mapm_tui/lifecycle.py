@@ -207,12 +207,15 @@ def reopen(store: Store, meeting_id: str, by: str, reason: str) -> None:
             raise LifecycleError(
                 f"Only a final meeting can be reopened; this one is {_status_words(row.status)} and can be changed as it is."
             )
+        # The amendment first: the database lets a final meeting move back to review only when its newest
+        # amendment is this reopen's, written in the same transaction (0005).
+        store.add_amendment(s, meeting_id, STATUS_FIELD, "final", REOPENED, by=by, reason=reason)
         row.status = "in_review"
         row.updated_at = now
         s.add(row)
-        s.flush()  # out of the lock before anything else is written
-        store.audit(s, meeting_id, "reopened", reason, by)
-        store.add_amendment(s, meeting_id, STATUS_FIELD, "final", REOPENED, by=by, reason=reason)
+        s.flush()
+        # the reason stays in the amendment (the minutes' annex); the audit trail copies no text
+        store.audit(s, meeting_id, "reopened", None, by)
 
 
 # -- the distribution record (G-51) -------------------------------------------------------------------
@@ -268,10 +271,11 @@ def record_distribution(
                 )
             raise LifecycleError(f"The family copy cannot be recorded as sent: {why} (G-52).")
         position = s.exec(select(func.max(Distribution.position)).where(Distribution.meeting_id == meeting_id)).one()
+        number = (-1 if position is None else position) + 1
         s.add(
             Distribution(
                 meeting_id=meeting_id,
-                position=(-1 if position is None else position) + 1,
+                position=number,
                 name=item["name"],
                 email=item.get("email"),
                 version=version,
@@ -279,7 +283,8 @@ def record_distribution(
                 method=item.get("method"),
             )
         )
-        store.audit(s, meeting_id, "distributed", f"{version} copy to {item['name']}", None)
+        # who it went to stays in the distribution record: the audit trail copies no names (a purge leaves it)
+        store.audit(s, meeting_id, "distributed", f"{version} copy, distribution record {number + 1}", None)
 
 
 # -- the next meeting (G-34, G-44) --------------------------------------------------------------------

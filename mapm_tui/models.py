@@ -321,6 +321,20 @@ class AuditEvent(SQLModel, table=True):
     by: str | None = Field(default=None, max_length=SHORT)
     kind: str = Field(max_length=40)
     detail: str | None = Field(default=None, max_length=TEXT)
+    #: the operating-system user (0005); `by` is the name the user gave
+    os_user: str | None = Field(default=None, max_length=SHORT)
+    #: SHA-256 of the previous event's hash and this event's content: a chain (`audit.py`, 0005)
+    hash: str | None = Field(default=None, max_length=64)
+
+
+class LegalHold(SQLModel, table=True):
+    """A case that must not be purged whatever its retention date (an inquiry, a claim): `mapm hold`."""
+
+    pk: int | None = Field(default=None, primary_key=True)
+    case_ref: str = Field(max_length=SHORT, unique=True)
+    reason: str = Field(max_length=TEXT)
+    by: str | None = Field(default=None, max_length=SHORT)
+    at: dt.datetime | None = _ts()
 
 
 #: child tables that hold a bundle list, in the order the bundle lists them, and their bundle fields

@@ -48,6 +48,12 @@ class Settings:
     minutes_due_days: str = "15"
     #: Working days attendees have to send corrections once the minutes go out for checking (G-53).
     corrections_days: str = "10"
+    #: the user's name, recorded in the audit trail with the operating-system user (issue 12)
+    user_name: str = ""
+    #: years a child case is kept after its last meeting, then listed by `mapm retention`; unset: never
+    retention_child_years: int | None = None
+    #: the same for an adult case (a meeting about an adult at risk)
+    retention_adult_years: int | None = None
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
@@ -55,6 +61,8 @@ class Settings:
 
 #: the longest value a setting may have (the bundle's short-field limit)
 VALUE_LIMIT = 300
+#: settings given as a whole number of years (retention, issue 12); every other setting is text
+YEAR_SETTINGS = ("retention_child_years", "retention_adult_years")
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -81,6 +89,13 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{name}: {quote(key)} is not a setting; use one of {', '.join(sorted(known))}.")
+        if key in YEAR_SETTINGS:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 200:
+                raise SettingsError(
+                    f"{name}: {quote(key)} must be a whole number of years from 1 to 200, without quotes."
+                )
+            values[key] = value
+            continue
         if not isinstance(value, str):
             raise SettingsError(f"{name}: {quote(key)} must be text in quotes, not {quote(value, 40)}.")
         if len(value) > VALUE_LIMIT:

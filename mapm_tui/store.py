@@ -38,7 +38,6 @@ from .models import (
     Action,
     Amendment,
     Attendee,
-    AuditEvent,
     Draft,
     Entry,
     Meeting,
@@ -131,6 +130,9 @@ def _now(clock: Clock) -> dt.datetime:
 
 class Store:
     """A database of meetings. Build with `open_store`; pass one Store to the app and the CLI."""
+
+    #: who uses this store (the name from settings), recorded in the audit trail when no other name is given
+    user_name: str | None = None
 
     def __init__(self, engine: Engine, clock: Clock | None = None):
         self.engine = engine
@@ -333,8 +335,9 @@ class Store:
                 created_at=now,
                 updated_at=now,
             )
-            # The status is written last, so the final-meeting triggers do not refuse the meeting's own rows.
-            meeting.status = "draft" if data["status"] == "final" else data["status"]
+            # The status is written last, so the final-meeting triggers do not refuse the meeting's own rows;
+            # in review until then, the one status the database lets move to final (0005).
+            meeting.status = "in_review" if data["status"] == "final" else data["status"]
             s.add(meeting)
             s.flush()
             for rows in child_rows(meeting_id, data).values():
@@ -599,7 +602,9 @@ class Store:
         return item
 
     def _audit(self, s: Session, meeting_id: str, kind: str, detail: str | None, by: str | None = None) -> None:
-        s.add(AuditEvent(meeting_id=meeting_id, at=_now(self.clock), by=by, kind=kind, detail=detail))
+        from . import audit
+
+        audit.append(s, self, meeting_id, kind, detail, by)
 
     #: record who did what to a meeting, inside a transaction the caller holds (lifecycle uses it)
     audit = _audit

@@ -4,7 +4,8 @@ the completeness findings beside it, blocking first (G-50 to G-53).
 Enter on a section or a finding jumps to that step to edit it; F9 there comes back. F5 finalises
 (refused while anything blocks, unless each block is overridden with a reason: o on the finding);
 F6 reopens a final meeting with a reason; F7 / F8 export the full / family Word minutes; d records to
-whom the minutes went; n prepares the next meeting; c shows the case's meetings and open actions.
+whom the minutes went; n prepares the next meeting; c shows the case's meetings and open actions; a lists
+the meeting's audit trail (who opened, exported, finalised … it, and when).
 What is allowed is decided in `mapm_tui.lifecycle` and `rules`; this screen shows it.
 """
 
@@ -73,6 +74,7 @@ class ReviewScreen(Screen):
         Binding("d", "distribution", "Sent to…", id="distribution"),
         Binding("n", "next_meeting", "Next meeting", id="next_meeting"),
         Binding("c", "case", "Case", id="case_view"),
+        Binding("a", "audit", "Audit trail", id="audit_trail"),
         Binding("f3", "resume", "Resume meeting", id="resume", show=False),
         Binding("f10", "home", "Meetings", id="home"),
     ]
@@ -82,7 +84,8 @@ class ReviewScreen(Screen):
         "right, and F9 there comes back here. F5 finalises: refused while anything blocks, unless you "
         "override the finding with o and a reason (kept, and listed in the minutes' annex). A final "
         "meeting is read-only; F6 reopens it with a reason, and every change after that is kept as an "
-        "amendment. F7 and F8 write the Word minutes (full, family). d records to whom they went (G-51)."
+        "amendment. F7 and F8 write the Word minutes (full, family). d records to whom they went (G-51). "
+        "a lists the audit trail: who opened, exported, finalised or reopened this meeting, and when."
     )
     HELP_TITLE = "Review and finalise"
     DEFAULT_CSS = """
@@ -393,6 +396,16 @@ class ReviewScreen(Screen):
                 str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False
             )
             return
+        from mapm_tui import audit
+        from mapm_tui.store import StoreError
+
+        try:
+            audit.record_export(
+                self.live.store, self.live.id, written, f"Word minutes, {'family' if family else 'full'} version"
+            )
+        except StoreError as exc:
+            self.notify(f"Not exported: it could not be recorded in the audit trail ({exc}).", severity="error")
+            return
         self.notify(f"Written: {written}", timeout=8, markup=False)
 
     # -- after the meeting ----------------------------------------------------------------------------
@@ -443,6 +456,11 @@ class ReviewScreen(Screen):
             self.notify("This meeting has no case reference, so there is no case history to show.", timeout=4)
             return
         self.app.push_screen(CaseScreen(case_ref))
+
+    def action_audit(self) -> None:
+        from .audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(self.live.id))
 
     def action_home(self) -> None:
         self.app.close_meeting()

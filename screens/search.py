@@ -31,6 +31,8 @@ class SearchScreen(ModalScreen[str | None]):
     SearchScreen OptionList { height: 1fr; border: none; }
     """
 
+    _shown: list[str] = []
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Search all meetings", id="search-title")
@@ -50,6 +52,8 @@ class SearchScreen(ModalScreen[str | None]):
         from mapm_tui.search import search
 
         hits = search(self.app.store, text) if text.strip() else []
+        #: the meetings listed now (recorded as searched into when the search closes)
+        self._shown = [hit.meeting_id for hit in hits]
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         for hit in hits:
@@ -81,11 +85,29 @@ class SearchScreen(ModalScreen[str | None]):
     def _submitted(self) -> None:
         results = self.query_one("#search-results", OptionList)
         if results.option_count:
+            self._record_shown()
             self.dismiss(results.get_option_at_index(results.highlighted or 0).id)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self._record_shown()
         self.dismiss(event.option.id)
 
     def action_close(self) -> None:
+        self._record_shown()
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        self._record_shown()  # closed some other way (the app quit)
+
+    def _record_shown(self) -> None:
+        """The meetings whose words were on show when the search closed were searched into (issue 12);
+        the lists shown while typing are not recorded, only the last one."""
+        from mapm_tui import audit
+        from mapm_tui.store import StoreError
+
+        shown, self._shown = self._shown, []
+        try:
+            audit.record_many(self.app.store, shown, "searched")
+        except StoreError as exc:
+            self.app.notify(f"The search could not be recorded in the audit trail: {exc}", severity="warning")

@@ -289,7 +289,9 @@ def test_reopen_needs_a_reason_and_a_final_meeting(store, templates):
 
     with store.reading() as s:
         events = [(e.kind, e.by, e.detail) for e in s.exec(select(AuditEvent).where(AuditEvent.meeting_id == mid))]
-    assert ("reopened", "Sarah Khan", "The review date was wrong") in events
+    # the reason is kept in the amendment (the annex); the audit trail copies no text (issue 12)
+    assert ("reopened", "Sarah Khan", None) in events
+    assert store.load_meeting(mid)["amendments"][-1]["reason"] == "The review date was wrong"
     assert events[-2][0] == "finalised"
 
 

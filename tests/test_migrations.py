@@ -110,7 +110,7 @@ def test_0003_a_raw_reopen_cannot_change_the_record_in_the_same_statement(tmp_pa
     raw = sqlite3.connect(tmp_path / "lock.db")
     raw.execute(
         "INSERT INTO meeting (id, aim, template, meeting_type, status, date, finalised_at) "
-        "VALUES ('m-1', 'Agreed aim', 'hampshire', 'planning', 'draft', '2026-01-05', '2026-01-05T12:00:00+00:00')"
+        "VALUES ('m-1', 'Agreed aim', 'hampshire', 'planning', 'in_review', '2026-01-05', '2026-01-05T12:00:00+00:00')"
     )
     raw.execute("UPDATE meeting SET status = 'final' WHERE id = 'm-1'")
     raw.commit()
@@ -124,6 +124,11 @@ def test_0003_a_raw_reopen_cannot_change_the_record_in_the_same_statement(tmp_pa
     ):
         with pytest.raises(sqlite3.IntegrityError, match="final"):
             raw.execute(sql)
+    # a reopen writes its amendment first (0005), then moves the status and nothing else
+    raw.execute(
+        "INSERT INTO amendment (meeting_id, position, at, by, field, old, new, reason) VALUES "
+        "('m-1', 1, '2026-01-06T00:00:00+00:00', 'Jo Baker', 'status', 'final', 'in review', 'Wrong date')"
+    )
     raw.execute("UPDATE meeting SET status = 'in_review', updated_at = '2026-01-06T00:00:00+00:00' WHERE id = 'm-1'")
     assert raw.execute("SELECT status, aim FROM meeting").fetchone() == ("in_review", "Agreed aim")
     raw.close()

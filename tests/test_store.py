@@ -136,8 +136,10 @@ def test_unknown_meeting_is_a_clear_error(store):
 
 
 def _make_final(store, mid):
+    """Raw moves along the lifecycle (the database refuses a draft made final in one step, 0005)."""
     with store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE meeting SET status='final' WHERE id=?", (mid,))
+        for status in ("in_progress", "in_review", "final"):
+            conn.exec_driver_sql("UPDATE meeting SET status=? WHERE id=?", (status, mid))
 
 
 def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tmp_path):
@@ -158,7 +160,14 @@ def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tm
     ):
         with pytest.raises(sqlite3.IntegrityError, match="final"):
             raw.execute(sql, args)
-    # a reopen (status away from final) is allowed, and then edits are too
+    # a reopen (status away from final, its amendment written first: 0005) is allowed, and then edits are too
+    with pytest.raises(sqlite3.IntegrityError, match="final"):
+        raw.execute("UPDATE meeting SET status='in_review' WHERE id=?", (mid,))
+    raw.execute(
+        "INSERT INTO amendment (meeting_id, position, at, by, field, old, new, reason) "
+        "VALUES (?, 1, '2026-11-24T10:00:00+00:00', 'Jo Baker', 'status', 'final', 'in review', 'Typo')",
+        (mid,),
+    )
     raw.execute("UPDATE meeting SET status='in_review' WHERE id=?", (mid,))
     raw.commit()
     raw.close()

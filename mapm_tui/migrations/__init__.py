@@ -8,7 +8,7 @@ and `include_name` keeps Alembic's autogenerate from proposing to drop them.
 
 from __future__ import annotations
 
-HEAD = "0004"
+HEAD = "0005"
 
 #: tables the migrations make by hand (the search index, its FTS5 shadow tables and its meeting map)
 UNMANAGED_PREFIXES = ("search_",)

@@ -1431,8 +1431,10 @@ def build_layout(
         dist = _distribution(meeting, ctx)
         sections.append(Section("distribution", "Distribution", dist or [Para("No one is on the attendance list.")]))
         annex = _annex(meeting, ctx)
-        if annex:
-            sections.append(Section("annex", "Annex: amendments and overridden findings", annex))
+        from ..audit import MINUTES_NOTE  # what is logged (issue 12): the annex always ends with it
+
+        title = "Annex: amendments and overridden findings" if annex else "Annex: the record of this meeting"
+        sections.append(Section("annex", title, [*annex, Para(MINUTES_NOTE)]))
 
     case_ref = _l(meeting.get("case_ref"))
     date_short = fmt_date(meeting.get("date")) if meeting.get("date") else ""

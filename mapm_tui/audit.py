@@ -1,0 +1,240 @@
+"""The audit trail: who did what to which meeting, and when; append-only and tamper-evident.
+
+Every change of status, import, finalise, reopen, distribution, export, view (opened in the app, exported,
+listed by a search, disclosed to a subject access request), hold, release and purge is one event: when (UTC),
+who (`by`: the name the user gave, in settings or on the command line; `os_user`: the operating-system user),
+what (`kind`, and a short `detail` that never copies note text: an amendment keeps its own before/after
+text and reason), and which meeting.
+
+The database refuses UPDATE and DELETE of events for every meeting (migration 0005). Against someone who
+edits the file with another tool (dropping those triggers first), each event carries `hash`: SHA-256 of
+the previous event's hash and this event's content, so `verify` finds the first event that was edited,
+deleted, reordered or inserted. What a chain cannot show by itself is the newest events cut off the end:
+`verify` reports the count and the newest hash, so a partnership that notes them elsewhere can compare.
+
+Events are written inside the caller's transaction (`append`), so an event and what it records commit
+together; `record` opens its own short transaction (views and exports, which change nothing else).
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .store import Store
+
+#: the previous hash of the first event
+GENESIS = "0" * 64
+#: the meeting id of an event about no one meeting (a subject access request)
+NO_MEETING = ""
+
+#: what each kind of event means (the README's "What is logged" and `mapm audit` say the same)
+KINDS = {
+    "created": "meeting created",
+    "imported": "imported from a bundle",
+    "status": "status changed",
+    "finalised": "finalised (locked)",
+    "reopened": "reopened (the reason is in the amendments)",
+    "distributed": "minutes recorded as sent",
+    "next_meeting": "next meeting prepared from it",
+    "viewed": "opened in the app",
+    "exported": "exported to a file",
+    "searched": "listed in search results",
+    "disclosed": "written out for a subject access request",
+    "subject_access": "subject access request answered",
+    "held": "case put on legal hold",
+    "released": "legal hold released",
+    "purged": "deleted at the end of its retention",
+    "checked": "completeness findings listed (mapm check)",
+}
+
+
+#: the line the full minutes' annex ends with (and the README's "What is logged" says the same)
+MINUTES_NOTE = (
+    "The database keeps an audit trail of this meeting: when (UTC) and by whom (the name given and the computer "
+    "user) it was created or imported, opened, searched into, exported, sent, finalised, reopened, put on or "
+    "released from legal hold, disclosed for a subject access request, or purged. The trail holds no text of "
+    "these minutes, cannot be changed or deleted, and each event is linked to the one before, so a change made "
+    "with another tool is found (`mapm audit verify`)."
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    pk: int
+    meeting_id: str
+    #: ISO 8601, UTC, exactly as stored (the hash covers this text)
+    at: str | None
+    by: str | None
+    os_user: str | None
+    kind: str
+    detail: str | None
+    hash: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def what(self) -> str:
+        label = KINDS.get(self.kind, self.kind)
+        return f"{label}: {self.detail}" if self.detail else label
+
+
+@dataclass(frozen=True)
+class Verification:
+    #: events checked
+    count: int
+    #: the newest event's hash (note it elsewhere to detect events cut off the end later)
+    head: str
+    #: the first event whose link is broken, or None when the whole chain holds
+    broken: Event | None = None
+    #: what is wrong with it, in a sentence
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def event_hash(prev: str, pk: int, meeting_id, at, by, os_user, kind, detail) -> str:
+    """SHA-256 of the previous event's hash and this event's content (migration 0005 holds a frozen copy)."""
+    payload = json.dumps([pk, meeting_id, at, by, os_user, kind, detail], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev}\n{payload}".encode()).hexdigest()
+
+
+def os_user() -> str | None:
+    """The operating-system user, or None where it cannot be told (no login name, no passwd entry)."""
+    try:
+        return getpass.getuser()[:300] or None
+    except (OSError, KeyError, ImportError):
+        return None
+
+
+def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | None = None, by: str | None = None):
+    """Add one event inside the caller's write transaction (BEGIN IMMEDIATE: no other writer can add an
+    event between reading the newest hash and adding this one)."""
+    conn = s.connection()
+    last = conn.exec_driver_sql("SELECT pk, hash FROM auditevent ORDER BY pk DESC LIMIT 1").first()
+    pk = 1 if last is None else last[0] + 1
+    prev = GENESIS if last is None else (last[1] or "")
+    at = store.clock.utcnow().astimezone(dt.UTC).isoformat()
+    by = " ".join(str(by or getattr(store, "user_name", None) or "").split())[:300] or None
+    detail = detail[:2000] if detail else None
+    who = os_user()
+    digest = event_hash(prev, pk, meeting_id, at, by, who, kind, detail)
+    conn.exec_driver_sql(
+        "INSERT INTO auditevent (pk, meeting_id, at, by, os_user, kind, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (pk, meeting_id, at, by, who, kind, detail, digest),
+    )
+
+
+def record(store: Store, meeting_id: str, kind: str, detail: str | None = None, by: str | None = None) -> None:
+    """Add one event in its own short transaction (a view or an export, which changes nothing else)."""
+    with store.writing() as s:
+        append(s, store, meeting_id, kind, detail, by)
+
+
+def record_export(store: Store, meeting_id: str, path, what: str) -> None:
+    """Record that a meeting was written to a file (`what`: "Word minutes, family version" …). An export
+    that cannot be recorded is removed again and the StoreError raised: no disclosure goes unrecorded."""
+    from pathlib import Path
+
+    from .store import StoreError
+
+    try:
+        record(store, meeting_id, "exported", f"{what} to {path}")
+    except StoreError:
+        Path(path).unlink(missing_ok=True)
+        raise
+
+
+def record_view(store: Store, meeting_id: str) -> str | None:
+    """Record that a meeting was opened in the app; a sentence for the user when that could not be recorded
+    (the meeting is still shown: the chair needs it, and a database that refuses writes says so anyway)."""
+    from .store import StoreError
+
+    try:
+        record(store, meeting_id, "viewed")
+    except StoreError as exc:
+        return f"Opening this meeting could not be recorded in the audit trail: {exc}"
+    return None
+
+
+def record_many(store: Store, meeting_ids, kind: str, detail: str | None = None) -> None:
+    """The same event for several meetings, in one transaction (a search's results)."""
+    ids = list(dict.fromkeys(meeting_ids))
+    if not ids:
+        return
+    with store.writing() as s:
+        for meeting_id in ids:
+            append(s, store, meeting_id, kind, detail)
+
+
+_COLUMNS = "pk, meeting_id, at, by, os_user, kind, detail, hash"
+
+
+def events(store: Store, meeting_id: str) -> list[Event]:
+    """A meeting's events, oldest first (also those of a meeting since purged)."""
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT {_COLUMNS} FROM auditevent WHERE meeting_id = ? ORDER BY pk", (meeting_id,)
+        ).all()
+        conn.rollback()
+    return [Event(*row) for row in rows]
+
+
+def _all_events(store: Store) -> Iterator[Event]:
+    with store.engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(f"SELECT {_COLUMNS} FROM auditevent ORDER BY pk")
+            while rows := cursor.fetchmany(1000):
+                for row in rows:
+                    yield Event(*row)
+        finally:
+            cursor.close()
+            conn.rollback()
+
+
+def verify(store: Store) -> Verification:
+    """Walk the chain, oldest first; stop at the first event whose hash does not follow."""
+    prev, count = GENESIS, 0
+    for event in _all_events(store):
+        expected = event_hash(
+            prev, event.pk, event.meeting_id, event.at, event.by, event.os_user, event.kind, event.detail
+        )
+        if event.hash != expected:
+            problem = (
+                "it has no hash"
+                if event.hash is None
+                else "its hash does not follow from the event before it: this event was changed, "
+                "or an event before it was deleted, moved or inserted"
+            )
+            return Verification(count, prev, event, problem)
+        prev, count = event.hash, count + 1
+    return Verification(count, prev)
+
+
+def describe(event: Event) -> str:
+    """One line for people: when, who, what (`mapm audit`, the review screen's panel)."""
+    from .dates import format_date
+
+    when = event.at or "?"
+    try:
+        moment = dt.datetime.fromisoformat(event.at or "")
+        when = f"{format_date(moment.date())} {moment:%H:%M} UTC"
+    except ValueError:
+        pass
+    who = event.by or "(no name given)"
+    if event.os_user:
+        who += f" [{event.os_user}]"
+    return f"{when}  {who}  {event.what}"
