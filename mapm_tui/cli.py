@@ -571,7 +571,7 @@ def cmd_audit(args, store, templates) -> int:
         result = audit.verify(store)
         if args.format == "json":
             broken = result.broken.as_dict() if result.broken else None
-            print(json.dumps({"ok": result.ok, "count": result.count, "head": result.head, "broken": broken}))
+            _print_json({"ok": result.ok, "count": result.count, "head": result.head, "broken": broken})
         elif result.ok:
             print(f"The audit trail holds: {result.count:,} events, each linked to the one before.")
             print(f"Newest hash: {result.head} (note it elsewhere to check later that none were cut off the end)")
@@ -588,10 +588,10 @@ def cmd_audit(args, store, templates) -> int:
             f"There is no meeting with id '{args.id}' and no audit event for it; `mapm list` shows the ids."
         )
     if args.format == "json":
-        print(json.dumps([e.as_dict() for e in found], ensure_ascii=False, indent=2))
+        _print_json([e.as_dict() for e in found])
         return EXIT_OK
     for event in found:
-        print(audit.describe(event))
+        _out(audit.describe(event))
     return EXIT_OK
 
 
@@ -650,7 +650,7 @@ def cmd_retention(args, store, templates) -> int:
             }
             for c in cases
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_json(rows)
         return EXIT_OK
     if settings.retention_child_years is None and settings.retention_adult_years is None:
         print(
@@ -674,7 +674,7 @@ def cmd_hold(args, store, templates) -> int:
     from .retention import hold
 
     _record_call(hold, store, args.case_ref, args.reason, args.by)
-    print(f"Case {' '.join(args.case_ref.split())} is on legal hold: it cannot be purged until `mapm release`.")
+    _out(f"Case {' '.join(args.case_ref.split())} is on legal hold: it cannot be purged until `mapm release`.")
     return EXIT_OK
 
 
@@ -682,7 +682,7 @@ def cmd_release(args, store, templates) -> int:
     from .retention import release
 
     _record_call(release, store, args.case_ref, args.by)
-    print(f"Case {' '.join(args.case_ref.split())} is no longer on legal hold.")
+    _out(f"Case {' '.join(args.case_ref.split())} is no longer on legal hold.")
     return EXIT_OK
 
 
@@ -707,8 +707,8 @@ def cmd_purge(args, store, templates) -> int:
         f"{format_date(case.until)}) deletes, for good:"
     )
     for meeting_id, date, status in case.meetings:
-        print(f"    meeting {meeting_id}  {date}  {status.replace('_', ' ')}")
-    print("    " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        _out(f"    meeting {meeting_id}  {date}  {status.replace('_', ' ')}")
+    _out("    " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     print("The audit trail keeps that the case existed and when, why and by whom it was purged; none of its content.")
     if not args.yes:
         print(f"Type the case ref ({case.case_ref}) to delete it, or anything else to keep it: ", end="", flush=True)
@@ -716,7 +716,7 @@ def cmd_purge(args, store, templates) -> int:
         if " ".join(typed.split()) != case.case_ref:
             raise Refused(f"The case ref was not typed; case {case.case_ref} was kept and nothing was deleted.")
     result = _record_call(purge, store, settings, case.case_ref, args.reason, args.by, today)
-    print(f"Case {case.case_ref} was purged: {result.counts['meetings']} meeting(s) deleted.")
+    _out(f"Case {case.case_ref} was purged: {result.counts['meetings']} meeting(s) deleted.")
     if not result.wal_truncated:
         _say(
             "another program has the database open, so the deleted text may still be in the file's free space: "
