@@ -102,6 +102,8 @@ class MapmApp(App[None]):
 
                 load_demo(store, self.templates)
             self.store = store
+        if not self.demo:
+            self.call_from_thread(self.offer_recovery)
 
     # -- one meeting ------------------------------------------------------------------------------
     def open_meeting(self, meeting_id: str, step_key: str | None = None) -> None:
@@ -228,11 +230,19 @@ class MapmApp(App[None]):
         self._show_save_state()
 
     def _save_failed(self, exc: Exception) -> bool:
-        from .store import StoreError
+        """A save failed. A full disk, a failed write or a busy database keeps the text queued (retried on
+        every autosave tick, written out to a recovery file if the chair quits before it goes through);
+        a value the store refuses for good is dropped once the chair has been told why."""
+        from .store import DatabaseBusy, StoreError, WriteFailed
 
+        first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
-        if isinstance(exc, StoreError) and "busy" not in str(exc):
+        if isinstance(exc, (WriteFailed, DatabaseBusy)):
+            if first and isinstance(exc, WriteFailed):
+                self.notify(str(exc), severity="error", timeout=12)
+            return True
+        if isinstance(exc, StoreError):
             self.notify(str(exc), severity="error", timeout=8)
             return False
         return True
@@ -244,7 +254,86 @@ class MapmApp(App[None]):
 
     async def action_quit(self) -> None:
         self.save_everything()
+        if self.live is not None and self.live.autosaver.pending:
+            self._ask_before_losing_text()
+            return
         self.exit()
+
+    # -- text the database would not take (recovery.py) ---------------------------------------------
+    def _ask_before_losing_text(self) -> None:
+        """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""
+        from screens.dialogs import Confirm
+
+        def answered(write: bool | None) -> None:
+            if not write:
+                return
+            path, problem = self.write_recovery_file()
+            if path is not None:
+                self.fatal_message = f"Your unsaved text was written to {path}; mapm offers to restore it next time."
+                self.exit()
+                return
+            self.push_screen(
+                Confirm(f"{problem} Quit anyway and lose it?", yes="Quit and lose it", no="Stay", danger=True),
+                lambda lose: self.exit() if lose else None,
+            )
+
+        self.push_screen(
+            Confirm(
+                f"Some of your text is NOT saved: {self.save_error or 'the database would not take it.'} "
+                "Write it to a recovery file beside the database and quit?",
+                yes="Write it and quit",
+                no="Stay",
+            ),
+            answered,
+        )
+
+    def write_recovery_file(self) -> tuple[Path | None, str | None]:
+        """Write what is still unsaved in the open meeting to a recovery file: (its path, None) or
+        (None, the sentence saying why it could not be written)."""
+        from . import recovery
+
+        live, path = self.live, self.store.path if self.store is not None else None
+        if live is None or path is None or not live.autosaver.pending:
+            return None, "There is nowhere to write a recovery file for this database."
+        try:
+            return recovery.write(path, live.id, live.autosaver.unsaved(), self.clock.now()), None
+        except recovery.RecoveryError as exc:
+            return None, str(exc)
+
+    def offer_recovery(self) -> None:
+        """At start: text kept in recovery files for this database is offered back, one file at a time."""
+        from . import recovery
+
+        path = self.store.path if self.store is not None else None
+        found = recovery.find(path) if path is not None else []
+        if not found:
+            return
+        from screens.dialogs import Confirm
+
+        from .dates import format_date
+
+        first = found[0]
+        when = f"{format_date(first.written_at.date())} {first.written_at.astimezone().strftime('%H:%M')}"
+        question = (
+            f"Text typed in meeting {first.meeting_id} on {when} could not be saved and was kept in "
+            f"{first.path}. Put it back into the meeting now?"
+        )
+
+        def answered(restore: bool | None) -> None:
+            from .store import StoreError
+
+            if not restore:
+                self.notify(f"The recovery file is kept: {first.path}", timeout=8)
+                return
+            try:
+                count = recovery.restore(self.store, first)
+            except StoreError as exc:
+                self.notify(f"It could not be put back: {exc} The file is kept: {first.path}", severity="error")
+                return
+            self.notify(f"Put back {count} unsaved change{'s' if count != 1 else ''} into meeting {first.meeting_id}.")
+            self.offer_recovery()
+
+        self.push_screen(Confirm(question, yes="Put it back", no="Later"), answered)
 
     # -- global keys ------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -25,10 +25,18 @@ class Autosaver:
     #: (a busy database), False drops it (a value the store refuses for good, already shown to the chair)
     on_error: Callable[[Exception], bool] | None = None
     _pending: dict[str, tuple[float, Saver]] = field(default_factory=dict)
+    #: key -> the value its pending save writes (text the chair typed), for a recovery file
+    _values: dict[str, object] = field(default_factory=dict)
 
-    def put(self, key: str, save: Saver) -> None:
-        """Schedule `save` for `key`, replacing an earlier one not yet written."""
+    def put(self, key: str, save: Saver, value: object = None) -> None:
+        """Schedule `save` for `key`, replacing an earlier one not yet written. `value` is what it writes,
+        kept so that text that cannot be saved can still be written to a recovery file (`unsaved`)."""
         self._pending[key] = (self.now(), save)
+        self._values[key] = value
+
+    def unsaved(self) -> dict[str, object]:
+        """key -> value of every save not yet written (in the order they were made)."""
+        return {key: self._values.get(key) for key in self._pending}
 
     @property
     def pending(self) -> bool:
@@ -53,6 +61,8 @@ class Autosaver:
             try:
                 entry[1]()
                 written += 1
+                if key not in self._pending:  # not put again meanwhile
+                    self._values.pop(key, None)
             except Exception as exc:  # report it, and never lose the other saves
                 if self.on_error is None:
                     raise

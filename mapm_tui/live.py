@@ -124,7 +124,7 @@ class LiveMeeting:
             value = None
         set_path(self.meeting, path, value)
         self.version += 1
-        self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value))
+        self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value), value)
         if now:
             self.autosaver.flush(f"field:{path}")
 
@@ -138,7 +138,7 @@ class LiveMeeting:
     def set_draft(self, key: str, text: str) -> None:
         """Keep half-typed text (a capture line, an action form field) so a crash loses nothing."""
         self._drafts[key] = text
-        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, text))
+        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, text), text)
 
     def _save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(self.id, key, text)

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, text
@@ -66,6 +67,23 @@ class NotFound(StoreError):
 
 class MeetingLocked(StoreError):
     pass
+
+
+class DatabaseBusy(StoreError):
+    """Another window holds the write lock: nothing was changed; the same write may succeed in a moment."""
+
+
+class WriteFailed(StoreError):
+    """The disk refused the write (an I/O error, a read-only file): nothing was changed, and the text that
+    was being saved must be kept and retried, never dropped."""
+
+
+class StorageFull(WriteFailed):
+    """The disk (or the file system's quota) is full."""
+
+
+class ReadOnlyDatabase(WriteFailed):
+    """The database file or its folder cannot be written."""
 
 
 def migrate(engine: Engine) -> None:
@@ -125,6 +143,16 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None for an in-memory database)."""
+        name = self.engine.url.database
+        return (
+            Path(name)
+            if name and not name.startswith(":memory:") and self.engine.url.get_backend_name() == "sqlite"
+            else None
+        )
 
     # -- reading ----------------------------------------------------------------------------------
     def list_meetings(self, case_ref: str | None = None, limit: int | None = None) -> list[MeetingSummary]:
@@ -800,7 +828,34 @@ def _checked(value: Any, schema_path: tuple[str, ...], label: str) -> Any:
     return value
 
 
+#: SQLite's primary result codes (the low byte of `sqlite3.Error.sqlite_errorcode`, Python 3.11+)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+
+def write_failure(exc: BaseException) -> StoreError | None:
+    """The typed error for a write SQLite (or the disk under it) could not do, from its result code; None
+    for anything else. Classified by code, never by message text (the text differs between versions)."""
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary == SQLITE_FULL:
+        return StorageFull(
+            "NOT SAVED: the disk is full. Your text is kept on screen and will be saved once space is freed."
+        )
+    if primary in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        return ReadOnlyDatabase("NOT SAVED: the database cannot be written (it or its folder is read-only).")
+    if primary == SQLITE_IOERR:
+        return WriteFailed("NOT SAVED: the disk refused the write. Your text is kept on screen and saving is retried.")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    return None
+
+
 def _refusal(exc: Exception) -> StoreError:
+    typed = write_failure(exc)
+    if typed is not None:
+        return typed
     message = str(getattr(exc, "orig", exc))
     if "final" in message:
         return MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
