@@ -6,7 +6,9 @@ SQLAlchemy cost more to import than Textual itself. Handlers live on their scree
 
 from __future__ import annotations
 
+import contextlib
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +63,9 @@ class MapmApp(App[None]):
         #: kept step screens to drop as soon as they are no longer on show
         self._stale_screens: set[str] = set()
         self.save_error: str | None = None
+        #: this window's hold on the open meeting (holds.py), None when it holds none
+        self._hold = None
+        self._heartbeat_timer = None
 
     # -- start-up ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -103,7 +108,7 @@ class MapmApp(App[None]):
                 load_demo(store, self.templates)
             self.store = store
         if not self.demo:
-            self.call_from_thread(self.offer_recovery)
+            self.call_from_thread(self._store_opened)
 
     # -- one meeting ------------------------------------------------------------------------------
     def open_meeting(self, meeting_id: str, step_key: str | None = None) -> None:
@@ -112,12 +117,17 @@ class MapmApp(App[None]):
         from .live import LiveMeeting
 
         self.save_everything()
+        self.release_hold()
         self.forget_step_screens()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
         autosaver.on_saved = self._saved
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
         self.live.on_change = lambda: None
+        self.live.on_ended = self._meeting_ended
+        self._hold_meeting(self.live)
+        if self.live.read_only:
+            self.notify(f"Opened read-only: {self.live.read_only}", severity="warning", timeout=10)
         if step_key is None and self.live.status == "draft":
             self.open_setup()
             return
@@ -202,6 +212,8 @@ class MapmApp(App[None]):
     def close_meeting(self) -> None:
         if self.live is not None:
             self.live.leave_step()
+            if not self.live.autosaver.pending:  # text still unsaved keeps its meeting held
+                self.release_hold()
             self.live = None
         from screens.home import HomeScreen
 
@@ -233,13 +245,14 @@ class MapmApp(App[None]):
         """A save failed. A full disk, a failed write or a busy database keeps the text queued (retried on
         every autosave tick, written out to a recovery file if the chair quits before it goes through);
         a value the store refuses for good is dropped once the chair has been told why."""
+        from .holds import HeldElsewhere
         from .store import DatabaseBusy, StoreError, WriteFailed
 
         first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
-        if isinstance(exc, (WriteFailed, DatabaseBusy)):
-            if first and isinstance(exc, WriteFailed):
+        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
+            if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
                 self.notify(str(exc), severity="error", timeout=12)
             return True
         if isinstance(exc, StoreError):
@@ -257,7 +270,97 @@ class MapmApp(App[None]):
         if self.live is not None and self.live.autosaver.pending:
             self._ask_before_losing_text()
             return
+        self.release_hold()
         self.exit()
+
+    # -- one editor per meeting (holds.py) ----------------------------------------------------------
+    def _hold_meeting(self, live: LiveMeeting) -> None:
+        """Hold the meeting for this window, or open it read-only saying who has it (and offer to take a
+        stale hold over). A database too busy or full to record the hold leaves the meeting editable:
+        what is typed is then kept as for any failed save."""
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        store = self.store
+        if store is None or store.read_only or live.status == "final":
+            return
+        if store.hold_token is None:
+            store.hold_token = holds.new_token()
+        try:
+            self._hold = holds.acquire(
+                store.engine, live.id, holds.Holder.here(), store.hold_token, self.clock.utcnow()
+            )
+        except holds.HeldElsewhere as exc:
+            live.read_only = str(exc)
+            if exc.hold.stale(self.clock.utcnow()):
+                self.call_after_refresh(self._offer_takeover, live.id)
+        except (WriteFailed, DatabaseBusy) as exc:
+            self.notify(f"This window could not mark the meeting as being edited here: {exc}", severity="warning")
+        if getattr(self, "_heartbeat_timer", None) is None:
+            self._heartbeat_timer = self.set_interval(holds.HEARTBEAT, self._hold_heartbeat, name="hold")
+
+    def _hold_heartbeat(self) -> None:
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        hold, live = getattr(self, "_hold", None), self.live
+        if hold is None or self.store is None:
+            return
+        try:
+            ours = holds.heartbeat(self.store.engine, hold, self.clock.utcnow())
+        except (WriteFailed, DatabaseBusy):
+            return  # the next beat tries again; the hold goes stale only after minutes
+        if not ours:
+            self._hold = None
+            if live is not None and live.id == hold.meeting_id:
+                live.read_only = "another window took this meeting over"
+                self.notify(
+                    "Another window took this meeting over: it is read-only here now. Anything not yet saved "
+                    "is kept and offered as a recovery file when you quit.",
+                    severity="error",
+                    timeout=15,
+                )
+                self._show_save_state()
+
+    def _offer_takeover(self, meeting_id: str) -> None:
+        from screens.dialogs import AskText
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.take_over_meeting(meeting_id, reason)
+
+        live = self.live
+        question = (live.read_only if live is not None else "") + " To take it over, say why (Escape: read only)."
+        self.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"), answered)
+
+    def take_over_meeting(self, meeting_id: str, reason: str) -> None:
+        """Take a stale hold over (with the reason) and open the meeting again, editable."""
+        from . import holds
+
+        store = self.store
+        assert store is not None
+        if store.hold_token is None:
+            store.hold_token = holds.new_token()
+        try:
+            self._hold = holds.take_over(
+                store.engine, meeting_id, holds.Holder.here(), store.hold_token, self.clock.utcnow(), reason
+            )
+        except (holds.HeldElsewhere, ValueError) as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        step = self.live.current_step if self.live is not None and self.live.id == meeting_id else None
+        self.open_meeting(meeting_id, step)
+
+    def release_hold(self) -> None:
+        """Let go of this window's hold on its meeting (quit, close, another meeting)."""
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        hold, self._hold = getattr(self, "_hold", None), None
+        if hold is None or self.store is None:
+            return
+        with contextlib.suppress(WriteFailed, DatabaseBusy):  # if so, it goes stale by itself
+            holds.release(self.store.engine, hold)
 
     # -- text the database would not take (recovery.py) ---------------------------------------------
     def _ask_before_losing_text(self) -> None:
@@ -299,6 +402,44 @@ class MapmApp(App[None]):
             return recovery.write(path, live.id, live.autosaver.unsaved(), self.clock.now()), None
         except recovery.RecoveryError as exc:
             return None, str(exc)
+
+    def _store_opened(self) -> None:
+        """Once the database is open: say if it is read-only, take the day's backup, offer recovery files."""
+        store = self.store
+        if store is None:
+            return
+        if store.read_only:
+            self.notify(
+                f"The database is open read-only ({store.read_only}): you can read meetings but not change them.",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        self.run_worker(partial(self._backup_now, "daily"), thread=True, exit_on_error=False, group="backup")
+        self.offer_recovery()
+
+    def _meeting_ended(self) -> None:
+        self.run_worker(partial(self._backup_now, "meeting-end"), thread=True, exit_on_error=False, group="backup")
+
+    def _backup_now(self, reason: str) -> None:
+        """A backup (backup.py), in a thread; a failure is told to the chair and never stops the app."""
+        from . import backup
+        from .settings import SettingsError
+
+        store = self.store
+        if store is None or store.read_only:
+            return
+        try:
+            keep = self.settings.backups_kept
+        except SettingsError:  # told elsewhere; the backup still matters more
+            keep = backup.DEFAULT_KEEP
+        try:
+            if reason == "daily":
+                backup.take_daily_if_due(store, keep=keep)
+            else:
+                backup.backup_store(store, reason, keep=keep)
+        except backup.BackupError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
 
     def offer_recovery(self) -> None:
         """At start: text kept in recovery files for this database is offered back, one file at a time."""

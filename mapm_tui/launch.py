@@ -77,6 +77,7 @@ def _save_after_run(app) -> str | None:
         failures.append(exc)
     if failures:
         return _recovery_sentence(app, failures[0])
+    app.release_hold()  # the meeting is free for another window (kept while text is unsaved)
     return None
 
 

@@ -78,6 +78,11 @@ class LiveMeeting:
         self.on_change: Callable[[], None] | None = None
         #: goes up on every change to the meeting dict, so a screen shown again knows whether to redraw
         self.version = 0
+        #: why this window may not change the meeting (a read-only database, or another window is editing
+        #: it: holds.py), or None; the screens then show it as they show a final meeting
+        self.read_only: str | None = store.read_only
+        #: called once the chair has ended the meeting (the app takes a backup then)
+        self.on_ended: Callable[[], None] | None = None
 
     # -- what is it -------------------------------------------------------------------------------
     @property
@@ -86,7 +91,7 @@ class LiveMeeting:
 
     @property
     def editable(self) -> bool:
-        return self.status != "final"
+        return self.status != "final" and self.read_only is None
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -253,7 +258,7 @@ class LiveMeeting:
         seconds = int(now - self._step_since)
         key = self._step_key
         self._step_since = self._step_since + seconds  # keep the fraction of a second for next time
-        if self.status == "in_progress" and seconds > 0:
+        if self.status == "in_progress" and seconds > 0 and self.read_only is None:
             self.store.add_step_time(self.id, key, seconds)
             old, done = self._progress.get(key, (0, False))
             self._progress[key] = (old + seconds, done)
@@ -298,6 +303,8 @@ class LiveMeeting:
         self.store.set_status(self.id, status)
         self._row = self.store.meeting_row(self.id)
         self._written()
+        if status == "in_review" and self.on_ended is not None:
+            self.on_ended()
 
     def mark_part_two(self) -> None:
         self.store.mark_part_two(self.id)

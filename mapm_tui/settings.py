@@ -26,6 +26,8 @@ class Settings:
     export_folder: str | None = None
     organisation: str = ""
     default_template: str = "hampshire"
+    #: How many backups of the database are kept (the newest; one at each meeting's end and one a day).
+    backups_kept: int = 10
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
@@ -47,6 +49,9 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{path}: '{key}' is not a setting; use one of {', '.join(sorted(known))}.")
-        if not isinstance(value, str):
+        if key == "backups_kept":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1000:
+                raise SettingsError(f"{path}: 'backups_kept' must be a whole number from 1 to 1000, without quotes.")
+        elif not isinstance(value, str):
             raise SettingsError(f"{path}: '{key}' must be text in quotes.")
     return Settings(**data)

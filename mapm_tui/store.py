@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -116,6 +117,10 @@ class Store:
     def __init__(self, engine: Engine, clock: Clock | None = None):
         self.engine = engine
         self.clock = clock or Clock()
+        #: why the database is open read-only (its file or folder cannot be written), or None
+        self.read_only: str | None = None
+        #: this window's token for the meetings it holds (holds.py); None: holds nothing (the CLI)
+        self.hold_token: str | None = None
 
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager
@@ -148,11 +153,13 @@ class Store:
     def path(self) -> Path | None:
         """The SQLite file (None for an in-memory database)."""
         name = self.engine.url.database
-        return (
-            Path(name)
-            if name and not name.startswith(":memory:") and self.engine.url.get_backend_name() == "sqlite"
-            else None
-        )
+        if not name or name.startswith(":memory:") or self.engine.url.get_backend_name() != "sqlite":
+            return None
+        if name.startswith("file:"):  # opened read-only by URI (db.make_engine)
+            from urllib.parse import unquote
+
+            name = unquote(name[len("file:") :])
+        return Path(name)
 
     # -- reading ----------------------------------------------------------------------------------
     def list_meetings(self, case_ref: str | None = None, limit: int | None = None) -> list[MeetingSummary]:
@@ -501,6 +508,7 @@ class Store:
         """Keep text typed but not yet added (empty text removes the draft)."""
         value = clean(value)
         with self.writing() as s:
+            self._check_hold(s, meeting_id)
             row = s.exec(select(Draft).where(Draft.meeting_id == meeting_id, Draft.key == key)).first()
             if not value:
                 if row is not None:
@@ -526,7 +534,14 @@ class Store:
         row = self._get(s, meeting_id)
         if row.status == "final":
             raise MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
+        self._check_hold(s, meeting_id)
         return row
+
+    def _check_hold(self, s: Session, meeting_id: str) -> None:
+        """Refuse to write to a meeting another window is editing (holds.py; HeldElsewhere)."""
+        from . import holds
+
+        holds.check(s.connection(), meeting_id, self.hold_token, _now(self.clock))
 
     def _touch(self, s: Session, meeting_id: str) -> None:
         s.exec(
@@ -866,13 +881,29 @@ def _refusal(exc: Exception) -> StoreError:
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
-def open_store(target: Any = None, clock: Clock | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`."""
+def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: bool = True) -> Store:
+    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`.
+
+    A file that is not a mapm database, or is damaged, is refused before anything is written to it
+    (`db.check_database`: the application id or schema, then `PRAGMA quick_check` unless told not to).
+    A file or folder that cannot be written opens read-only (`Store.read_only` says why)."""
+    from .db import check_database, database_path, read_only_reason
+
+    check_database(target, quick_check=quick_check)
+    read_only = read_only_reason(database_path(target))
     engine = make_engine(target)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except (OperationalError, DBAPIDatabaseError) as exc:
         engine.dispose()
+        typed = write_failure(exc)
+        if read_only or isinstance(typed, ReadOnlyDatabase):
+            raise DatabaseError(
+                f"cannot open the database: {read_only or 'it is read-only'}, and it needs upgrading to this "
+                "version of mapm; make it writable once, or open it with the version that wrote it."
+            ) from None
+        if isinstance(typed, WriteFailed):
+            raise DatabaseError(f"cannot open the database: {typed}") from None
         raise DatabaseError(
             f"cannot open the database ({getattr(exc, 'orig', exc)}); check the file is a mapm database, or use --db."
         ) from None
@@ -883,4 +914,6 @@ def open_store(target: Any = None, clock: Clock | None = None) -> Store:
                 "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
             ) from None
         raise
-    return Store(engine, clock)
+    store = Store(engine, clock)
+    store.read_only = read_only
+    return store
