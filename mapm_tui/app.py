@@ -399,9 +399,11 @@ class MapmApp(App[None]):
         if live is None or path is None or not live.autosaver.pending:
             return None, "There is nowhere to write a recovery file for this database."
         try:
-            return recovery.write(path, live.id, live.autosaver.unsaved(), self.clock.now()), None
+            written = recovery.write(path, live.id, live.autosaver.unsaved(), self.clock.now())
         except recovery.RecoveryError as exc:
             return None, str(exc)
+        live.autosaver.discard()  # in the file now: not written a second time on the way out
+        return written, None
 
     def _store_opened(self) -> None:
         """Once the database is open: say if it is read-only, take the day's backup, offer recovery files."""
@@ -502,25 +504,29 @@ class MapmApp(App[None]):
         Textual's own report prints local variables, which would put note text on the terminal;
         ours writes the traceback without locals to a private log file instead.
         """
-        try:
-            self.save_everything()
-            saved = "Everything you typed up to now was saved."
-        except Exception:
-            saved = "Some of the last few seconds of typing may not have been saved."
+        saved = self._save_before_stopping()
         log = _write_crash_log(self._exception)
         where = f" Details for support are in {log}." if log else ""
         self.fatal_message = f"mapm stopped because of an unexpected error. {saved}{where}"
         self._return_code = 1
         self._close_messages_no_wait()
 
+    def _save_before_stopping(self) -> str:
+        """Save what is pending as the app stops on an error; a sentence that claims only what happened
+        (text the database would not take goes to a recovery file, and the sentence says where)."""
+        with contextlib.suppress(Exception):  # stopping on an error already: what is left unsaved is below
+            self.save_everything()
+        if self.live is None or not self.live.autosaver.pending:
+            return "Everything you typed up to now was saved."
+        path, problem = self.write_recovery_file()
+        if path is not None:
+            return f"Your last changes could not be saved; they were written to {path} and are offered back next time."
+        return f"Some of your last changes could not be saved. {problem}"
+
     def panic(self, *renderables) -> None:
         """Textual's other crash exit (an error Rich renders itself, a failed input thread): the same as
         `_fatal_error`: save first, one plain sentence, exit code 1, nothing from the error on screen."""
-        try:
-            self.save_everything()
-            saved = "Everything you typed up to now was saved."
-        except Exception:
-            saved = "Some of the last few seconds of typing may not have been saved."
+        saved = self._save_before_stopping()
         self.fatal_message = f"mapm stopped because of an unexpected error. {saved}"
         self._return_code = 1
         self._close_messages_no_wait()

@@ -42,6 +42,11 @@ class Autosaver:
     def pending(self) -> bool:
         return bool(self._pending)
 
+    def discard(self) -> None:
+        """Forget every pending save (its text is kept elsewhere: a recovery file)."""
+        self._pending.clear()
+        self._values.clear()
+
     def flush_due(self) -> int:
         """Write the saves whose last change is older than `delay`."""
         cutoff = self.now() - self.delay

@@ -190,3 +190,30 @@ def test_a_real_file_that_cannot_grow_gives_a_typed_write_failure(tmp_path):
         assert reopened.list_meetings()
     finally:
         reopened.close()
+
+
+async def test_a_crash_on_a_full_disk_never_claims_the_text_was_saved(make_app, store, new_meeting, monkeypatch):
+    """Before: the crash sentence said 'Everything you typed up to now was saved.' whatever happened."""
+    from screens.steps.text import TextStep
+
+    meeting_id = new_meeting("hampshire")
+    disk = FullDisk(store)
+
+    def broken(self, _event) -> None:
+        raise RuntimeError("forced for the test")
+
+    app = make_app(save_delay=3600)
+    with pytest.raises(RuntimeError, match="forced for the test"):
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_meeting(meeting_id, "aim")
+            await pilot.pause()
+            disk.fill()
+            await fill(pilot, "#text-field", AIM)
+            monkeypatch.setattr(TextStep, "on_descendant_blur", broken)
+            app.screen.query_one("#text-field").blur()
+            await pilot.pause()
+    assert app.return_code == 1
+    assert "was saved" not in app.fatal_message and "could not be saved" in app.fatal_message
+    files = recovery.find(store.path)
+    assert len(files) == 1 and str(files[0].path) in app.fatal_message
+    assert files[0].changes["field:aim"] == AIM
