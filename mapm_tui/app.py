@@ -253,7 +253,12 @@ class MapmApp(App[None]):
         self._show_save_state()
         if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
             if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
-                self.notify(str(exc), severity="error", timeout=12)
+                self.notify(
+                    f"NOT SAVED: {exc} What you typed is kept here, saving is tried again, and quitting offers "
+                    "a recovery file.",
+                    severity="error",
+                    timeout=12,
+                )
             return True
         if isinstance(exc, StoreError):
             self.notify(str(exc), severity="error", timeout=8)

@@ -855,13 +855,11 @@ def write_failure(exc: BaseException) -> StoreError | None:
         return None
     primary = code & 0xFF
     if primary == SQLITE_FULL:
-        return StorageFull(
-            "NOT SAVED: the disk is full. Your text is kept on screen and will be saved once space is freed."
-        )
+        return StorageFull("The disk is full, so nothing was saved; free some space.")
     if primary in (SQLITE_READONLY, SQLITE_CANTOPEN):
-        return ReadOnlyDatabase("NOT SAVED: the database cannot be written (it or its folder is read-only).")
+        return ReadOnlyDatabase("The database cannot be written (it or its folder is read-only), so nothing was saved.")
     if primary == SQLITE_IOERR:
-        return WriteFailed("NOT SAVED: the disk refused the write. Your text is kept on screen and saving is retried.")
+        return WriteFailed("The disk refused the write (an input/output error), so nothing was saved.")
     if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy("The database is busy in another window; try again in a moment.")
     return None

@@ -57,7 +57,7 @@ def test_a_full_disk_is_a_typed_error_from_sqlites_result_code(store, new_meetin
     disk.fill()
     with pytest.raises(StorageFull) as raised:
         store.set_fields(meeting_id, {"aim": AIM})
-    assert "NOT SAVED" in str(raised.value) and "full" in str(raised.value)
+    assert "disk is full" in str(raised.value) and "nothing was saved" in str(raised.value)
     disk.free()
     store.set_fields(meeting_id, {"aim": AIM})
     assert store.load_meeting(meeting_id)["aim"] == AIM
@@ -182,7 +182,7 @@ def test_a_real_file_that_cannot_grow_gives_a_typed_write_failure(tmp_path):
     outcome = json.loads(run.stdout.strip().splitlines()[-1])
     assert outcome is not None, "the file grew past its limit without an error"
     kind, message, _n = outcome
-    assert kind in ("StorageFull", "WriteFailed") and "NOT SAVED" in message
+    assert kind in ("StorageFull", "WriteFailed") and "nothing was saved" in message
     assert issubclass(StorageFull, WriteFailed)
     # nothing written half: the file opens and the meeting reads back
     reopened = open_store(db)
