@@ -63,6 +63,8 @@ class MapmApp(App[None]):
         #: kept step screens to drop as soon as they are no longer on show
         self._stale_screens: set[str] = set()
         self.save_error: str | None = None
+        #: what the check after opening found wrong with the database file (a sentence), or None
+        self.database_problem: str | None = None
         #: this window's hold on the open meeting (holds.py), None when it holds none
         self._hold = None
         self._heartbeat_timer = None
@@ -101,7 +103,9 @@ class MapmApp(App[None]):
         if not self.templates:
             self.templates = load_templates(user_templates_dir())
         if self.store is None:
-            store = open_store(self.db, self.clock)
+            # the quick check reads the whole file (seconds for a big one): it runs after opening, in
+            # `_check_and_back_up`, so the meetings are usable at once
+            store = open_store(self.db, self.clock, quick_check=False)
             if self.demo and not store.list_meetings():
                 from .launch import load_demo
 
@@ -422,8 +426,22 @@ class MapmApp(App[None]):
                 timeout=12,
             )
             return
-        self.run_worker(partial(self._backup_now, "daily"), thread=True, exit_on_error=False, group="backup")
+        self.run_worker(self._check_and_back_up, thread=True, exit_on_error=False, group="backup")
         self.offer_recovery()
+
+    def _check_and_back_up(self) -> None:
+        """In a thread, once the store is open: `PRAGMA quick_check` on the whole file; if it is damaged,
+        tell the chair at once (naming the newest good backup) and take no backup of it; else the day's
+        backup if it is due."""
+        from .db import damaged_sentence, file_problem
+
+        path = self.store.path if self.store is not None else None
+        problem = file_problem(path) if path is not None else None
+        if problem is not None:
+            self.database_problem = damaged_sentence(path, problem[1])
+            self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)
+            return
+        self._backup_now("daily")
 
     def _meeting_ended(self) -> None:
         self.run_worker(partial(self._backup_now, "meeting-end"), thread=True, exit_on_error=False, group="backup")
@@ -434,8 +452,8 @@ class MapmApp(App[None]):
         from .settings import SettingsError
 
         store = self.store
-        if store is None or store.read_only:
-            return
+        if store is None or store.read_only or self.database_problem:
+            return  # a damaged file is never backed up: its copies would push the good ones out
         try:
             keep = self.settings.backups_kept
         except SettingsError:  # told elsewhere; the backup still matters more

@@ -105,6 +105,10 @@ def backup_store(store, reason: str, *, keep: int = DEFAULT_KEEP, now: dt.dateti
         n += 1
         dest = folder / f"{db_path.stem}-{stamp}-{n}-{reason}.db"
     backup_to(store, dest)
+    problem = file_problem(dest)
+    if problem is not None:  # a copy of a damaged database must never push a good backup out
+        dest.unlink(missing_ok=True)
+        raise BackupError(f"The database looks damaged ({problem[1]}), so this backup was not kept.")
     rotate(db_path, keep)
     return dest
 

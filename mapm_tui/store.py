@@ -879,11 +879,12 @@ def _refusal(exc: Exception) -> StoreError:
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
-def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: bool = True) -> Store:
+def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: bool | None = None) -> Store:
     """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`.
 
     A file that is not a mapm database, or is damaged, is refused before anything is written to it
-    (`db.check_database`: the application id or schema, then `PRAGMA quick_check` unless told not to).
+    (`db.check_database`: the application id or schema, then `PRAGMA quick_check`: on files up to
+    `db.QUICK_CHECK_MAX_BYTES` by default; the app passes False and checks after its first frame).
     A file or folder that cannot be written opens read-only (`Store.read_only` says why)."""
     from .db import check_database, database_path, read_only_reason
 

@@ -253,3 +253,30 @@ def test_the_real_command_says_one_sentence_for_a_random_file(tmp_path):
     )
     assert run_.returncode == 2
     assert one_sentence(run_.stderr) and "damaged" in run_.stderr
+
+
+async def test_the_app_checks_the_file_after_opening_and_never_backs_up_a_damaged_one(filled, clock):
+    from mapm_tui.app import MapmApp
+
+    store = open_store(filled, clock)
+    backup.backup_store(store, "manual")
+    store.close()
+    good = backup.list_backups(filled)
+    _flip_pages(filled)
+    store = open_store(filled, clock, quick_check=False)  # what the app does: the check comes after
+    app = MapmApp(db=None, clock=clock, store=store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.database_problem:
+                    break
+            await app.workers.wait_for_complete()
+            assert app.database_problem and "damaged" in app.database_problem
+            assert f"The newest good backup is {good[0].path}" in app.database_problem
+            assert any(n.message == app.database_problem for n in app._notifications)
+            with pytest.raises(backup.BackupError):
+                backup.backup_store(store, "meeting-end")
+    finally:
+        store.close()
+    assert backup.list_backups(filled) == good, "a damaged file was backed up"
