@@ -280,3 +280,34 @@ async def test_the_app_checks_the_file_after_opening_and_never_backs_up_a_damage
     finally:
         store.close()
     assert backup.list_backups(filled) == good, "a damaged file was backed up"
+
+
+async def test_the_app_backs_up_once_a_day_and_at_each_meetings_end(filled, clock):
+    from mapm_tui.app import MapmApp
+
+    store = open_store(filled, clock)
+    store.set_status(MEETING, "in_progress")
+    app = MapmApp(db=None, clock=clock, store=store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):  # the daily backup follows the check after opening, in a thread
+                await pilot.pause(0.05)
+                if backup.list_backups(filled):
+                    break
+            await app.workers.wait_for_complete()
+            assert [b.reason for b in backup.list_backups(filled)] == ["daily"]
+            app.open_meeting(MEETING, "aim")
+            await pilot.pause()
+            clock.advance(60)
+            app.live.set_status("in_review")  # the chair ends the meeting
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    finally:
+        store.close()
+    taken = backup.list_backups(filled)
+    assert [b.reason for b in taken] == ["meeting-end", "daily"]
+    copy = open_store(taken[0].path)
+    try:
+        assert copy.meeting_row(MEETING).status == "in_review"
+    finally:
+        copy.close()
