@@ -187,6 +187,11 @@ def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
     if problem is not None or (backup.stat().st_size == 0):
         detail = problem[1] if problem else "it is empty"
         raise BackupError(f"{backup} cannot be restored: {detail}. Nothing was changed.")
+    editing = _editing_elsewhere(db_path, now)
+    if editing is not None:
+        raise BackupError(
+            f"A mapm window is editing a meeting in {db_path} ({editing}); close it first. Nothing was changed."
+        )
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
     tmp = db_path.with_name(f".{db_path.name}.restoring")
     try:
@@ -211,6 +216,32 @@ def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"{backup} could not be restored to {db_path}: {_why(exc)}.") from None
     return aside
+
+
+def _editing_elsewhere(db_path: Path, now: dt.datetime) -> str | None:
+    """Who holds a meeting of the database at `db_path` with a live heartbeat (holds.py), if anyone: a
+    restore under a running window would leave it writing to the file set aside. Best effort: a file too
+    damaged to read has no readable holds."""
+    from .holds import STALE_AFTER
+
+    if not db_path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{quote(str(db_path))}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = con.execute("SELECT holder_name, host, pid, heartbeat FROM editor_hold").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    for name, host, pid, beat in rows:
+        try:
+            alive = now - dt.datetime.fromisoformat(beat) < STALE_AFTER
+        except (TypeError, ValueError):
+            continue
+        if alive:
+            return f"{name} on {host}, process {pid}"
+    return None
 
 
 def _why(exc: BaseException) -> str:

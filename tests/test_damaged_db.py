@@ -311,3 +311,22 @@ async def test_the_app_backs_up_once_a_day_and_at_each_meetings_end(filled, cloc
         assert copy.meeting_row(MEETING).status == "in_review"
     finally:
         copy.close()
+
+
+def test_restore_refuses_while_a_window_is_editing_the_database(filled, capsys):
+    from mapm_tui import holds
+    from mapm_tui.clock import Clock
+
+    store = open_store(filled)
+    copy = backup.backup_store(store, "manual")
+    hold = holds.acquire(store.engine, MEETING, holds.Holder.here("Sam Chair"), holds.new_token(), Clock().utcnow())
+    before = digest(filled)
+    try:
+        code, _out, err = run(capsys, "--db", filled, "restore", copy)
+        assert code == 2 and one_sentence(err) and "Sam Chair" in err and "close it first" in err
+        assert digest(filled) == before
+        holds.release(store.engine, hold)
+        code, _out, err = run(capsys, "--db", filled, "restore", copy)
+        assert code == 0, err
+    finally:
+        store.close()
