@@ -121,6 +121,7 @@ class MapmApp(App[None]):
         from .live import LiveMeeting
 
         self.save_everything()
+        self._keep_unsaved()
         self.release_hold()
         self.forget_step_screens()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
@@ -216,8 +217,8 @@ class MapmApp(App[None]):
     def close_meeting(self) -> None:
         if self.live is not None:
             self.live.leave_step()
-            if not self.live.autosaver.pending:  # text still unsaved keeps its meeting held
-                self.release_hold()
+            self._keep_unsaved()
+            self.release_hold()
             self.live = None
         from screens.home import HomeScreen
 
@@ -398,6 +399,22 @@ class MapmApp(App[None]):
             ),
             answered,
         )
+
+    def _keep_unsaved(self) -> None:
+        """Leaving a meeting while some of its saves still fail: the text goes to a recovery file (offered
+        back at the next start), never dropped with the meeting's autosaver."""
+        if self.live is None or not self.live.autosaver.pending:
+            return
+        path, problem = self.write_recovery_file()
+        if path is not None:
+            self.notify(
+                f"Text in that meeting was NOT saved; it was written to {path} and is offered back when mapm "
+                "next starts.",
+                severity="warning",
+                timeout=15,
+            )
+        else:
+            self.notify(f"Text in that meeting was NOT saved and is lost: {problem}", severity="error", timeout=30)
 
     def write_recovery_file(self) -> tuple[Path | None, str | None]:
         """Write what is still unsaved in the open meeting to a recovery file: (its path, None) or

@@ -217,3 +217,20 @@ async def test_a_crash_on_a_full_disk_never_claims_the_text_was_saved(make_app, 
     files = recovery.find(store.path)
     assert len(files) == 1 and str(files[0].path) in app.fatal_message
     assert files[0].changes["field:aim"] == AIM
+
+
+async def test_leaving_a_meeting_with_unsaved_text_writes_it_to_a_recovery_file(make_app, store, new_meeting):
+    """Before: going home (or to another meeting) replaced the autosaver and its failed saves with it."""
+    meeting_id = new_meeting("hampshire")
+    disk = FullDisk(store)
+    app = make_app(save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(meeting_id, "aim")
+        await pilot.pause()
+        disk.fill()
+        await fill(pilot, "#text-field", AIM)
+        app.close_meeting()
+        await pilot.pause()
+        files = recovery.find(store.path)
+        assert len(files) == 1 and files[0].changes["field:aim"] == AIM
+        assert any(str(files[0].path) in n.message and "NOT saved" in n.message for n in app._notifications)
