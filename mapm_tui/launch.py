@@ -122,6 +122,8 @@ def _install_signal_handlers(app) -> None:
         finally:
             try:
                 app.save_everything()
+                if app.live is not None and app.live.autosaver.pending:  # a hang-up leaves at once: keep it now
+                    app.write_recovery_file()
             finally:
                 leave(signum)
 
