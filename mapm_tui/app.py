@@ -103,9 +103,9 @@ class MapmApp(App[None]):
         if not self.templates:
             self.templates = load_templates(user_templates_dir())
         if self.store is None:
-            # the quick check reads the whole file (seconds for a big one): it runs after opening, in
-            # `_check_and_back_up`, so the meetings are usable at once
-            store = open_store(self.db, self.clock, quick_check=False)
+            # the quick check reads the whole file: a small one is checked here (in the home screen's
+            # thread, after the first frame); a big one after opening, in `_check_and_back_up`
+            store = open_store(self.db, self.clock)
             if self.demo and not store.list_meetings():
                 from .launch import load_demo
 
@@ -450,10 +450,14 @@ class MapmApp(App[None]):
         """In a thread, once the store is open: `PRAGMA quick_check` on the whole file; if it is damaged,
         tell the chair at once (naming the newest good backup) and take no backup of it; else the day's
         backup if it is due."""
-        from .db import damaged_sentence, file_problem
+        from .db import QUICK_CHECK_MAX_BYTES, damaged_sentence, file_problem
 
         path = self.store.path if self.store is not None else None
-        problem = file_problem(path) if path is not None else None
+        try:
+            checked_on_open = path is not None and self.db is not None and path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        except OSError:
+            checked_on_open = False
+        problem = file_problem(path) if path is not None and not checked_on_open else None
         if problem is not None:
             self.database_problem = damaged_sentence(path, problem[1])
             self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)

@@ -330,3 +330,20 @@ def test_restore_refuses_while_a_window_is_editing_the_database(filled, capsys):
         assert code == 0, err
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("how", ["truncated", "zeroed tail", "random file"])
+async def test_the_app_on_a_damaged_file_says_one_sentence_on_its_home_screen(filled, clock, how):
+    from mapm_tui.app import MapmApp
+
+    DAMAGE[how](filled)
+    app = MapmApp(db=str(filled), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            hint = str(app.screen.query_one("#home-hint").render())
+            if "could not be opened" in hint:
+                break
+        assert "could not be opened" in hint and "is damaged" in hint
+        assert "sqlalchemy" not in hint and "SQL:" not in hint
+        await pilot.press("ctrl+q")
