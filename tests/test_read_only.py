@@ -102,3 +102,20 @@ async def test_the_app_opens_a_meeting_read_only_says_so_and_never_claims_a_save
     finally:
         store.close()
     assert digest(db) == before
+
+
+@posix_only
+def test_a_read_only_database_that_needs_upgrading_says_so_and_is_not_blamed(tmp_path, capsys):
+    from test_migrations import _migrate
+
+    from mapm_tui import cli
+
+    old = tmp_path / "old.db"
+    _migrate(old, "0004")
+    os.chmod(old, 0o400)
+    before = digest(old)
+    code = cli.main(["--db", str(old), "list"])
+    err = capsys.readouterr().err
+    assert code == 2 and "read-only" in err and "upgrading" in err
+    assert "check the file is a mapm database" not in err
+    assert digest(old) == before and stat.S_IMODE(old.stat().st_mode) == 0o400
