@@ -6,7 +6,9 @@ SQLAlchemy cost more to import than Textual itself. Handlers live on their scree
 
 from __future__ import annotations
 
+import contextlib
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +70,11 @@ class MapmApp(App[None]):
         #: kept step screens to drop as soon as they are no longer on show
         self._stale_screens: set[str] = set()
         self.save_error: str | None = None
+        #: what the check after opening found wrong with the database file (a sentence), or None
+        self.database_problem: str | None = None
+        #: this window's hold on the open meeting (holds.py), None when it holds none
+        self._hold = None
+        self._heartbeat_timer = None
 
     # -- start-up ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -110,12 +117,16 @@ class MapmApp(App[None]):
         if not self.templates:
             self.templates = load_templates(user_templates_dir())
         if self.store is None:
+            # the quick check reads the whole file: a small one is checked here (in the home screen's
+            # thread, after the first frame); a big one after opening, in `_check_and_back_up`
             store = open_store(self.db, self.clock)
             if self.demo and not store.list_meetings():
                 from .launch import load_demo
 
                 load_demo(store, self.templates)
             self.store = store
+        if not self.demo:
+            self.call_from_thread(self._store_opened)
 
     # -- one meeting ------------------------------------------------------------------------------
     def open_meeting(self, meeting_id: str, step_key: str | None = None) -> None:
@@ -124,6 +135,8 @@ class MapmApp(App[None]):
         from .live import LiveMeeting
 
         self.save_everything()
+        self._keep_unsaved()
+        self.release_hold()
         self.forget_step_screens()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
         if self.save_max_latency is not None:
@@ -132,6 +145,10 @@ class MapmApp(App[None]):
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
         self.live.on_change = lambda: None
+        self.live.on_ended = self._meeting_ended
+        self._hold_meeting(self.live)
+        if self.live.read_only:
+            self.notify(f"Opened read-only: {self.live.read_only}", severity="warning", timeout=10)
         self._record_view(meeting_id)
         if step_key is None and self.live.status == "draft":
             self.open_setup()
@@ -231,6 +248,8 @@ class MapmApp(App[None]):
     def close_meeting(self) -> None:
         if self.live is not None:
             self.live.leave_step()
+            self._keep_unsaved()
+            self.release_hold()
             self.live = None
         from screens.home import HomeScreen
 
@@ -259,11 +278,25 @@ class MapmApp(App[None]):
         self._show_save_state()
 
     def _save_failed(self, exc: Exception) -> bool:
-        from .store import StoreError
+        """A save failed. A full disk, a failed write or a busy database keeps the text queued (retried on
+        every autosave tick, written out to a recovery file if the chair quits before it goes through);
+        a value the store refuses for good is dropped once the chair has been told why."""
+        from .holds import HeldElsewhere
+        from .store import DatabaseBusy, StoreError, WriteFailed
 
+        first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
-        if isinstance(exc, StoreError) and "busy" not in str(exc):
+        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
+            if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
+                self.notify(
+                    f"NOT SAVED: {exc} What you typed is kept here, saving is tried again, and quitting offers "
+                    "a recovery file.",
+                    severity="error",
+                    timeout=12,
+                )
+            return True
+        if isinstance(exc, StoreError):
             self.notify(str(exc), severity="error", timeout=8)
             return False
         return True
@@ -275,7 +308,250 @@ class MapmApp(App[None]):
 
     async def action_quit(self) -> None:
         self.save_everything()
+        if self.live is not None and self.live.autosaver.pending:
+            self._ask_before_losing_text()
+            return
+        self.release_hold()
         self.exit()
+
+    # -- one editor per meeting (holds.py) ----------------------------------------------------------
+    def _hold_meeting(self, live: LiveMeeting) -> None:
+        """Hold the meeting for this window, or open it read-only saying who has it (and offer to take a
+        stale hold over). A database too busy or full to record the hold leaves the meeting editable:
+        what is typed is then kept as for any failed save."""
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        store = self.store
+        if store is None or store.read_only or live.status == "final":
+            return
+        if store.hold_token is None:
+            store.hold_token = holds.new_token()
+        try:
+            self._hold = holds.acquire(
+                store.engine, live.id, holds.Holder.here(), store.hold_token, self.clock.utcnow()
+            )
+        except holds.HeldElsewhere as exc:
+            live.read_only = str(exc)
+            if exc.hold.stale(self.clock.utcnow()):
+                self.call_after_refresh(self._offer_takeover, live.id)
+        except (WriteFailed, DatabaseBusy) as exc:
+            self.notify(f"This window could not mark the meeting as being edited here: {exc}", severity="warning")
+        if getattr(self, "_heartbeat_timer", None) is None:
+            self._heartbeat_timer = self.set_interval(holds.HEARTBEAT, self._hold_heartbeat, name="hold")
+
+    def _hold_heartbeat(self) -> None:
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        hold, live = getattr(self, "_hold", None), self.live
+        if hold is None or self.store is None:
+            return
+        try:
+            ours = holds.heartbeat(self.store.engine, hold, self.clock.utcnow())
+        except (WriteFailed, DatabaseBusy):
+            return  # the next beat tries again; the hold goes stale only after minutes
+        if not ours:
+            self._hold = None
+            if live is not None and live.id == hold.meeting_id:
+                live.read_only = "another window took this meeting over"
+                self.notify(
+                    "Another window took this meeting over: it is read-only here now. Anything not yet saved "
+                    "is kept and offered as a recovery file when you quit.",
+                    severity="error",
+                    timeout=15,
+                )
+                self._show_save_state()
+
+    def _offer_takeover(self, meeting_id: str) -> None:
+        from screens.dialogs import AskText
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.take_over_meeting(meeting_id, reason)
+
+        live = self.live
+        question = (live.read_only if live is not None else "") + " To take it over, say why (Escape: read only)."
+        self.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"), answered)
+
+    def take_over_meeting(self, meeting_id: str, reason: str) -> None:
+        """Take a stale hold over (with the reason) and open the meeting again, editable."""
+        from . import holds
+
+        store = self.store
+        assert store is not None
+        if store.hold_token is None:
+            store.hold_token = holds.new_token()
+        try:
+            self._hold = holds.take_over(
+                store.engine, meeting_id, holds.Holder.here(), store.hold_token, self.clock.utcnow(), reason
+            )
+        except (holds.HeldElsewhere, ValueError) as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        step = self.live.current_step if self.live is not None and self.live.id == meeting_id else None
+        self.open_meeting(meeting_id, step)
+
+    def release_hold(self) -> None:
+        """Let go of this window's hold on its meeting (quit, close, another meeting)."""
+        from . import holds
+        from .store import DatabaseBusy, WriteFailed
+
+        hold, self._hold = getattr(self, "_hold", None), None
+        if hold is None or self.store is None:
+            return
+        with contextlib.suppress(WriteFailed, DatabaseBusy):  # if so, it goes stale by itself
+            holds.release(self.store.engine, hold)
+
+    # -- text the database would not take (recovery.py) ---------------------------------------------
+    def _ask_before_losing_text(self) -> None:
+        """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""
+        from screens.dialogs import Confirm
+
+        def answered(write: bool | None) -> None:
+            if not write:
+                return
+            path, problem = self.write_recovery_file()
+            if path is not None:
+                self.fatal_message = f"Your unsaved text was written to {path}; mapm offers to restore it next time."
+                self.exit()
+                return
+            self.push_screen(
+                Confirm(f"{problem} Quit anyway and lose it?", yes="Quit and lose it", no="Stay", danger=True),
+                lambda lose: self.exit() if lose else None,
+            )
+
+        self.push_screen(
+            Confirm(
+                f"Some of your text is NOT saved: {self.save_error or 'the database would not take it.'} "
+                "Write it to a recovery file beside the database and quit?",
+                yes="Write it and quit",
+                no="Stay",
+            ),
+            answered,
+        )
+
+    def _keep_unsaved(self) -> None:
+        """Leaving a meeting while some of its saves still fail: the text goes to a recovery file (offered
+        back at the next start), never dropped with the meeting's autosaver."""
+        if self.live is None or not self.live.autosaver.pending:
+            return
+        path, problem = self.write_recovery_file()
+        if path is not None:
+            self.notify(
+                f"Text in that meeting was NOT saved; it was written to {path} and is offered back when mapm "
+                "next starts.",
+                severity="warning",
+                timeout=15,
+            )
+        else:
+            self.notify(f"Text in that meeting was NOT saved and is lost: {problem}", severity="error", timeout=30)
+
+    def write_recovery_file(self) -> tuple[Path | None, str | None]:
+        """Write what is still unsaved in the open meeting to a recovery file: (its path, None) or
+        (None, the sentence saying why it could not be written)."""
+        from . import recovery
+
+        live, path = self.live, self.store.path if self.store is not None else None
+        if live is None or path is None or not live.autosaver.pending:
+            return None, "There is nowhere to write a recovery file for this database."
+        try:
+            written = recovery.write(path, live.id, live.autosaver.unsaved(), self.clock.now())
+        except recovery.RecoveryError as exc:
+            return None, str(exc)
+        live.autosaver.discard()  # in the file now: not written a second time on the way out
+        return written, None
+
+    def _store_opened(self) -> None:
+        """Once the database is open: say if it is read-only, take the day's backup, offer recovery files."""
+        store = self.store
+        if store is None:
+            return
+        if store.read_only:
+            self.notify(
+                f"The database is open read-only ({store.read_only}): you can read meetings but not change them.",
+                severity="warning",
+                timeout=12,
+            )
+            return
+        self.run_worker(self._check_and_back_up, thread=True, exit_on_error=False, group="backup")
+        self.offer_recovery()
+
+    def _check_and_back_up(self) -> None:
+        """In a thread, once the store is open: `PRAGMA quick_check` on the whole file; if it is damaged,
+        tell the chair at once (naming the newest good backup) and take no backup of it; else the day's
+        backup if it is due."""
+        from .db import QUICK_CHECK_MAX_BYTES, damaged_sentence, file_problem
+
+        path = self.store.path if self.store is not None else None
+        try:
+            checked_on_open = path is not None and self.db is not None and path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        except OSError:
+            checked_on_open = False
+        problem = file_problem(path) if path is not None and not checked_on_open else None
+        if problem is not None:
+            self.database_problem = damaged_sentence(path, problem[1])
+            self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)
+            return
+        self._backup_now("daily")
+
+    def _meeting_ended(self) -> None:
+        self.run_worker(partial(self._backup_now, "meeting-end"), thread=True, exit_on_error=False, group="backup")
+
+    def _backup_now(self, reason: str) -> None:
+        """A backup (backup.py), in a thread; a failure is told to the chair and never stops the app."""
+        from . import backup
+        from .settings import SettingsError
+
+        store = self.store
+        if store is None or store.read_only or self.database_problem:
+            return  # a damaged file is never backed up: its copies would push the good ones out
+        try:
+            keep = self.settings.backups_kept
+        except SettingsError:  # told elsewhere; the backup still matters more
+            keep = backup.DEFAULT_KEEP
+        try:
+            if reason == "daily":
+                backup.take_daily_if_due(store, keep=keep)
+            else:
+                backup.backup_store(store, reason, keep=keep)
+        except backup.BackupError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
+
+    def offer_recovery(self) -> None:
+        """At start: text kept in recovery files for this database is offered back, one file at a time."""
+        from . import recovery
+
+        path = self.store.path if self.store is not None else None
+        found = recovery.find(path) if path is not None else []
+        if not found:
+            return
+        from screens.dialogs import Confirm
+
+        from .dates import format_date
+
+        first = found[0]
+        when = f"{format_date(first.written_at.date())} {first.written_at.astimezone().strftime('%H:%M')}"
+        question = (
+            f"Text typed in meeting {first.meeting_id} on {when} could not be saved and was kept in "
+            f"{first.path}. Put it back into the meeting now?"
+        )
+
+        def answered(restore: bool | None) -> None:
+            from .store import StoreError
+
+            if not restore:
+                self.notify(f"The recovery file is kept: {first.path}", timeout=8)
+                return
+            try:
+                count = recovery.restore(self.store, first)
+            except StoreError as exc:
+                self.notify(f"It could not be put back: {exc} The file is kept: {first.path}", severity="error")
+                return
+            self.notify(f"Put back {count} unsaved change{'s' if count != 1 else ''} into meeting {first.meeting_id}.")
+            self.offer_recovery()
+
+        self.push_screen(Confirm(question, yes="Put it back", no="Later"), answered)
 
     # -- global keys ------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -303,25 +579,29 @@ class MapmApp(App[None]):
         Textual's own report prints local variables, which would put note text on the terminal;
         ours writes the traceback without locals to a private log file instead.
         """
-        try:
-            self.save_everything()
-            saved = "Everything you typed up to now was saved."
-        except Exception:
-            saved = "Some of the last few seconds of typing may not have been saved."
+        saved = self._save_before_stopping()
         log = _write_crash_log(self._exception)
         where = f" Details for support are in {log}." if log else ""
         self.fatal_message = f"mapm stopped because of an unexpected error. {saved}{where}"
         self._return_code = 1
         self._close_messages_no_wait()
 
+    def _save_before_stopping(self) -> str:
+        """Save what is pending as the app stops on an error; a sentence that claims only what happened
+        (text the database would not take goes to a recovery file, and the sentence says where)."""
+        with contextlib.suppress(Exception):  # stopping on an error already: what is left unsaved is below
+            self.save_everything()
+        if self.live is None or not self.live.autosaver.pending:
+            return "Everything you typed up to now was saved."
+        path, problem = self.write_recovery_file()
+        if path is not None:
+            return f"Your last changes could not be saved; they were written to {path} and are offered back next time."
+        return f"Some of your last changes could not be saved. {problem}"
+
     def panic(self, *renderables) -> None:
         """Textual's other crash exit (an error Rich renders itself, a failed input thread): the same as
         `_fatal_error`: save first, one plain sentence, exit code 1, nothing from the error on screen."""
-        try:
-            self.save_everything()
-            saved = "Everything you typed up to now was saved."
-        except Exception:
-            saved = "Some of the last few seconds of typing may not have been saved."
+        saved = self._save_before_stopping()
         self.fatal_message = f"mapm stopped because of an unexpected error. {saved}"
         self._return_code = 1
         self._close_messages_no_wait()

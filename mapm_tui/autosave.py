@@ -46,21 +46,35 @@ class Autosaver:
     on_error: Callable[[Exception], bool] | None = None
     max_latency: float = DEFAULT_MAX_LATENCY
     _pending: dict[str, Pending] = field(default_factory=dict)
+    #: key -> the value its pending save writes (text the chair typed), for a recovery file
+    _values: dict[str, object] = field(default_factory=dict)
 
-    def put(self, key: str, save: Saver) -> None:
-        """Schedule `save` for `key`, replacing an earlier one not yet written (whose first change
-        still counts towards the ceiling)."""
+    def put(self, key: str, save: Saver, value: object = None) -> None:
+        """Schedule `save` for `key`, replacing an earlier one not yet written (whose first change still
+        counts towards the ceiling). `value` is what it writes, kept so that text that cannot be saved can
+        still be written to a recovery file (`unsaved`)."""
         now = self.now()
         earlier = self._pending.get(key)
         self._pending[key] = Pending(now, save, earlier.first if earlier else now)
+        self._values[key] = value
 
-    def discard(self, key: str) -> None:
-        """Forget a pending save that is no longer wanted (its value was written another way)."""
-        self._pending.pop(key, None)
+    def unsaved(self) -> dict[str, object]:
+        """key -> value of every save not yet written (in the order they were made)."""
+        return {key: self._values.get(key) for key in self._pending}
 
     @property
     def pending(self) -> bool:
         return bool(self._pending)
+
+    def discard(self, key: str | None = None) -> None:
+        """Forget a pending save that is no longer wanted (its value was written another way), or every
+        pending save (`key` None: their text is kept elsewhere, a recovery file)."""
+        if key is None:
+            self._pending.clear()
+            self._values.clear()
+        else:
+            self._pending.pop(key, None)
+            self._values.pop(key, None)
 
     def flush_due(self) -> int:
         """Write the saves whose last change is older than `delay`, or whose first unsaved change is
@@ -84,6 +98,8 @@ class Autosaver:
             try:
                 entry.save()
                 written += 1
+                if key not in self._pending:  # not put again meanwhile
+                    self._values.pop(key, None)
             except Exception as exc:  # report it, and never lose the other saves
                 if self.on_error is None:
                     raise

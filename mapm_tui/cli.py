@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
     _add_record_commands(sub)
+    # -- the database file itself: backups, restore, integrity (backup.py, db.py) --
+    p = sub.add_parser("backup", help="back the database up now (SQLite's online backup); prints the backup's path")
+    p.add_argument("-o", "--output", type=Path, help="the file to write (default: the rotating backups folder)")
+    p = sub.add_parser("restore", help="put a backup in place of the database; the current file is kept aside")
+    p.add_argument("file", type=Path, help="the backup to restore (checked before anything is changed)")
+    sub.add_parser("check-db", help="a full integrity check of the database file; exit 1 if it is damaged")
     return parser
 
 
@@ -155,6 +161,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args.db, demo=False)
     if command == "demo":
         return _run_app(None, demo=True)
+    if command in FILE_COMMANDS:  # these work on the file itself, damaged or not: no store is opened
+        return FILE_COMMANDS[command](args)
     store, templates = _open(args.db)
     from .store import DatabaseBusy
 
@@ -162,6 +170,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return COMMANDS[command](args, store, templates)
     except DatabaseBusy as exc:  # "busy" is exit 1 everywhere: a valid request that may work in a moment
         raise Refused(str(exc)) from None
+    except _damage_errors() as exc:
+        sentence = _damaged(args.db, exc)
+        if sentence is None:
+            raise
+        raise UsageError(sentence) from None
     finally:
         store.close()
 
@@ -747,6 +760,94 @@ COMMANDS = {
     "actions": cmd_actions,
     **RECORD_COMMANDS,
 }
+
+
+# -- the database file itself (issue 17): backup, restore, check-db ------------------------------------
+def _damage_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError
+
+    return (DatabaseError, sqlite3.DatabaseError)
+
+
+def _damaged(db, exc: BaseException) -> str | None:
+    """One sentence for a database found damaged part-way through a command (SQLITE_CORRUPT or
+    SQLITE_NOTADB, by result code), naming its newest good backup; None for any other error."""
+    from .db import damaged_sentence, database_path
+
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in (11, 26):
+        return None
+    path = database_path(db)
+    return damaged_sentence(path, "SQLite reports it malformed") if path else "The database is damaged."
+
+
+def _database_file(db) -> Path:
+    from .db import DatabaseError, database_path
+
+    try:
+        path = database_path(db)
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    if path is None:
+        raise UsageError("backup, restore and check-db work on a database file; give its path with --db.")
+    return path
+
+
+def cmd_backup(args) -> int:
+    from .backup import BackupError, backup_store, backup_to
+
+    store, _templates = _open(args.db)
+    try:
+        if args.output is not None:
+            if args.output.exists():
+                raise UsageError(f"{args.output} already exists; choose another file name.")
+            path = backup_to(store, args.output)
+        else:
+            path = backup_store(store, "manual", keep=_settings().backups_kept)
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    print(path)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from .backup import BackupError, restore
+    from .clock import Clock
+
+    path = _database_file(args.db)
+    try:
+        aside = restore(args.file, path, Clock().utcnow())
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    kept = f"; the file it replaced is kept as {aside}" if aside.exists() else ""
+    print(f"Restored {args.file} as {path}{kept}.")
+    return EXIT_OK
+
+
+def cmd_check_db(args) -> int:
+    from .db import damaged_sentence, file_problem, integrity_problems
+
+    path = _database_file(args.db)
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist; give the path of a database with --db.")
+    problem = file_problem(path, quick_check=False)
+    if problem is not None and problem[0] == "foreign":
+        raise UsageError(f"{path} is {problem[1]}, not a mapm database.")
+    problems = [problem[1]] if problem is not None else integrity_problems(path)
+    if not problems:
+        print(f"{path}: no problems found (full integrity check).")
+        return EXIT_OK
+    for line in problems:
+        print(f"{path}: {' '.join(line.split())[:200]}")
+    _say(damaged_sentence(path, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"))
+    return EXIT_REFUSED
+
+
+FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore, "check-db": cmd_check_db}
 
 
 def _run_app(db, demo: bool) -> int:

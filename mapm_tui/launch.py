@@ -74,14 +74,27 @@ def _save_after_run(app) -> str | None:
     failures: list[Exception] = []
     saver = live.autosaver
     saver.on_saved = None  # the screens are gone: there is no "Saved" to show
-    saver.on_error = lambda exc: bool(failures.append(exc))  # keep going; report below
+    saver.on_error = lambda exc: failures.append(exc) or True  # keep it (for the recovery file); report below
     try:
         live.leave_step()  # flushes, then adds the time on the current step (a no-op if already left)
     except Exception as exc:
         failures.append(exc)
     if failures:
-        return f"mapm could not save the last few seconds of typing: {failures[0]}"
+        return _recovery_sentence(app, failures[0])
+    app.release_hold()  # the meeting is free for another window (kept while text is unsaved)
     return None
+
+
+def _recovery_sentence(app, failure: Exception) -> str:
+    """Text still unsaved as the app stops (a signal, a crash): it goes to a recovery file, never lost
+    without a word; the sentence says where (or that it could not be written)."""
+    path, problem = app.write_recovery_file()
+    if path is not None:
+        return (
+            f"mapm could not save your last changes ({failure}); they were written to {path} "
+            "and are offered back next time."
+        )
+    return f"mapm could not save the last few seconds of typing: {failure} {problem or ''}".strip()
 
 
 def _install_signal_handlers(app, on_hangup=None) -> None:
@@ -117,6 +130,8 @@ def _install_signal_handlers(app, on_hangup=None) -> None:
         finally:
             try:
                 app.save_everything()
+                if app.live is not None and app.live.autosaver.pending:  # a hang-up leaves at once: keep it now
+                    app.write_recovery_file()
             finally:
                 leave(signum)
 

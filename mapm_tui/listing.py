@@ -55,18 +55,12 @@ def summaries(rows) -> list[MeetingSummary]:
 
 def sqlite_file(target) -> Path | None:
     """The SQLite file that `--db PATH|URL` (or MAPM_DB, or the default) names, if it is a plain file."""
-    from .db import DatabaseError, resolve_target
+    from .db import DatabaseError, database_path
 
     try:
-        url = resolve_target(target)
+        return database_path(target)
     except DatabaseError:
         return None
-    if not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///") :]
-    if not path or path.startswith(":memory:") or "?" in path:
-        return None
-    return Path(path)
 
 
 def quick_list(target, limit: int | None = None) -> tuple[list[MeetingSummary], int] | None:

@@ -84,6 +84,11 @@ class LiveMeeting:
         self.on_change: Callable[[], None] | None = None
         #: goes up on every change to the meeting dict, so a screen shown again knows whether to redraw
         self.version = 0
+        #: why this window may not change the meeting (a read-only database, or another window is editing
+        #: it: holds.py), or None; the screens then show it as they show a final meeting
+        self.read_only: str | None = store.read_only
+        #: called once the chair has ended the meeting (the app takes a backup then)
+        self.on_ended: Callable[[], None] | None = None
 
     # -- what is it -------------------------------------------------------------------------------
     @property
@@ -92,7 +97,7 @@ class LiveMeeting:
 
     @property
     def editable(self) -> bool:
-        return self.status != "final"
+        return self.status != "final" and self.read_only is None
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -134,7 +139,7 @@ class LiveMeeting:
             value = None
         set_path(self.meeting, path, value)
         self.version += 1
-        self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value))
+        self.autosaver.put(f"field:{path}", lambda: self._save_field(path, value), value)
         if now:
             self.autosaver.flush(f"field:{path}")
 
@@ -148,7 +153,7 @@ class LiveMeeting:
     def set_draft(self, key: str, text: str) -> None:
         """Keep half-typed text (a capture line, an action form field) so a crash loses nothing."""
         self._drafts[key] = text
-        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, text))
+        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, text), text)
 
     def _save_draft(self, key: str, text: str) -> None:
         self.store.save_draft(self.id, key, text)
@@ -279,7 +284,7 @@ class LiveMeeting:
         seconds = int(now - self._step_since)
         key = self._step_key
         self._step_since = self._step_since + seconds  # keep the fraction of a second for next time
-        if self.status == "in_progress" and seconds > 0:
+        if self.status == "in_progress" and seconds > 0 and self.read_only is None:
             self.store.add_step_time(self.id, key, seconds)
             old, done = self._progress.get(key, (0, False))
             self._progress[key] = (old + seconds, done)
@@ -326,6 +331,8 @@ class LiveMeeting:
         note = self.store.set_status(self.id, status)
         self._row = self.store.meeting_row(self.id)
         self._written()
+        if status == "in_review" and self.on_ended is not None:
+            self.on_ended()
         return note
 
     def mark_part_two(self) -> None:

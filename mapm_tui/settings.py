@@ -54,6 +54,8 @@ class Settings:
     retention_child_years: int | None = None
     #: the same for an adult case (a meeting about an adult at risk)
     retention_adult_years: int | None = None
+    #: How many backups of the database are kept (the newest; one at each meeting's end and one a day).
+    backups_kept: int = 10
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
@@ -61,8 +63,12 @@ class Settings:
 
 #: the longest value a setting may have (the bundle's short-field limit)
 VALUE_LIMIT = 300
-#: settings given as a whole number of years (retention, issue 12); every other setting is text
-YEAR_SETTINGS = ("retention_child_years", "retention_adult_years")
+#: settings given as a whole number: name -> (lowest, highest, the unit as words); every other setting is text
+WHOLE_NUMBER_SETTINGS = {
+    "retention_child_years": (1, 200, " of years"),  # issue 12
+    "retention_adult_years": (1, 200, " of years"),
+    "backups_kept": (1, 1000, ""),  # issue 17
+}
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -89,10 +95,11 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{name}: {quote(key)} is not a setting; use one of {', '.join(sorted(known))}.")
-        if key in YEAR_SETTINGS:
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 200:
+        if key in WHOLE_NUMBER_SETTINGS:
+            low, high, unit = WHOLE_NUMBER_SETTINGS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise SettingsError(
-                    f"{name}: {quote(key)} must be a whole number of years from 1 to 200, without quotes."
+                    f"{name}: {quote(key)} must be a whole number{unit} from {low} to {high}, without quotes."
                 )
             values[key] = value
             continue

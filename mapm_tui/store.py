@@ -17,11 +17,13 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -76,6 +78,19 @@ class AlreadyStored(StoreError):
 class DatabaseBusy(StoreError, DatabaseError):
     """Another window holds the write lock past the busy timeout; trying again later may work.
     One type for "busy" wherever it happens (opening or writing), so the CLI gives it one exit code."""
+
+
+class WriteFailed(StoreError):
+    """The disk refused the write (an I/O error, a read-only file): nothing was changed, and the text that
+    was being saved must be kept and retried, never dropped."""
+
+
+class StorageFull(WriteFailed):
+    """The disk (or the file system's quota) is full."""
+
+
+class ReadOnlyDatabase(WriteFailed):
+    """The database file or its folder cannot be written."""
 
 
 def migrate(engine: Engine) -> None:
@@ -137,6 +152,10 @@ class Store:
     def __init__(self, engine: Engine, clock: Clock | None = None):
         self.engine = engine
         self.clock = clock or Clock()
+        #: why the database is open read-only (its file or folder cannot be written), or None
+        self.read_only: str | None = None
+        #: this window's token for the meetings it holds (holds.py); None: holds nothing (the CLI)
+        self.hold_token: str | None = None
 
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager
@@ -164,6 +183,18 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None for an in-memory database)."""
+        name = self.engine.url.database
+        if not name or name.startswith(":memory:") or self.engine.url.get_backend_name() != "sqlite":
+            return None
+        if name.startswith("file:"):  # opened read-only by URI (db.make_engine)
+            from urllib.parse import unquote
+
+            name = unquote(name[len("file:") :])
+        return Path(name)
 
     # -- reading ----------------------------------------------------------------------------------
     def list_meetings(self, case_ref: str | None = None, limit: int | None = None) -> list[MeetingSummary]:
@@ -522,6 +553,8 @@ class Store:
         0.4 s (autosave.py), and the session's select and flush were most of what a save cost
         (0.7 ms of CPU now against 2.4 ms; the typing benchmark)."""
         value = clean(value)
+        from . import holds
+
         table = Draft.__table__
         if value:
             statement, params = _draft_upsert(), {"m": meeting_id, "k": key, "t": value, "u": _now(self.clock)}
@@ -529,6 +562,7 @@ class Store:
             statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
         with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
             try:
+                holds.check(conn, meeting_id, self.hold_token, _now(self.clock))
                 conn.execute(statement, params)
                 conn.commit()
             except (IntegrityError, OperationalError) as exc:
@@ -550,7 +584,14 @@ class Store:
         row = self._get(s, meeting_id)
         if row.status == "final":
             raise MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
+        self._check_hold(s, meeting_id)
         return row
+
+    def _check_hold(self, s: Session, meeting_id: str) -> None:
+        """Refuse to write to a meeting another window is editing (holds.py; HeldElsewhere)."""
+        from . import holds
+
+        holds.check(s.connection(), meeting_id, self.hold_token, _now(self.clock))
 
     def _touch(self, s: Session, meeting_id: str) -> None:
         s.exec(
@@ -854,7 +895,32 @@ def _checked(value: Any, schema_path: tuple[str, ...], label: str) -> Any:
     return value
 
 
+#: SQLite's primary result codes (the low byte of `sqlite3.Error.sqlite_errorcode`, Python 3.11+)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+
+def write_failure(exc: BaseException) -> StoreError | None:
+    """The typed error for a write SQLite (or the disk under it) could not do, from its result code; None
+    for anything else. Classified by code, never by message text (the text differs between versions)."""
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary == SQLITE_FULL:
+        return StorageFull("The disk is full, so nothing was saved; free some space.")
+    if primary in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        return ReadOnlyDatabase("The database cannot be written (it or its folder is read-only), so nothing was saved.")
+    if primary == SQLITE_IOERR:
+        return WriteFailed("The disk refused the write (an input/output error), so nothing was saved.")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    return None
+
+
 def _refusal(exc: Exception) -> StoreError:
+    typed = write_failure(exc)
+    if typed is not None:
+        return typed
     message = str(getattr(exc, "orig", exc))
     if "final" in message:
         return MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
@@ -865,29 +931,25 @@ def _refusal(exc: Exception) -> StoreError:
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
-#: SQLite's primary result codes that are about the place the file is in (or another window), not the file
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
-
-
 def _open_failure(exc: Exception) -> DatabaseError:
     """One sentence for a database that could not be opened, blaming the file only when it is the file:
     a busy database, a read-only folder or disk, a full disk and an I/O error each say so."""
     orig = getattr(exc, "orig", exc)
     code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy("The database is busy in another window; try again in a moment.")
-    if code == _SQLITE_FULL:
+    if code == SQLITE_FULL:
         return DatabaseError("cannot open the database: the disk is full; free some space and try again.")
-    if code == _SQLITE_READONLY:
+    if code == SQLITE_READONLY:
         return DatabaseError(
             "cannot open the database: it, or its folder, is read-only; allow writing there or use --db."
         )
-    if code == _SQLITE_CANTOPEN:
+    if code == SQLITE_CANTOPEN:
         return DatabaseError(
             "cannot open the database: the file or its folder cannot be opened for writing; check the folder "
             "exists and may be written in, or use --db."
         )
-    if code == _SQLITE_IOERR:
+    if code == SQLITE_IOERR:
         return DatabaseError(
             f"cannot open the database: the disk reported an error ({orig}); check there is free space and the "
             "disk is attached, then try again."
@@ -895,13 +957,28 @@ def _open_failure(exc: Exception) -> DatabaseError:
     return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
 
 
-def open_store(target: Any = None, clock: Clock | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`."""
+def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: bool | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`.
+
+    A file that is not a mapm database, or is damaged, is refused before anything is written to it
+    (`db.check_database`: the application id or schema, then `PRAGMA quick_check`: on files up to
+    `db.QUICK_CHECK_MAX_BYTES` by default; the app passes False and checks after its first frame).
+    A file or folder that cannot be written opens read-only (`Store.read_only` says why)."""
+    from .db import check_database, database_path, read_only_reason
+
+    check_database(target, quick_check=quick_check)
+    read_only = read_only_reason(database_path(target))
     engine = make_engine(target)
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except (OperationalError, DBAPIDatabaseError) as exc:
         engine.dispose()
+        typed = write_failure(exc)
+        if read_only or isinstance(typed, ReadOnlyDatabase):
+            raise DatabaseError(
+                f"cannot open the database: {read_only or 'it is read-only'}, and it needs upgrading to this "
+                "version of mapm; make it writable once, or open it with the version that wrote it."
+            ) from None
         raise _open_failure(exc) from None
     except Exception as exc:  # alembic raises its own types for unknown revisions
         engine.dispose()
@@ -910,4 +987,6 @@ def open_store(target: Any = None, clock: Clock | None = None) -> Store:
                 "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
             ) from None
         raise
-    return Store(engine, clock)
+    store = Store(engine, clock)
+    store.read_only = read_only
+    return store

@@ -92,9 +92,12 @@ class MeetingHeader(Horizontal):
 
     def show_save_state(self, saved: str | None, error: str | None) -> None:
         label = self.query_one("#save-state", Label)
-        label.set_class(bool(error), "error")
+        read_only = getattr(getattr(self.app, "live", None), "read_only", None)
+        label.set_class(bool(error or read_only), "error")
         compact = self.compact
-        if error:
+        if read_only:  # nothing here is saved, so never "Saved": a read-only database, another window's hold
+            show(label, "READ-ONLY", layout=compact)
+        elif error:
             show(label, "NOT SAVED - see message", layout=compact)
         elif saved:
             show(label, f"Saved {saved}", layout=compact)

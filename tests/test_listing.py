@@ -105,6 +105,7 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
             if app.live is not None:
                 break
         assert app.live is not None and app.live.id == home.meetings[0].id
+        await pilot.pause()  # let the meeting's screen finish mounting before the app is torn down
         app.save_everything()
     app.store.close()
 

@@ -1,0 +1,246 @@
+"""One editor per meeting: the hold a window keeps on the meeting it edits.
+
+Two windows on one meeting used to overwrite each other's text (last writer wins). Now the first to
+open a meeting holds it (a row in `editor_hold`, migration 0006): who (a name, the OS user, the host
+and the process id), since when, and a heartbeat the app renews every `HEARTBEAT` seconds. A second
+window opens the meeting read-only and says who has it and since when (`HeldElsewhere`). A hold is
+stale when its heartbeat is older than `STALE_AFTER`, or its process on this host has ended; a stale
+hold can be taken over, with a reason kept in the row (`take_over`).
+
+The store refuses a write to a meeting held by another window (`check`, called inside the write's own
+transaction), so a window that lost its hold cannot overwrite the new holder's text either: its
+pending text stays queued and goes to a recovery file (recovery.py), never lost.
+
+Plain SQL through SQLAlchemy Core (no SQLite-only statements), so that a later PostgreSQL team mode
+uses the same functions. No Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from .store import StoreError, write_failure
+
+#: seconds between heartbeats of the window holding a meeting
+HEARTBEAT = 30
+#: a hold with no heartbeat for this long can be taken over
+STALE_AFTER = dt.timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a meeting: the name the chair goes by, and where the window runs."""
+
+    name: str
+    os_user: str
+    host: str
+    pid: int
+
+    @classmethod
+    def here(cls, name: str | None = None) -> Holder:
+        try:
+            user = getpass.getuser()
+        except (OSError, KeyError):  # no login name (a container, a service account)
+            user = "unknown"
+        return cls(name or user, user, socket.gethostname(), os.getpid())
+
+
+@dataclass(frozen=True)
+class Hold:
+    meeting_id: str
+    token: str
+    holder: Holder
+    since: dt.datetime
+    heartbeat: dt.datetime
+    taken_over_from: str | None = None
+    takeover_reason: str | None = None
+
+    def describe(self) -> str:
+        """'Sam Chair (sam on LAPTOP-7, process 4242), since Tue 24 Nov 2026 10:00'."""
+        from .dates import format_date
+
+        h = self.holder
+        local = self.since.astimezone()
+        who = h.name if h.name == h.os_user else f"{h.name} ({h.os_user})"
+        return f"{who} on {h.host} (process {h.pid}), since {format_date(local.date())} {local.strftime('%H:%M')}"
+
+    def stale(self, now: dt.datetime, stale_after: dt.timedelta = STALE_AFTER) -> bool:
+        """No heartbeat for `stale_after`, or its process on this very host has ended."""
+        if now - self.heartbeat >= stale_after:
+            return True
+        return self.holder.host == socket.gethostname() and not _alive(self.holder.pid)
+
+
+class HeldElsewhere(StoreError):
+    """Another window holds the meeting; the message says who and since when. `hold` is theirs."""
+
+    def __init__(self, message: str, hold: Hold):
+        super().__init__(message)
+        self.hold = hold
+
+
+def new_token() -> str:
+    """One per app window: the hold is this window's, not only this user's."""
+    return secrets.token_hex(8)
+
+
+def current(conn: Connection, meeting_id: str) -> Hold | None:
+    row = (
+        conn.execute(
+            text(
+                "SELECT meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, taken_over_from, "
+                "takeover_reason FROM editor_hold WHERE meeting_id = :m"
+            ),
+            {"m": meeting_id},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return Hold(
+        meeting_id=row["meeting_id"],
+        token=row["token"],
+        holder=Holder(row["holder_name"], row["os_user"], row["host"], int(row["pid"])),
+        since=dt.datetime.fromisoformat(row["since"]),
+        heartbeat=dt.datetime.fromisoformat(row["heartbeat"]),
+        taken_over_from=row["taken_over_from"],
+        takeover_reason=row["takeover_reason"],
+    )
+
+
+def acquire(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt.datetime) -> Hold:
+    """Hold the meeting for this window (or renew its own hold). Raises HeldElsewhere when another
+    window holds it, stale or not: taking a stale hold over is the chair's decision (`take_over`)."""
+    with _immediate(engine) as conn:
+        theirs = current(conn, meeting_id)
+        if theirs is not None and theirs.token != token:
+            raise _held(theirs, now)
+        if theirs is None:
+            _insert(conn, meeting_id, holder, token, now, None, None)
+        else:
+            conn.execute(
+                text("UPDATE editor_hold SET heartbeat = :now WHERE meeting_id = :m AND token = :t"),
+                {"now": _iso(now), "m": meeting_id, "t": token},
+            )
+        return current(conn, meeting_id)
+
+
+def take_over(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt.datetime, reason: str) -> Hold:
+    """Take a stale hold over, keeping who had it and why it was taken in the row. A hold that is still
+    alive is refused (HeldElsewhere); so is an empty reason (ValueError)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValueError("Say why you are taking this meeting over from the other window.")
+    with _immediate(engine) as conn:
+        theirs = current(conn, meeting_id)
+        if theirs is not None and theirs.token != token:
+            if not theirs.stale(now):
+                raise _held(theirs, now)
+            conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
+            _insert(conn, meeting_id, holder, token, now, theirs.describe(), reason[:300])
+        elif theirs is None:
+            _insert(conn, meeting_id, holder, token, now, None, None)
+        return current(conn, meeting_id)
+
+
+def heartbeat(engine: Engine, hold: Hold, now: dt.datetime) -> bool:
+    """Renew this window's hold; False when it is no longer ours (taken over, or removed)."""
+    with _immediate(engine) as conn:
+        done = conn.execute(
+            text("UPDATE editor_hold SET heartbeat = :now WHERE meeting_id = :m AND token = :t"),
+            {"now": _iso(now), "m": hold.meeting_id, "t": hold.token},
+        )
+        return done.rowcount == 1
+
+
+def release(engine: Engine, hold: Hold) -> None:
+    """Let go of this window's hold (a no-op when it is no longer ours)."""
+    with _immediate(engine) as conn:
+        conn.execute(
+            text("DELETE FROM editor_hold WHERE meeting_id = :m AND token = :t"),
+            {"m": hold.meeting_id, "t": hold.token},
+        )
+
+
+def check(conn: Connection, meeting_id: str, token: str | None, now: dt.datetime) -> None:
+    """Refuse a write to a meeting another window holds (inside the write's own transaction). A stale
+    hold does not block: a window that crashed must not lock the meeting for good."""
+    theirs = current(conn, meeting_id)
+    if theirs is not None and theirs.token != token and not theirs.stale(now):
+        raise _held(theirs, now)
+
+
+def _held(theirs: Hold, now: dt.datetime) -> HeldElsewhere:
+    if theirs.stale(now):
+        return HeldElsewhere(
+            f"This meeting is held by {theirs.describe()}, but that window has shown no sign of life since "
+            f"{theirs.heartbeat.astimezone().strftime('%H:%M')}: it can be taken over, with a reason.",
+            theirs,
+        )
+    return HeldElsewhere(
+        f"This meeting is being edited in another window: {theirs.describe()}. It is open read-only here.", theirs
+    )
+
+
+def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reason) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO editor_hold (meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, "
+            "taken_over_from, takeover_reason) VALUES (:m, :t, :name, :user, :host, :pid, :now, :now, :from_, :why)"
+        ),
+        {
+            "m": meeting_id,
+            "t": token,
+            "name": holder.name,
+            "user": holder.os_user,
+            "host": holder.host,
+            "pid": holder.pid,
+            "now": _iso(now),
+            "from_": taken_over_from,
+            "why": reason,
+        },
+    )
+
+
+@contextmanager
+def _immediate(engine: Engine) -> Iterator[Connection]:
+    """A transaction that takes the write lock at once (db.py's BEGIN IMMEDIATE), committed on leaving;
+    a busy database or a failed write comes out as the store's typed errors."""
+    try:
+        with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        typed = write_failure(exc)
+        if typed is None:
+            raise
+        raise typed from None
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs on this host. POSIX only: on Windows, os.kill(pid, 0) would send
+    CTRL_C_EVENT, so there a hold goes stale by its heartbeat alone."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -1,0 +1,135 @@
+"""Recovery files: text the chair typed that the database would not take (a full disk, a failed write).
+
+When the app must stop with saves still pending, what they would have written goes into a small JSON
+file (0600) beside the database: `meetings.db.unsaved-20261124-100000.json`. If that folder cannot be
+written either (the same full disk), the data folder and then the system's temporary folder are tried.
+The next start finds the files for its database and offers to put the text back (`restore`).
+
+The file holds the autosaver's keys (`field:aim`, `draft:capture:known_before`) and their values, so it
+is restored through the same store calls the app saves with. No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import locations
+
+FORMAT = "mapm-unsaved-text/1"
+
+
+class RecoveryError(ValueError):
+    """A recovery file that cannot be written or read; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    path: Path
+    database: str
+    meeting_id: str
+    written_at: dt.datetime
+    #: autosaver key -> value, in the order they were typed
+    changes: dict[str, object]
+
+
+def _folders(db_path: Path) -> list[Path]:
+    return [db_path.parent, locations.data_dir() / "recovery", Path(tempfile.gettempdir())]
+
+
+def _pattern(db_path: Path) -> str:
+    return f"{db_path.name}.unsaved-*.json"
+
+
+def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.datetime) -> Path:
+    """Write `changes` to a new recovery file (0600, synced to disk) and return its path; the first
+    folder that takes it wins. Raises RecoveryError naming the folders when none does."""
+    db_path = Path(db_path).resolve()
+    payload = {
+        "format": FORMAT,
+        "database": str(db_path),
+        "meeting_id": meeting_id,
+        "written_at": now.astimezone(dt.UTC).isoformat(),
+        "changes": [{"key": key, "value": value} for key, value in changes.items()],
+    }
+    data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    reasons = []
+    for folder in _folders(db_path):
+        path = folder / f"{db_path.name}.unsaved-{stamp}.json"
+        n = 1
+        while path.exists():
+            n += 1
+            path = folder / f"{db_path.name}.unsaved-{stamp}-{n}.json"
+        try:
+            if folder != db_path.parent and not folder.exists():
+                locations.make_private_dir(folder)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return path
+        except OSError as exc:
+            reasons.append(f"{folder} ({exc.strerror})")
+            with contextlib.suppress(OSError):
+                path.unlink()  # a half-written file is worse than none
+    raise RecoveryError(f"The unsaved text could not be written to a recovery file in {', or '.join(reasons)}.")
+
+
+def find(db_path: Path) -> list[Recovery]:
+    """The recovery files of the database at `db_path`, oldest first (unreadable ones are skipped)."""
+    db_path = Path(db_path).resolve()
+    found = []
+    for folder in _folders(db_path):
+        for path in sorted(folder.glob(_pattern(db_path))) if folder.is_dir() else ():
+            try:
+                recovery = read(path)
+            except RecoveryError:
+                continue
+            if recovery.database == str(db_path):
+                found.append(recovery)
+    return sorted(found, key=lambda r: r.written_at)
+
+
+def read(path: Path) -> Recovery:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError("not a recovery file")
+        return Recovery(
+            path=Path(path),
+            database=str(data["database"]),
+            meeting_id=str(data["meeting_id"]),
+            written_at=dt.datetime.fromisoformat(data["written_at"]),
+            changes={str(c["key"]): c["value"] for c in data["changes"]},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RecoveryError(f"{path}: is not a readable mapm recovery file ({exc}).") from None
+
+
+def restore(store, recovery: Recovery) -> int:
+    """Write the recovered text into its meeting (the store's usual calls: its checks apply), then delete
+    the file. Returns how many changes were written. StoreError passes through, the file kept."""
+    fields: dict[str, object] = {}
+    drafts: dict[str, str] = {}
+    for key, value in recovery.changes.items():
+        kind, _, name = key.partition(":")
+        if kind == "field":
+            fields[name] = value
+        elif kind == "draft":
+            drafts[name] = "" if value is None else str(value)
+    if fields:
+        store.set_fields(recovery.meeting_id, fields)
+    for name, text in drafts.items():
+        store.save_draft(recovery.meeting_id, name, text)
+    recovery.path.unlink(missing_ok=True)
+    return len(fields) + len(drafts)

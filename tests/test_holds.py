@@ -1,0 +1,166 @@
+"""Two windows on one meeting: one editor at a time, never last-writer-wins (issue 17).
+
+Two stores on one file stand for two app windows (each its own engine and token, as two processes
+have); the second app is the real one, driven with Pilot.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from pilot_helpers import fill
+from samples import load_sample
+from sqlalchemy import text
+
+from mapm_tui import holds
+from mapm_tui.app import MapmApp
+from mapm_tui.holds import HeldElsewhere, Holder
+from mapm_tui.store import open_store
+
+MEETING = "m-2026-hants-001"
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def db(tmp_path, templates):
+    from mapm_tui.bundle import import_bundle
+
+    path = tmp_path / "meetings.db"
+    store = open_store(path)
+    import_bundle(store, load_sample("hampshire-planning.json"), templates)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def two(db, clock):
+    first, second = open_store(db, clock), open_store(db, clock)
+    first.hold_token, second.hold_token = holds.new_token(), holds.new_token()
+    yield first, second
+    first.close()
+    second.close()
+
+
+def other_window(pid: int | None = None) -> Holder:
+    """Another window on this host: a process that is alive (our parent) unless told otherwise."""
+    here = Holder.here("Sam Chair")
+    return Holder(here.name, here.os_user, here.host, pid or os.getppid())
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_the_second_window_cannot_overwrite_the_first_ones_text(two, clock):
+    first, second = two
+    holds.acquire(first.engine, MEETING, other_window(), first.hold_token, clock.utcnow())
+    first.set_fields(MEETING, {"aim": "The first window's aim."})
+    with pytest.raises(HeldElsewhere) as raised:
+        second.set_fields(MEETING, {"aim": "The second window's aim."})
+    assert "Sam Chair" in str(raised.value) and "since Tue 24 Nov 2026" in str(raised.value)
+    with pytest.raises(HeldElsewhere):
+        second.save_draft(MEETING, "capture:known_before", "half typed")
+    with pytest.raises(HeldElsewhere):
+        holds.acquire(second.engine, MEETING, Holder.here(), second.hold_token, clock.utcnow())
+    assert second.load_meeting(MEETING)["aim"] == "The first window's aim."
+
+
+def test_a_live_hold_cannot_be_taken_over_a_stale_one_can_with_a_reason(two, clock):
+    first, second = two
+    mine = holds.acquire(first.engine, MEETING, other_window(), first.hold_token, clock.utcnow())
+    with pytest.raises(HeldElsewhere):
+        holds.take_over(second.engine, MEETING, Holder.here(), second.hold_token, clock.utcnow(), "mine now")
+    clock.advance(holds.STALE_AFTER.total_seconds() + 1)
+    with pytest.raises(ValueError):
+        holds.take_over(second.engine, MEETING, Holder.here(), second.hold_token, clock.utcnow(), "  ")
+    taken = holds.take_over(
+        second.engine, MEETING, Holder.here(), second.hold_token, clock.utcnow(), "the other laptop froze"
+    )
+    assert taken.takeover_reason == "the other laptop froze" and "Sam Chair" in taken.taken_over_from
+    second.set_fields(MEETING, {"aim": "Taken over."})
+    # the first window finds out at its next heartbeat, and cannot write any more
+    assert holds.heartbeat(first.engine, mine, clock.utcnow()) is False
+    with pytest.raises(HeldElsewhere):
+        first.set_fields(MEETING, {"aim": "Too late."})
+    assert first.load_meeting(MEETING)["aim"] == "Taken over."
+
+
+def test_a_hold_whose_process_has_ended_is_stale_at_once(two, clock):
+    first, _second = two
+    hold = holds.acquire(first.engine, MEETING, other_window(dead_pid()), first.hold_token, clock.utcnow())
+    assert hold.stale(clock.utcnow())
+    holds.release(first.engine, hold)
+    alive = holds.acquire(first.engine, MEETING, other_window(), first.hold_token, clock.utcnow())
+    assert not alive.stale(clock.utcnow())
+
+
+def test_a_released_hold_frees_the_meeting(two, clock):
+    first, second = two
+    hold = holds.acquire(first.engine, MEETING, other_window(), first.hold_token, clock.utcnow())
+    holds.release(first.engine, hold)
+    second.set_fields(MEETING, {"aim": "Free now."})
+    assert holds.acquire(second.engine, MEETING, Holder.here(), second.hold_token, clock.utcnow())
+
+
+async def test_the_app_opens_a_held_meeting_read_only_saying_who_has_it(two, clock):
+    first, second = two
+    holds.acquire(first.engine, MEETING, other_window(), first.hold_token, clock.utcnow())
+    first.set_fields(MEETING, {"aim": "The first window's aim."})
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(MEETING, "aim")
+        await pilot.pause()
+        assert not app.live.editable
+        assert "being edited in another window" in app.live.read_only and "Sam Chair" in app.live.read_only
+        assert app.screen.query_one("#text-field").read_only
+        assert "READ-ONLY" in str(app.screen.query_one("#save-state").render())
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert second.load_meeting(MEETING)["aim"] == "The first window's aim."
+    # the first window's hold is untouched by the second window quitting
+    with first.engine.connect() as conn:
+        assert holds.current(conn, MEETING).token == first.hold_token
+
+
+async def test_the_app_offers_to_take_over_a_stale_hold_and_then_edits(two, clock):
+    first, second = two
+    holds.acquire(first.engine, MEETING, other_window(dead_pid()), first.hold_token, clock.utcnow())
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(MEETING, "aim")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AskText"
+        await fill(pilot, "#ask-input", "The laptop that had it open crashed.", submit=True)
+        await pilot.pause()
+        assert app.live.editable and app.live.read_only is None
+        await fill(pilot, "#text-field", "Written after taking over.")
+        app.live.flush()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert second.load_meeting(MEETING)["aim"] == "Written after taking over."
+    with second.engine.connect() as conn:
+        row = conn.execute(text("SELECT count(*) FROM editor_hold")).scalar()
+    assert row == 0, "the hold was not let go on quitting"
+
+
+async def test_quitting_lets_go_of_the_hold(db, clock):
+    store = open_store(db, clock)
+    app = MapmApp(db=None, clock=clock, store=store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_meeting(MEETING, "aim")
+            await pilot.pause()
+            with store.engine.connect() as conn:
+                assert holds.current(conn, MEETING).token == store.hold_token
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        with store.engine.connect() as conn:
+            assert holds.current(conn, MEETING) is None
+    finally:
+        store.close()
