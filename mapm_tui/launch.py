@@ -6,6 +6,7 @@ the app itself stays a router.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -133,10 +134,8 @@ def _install_signal_handlers(app) -> None:
     for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
         sig = getattr(signal, name, None)
         if sig is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # not the main thread, or not allowed here
                 signal.signal(sig, on_signal)
-            except (ValueError, OSError):  # not the main thread, or not allowed here
-                pass
 
 
 def install_console_close_handler(app, *, kernel32=None):

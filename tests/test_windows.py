@@ -138,3 +138,78 @@ def test_ctrl_c_and_break_do_not_save_from_the_console_thread(event):
     saves = []
     callback = winconsole.install(lambda: saves.append(1), kernel32=FakeKernel32())
     assert callback(event) == 0 and saves == []
+
+
+# -- one atomic private write for every file the app makes --------------------------------------------
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_write_private_is_atomic_private_and_keeps_an_existing_file(tmp_path):
+    import os
+
+    from mapm_tui import files
+
+    target = tmp_path / "minutes.docx"
+    files.write_private(target, b"first")
+    assert target.read_bytes() == b"first"
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(files.FileExists, match="already exists"):
+        files.write_private(target, b"second")
+    assert target.read_bytes() == b"first"
+    files.write_private(target, lambda fh: fh.write(b"third"), force=True)
+    assert target.read_bytes() == b"third" and _leftovers(tmp_path) == []
+
+
+def test_a_file_open_in_word_is_one_sentence_not_a_traceback(tmp_path, monkeypatch):
+    """Windows refuses to replace a file another program has open: os.replace raises PermissionError."""
+    import os
+
+    from mapm_tui import files
+
+    target = tmp_path / "bundle.json"
+    target.write_bytes(b"old")
+
+    def locked(*_args):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(files.FileInUse) as caught:
+        files.write_private(target, b"new", force=True)
+    message = str(caught.value)
+    assert "open in another program" in message and "\n" not in message
+    assert target.read_bytes() == b"old" and _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_is_one_sentence_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from mapm_tui import files
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(files.NoRoom, match="full"):
+        files.write_private(tmp_path / "out.json", b"x" * 1000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_folder_is_refused_by_name(tmp_path):
+    from mapm_tui import files
+
+    with pytest.raises(files.NotWritable, match="does not exist"):
+        files.write_private(tmp_path / "nowhere" / "out.json", b"x")
+
+
+def test_what_protects_a_file_is_said_truthfully_on_windows(monkeypatch):
+    import os
+
+    from mapm_tui import files
+
+    assert "0600" in files.protection()
+    monkeypatch.setattr(os, "name", "nt")
+    text = files.protection()
+    assert "0600" not in text and "permissions of the folder" in text
