@@ -127,7 +127,8 @@ def _as_write_error(exc: OSError, path: Path) -> WriteError:
     """The typed error for an OSError met while writing `path` (classified by errno, never by its text)."""
     if exc.errno in _NO_ROOM:
         return NoRoom(
-            f"The disk holding {path.parent} is full, so {path.name} was not written; free some space or choose another place."
+            f"The disk holding {path.parent} is full, so {path.name} was not written; "
+            "free some space or choose another place."
         )
     if isinstance(exc, PermissionError) and path.exists():
         return FileInUse(
