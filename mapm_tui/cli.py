@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)"
     )
+    parser.add_argument("--version", action="version", version=_version_line())
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("demo", help="open the app on a throw-away copy of the sample meetings")
     p = sub.add_parser("list", help="list the meetings")
@@ -77,7 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("actions", help="open actions across meetings (the latest of each carried-over chain)")
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    sub.add_parser(
+        "doctor",
+        help="versions, where your data is, whether the database is encrypted and healthy, the terminal "
+        "(no personal data: paste it into a support request)",
+    )
     return parser
+
+
+def _version_line() -> str:
+    from .doctor import version_line
+
+    return version_line()
 
 
 class _OverrideAction(argparse.Action):
@@ -136,6 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args.db, demo=False)
     if command == "demo":
         return _run_app(None, demo=True)
+    if command == "doctor":
+        return cmd_doctor(args)
     store, templates = _open(args.db)
     try:
         return COMMANDS[command](args, store, templates)
@@ -417,6 +431,23 @@ def cmd_actions(args, store, templates) -> int:
         bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [a.status.replace("_", " ")]
         print(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
         print(f"    {' · '.join(bits)}")
+    return EXIT_OK
+
+
+def cmd_doctor(args) -> int:
+    """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
+    import shutil
+
+    from .db import DatabaseError, resolve_target
+    from .doctor import render, report
+
+    try:
+        url = resolve_target(args.db)
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
+    print(render(report(path, os.environ, terminal)))
     return EXIT_OK
 
 
