@@ -43,7 +43,18 @@ def build(dist: Path, onedir: bool = False, runtime_tmpdir: str | None = None) -
         scratch = Path(scratch_name)
         site = scratch / "site"
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--target", str(site), str(REPO)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-compile",
+                "--target",
+                str(site),
+                str(REPO),
+            ],
             check=True,
         )
         sep = os.pathsep
@@ -83,9 +94,10 @@ def main() -> int:
     parser.add_argument("--runtime-tmpdir", help="where a one-file program unpacks itself (when /tmp is noexec)")
     parser.add_argument("--dist", type=Path, default=REPO / "dist", help="where to put the program (default dist/)")
     args = parser.parse_args()
-    if shutil.which("pyinstaller") is None and subprocess.run(
-        [sys.executable, "-c", "import PyInstaller"], capture_output=True
-    ).returncode:
+    if (
+        shutil.which("pyinstaller") is None
+        and subprocess.run([sys.executable, "-c", "import PyInstaller"], capture_output=True).returncode
+    ):
         print("PyInstaller is not installed: pip install -e '.[build]'", file=sys.stderr)
         return 2
     program = build(args.dist, onedir=args.onedir, runtime_tmpdir=args.runtime_tmpdir)

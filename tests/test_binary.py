@@ -67,8 +67,10 @@ def test_import_and_export_a_sample(program, home, tmp_path):
     assert done.returncode == 0, done.stderr
     import docx
 
-    text = "\n".join(p.text for p in docx.Document(str(minutes)).paragraphs)
-    assert CASE_REF in text
+    document = docx.Document(str(minutes))
+    cover = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert CASE_REF in cover
+    assert any("Maisie" in p.text for p in document.paragraphs)
 
     bundle = tmp_path / "bundle.json"
     done = _run(program, home, "export", MEETING_ID, "--format", "json", "-o", str(bundle))
