@@ -32,7 +32,11 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-import ptyrun  # noqa: E402
+
+try:  # the start-up and memory figures need a POSIX pseudo-terminal; the others run on Windows too
+    import ptyrun  # noqa: E402
+except ImportError:  # pragma: no cover - Windows
+    ptyrun = None
 
 PY = sys.executable
 KEYS = ("first_frame", "home_listed", "typing", "step_change", "export", "search", "search_vs_like", "memory")

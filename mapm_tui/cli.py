@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)"
     )
+    parser.add_argument("--version", action="version", version=_version_line())
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("demo", help="open the app on a throw-away copy of the sample meetings")
     p = sub.add_parser("list", help="list the meetings")
@@ -83,7 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="put a backup in place of the database; the current file is kept aside")
     p.add_argument("file", type=Path, help="the backup to restore (checked before anything is changed)")
     sub.add_parser("check-db", help="a full integrity check of the database file; exit 1 if it is damaged")
+    sub.add_parser(
+        "doctor",
+        help="versions, where your data is, whether the database is encrypted and healthy, the terminal "
+        "(no personal data: paste it into a support request)",
+    )
     return parser
+
+
+def _version_line() -> str:
+    from .doctor import version_line
+
+    return version_line()
 
 
 class _OverrideAction(argparse.Action):
@@ -748,6 +760,23 @@ RECORD_COMMANDS = {
 }
 
 
+def cmd_doctor(args) -> int:
+    """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
+    import shutil
+
+    from .db import DatabaseError, resolve_target
+    from .doctor import render, report
+
+    try:
+        url = resolve_target(args.db)
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
+    print(render(report(path, os.environ, terminal)))
+    return EXIT_OK
+
+
 COMMANDS = {
     "list": cmd_list,
     "import": cmd_import,
@@ -847,7 +876,7 @@ def cmd_check_db(args) -> int:
     return EXIT_REFUSED
 
 
-FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore, "check-db": cmd_check_db}
+FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore, "check-db": cmd_check_db, "doctor": cmd_doctor}
 
 
 def _run_app(db, demo: bool) -> int:

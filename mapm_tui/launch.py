@@ -6,6 +6,7 @@ the app itself stays a router.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -48,6 +49,7 @@ def run_app(db: str | None, demo: bool = False) -> int:
 
     app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo)
     _install_signal_handlers(app, on_hangup=remove_demo)
+    install_console_close_handler(app)
     unsaved = None
     try:
         app.run()
@@ -107,8 +109,8 @@ def _install_signal_handlers(app, on_hangup=None) -> None:
     it lets the messages already in flight arrive (`_settle`), saves, and leaves. On a hang-up the
     terminal is gone: stdin, stdout and stderr are pointed at the null device at once, so that drawing
     neither fails nor blocks meanwhile.
-    On Windows a console close arrives as a console control event, which Python maps to SIGBREAK for
-    the process group; we save on it too where it exists.
+    On Windows a console close is a console control event that no Python signal handler sees in time:
+    `install_console_close_handler` saves on it. SIGBREAK (Ctrl+Break) is handled here like SIGTERM.
     A hang-up ends the process at once (`os._exit`: no `finally` runs), so `on_hangup` (the demo's removal
     of its throw-away database) is called just before.
     """
@@ -155,10 +157,27 @@ def _install_signal_handlers(app, on_hangup=None) -> None:
     for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):
         sig = getattr(signal, name, None)
         if sig is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # not the main thread, or not allowed here
                 signal.signal(sig, on_signal)
-            except (ValueError, OSError):  # not the main thread, or not allowed here
-                pass
+
+
+def install_console_close_handler(app, *, kernel32=None):
+    """Windows: save everything when the console window is closed (see `winconsole`). Returns the callback
+    registered with Windows, or None off Windows; tests pass a stand-in `kernel32` to run it on Linux."""
+    from . import winconsole
+
+    def save() -> None:  # runs on the thread Windows calls the handler on, not the app's
+        try:
+            app.call_from_thread(_settle_then_save, app)
+        except RuntimeError:  # the app's loop is not running (yet, or any more): save from here
+            app.save_everything()
+
+    return winconsole.install(save, kernel32=kernel32)
+
+
+async def _settle_then_save(app) -> None:
+    await _settle(app)
+    app.save_everything()
 
 
 async def _settle(app, timeout: float = 2.0) -> None:

@@ -40,6 +40,12 @@ EDITING = (
     "ctrl+w deletes a word, shift with arrows selects."
 )
 
+TROUBLE = (
+    "A key that does nothing (Windows Terminal, VS Code and tmux keep some keys for themselves), colours, "
+    "copying text out, a locked database: docs/troubleshooting.md in the project says what to do. "
+    "`mapm doctor` prints a report with no personal data to paste into a support request."
+)
+
 
 def _ours(node) -> bool:
     """Bindings of the app and its screens and widgets, not the editing keys of Textual's own widgets."""
@@ -72,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen #help-title { text-style: bold; color: $accent; }
     HelpScreen #help-general, HelpScreen #help-screen, HelpScreen #help-keys { margin-bottom: 1; }
-    HelpScreen #help-editing { color: $text-muted; }
+    HelpScreen #help-editing, HelpScreen #help-trouble { color: $text-muted; margin-bottom: 1; }
     HelpScreen DataTable { height: auto; }
     HelpScreen #help-close { color: $text-muted; dock: bottom; }
     """
@@ -92,6 +98,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Table(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
                 yield Static(GENERAL, id="help-general")
                 yield Static(EDITING, id="help-editing")
+                yield Static(TROUBLE, id="help-trouble", markup=False)
             yield Label("Escape or F1 closes this help.", id="help-close")
 
     def on_mount(self) -> None:

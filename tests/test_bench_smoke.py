@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import random
 import sys
 from pathlib import Path
@@ -122,6 +123,7 @@ def test_workers_run(generate, tmp_path):
     assert typed["save_lag_ms"] is not None  # the typed text reached the database
 
 
+@pytest.mark.skipif(os.name != "posix", reason="bench/ptyrun.py needs a POSIX pseudo-terminal (not on Windows)")
 def test_pty_runner_sees_the_marker():
     sys.path.insert(0, str(BENCH))
     import ptyrun

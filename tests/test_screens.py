@@ -347,6 +347,8 @@ async def test_f1_help_lists_the_keys_of_this_screen(make_app, new_meeting):
         does = {str(r[1]) for r in rows}
         assert {"Next step", "Fact/opinion", "Share with family", "Risk", "Blank screen"} <= does
         assert any(str(r[0]) == "alt+r" for r in rows)
+        trouble = str(app.screen.query_one("#help-trouble").render())
+        assert "docs/troubleshooting.md" in trouble and "mapm doctor" in trouble  # issue 16: help where it is needed
         await pilot.press("escape")
         await pilot.pause()
         assert screen_name(pilot) == "EntriesStep"
