@@ -37,8 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)"
     )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the database's passphrase from the first line of FILE (for scripts; see the README for the risk)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    sub.add_parser("demo", help="open the app on a throw-away copy of the sample meetings")
+    sub.add_parser("demo", help="open the app on a throw-away, unencrypted copy of the sample meetings")
     p = sub.add_parser("list", help="list the meetings")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = sub.add_parser("import", help="import a meeting bundle (JSON); prints the new meeting's id")
@@ -74,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="+", help="the words to look for (any characters are taken as plain text)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--limit", type=int, default=50, help="at most this many meetings (default 50)")
+    _add_encryption_commands(sub)
     p = sub.add_parser("actions", help="open actions across meetings (the latest of each carried-over chain)")
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -136,14 +143,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_app(args.db, demo=False)
     if command == "demo":
         return _run_app(None, demo=True)
-    store, templates = _open(args.db)
+    if command in OWN_OPENING:
+        return OWN_OPENING[command](args)
+    store, templates = _open(args.db, args.passphrase_file)
     try:
         return COMMANDS[command](args, store, templates)
     finally:
         store.close()
 
 
-def _open(db):
+def _open(db, passphrase_file: Path | None = None):
     from .agenda import TemplateError, load_templates
     from .db import DatabaseError
     from .locations import user_templates_dir
@@ -153,10 +162,86 @@ def _open(db):
         templates = load_templates(user_templates_dir())
     except TemplateError as exc:
         raise UsageError(str(exc)) from None
+    key = _database_key(db, passphrase_file)
     try:
-        return open_store(db), templates
+        return open_store(db, key=key), templates
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _database_key(db, passphrase_file: Path | None):
+    """The key of the database `db` (None if it is plain): the passphrase given, or asked on the
+    terminal; a wrong one (three times on a terminal) is a usage error, exit 2."""
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import PassphrasesDiffer, unlock_for_command
+
+    try:
+        return unlock_for_command(db, passphrase_file)
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+
+
+def _add_encryption_commands(sub) -> None:
+    sub.add_parser(
+        "encrypt",
+        help="encrypt a plain (unencrypted) database with a new passphrase; the plain file is overwritten",
+    )
+    p = sub.add_parser("rekey", help="change the database's passphrase")
+    p.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the new passphrase from FILE (for scripts); else $MAPM_NEW_PASSPHRASE, else asked twice",
+    )
+
+
+def cmd_encrypt(args) -> int:
+    from . import crypto
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import PassphrasesDiffer, database_file, given_passphrase, new_passphrase, terminal_prompt
+
+    try:
+        path = database_file(args.db)
+        if path is None or crypto.file_kind(path) != "plain":
+            kind = "not a database file" if path is None else crypto.file_kind(path)
+            what = {
+                "new": "does not exist yet (a new database is encrypted from the start)",
+                "encrypted": "is already encrypted",
+            }
+            raise UsageError(f"{path or args.db} {what.get(kind, kind)}; nothing was changed.")
+        passphrase = new_passphrase(given_passphrase(args.passphrase_file), terminal_prompt(), str(path))
+        crypto.encrypt_file(path, passphrase)
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+    print(f"{path} is now encrypted; it opens only with its passphrase.")
+    return EXIT_OK
+
+
+def cmd_rekey(args) -> int:
+    from . import crypto
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
+
+    key = _database_key(args.db, args.passphrase_file)
+    path = _database_path(args.db)
+    if key is None:
+        raise UsageError(f"{path} is not encrypted; `mapm encrypt` encrypts it with a passphrase.")
+    try:
+        given = given_passphrase(args.new_passphrase_file, env=NEW_ENV)
+        crypto.rekey_file(path, key, new_passphrase(given, terminal_prompt(), str(path)))
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+    print(f"The passphrase of {path} is changed; the old one no longer opens it.")
+    return EXIT_OK
+
+
+def _database_path(db):
+    from .passphrase import database_file
+
+    return database_file(db)
 
 
 def _settings():
@@ -431,6 +516,10 @@ COMMANDS = {
     "search": cmd_search,
     "actions": cmd_actions,
 }
+
+
+#: commands that open (or change) the database file themselves
+OWN_OPENING = {"encrypt": cmd_encrypt, "rekey": cmd_rekey}
 
 
 def _run_app(db, demo: bool) -> int:

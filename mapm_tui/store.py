@@ -27,7 +27,7 @@ from . import migrations
 from .agenda import Template
 from .clock import Clock
 from .convert import child_rows, meeting_columns, meeting_to_dict
-from .db import DatabaseError, make_engine
+from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .listing import COUNT_SQL, LIST_SQL, MeetingSummary, summaries
 from .models import (
     CHILD_LISTS,
@@ -124,7 +124,7 @@ class Store:
                     raise _refusal(exc) from None
 
     def close(self) -> None:
-        self.engine.dispose()
+        close_engine(self.engine)
 
     # -- reading ----------------------------------------------------------------------------------
     def list_meetings(self, case_ref: str | None = None, limit: int | None = None) -> list[MeetingSummary]:
@@ -811,11 +811,13 @@ def _refusal(exc: Exception) -> StoreError:
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
-def open_store(target: Any = None, clock: Clock | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`."""
-    engine = make_engine(target)
+def open_store(target: Any = None, clock: Clock | None = None, key: Any = None) -> Store:
+    """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`.
+    `key` (a `crypto.DatabaseKey`) opens or creates an encrypted database."""
+    engine = make_engine(target, key)
     try:
         migrate(engine)
+        erase_deleted_search_text(engine)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(
