@@ -140,7 +140,7 @@ def _say(message: str) -> None:
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command is None:
-        return _run_app(args.db, demo=False)
+        return _run_app(args.db, demo=False, passphrase_file=args.passphrase_file)
     if command == "demo":
         return _run_app(None, demo=True)
     if command in OWN_OPENING:
@@ -522,10 +522,14 @@ COMMANDS = {
 OWN_OPENING = {"encrypt": cmd_encrypt, "rekey": cmd_rekey}
 
 
-def _run_app(db, demo: bool) -> int:
+def _run_app(db, demo: bool, passphrase_file: Path | None = None) -> int:
+    from .db import DatabaseError
     from .launch import run_app
 
-    return run_app(db, demo=demo)
+    try:
+        return run_app(db, demo=demo, passphrase_file=passphrase_file)
+    except DatabaseError as exc:  # an unreadable --passphrase-file or database file, before the app starts
+        raise UsageError(_sentence(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,11 +37,29 @@ def load_demo(store, templates) -> list[str]:
     return ids
 
 
-def run_app(db: str | None, demo: bool = False) -> int:
+def start_unlocker(db: str | None, passphrase_file: Path | None = None):
+    """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
+    given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
+    while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
+    from .passphrase import Unlocker, database_file, given_passphrase
+
+    path = database_file(db)
+    if path is None:
+        return None
+    unlocker = Unlocker(path)
+    given = given_passphrase(passphrase_file)
+    if given is not None and unlocker.kind != "plain":
+        unlocker.begin(given)
+    return unlocker
+
+
+def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
+    """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    unlocker = None if demo else start_unlocker(db, passphrase_file)
     from .app import MapmApp
 
     demo_path = demo_database() if demo else None
-    app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo)
+    app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo, unlocker=unlocker)
     _install_signal_handlers(app)
     unsaved = None
     try:
