@@ -23,10 +23,24 @@ def encrypted() -> bool:
 
 
 @functools.cache
-def _key():
+def _key(salt: bytes = SALT):
     from mapm_tui.crypto import derive_key
 
-    return derive_key(PASSPHRASE, SALT)
+    return derive_key(PASSPHRASE, salt)
+
+
+def key_for(path):
+    """The key of a test database file: the fixtures' (a new file, or one they made), or the one that the
+    tests' passphrase gives with the file's own salt (a file the CLI made with MAPM_PASSPHRASE)."""
+    from pathlib import Path
+
+    from mapm_tui import crypto
+
+    if not encrypted():
+        return None
+    if crypto.file_kind(Path(path)) == "encrypted":
+        return _key(crypto.file_salt(Path(path)))
+    return _key()
 
 
 def key():
@@ -38,7 +52,7 @@ def open_test_store(path, clock=None):
     """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0."""
     from mapm_tui.store import open_store
 
-    return open_store(path, clock, key=key())
+    return open_store(path, clock, key=key_for(path))
 
 
 def connect_raw(path):
@@ -50,7 +64,7 @@ def connect_raw(path):
     from mapm_tui import crypto
 
     if crypto.file_kind(Path(path)) == "encrypted":
-        return crypto.connect(path, _key())
+        return crypto.connect(path, _key(crypto.file_salt(Path(path))))
     return sqlite3.connect(path)
 
 
