@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,10 @@ class BundleError(ValueError):
     """A bundle that cannot be imported or written; the message is one sentence: what, where, what to do."""
 
 
-def read_bundle_file(path: Path) -> Any:
+def read_bundle_file(path: Path, passphrase: Callable[[], str] | None = None) -> Any:
+    """The JSON in a bundle file; an age-encrypted bundle is opened with `passphrase()` (asked only then)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = _opened(Path(path).read_bytes(), path, passphrase)
     except FileNotFoundError:
         raise BundleError(f"{path}: no such file; check the path.") from None
     except IsADirectoryError:
@@ -48,6 +50,20 @@ def read_bundle_file(path: Path) -> Any:
         raise BundleError(
             f"{path}: is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); fix the file."
         ) from None
+
+
+def _opened(raw: bytes, path: Path, passphrase: Callable[[], str] | None) -> bytes:
+    """The plain bytes of a bundle file: as they are, or decrypted when the file is age-encrypted."""
+    from .file_crypto import FileCryptoError, is_age, open_bundle
+
+    if not is_age(raw):
+        return raw
+    if passphrase is None:
+        raise BundleError(f"{path}: is an encrypted bundle; give its passphrase to import it.")
+    try:
+        return open_bundle(raw, passphrase())
+    except FileCryptoError as exc:
+        raise BundleError(f"{path}: {exc}") from None
 
 
 def problems(data: Any, templates: dict[str, Template]) -> list[str]:
@@ -170,6 +186,14 @@ def write_private_file(path: Path, data: bytes, force: bool = False) -> Path:
     return path
 
 
-def write_bundle(bundle: dict, path: Path, force: bool = False) -> Path:
+def write_bundle(bundle: dict, path: Path, force: bool = False, passphrase: str | None = None) -> Path:
+    """Write `bundle` as JSON; with `passphrase`, encrypted with age (`file_crypto.seal_bundle`)."""
     payload = json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if passphrase is not None:
+        from .file_crypto import FileCryptoError, seal_bundle
+
+        try:
+            payload = seal_bundle(payload, passphrase)
+        except FileCryptoError as exc:
+            raise BundleError(str(exc)) from None
     return write_private_file(path, payload, force)

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = sub.add_parser("import", help="import a meeting bundle (JSON); prints the new meeting's id")
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="an encrypted bundle's passphrase, from FILE (for scripts)"
+    )
     p = sub.add_parser("export", help="write the Word minutes or a JSON bundle")
     p.add_argument("id")
     p.add_argument("--format", choices=("docx", "json"), default="docx")
@@ -56,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--letterhead", type=Path, help="a .docx whose styles, logo and first page the minutes use")
     p.add_argument("-o", "--output", type=Path, help="the file to write")
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    _add_protection_options(p)
     p = sub.add_parser("check", help="SMART and completeness findings; exit 1 if anything blocks finalising")
     p.add_argument("id")
     p = sub.add_parser(
@@ -306,7 +310,7 @@ def cmd_import(args, store, templates) -> int:
     from .bundle import BundleError, import_bundle, read_bundle_file
 
     try:
-        data = read_bundle_file(args.file)
+        data = read_bundle_file(args.file, lambda: _file_password(args, twice=False, what="the encrypted bundle"))
         meeting_id = import_bundle(store, data, templates, source=str(args.file))
     except BundleError as exc:
         message = str(exc)
@@ -330,8 +334,9 @@ def cmd_export(args, store, templates) -> int:
             or settings.export_dir() / f"meeting-{meeting.get('case_ref') or args.id}-{meeting['date']}.json"
         )
         _ensure_folder(output)
+        passphrase = _file_password(args, twice=True, what="the bundle") if _protected(args, settings) else None
         try:
-            path = write_bundle(export_bundle(store, args.id), output, force=args.force)
+            path = write_bundle(export_bundle(store, args.id), output, force=args.force, passphrase=passphrase)
         except BundleError as exc:
             raise UsageError(str(exc)) from None
         print(path)
@@ -340,6 +345,7 @@ def cmd_export(args, store, templates) -> int:
 
     output = args.output or settings.export_dir() / default_filename(meeting, args.family)
     _ensure_folder(output)
+    password = _file_password(args, twice=True, what="the minutes") if _protected(args, settings) else None
     try:
         path = export_minutes(
             meeting,
@@ -349,6 +355,7 @@ def cmd_export(args, store, templates) -> int:
             settings=settings,
             letterhead=args.letterhead,
             force=args.force,
+            password=password,
         )
     except MinutesWithheld as exc:
         raise Refused(str(exc)) from None
@@ -356,6 +363,62 @@ def cmd_export(args, store, templates) -> int:
         raise UsageError(str(exc)) from None
     print(path)
     return EXIT_OK
+
+
+def _add_protection_options(p) -> None:
+    """export's options for a file that leaves the laptop protected (issue 11)."""
+    p.add_argument(
+        "--password", action="store_true", help="password-protect the Word minutes (asked twice; never stored)"
+    )
+    p.add_argument("--encrypt", action="store_true", help="encrypt the JSON bundle to a passphrase with age")
+    p.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="the password or passphrase from FILE (for scripts)"
+    )
+    p.add_argument("--plain", action="store_true", help="no password, even where the settings ask for one")
+
+
+EXPORT_PASSWORD_ENV = "MAPM_EXPORT_PASSWORD"
+
+
+def _protected(args, settings) -> bool:
+    """Whether this export is protected: --password (Word) or --encrypt (bundle), or the setting."""
+    asked = args.encrypt if args.format == "json" else args.password
+    wrong = args.password if args.format == "json" else args.encrypt
+    if wrong:
+        flag, use = ("--password", "--encrypt") if args.format == "json" else ("--encrypt", "--password")
+        raise UsageError(f"{flag} does not apply to --format {args.format}; use {use}.")
+    if args.plain and asked:
+        raise UsageError(f"--plain and {'--encrypt' if args.format == 'json' else '--password'} contradict each other.")
+    return asked or bool(args.password_file) or (settings.protect_exports and not args.plain)
+
+
+def _file_password(args, *, twice: bool, what: str) -> str:
+    """The password of an exported (or imported) file: --password-file, $MAPM_EXPORT_PASSWORD, or asked
+    on the terminal without echo (twice for a new file)."""
+    from .db import DatabaseError
+    from .file_crypto import FileCryptoError, check_password
+    from .passphrase import given_passphrase, terminal_prompt
+
+    try:
+        given = given_passphrase(getattr(args, "password_file", None), env=EXPORT_PASSWORD_ENV)
+    except DatabaseError as exc:
+        raise UsageError(_sentence(exc)) from None
+    if given is None:
+        ask = terminal_prompt()
+        if ask is None:
+            raise UsageError(
+                f"a password for {what} is needed: run this on a terminal, or give --password-file "
+                f"or {EXPORT_PASSWORD_ENV}."
+            )
+        given = ask(f"Password for {what}: ")
+        if twice and ask("The same password again: ") != given:
+            raise UsageError("the two passwords were not the same; nothing was written.")
+    if twice:
+        try:
+            check_password(given)
+        except FileCryptoError as exc:
+            raise UsageError(_sentence(exc)) from None
+    return given
 
 
 def _ensure_folder(output: Path) -> None:

@@ -26,9 +26,15 @@ class Settings:
     export_folder: str | None = None
     organisation: str = ""
     default_template: str = "hampshire"
+    #: true: Word minutes are password-protected and bundles encrypted unless `--plain` is given
+    protect_exports: bool = False
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
+
+
+#: the settings that are true or false
+_YES_NO = {"protect_exports"}
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -47,6 +53,9 @@ def load_settings(path: Path | None = None) -> Settings:
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{path}: '{key}' is not a setting; use one of {', '.join(sorted(known))}.")
-        if not isinstance(value, str):
+        if key in _YES_NO:
+            if not isinstance(value, bool):
+                raise SettingsError(f"{path}: '{key}' must be true or false (without quotes).")
+        elif not isinstance(value, str):
             raise SettingsError(f"{path}: '{key}' must be text in quotes.")
     return Settings(**data)

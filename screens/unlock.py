@@ -23,7 +23,7 @@ from .widgets import KeyBar
 class UnlockScreen(Screen[bool]):
     """Dismissed with True once the database's key is known (`Unlocker.key()` then returns it)."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="unlock_quit")]
+    BINDINGS = []  # ctrl+q (quit), F1 and F12 are the app's
     DEFAULT_CSS = """
     UnlockScreen #unlock-body { padding: 1 2; width: 90; height: auto; }
     UnlockScreen #unlock-title { text-style: bold; color: $accent; margin-bottom: 1; }

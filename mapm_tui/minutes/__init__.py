@@ -10,6 +10,7 @@ imported only when exporting (`import mapm_tui.minutes` stays cheap); `ooxml` ho
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -90,7 +91,7 @@ def _check_target(path: Path, force: bool) -> None:
         raise ExportError(f"{path} already exists; choose another name or use --force to replace it.")
 
 
-def _save_atomic(document, path: Path, force: bool) -> None:
+def _save_atomic(document, path: Path, force: bool, password: str | None = None) -> None:
     """Write to a temporary file beside `path`, then move it into place: a crash leaves no half file.
 
     Owner-only (0600) on POSIX; without `force`, an existing file is never replaced (even one that
@@ -102,7 +103,14 @@ def _save_atomic(document, path: Path, force: bool) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            document.save(fh)
+            if password is None:
+                document.save(fh)
+            else:  # encrypted in memory: the plain document never reaches the disk
+                from ..file_crypto import protect_docx
+
+                plain = io.BytesIO()
+                document.save(plain)
+                fh.write(protect_docx(plain.getvalue(), password))
             fh.flush()
             os.fsync(fh.fileno())
         if os.name == "posix":
@@ -157,8 +165,11 @@ def export_minutes(
     settings: Settings = Settings(),
     letterhead: Path | None = None,
     force: bool = False,
+    password: str | None = None,
 ) -> Path:
     """Write the Word minutes of `meeting` to `path` and return it.
+
+    With `password` the file is password-protected (ECMA-376 agile encryption, `file_crypto`).
 
     family=True writes the family's copy (only what is marked to share). Raises MinutesWithheld when the
     chair decided not to share the minutes with the family (or has not decided), ExportError (one
@@ -183,5 +194,12 @@ def export_minutes(
         document = docx_writer.render(layout, letterhead)
     except docx_writer.LetterheadError as exc:
         raise ExportError(str(exc)) from None
-    _save_atomic(document, path, force)
+    if password is not None:
+        from ..file_crypto import FileCryptoError, check_password
+
+        try:
+            check_password(password)
+        except FileCryptoError as exc:
+            raise ExportError(str(exc)) from None
+    _save_atomic(document, path, force, password)
     return path
