@@ -130,3 +130,43 @@ def test_an_encrypted_bundle_round_trips_and_refuses_a_wrong_passphrase(imported
     finally:
         original.close()
         copy.close()
+
+
+# -- the review screen asks the same ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("required", [False, True])
+async def test_the_review_screen_asks_for_a_password_twice(store, templates, clock, tmp_path, required):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.bundle import import_bundle
+    from mapm_tui.settings import Settings
+    from tests.pilot_helpers import fill, screen_name
+    from tests.samples import load_sample
+
+    meeting_id = import_bundle(store, load_sample("hampshire-planning.json"), templates)
+    app = MapmApp(clock=clock, store=store, settings=Settings(protect_exports=required))
+    target = tmp_path / "minutes.docx"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_meeting(meeting_id)
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        await fill(pilot, "#ask-input", str(target), submit=True)
+        assert screen_name(pilot) == "AskPassword"
+        error = app.screen.query_one("#password-error")
+        if required:  # the settings protect every export: no password is not an answer
+            await fill(pilot, "#password", "", submit=True)
+            assert "at least 8 characters" in str(error.render())
+        await fill(pilot, "#password", PASSWORD, submit=True)
+        await fill(pilot, "#password-again", PASSWORD + "!", submit=True)
+        assert "not the same" in str(error.render()) and not target.exists()
+        await fill(pilot, "#password", PASSWORD, submit=True)
+        await fill(pilot, "#password-again", PASSWORD, submit=True)
+        await pilot.pause()
+        assert screen_name(pilot) == "ReviewScreen"
+    office = msoffcrypto.OfficeFile(target.open("rb"))
+    office.load_key(password=PASSWORD, verify_password=True)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    assert subject_name() in "\n".join(p.text for p in docx.Document(plain).paragraphs)

@@ -119,6 +119,7 @@ async def test_reopen_and_amend_shows_in_the_word_minutes(make_app, store, hamps
         target = tmp_path / "out" / "minutes.docx"
         target.parent.mkdir()
         await fill(pilot, "#ask-input", str(target), submit=True)
+        await fill(pilot, "#password", "", submit=True)  # no password
         assert target.exists()
     text = "\n".join(p.text for p in docx.Document(target).paragraphs)
     cells = "\n".join(c.text for t in docx.Document(target).tables for row in t.rows for c in row.cells)
