@@ -124,3 +124,18 @@ async def test_a_passphrase_given_in_advance_skips_the_screen(encrypted_db, cloc
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2 and "does not open" in app.fatal_message and app.store is None
+
+
+async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, monkeypatch, tmp_path):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.launch import demo_database
+    from screens.home import HomeScreen
+
+    monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
+    db = demo_database()
+    app = MapmApp(db=str(db), demo=True, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and len(app.screen.meetings) == 3)
+        assert "unencrypted" in str(app.screen.query_one("#demo-badge").render())
+    app.store.close()
+    assert crypto.file_kind(db) == "plain"
