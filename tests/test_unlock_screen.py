@@ -3,6 +3,7 @@ tries left and the third closes the app (exit code 2, one sentence); the first s
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -138,4 +139,7 @@ async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, mon
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and len(app.screen.meetings) == 3)
         assert "unencrypted" in str(app.screen.query_one("#demo-badge").render())
     app.store.close()
-    assert crypto.file_kind(db) == "plain"
+    try:
+        assert crypto.file_kind(db) == "plain"
+    finally:
+        shutil.rmtree(db.parent, ignore_errors=True)
