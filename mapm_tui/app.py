@@ -82,6 +82,13 @@ class MapmApp(App[None]):
             self.push_screen(UnlockScreen(self.unlocker), lambda _unlocked: self.push_screen(HomeScreen()))
         else:
             self.push_screen(HomeScreen())
+        if self.unlocker is not None and self.unlocker.kind == "plain":
+            self.notify(
+                "Your meetings are stored unencrypted: quit, then run `mapm encrypt` to protect them with a passphrase.",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self.set_interval(0.25, self._autosave_tick, name="autosave")
 
     @property

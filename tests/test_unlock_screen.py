@@ -143,3 +143,17 @@ async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, mon
         assert crypto.file_kind(db) == "plain"
     finally:
         shutil.rmtree(db.parent, ignore_errors=True)
+
+
+async def test_a_plain_database_opens_and_the_chair_is_told_to_encrypt_it(tmp_path, clock):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.store import open_store
+    from screens.home import HomeScreen
+
+    db = tmp_path / "old.db"
+    open_store(db).close()
+    app = MapmApp(db=str(db), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.store is not None)
+        assert any("mapm encrypt" in n.message for n in app._notifications)
+    app.store.close()
