@@ -229,8 +229,10 @@ def cmd_rekey(args) -> int:
     from .db import DatabaseError
     from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
-    key = _database_key(args.db, args.passphrase_file)
     path = _database_path(args.db)
+    if path is None or crypto.file_kind(path) == "new":
+        raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
+    key = _database_key(args.db, args.passphrase_file)
     if key is None:
         raise UsageError(f"{path} is not encrypted; `mapm encrypt` encrypts it with a passphrase.")
     try:
