@@ -237,9 +237,13 @@ def cmd_rekey(args) -> int:
         raise UsageError(f"{path} is not encrypted; `mapm encrypt` encrypts it with a passphrase.")
     try:
         given = given_passphrase(args.new_passphrase_file, env=NEW_ENV)
-        crypto.rekey_file(path, key, new_passphrase(given, terminal_prompt(), str(path)))
+        new = crypto.rekey_file(path, key, new_passphrase(given, terminal_prompt(), str(path)))
     except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
         raise UsageError(_sentence(exc)) from None
+    from .passphrase import remember_key, remembered_key
+
+    if remembered_key(path) is not None:  # the credential store keeps the key: keep the new one instead
+        remember_key(path, new)
     print(f"The passphrase of {path} is changed; the old one no longer opens it.")
     return EXIT_OK
 

@@ -41,15 +41,17 @@ def start_unlocker(db: str | None, passphrase_file: Path | None = None):
     """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
     given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
     while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
-    from .passphrase import Unlocker, database_file, given_passphrase
+    from .passphrase import Unlocker, database_file, given_passphrase, remembering
 
     path = database_file(db)
     if path is None:
         return None
-    unlocker = Unlocker(path)
     given = given_passphrase(passphrase_file)
+    unlocker = Unlocker(path, remember=given is None and remembering())
     if given is not None and unlocker.kind != "plain":
         unlocker.begin(given)
+    elif unlocker.remember:
+        unlocker.use_remembered()  # the key kept in the credential store: no unlock screen
     return unlocker
 
 

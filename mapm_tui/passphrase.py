@@ -13,6 +13,7 @@ of wrong tries (three, then `TooManyTries`). No Textual here: the unlock screen 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -108,6 +109,73 @@ def _tell(sentence: str) -> None:
     print(sentence, file=sys.stderr)
 
 
+# -- the operating system's credential store (optional; setting `remember_passphrase`) ------------------
+
+#: the keyring service name; the user name is the database file's full path
+KEYRING_SERVICE = "mapm-tui"
+
+
+def _keyring_user(path: Path) -> str:
+    return str(Path(path).resolve())
+
+
+def remembered_key(path: Path) -> DatabaseKey | None:
+    """The key kept in the credential store for `path` (None: none kept, or no store on this system).
+
+    The raw key is kept, not the passphrase: it opens this one file, and reveals nothing of a passphrase
+    the chair may use elsewhere. A copy of the file on another machine stays unreadable."""
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:
+        return None
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, _keyring_user(path))
+    except keyring.errors.KeyringError:
+        return None
+    try:
+        raw = bytes.fromhex(stored or "")
+    except ValueError:
+        return None
+    if len(raw) != crypto.KEY_BYTES + crypto.SALT_BYTES:
+        return None
+    return DatabaseKey(raw[: crypto.KEY_BYTES], raw[crypto.KEY_BYTES :])
+
+
+def remember_key(path: Path, key: DatabaseKey) -> bool:
+    """Keep `key` in the credential store; False if there is none on this system."""
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, _keyring_user(path), (key.raw + key.salt).hex())
+    except keyring.errors.KeyringError:
+        return False
+    return True
+
+
+def forget_key(path: Path) -> None:
+    try:
+        import keyring
+        import keyring.errors
+    except ImportError:
+        return
+    with contextlib.suppress(keyring.errors.KeyringError):  # PasswordDeleteError: none kept
+        keyring.delete_password(KEYRING_SERVICE, _keyring_user(path))
+
+
+def remembering() -> bool:
+    """Whether the settings ask for the key to be kept in the credential store (off when unreadable)."""
+    from .settings import SettingsError, load_settings
+
+    try:
+        return load_settings().remember_passphrase
+    except SettingsError:
+        return False
+
+
 class Unlocker:
     """The key of one database for one start: derived once, from the first passphrase that opens it.
 
@@ -117,9 +185,11 @@ class Unlocker:
     while the app loads (`begin`); `key()` waits for it.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, remember: bool = False):
         self.path = path
         self.kind = crypto.file_kind(path)
+        #: keep the key in the credential store once a passphrase opens the file (`remember_passphrase`)
+        self.remember = remember
         self.wrong_tries = 0
         self._key: DatabaseKey | None = None
         self._error: DatabaseError | None = None
@@ -170,7 +240,26 @@ class Unlocker:
             raise
         self._key = key
         self._done.set()
+        if self.remember:
+            remember_key(self.path, key)
         return key
+
+    def use_remembered(self) -> bool:
+        """Take the key kept in the credential store, if there is one and it still opens the file (a
+        rekeyed file's old key is forgotten). No key derivation: the key is the raw one."""
+        if self.kind != "encrypted":
+            return False
+        key = remembered_key(self.path)
+        if key is None:
+            return False
+        try:
+            crypto.verify(self.path, key)
+        except WrongPassphrase:
+            forget_key(self.path)
+            return False
+        self._key = key
+        self._done.set()
+        return True
 
     def key(self) -> DatabaseKey | None:
         """The key (None for a plain file), waiting for a derivation under way; raises what it raised."""
@@ -192,9 +281,11 @@ def unlock_for_command(target, passphrase_file: Path | None = None) -> DatabaseK
     if path is None:
         return None
     given = given_passphrase(passphrase_file)
-    unlocker = Unlocker(path)
+    unlocker = Unlocker(path, remember=given is None and remembering())
     if unlocker.kind == "plain":
         return None
+    if unlocker.remember and unlocker.use_remembered():
+        return unlocker.key()
     ask = terminal_prompt()
     if unlocker.kind == "new":
         return unlocker.attempt(new_passphrase(given, ask, str(path)))

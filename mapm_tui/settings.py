@@ -28,13 +28,15 @@ class Settings:
     default_template: str = "hampshire"
     #: true: Word minutes are password-protected and bundles encrypted unless `--plain` is given
     protect_exports: bool = False
+    #: true: the database key is kept in the operating system's credential store (keyring) after an unlock
+    remember_passphrase: bool = False
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
 
 
 #: the settings that are true or false
-_YES_NO = {"protect_exports"}
+_YES_NO = {"protect_exports", "remember_passphrase"}
 
 
 def load_settings(path: Path | None = None) -> Settings:

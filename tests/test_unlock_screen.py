@@ -157,3 +157,87 @@ async def test_a_plain_database_opens_and_the_chair_is_told_to_encrypt_it(tmp_pa
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.store is not None)
         assert any("mapm encrypt" in n.message for n in app._notifications)
     app.store.close()
+
+
+# -- the credential store (setting remember_passphrase) ----------------------------------------------
+
+
+@pytest.fixture
+def credential_store():
+    """An in-memory keyring backend in place of the operating system's."""
+    import keyring
+    import keyring.backend
+    import keyring.errors
+
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.kept.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service, username):
+            if self.kept.pop((service, username), None) is None:
+                raise keyring.errors.PasswordDeleteError("none kept")
+
+    before = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(before)
+
+
+def remember(on: bool) -> None:
+    from mapm_tui.locations import settings_path
+
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text(f"remember_passphrase = {'true' if on else 'false'}\n", encoding="utf-8")
+
+
+async def test_the_credential_store_keeps_the_key_only_when_the_setting_asks(
+    encrypted_db, clock, credential_store, monkeypatch
+):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.launch import start_unlocker
+    from screens.home import HomeScreen
+    from screens.unlock import UnlockScreen
+
+    monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
+
+    async def unlock_once() -> None:
+        app = MapmApp(db=str(encrypted_db), clock=clock, unlocker=start_unlocker(str(encrypted_db)))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, UnlockScreen)
+            await submit(pilot, "passphrase", PASSPHRASE)
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.store is not None)
+        app.store.close()
+
+    remember(False)  # the default
+    await unlock_once()
+    assert credential_store.kept == {}
+
+    remember(True)
+    await unlock_once()
+    [kept] = credential_store.kept.values()
+    assert PASSPHRASE not in kept and len(bytes.fromhex(kept)) == 48  # the raw key and salt, not the passphrase
+    app = MapmApp(db=str(encrypted_db), clock=clock, unlocker=start_unlocker(str(encrypted_db)))
+    async with app.run_test(size=(120, 40)) as pilot:  # the next start asks nothing
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and len(app.screen.meetings) == 3)
+        await wait_until(pilot, lambda: app.store is not None)
+    app.store.close()
+
+    copy = encrypted_db.with_name("copied.db")  # the file copied elsewhere is not opened by the kept key
+    copy.write_bytes(encrypted_db.read_bytes())
+    assert start_unlocker(str(copy)).needs_passphrase
+
+    crypto.rekey_file(encrypted_db, crypto.key_for_file(encrypted_db, PASSPHRASE), "harbour violet seven kites")
+    assert credential_store.kept  # the old key is still kept
+    unlocker = start_unlocker(str(encrypted_db))
+    assert unlocker.needs_passphrase and credential_store.kept == {}  # it no longer opens the file: forgotten
