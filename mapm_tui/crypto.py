@@ -44,6 +44,9 @@ NO_BACK_DOOR = (
     "meetings; keep a recovery copy as an encrypted export in a place your information governance approves."
 )
 
+#: SQLite's result code for "file is not a database": what a wrong key gives
+SQLITE_NOTADB = 26
+
 FileKind = Literal["new", "plain", "encrypted"]
 
 
@@ -149,7 +152,9 @@ def verify(path: Path, key: DatabaseKey) -> None:
         raise DatabaseError(f"cannot open the database {path} ({exc}); check the file, or use --db.") from None
     try:
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError:
+    except sqlcipher3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", SQLITE_NOTADB) != SQLITE_NOTADB:  # busy, unreadable …: not the key
+            raise DatabaseError(f"cannot open the database {path} ({exc}); try again, or use --db.") from None
         raise WrongPassphrase(
             f"That passphrase does not open {path}; nothing was changed. Check it and try again."
         ) from None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from mapm_tui.crypto import NO_BACK_DOOR, STRENGTH_RULE, WeakPassphrase, WrongPassphrase
+from mapm_tui.db import DatabaseError
 from mapm_tui.passphrase import TooManyTries, Unlocker
 
 from .widgets import KeyBar
@@ -95,7 +95,7 @@ class UnlockScreen(Screen[bool]):
         self._say("Unlocking…")
         self._attempt(passphrase)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
+    @work(thread=True, exclusive=True, group="unlock")  # a bug: the app's crash exit (no locals shown)
     def _attempt(self, passphrase: str) -> None:
         """The key derivation takes a fraction of a second: off the event loop."""
         try:
@@ -106,13 +106,16 @@ class UnlockScreen(Screen[bool]):
         except (WrongPassphrase, WeakPassphrase) as exc:
             self.app.call_from_thread(self._refused, str(exc), self.unlocker.wrong_tries)
             return
+        except DatabaseError as exc:  # the file cannot be read at all: say so, and let the chair try again
+            self.app.call_from_thread(self._refused, str(exc), None)
+            return
         self.app.call_from_thread(self.dismiss, True)
 
-    def _refused(self, message: str, wrong_tries: int) -> None:
+    def _refused(self, message: str, wrong_tries: int | None) -> None:
         from mapm_tui.passphrase import MAX_TRIES
 
-        left = MAX_TRIES - wrong_tries
-        if not self.choosing:
+        if wrong_tries is not None and not self.choosing:
+            left = MAX_TRIES - wrong_tries
             message = f"That passphrase does not open them; {left} {'try' if left == 1 else 'tries'} left."
         self._say(message)
         for field in self.query(Input):
