@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -574,6 +575,28 @@ def ensure_db(count: int, total_entries: int, seed: int = DEFAULT_SEED, *, quiet
     os.replace(tmp, final)
     if not quiet:
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return final
+
+
+#: the passphrase of the benchmarks' encrypted databases (fictional data; MAPM_BENCH_ENCRYPTED in workers.py)
+BENCH_PASSPHRASE = "bench kettle orchard blue tram"
+
+
+def ensure_encrypted_db(count: int, total_entries: int, seed: int = DEFAULT_SEED, *, quiet: bool = False) -> Path:
+    """The same database as `ensure_db`, encrypted with BENCH_PASSPHRASE (`mapm encrypt`'s code), and
+    opened once by the store (so its one-time settings, such as FTS5 secure-delete, are already made)."""
+    from mapm_tui import crypto
+    from mapm_tui.store import open_store
+
+    plain = ensure_db(count, total_entries, seed, quiet=quiet)
+    final = plain.with_name(plain.stem + "-encrypted.db")
+    if final.exists():
+        return final
+    tmp = plain.with_name(".tmp-" + final.name)
+    shutil.copyfile(plain, tmp)
+    key = crypto.encrypt_file(tmp, BENCH_PASSPHRASE)
+    open_store(tmp, key=key).close()
+    os.replace(tmp, final)
     return final
 
 

@@ -40,6 +40,15 @@ except ImportError:  # pragma: no cover - Windows
 
 PY = sys.executable
 KEYS = ("first_frame", "home_listed", "typing", "step_change", "export", "search", "search_vs_like", "memory")
+#: the encrypted database against the plain one, same data, same run (bench_encrypted): encrypted / plain
+ENCRYPTED_KEYS = (
+    "encrypted_first_frame",
+    "encrypted_listed",
+    "encrypted_typing",
+    "encrypted_step_change",
+    "encrypted_export",
+    "encrypted_search",
+)
 GOALS = {
     "first_frame": ("<=", 1.15),
     "home_listed": ("<=", 2.5),
@@ -49,6 +58,7 @@ GOALS = {
     "search": ("<=", 2.0),
     "search_vs_like": (">=", 50.0),
     "memory": ("<=", 2.2),
+    **dict.fromkeys(ENCRYPTED_KEYS, ("<=", 1.15)),
 }
 #: the title both home screens paint in their first frame, and the hint the app shows once the list is in
 TITLE = b"Multi-agency professionals' meetings"
@@ -306,12 +316,91 @@ def bench_search(ctx: Context) -> dict:
     return {"search": r["search_ratio"], "search_vs_like": r["like_speedup"], "details": r}
 
 
+# -- 7: the encrypted database against the plain one ------------------------------------------------
+def bench_encrypted(ctx: Context) -> dict:
+    """Each measure of the app on the SQLCipher-encrypted copy of a database against the same on the
+    plain one, interleaved in the same run: start-up (first frame; meetings listed, which includes the
+    one key derivation of a start), CPU per key while typing with saving on, step change, the Word
+    export read from the store, and search on the search-sized database."""
+    p = ctx.p
+    plain_start = ctx.workdir / "enc-start-plain.db"
+    shutil.copyfile(generate.ensure_db(p["start_meetings"], p["start_entries"]), plain_start)
+    encrypted_start = ctx.workdir / "enc-start-encrypted.db"
+    shutil.copyfile(generate.ensure_encrypted_db(p["start_meetings"], p["start_entries"]), encrypted_start)
+    env = {
+        "plain": ctx.env | {"MAPM_BENCH_ENCRYPTED": "0"},
+        "encrypted": ctx.env | {"MAPM_BENCH_ENCRYPTED": "1", "MAPM_PASSPHRASE": generate.BENCH_PASSPHRASE},
+    }
+    app = [PY, "-c", "from mapm_tui.cli import main; raise SystemExit(main())", "--db"]
+    starts = {"plain": app + [str(plain_start)], "encrypted": app + [str(encrypted_start)]}
+    runs: dict[str, list[dict]] = {"plain": [], "encrypted": []}
+    for mode, cmd in starts.items():  # warm-up
+        ptyrun.run_until(cmd, [TITLE, LISTED], env=env[mode], cwd=str(REPO), timeout=60)
+    for n in range(p["start_pairs"]):
+        for mode, cmd in starts.items():
+            r = ptyrun.run_until(cmd, [TITLE, LISTED], env=env[mode], cwd=str(REPO), timeout=60)
+            if r["missing"]:
+                raise RuntimeError(f"{mode} database: the app never showed {r['missing']}")
+            runs[mode].append(r["times"])
+        say(f"  encrypted start-up pair {n + 1}/{p['start_pairs']}")
+
+    def start(mode, marker):
+        return median([t[marker.decode()] for t in runs[mode]]) * 1000
+
+    def worker(mode, *args, timeout=600):
+        saved, ctx.env = ctx.env, env[mode]
+        try:
+            return ctx.worker(*args, timeout=timeout)
+        finally:
+            ctx.env = saved
+
+    typing = {"plain": [], "encrypted": []}
+    step = {"plain": [], "encrypted": []}
+    export = {"plain": [], "encrypted": []}
+    for n in range(max(p["typing_pairs"], p["step_pairs"])):
+        for mode in ("plain", "encrypted"):
+            if n < p["typing_pairs"]:
+                typing[mode].append(worker(mode, "typing", "save", "--keys", str(p["typing_keys"]))["cpu_per_key_ms"])
+            if n < p["step_pairs"]:
+                step[mode].append(worker(mode, "step", "app", "--switches", str(p["step_switches"]))["median_ms"])
+            export[mode] += worker(mode, "export_stored", "--rounds", str(max(3, p["export_rounds"] // 2)))["app_ms"]
+        say(f"  encrypted typing/step/export pair {n + 1}")
+    search_dbs = {
+        "plain": generate.ensure_db(p["search_meetings"], p["search_entries"]),
+        "encrypted": generate.ensure_encrypted_db(p["search_meetings"], p["search_entries"]),
+    }
+    search = {
+        mode: worker(mode, "search", "--db", str(db), "--repeats", str(p["search_repeats"]), timeout=3600)
+        for mode, db in search_dbs.items()
+    }
+    figures = {
+        "first_frame_ms": {m: start(m, TITLE) for m in runs},
+        "listed_ms": {m: start(m, LISTED) for m in runs},
+        "typing_cpu_per_key_ms": {m: median(v) for m, v in typing.items()},
+        "step_change_ms": {m: median(v) for m, v in step.items()},
+        "export_ms": {m: median(v) for m, v in export.items()},
+        "search_ms": {m: search[m]["search_ms"] for m in search},
+    }
+    keys = dict(zip(ENCRYPTED_KEYS, figures))
+    return {
+        **{key: ratio(figures[name]["encrypted"], figures[name]["plain"]) for key, name in keys.items()},
+        "details": {
+            **figures,
+            "meetings": p["start_meetings"],
+            "search_meetings": search["plain"]["meetings"],
+            "search_entries": search["plain"]["entries"],
+            "runs": {"start": runs, "typing": typing, "step": step, "export": export},
+        },
+    }
+
+
 BENCHES = {
     "first_frame": bench_startup,  # also home_listed and memory
     "typing": bench_typing,
     "step_change": bench_step,
     "export": bench_export,
     "search": bench_search,  # also search_vs_like
+    "encrypted": bench_encrypted,  # the encrypted_* ratios
 }
 
 
@@ -334,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     started = time.perf_counter()
-    results = dict.fromkeys(KEYS)
+    results = dict.fromkeys(KEYS + ENCRYPTED_KEYS)
     details: dict[str, dict] = {}
     errors: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="mapm-bench-") as tmp:
@@ -451,8 +540,18 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
                 ),
             ),
         ]
+    if "encrypted" in d:
+        s = d["encrypted"]
+        for key, name in zip(
+            ENCRYPTED_KEYS,
+            ("first_frame_ms", "listed_ms", "typing_cpu_per_key_ms", "step_change_ms", "export_ms", "search_ms"),
+        ):
+            figures = s[name]
+            rows.append(
+                (key, f"{fmt(figures['encrypted'], 'ms', 2)} encrypted vs {fmt(figures['plain'], 'ms', 2)} plain")
+            )
     shown = {r[0] for r in rows}
-    for key in KEYS:
+    for key in KEYS + ENCRYPTED_KEYS:
         value = results.get(key)
         op, goal = GOALS[key]
         text = next((t for k, t in rows if k == key), "")
@@ -464,6 +563,7 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
                     if b == key
                     or (key in ("home_listed", "memory") and b == "first_frame")
                     or (key == "search_vs_like" and b == "search")
+                    or (key.startswith("encrypted_") and b == "encrypted")
                 ),
                 key,
             )

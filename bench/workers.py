@@ -73,6 +73,28 @@ def key_name(ch: str) -> str:
     return "space" if ch == " " else ch
 
 
+def encrypted() -> bool:
+    return os.environ.get("MAPM_BENCH_ENCRYPTED") == "1"
+
+
+def database_key(path: Path):
+    """The key of a worker's database (derived once, as the app does at unlock), or None when plain."""
+    if not encrypted():
+        return None
+    from mapm_tui.crypto import key_for_file
+
+    return key_for_file(Path(path), generate.BENCH_PASSPHRASE)
+
+
+def raw_connect(path: Path, key, uri: bool = False):
+    """A DB-API connection with the app's driver: sqlite3 for a plain file, SQLCipher with `key`."""
+    if key is None:
+        return sqlite3.connect(str(path), uri=uri)
+    from mapm_tui.crypto import connect
+
+    return connect(str(path), key, uri=uri)
+
+
 def big_store(folder: Path, **sizes):
     """A new database in `folder` holding only the big meeting (40 attendees, 300 entries, 80 actions)."""
     from mapm_tui.agenda import shipped_templates
@@ -80,7 +102,7 @@ def big_store(folder: Path, **sizes):
     from mapm_tui.store import open_store
 
     meeting = generate.big_meeting(**sizes)
-    store = open_store(folder / "big.db", Clock())
+    store = open_store(folder / "big.db", Clock(), key=database_key(folder / "big.db"))
     store.insert_meeting(meeting, shipped_templates()[meeting["template"]])
     return store, meeting
 
@@ -152,7 +174,7 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
             raise SystemExit("the field does not hold what was typed")
         if mode == "save":
             # lag from the last key to the row on disk, seen through another connection
-            con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+            con = raw_connect(f"file:{db_file}?mode=ro", database_key(db_file), uri=True)
             key = f"capture:{step_key}"
             lag = None
             while time.perf_counter() - wall1 < 10:
@@ -340,6 +362,25 @@ def _export(rounds: int) -> dict:
     return out
 
 
+def _export_stored(rounds: int) -> dict:
+    """The Word minutes of the big meeting read from the store each time (load + write): the part of an
+    export that the database's driver touches. Run plain and encrypted (MAPM_BENCH_ENCRYPTED) to compare."""
+    from mapm_tui.minutes import export_minutes
+
+    folder = Path(tempfile.mkdtemp(prefix="mapm-bench-export-db-"))
+    store, meeting = big_store(folder, status="in_review")
+    template = store.template_of(meeting["id"])
+    export_minutes(store.load_meeting(meeting["id"]), template, folder / "warm.docx")
+    times = []
+    for n in range(rounds):
+        t0 = time.perf_counter()
+        export_minutes(store.load_meeting(meeting["id"]), template, folder / f"app-{n}.docx")
+        times.append((time.perf_counter() - t0) * 1000)
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"kind": "export_stored", "encrypted": encrypted(), "rounds": rounds, "app_ms": times}
+
+
 # -- search ----------------------------------------------------------------------------------------
 #: what a minute-taker types: a common word, a rarer one, two words, a prefix, a name-like word
 SEARCHES = ("housing", "speech language", "attendance", "repairs winter", "refer")
@@ -357,8 +398,9 @@ def _search(db: str, repeats: int) -> dict:
     from mapm_tui.search import fts_query, search
     from mapm_tui.store import open_store
 
-    store = open_store(db)
-    con = sqlite3.connect(db)
+    key = database_key(Path(db))
+    store = open_store(db, key=key)
+    con = raw_connect(db, key)
     # and what a minute-taker looks up most: a case reference and a person's surname (few matches each)
     case_ref = con.execute("SELECT case_ref FROM meeting WHERE case_ref IS NOT NULL ORDER BY id LIMIT 1").fetchone()[0]
     surname = con.execute("SELECT name FROM attendee ORDER BY meeting_id, position LIMIT 1").fetchone()[0].split()[-1]
@@ -430,7 +472,7 @@ def _search(db: str, repeats: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=("typing", "step", "export", "search"))
+    parser.add_argument("kind", choices=("typing", "step", "export", "export_stored", "search"))
     parser.add_argument("mode", nargs="?", default="-")
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=20)
@@ -447,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(_step_bare(args.switches, args.mode))
     elif args.kind == "search":
         out = _search(args.db, args.repeats)
+    elif args.kind == "export_stored":
+        out = _export_stored(args.rounds)
     else:
         out = _export(args.rounds)
     print(json.dumps(out))

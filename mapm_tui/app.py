@@ -19,6 +19,7 @@ from .clock import Clock
 
 if TYPE_CHECKING:
     from .live import LiveMeeting
+    from .passphrase import Unlocker
     from .settings import Settings
     from .store import Store
 
@@ -50,6 +51,7 @@ class MapmApp(App[None]):
         store: Store | None = None,
         save_delay: float = 0.5,
         save_max_latency: float | None = None,
+        unlocker: Unlocker | None = None,
     ):
         super().__init__()
         #: the database target (path or URL); opened after the first frame
@@ -75,12 +77,32 @@ class MapmApp(App[None]):
         #: this window's hold on the open meeting (holds.py), None when it holds none
         self._hold = None
         self._heartbeat_timer = None
+        #: the encrypted database's key for this start (None: the store was given, or the demo); made
+        #: here unless `launch.run_app` made it first (to derive a given passphrase while Textual loads)
+        if unlocker is None and store is None and not demo:
+            from .launch import start_unlocker
+
+            unlocker = start_unlocker(db)
+        self.unlocker = unlocker
 
     # -- start-up ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
         from screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        if self.unlocker is not None and self.unlocker.needs_passphrase:
+            from screens.unlock import UnlockScreen
+
+            # nothing is read before the passphrase is known
+            self.push_screen(UnlockScreen(self.unlocker), lambda _unlocked: self.push_screen(HomeScreen()))
+        else:
+            self.push_screen(HomeScreen())
+        if self.unlocker is not None and self.unlocker.kind == "plain":
+            self.notify(
+                "Your meetings are stored unencrypted: quit, then run `mapm encrypt` to protect them with a passphrase.",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self.set_interval(0.25, self._autosave_tick, name="autosave")
 
     @property
@@ -106,7 +128,25 @@ class MapmApp(App[None]):
             return None
         from .listing import quick_list
 
-        return quick_list(self.db, limit)
+        return quick_list(self.db, limit, key=self.database_key())
+
+    def database_key(self):
+        """The database's key (None for a plain file), waiting for a derivation under way (in a thread).
+        A passphrase given in advance that does not open the database closes the app with its sentence."""
+        if self.unlocker is None:
+            return None
+        from .crypto import WrongPassphrase
+
+        try:
+            return self.unlocker.key()
+        except WrongPassphrase as exc:
+            self.call_from_thread(self.locked_out, str(exc))
+            raise
+
+    def locked_out(self, message: str) -> None:
+        """The passphrase was refused (three times, or the one given in advance): leave, exit code 2."""
+        self.fatal_message = message
+        self.exit(return_code=2)
 
     def open_store(self) -> None:
         """Open the database (called in a thread by the home screen)."""
@@ -119,7 +159,7 @@ class MapmApp(App[None]):
         if self.store is None:
             # the quick check reads the whole file: a small one is checked here (in the home screen's
             # thread, after the first frame); a big one after opening, in `_check_and_back_up`
-            store = open_store(self.db, self.clock)
+            store = open_store(self.db, self.clock, key=self.database_key())
             if self.demo and not store.list_meetings():
                 from .launch import load_demo
 

@@ -8,10 +8,10 @@ to a temporary name, synced and renamed into place, so a backup is either whole 
 takes one at each meeting's end and once a day; the newest `keep` (`backups_kept` in settings.toml)
 are kept. `mapm backup` and `mapm restore` do it by hand.
 
-Encryption: every copy is made by `write_backup`, which takes the open connection. When the database
-is encrypted (SQLCipher), that function is the one place to change: the target must be opened with the
-same key before `backup` is called, so that the backup of an encrypted database is encrypted too
-(sqlcipher3's `backup` into an unkeyed target would write plaintext). No Textual here.
+Encryption: every copy is made by `write_backup`, which takes the open connection and the database's
+key: the target is opened with the same key before `backup` is called, so the backup of an encrypted
+database is encrypted too (sqlcipher3's `backup` into an unkeyed target would write plaintext), and a
+backup is checked and restored through the same key. No Textual here.
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from . import locations
-from .db import file_problem
+from .db import driver_errors, file_problem, read_only_connection
 
 #: backups kept per database when settings.toml does not say
 DEFAULT_KEEP = 10
@@ -62,7 +61,7 @@ def backup_folder(db_path: Path) -> Path:
     return locations.data_dir() / "backups" / f"{resolved.stem}-{digest}"
 
 
-def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
+def write_backup(conn: sqlite3.Connection, dest: Path, key=None) -> Path:
     """Copy the database open on `conn` to `dest` (0600; whole or not at all) with the online backup API.
 
     The one function every backup goes through; see the module docstring for an encrypted database.
@@ -73,7 +72,12 @@ def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        target = sqlite3.connect(tmp)
+        if key is None:
+            target = sqlite3.connect(tmp)
+        else:
+            from . import crypto
+
+            target = crypto.connect(tmp, key)
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")
@@ -105,7 +109,7 @@ def backup_store(store, reason: str, *, keep: int = DEFAULT_KEEP, now: dt.dateti
         n += 1
         dest = folder / f"{db_path.stem}-{stamp}-{n}-{reason}.db"
     backup_to(store, dest)
-    problem = file_problem(dest)
+    problem = file_problem(dest, key=store.key)
     if problem is not None:  # a copy of a damaged database must never push a good backup out
         dest.unlink(missing_ok=True)
         raise BackupError(f"The database looks damaged ({problem[1]}), so this backup was not kept.")
@@ -117,8 +121,8 @@ def backup_to(store, dest: Path) -> Path:
     """Back the store's database up to the file `dest` (replaced if it exists)."""
     raw = store.engine.raw_connection()
     try:
-        return write_backup(raw.driver_connection, dest)
-    except (OSError, sqlite3.Error) as exc:
+        return write_backup(raw.driver_connection, dest, store.key)
+    except (OSError, *driver_errors()) as exc:
         raise BackupError(f"The backup could not be written to {dest}: {_why(exc)}.") from None
     finally:
         raw.close()
@@ -162,15 +166,16 @@ def daily_due(db_path: Path, now: dt.datetime) -> bool:
     return not newest or now - newest[0].taken_at >= DAILY
 
 
-def newest_good_backup(db_path: Path) -> BackupInfo | None:
-    """The newest backup of `db_path` that is whole (passes the same checks as opening a database)."""
+def newest_good_backup(db_path: Path, key=None) -> BackupInfo | None:
+    """The newest backup of `db_path` that is whole (passes the same checks as opening a database; an
+    encrypted backup is checked only with `key`)."""
     for info in list_backups(db_path):
-        if file_problem(info.path) is None:
+        if file_problem(info.path, key=key) is None:
             return info
     return None
 
 
-def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
+def restore(backup: Path, db_path: Path, now: dt.datetime, key=None) -> Path:
     """Put `backup` in place of the database at `db_path`; returns where the current file was kept.
 
     Atomic: the backup is checked first (a mapm database that passes the quick check), copied beside
@@ -183,11 +188,15 @@ def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
         raise BackupError(f"{backup} is not a file; give the path of a backup (`mapm backup` prints one).")
     if backup.resolve() == db_path.resolve():
         raise BackupError(f"{backup} is the database itself; give the path of a backup of it.")
-    problem = file_problem(backup, quick_check=True)
+    from . import crypto
+
+    if crypto.file_kind(backup) == "encrypted" and key is None:
+        raise BackupError(f"{backup} is encrypted: give the database's passphrase to restore it. Nothing was changed.")
+    problem = file_problem(backup, quick_check=True, key=key)
     if problem is not None or (backup.stat().st_size == 0):
         detail = problem[1] if problem else "it is empty"
         raise BackupError(f"{backup} cannot be restored: {detail}. Nothing was changed.")
-    editing = _editing_elsewhere(db_path, now)
+    editing = _editing_elsewhere(db_path, now, key)
     if editing is not None:
         raise BackupError(
             f"A mapm window is editing a meeting in {db_path} ({editing}); close it first. Nothing was changed."
@@ -198,9 +207,9 @@ def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
         if not db_path.parent.exists():
             locations.make_private_dir(db_path.parent)
         tmp.unlink(missing_ok=True)
-        source = sqlite3.connect(f"file:{quote(str(backup))}?mode=ro", uri=True)
+        source = read_only_connection(backup, key if crypto.file_kind(backup) == "encrypted" else None)
         try:
-            write_backup(source, tmp)
+            write_backup(source, tmp, key if crypto.file_kind(backup) == "encrypted" else None)
         finally:
             source.close()
         aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
@@ -212,13 +221,13 @@ def restore(backup: Path, db_path: Path, now: dt.datetime) -> Path:
                     os.replace(extra, aside.with_name(aside.name + suffix))
         os.replace(tmp, db_path)
         _sync_folder(db_path.parent)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *driver_errors()) as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"{backup} could not be restored to {db_path}: {_why(exc)}.") from None
     return aside
 
 
-def _editing_elsewhere(db_path: Path, now: dt.datetime) -> str | None:
+def _editing_elsewhere(db_path: Path, now: dt.datetime, key=None) -> str | None:
     """Who holds a meeting of the database at `db_path` with a live heartbeat (holds.py), if anyone: a
     restore under a running window would leave it writing to the file set aside. Best effort: a file too
     damaged to read has no readable holds."""
@@ -227,12 +236,14 @@ def _editing_elsewhere(db_path: Path, now: dt.datetime) -> str | None:
     if not db_path.is_file():
         return None
     try:
-        con = sqlite3.connect(f"file:{quote(str(db_path))}?mode=ro", uri=True, timeout=5)
+        from . import crypto
+
+        con = read_only_connection(db_path, key if crypto.file_kind(db_path) == "encrypted" else None)
         try:
             rows = con.execute("SELECT holder_name, host, pid, heartbeat FROM editor_hold").fetchall()
         finally:
             con.close()
-    except sqlite3.Error:
+    except driver_errors():
         return None
     for name, host, pid, beat in rows:
         try:

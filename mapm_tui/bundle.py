@@ -18,6 +18,7 @@ import math
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,14 @@ class BundleWriteError(BundleError):
     """An export that could not be written (a full disk, a read-only folder, an existing file)."""
 
 
-def read_bundle_file(path: Path) -> Any:
+def read_bundle_file(path: Path, passphrase: Callable[[], str] | None = None) -> Any:
     """The parsed JSON of a bundle file, read safely: only a regular file (never a FIFO, which would
     hang, or a device such as /dev/zero, which never ends), at most MAX_BUNDLE_BYTES, strict UTF-8,
-    strict JSON (no duplicate keys, no NaN/Infinity, bounded integers and nesting).
+    strict JSON (no duplicate keys, no NaN/Infinity, bounded integers and nesting). An age-encrypted
+    bundle is opened with `passphrase()` (asked only then).
     Raises BundleUnreadable or BundleInvalid, each with one sentence."""
     path = Path(path)
-    raw = _read_regular_file(path)
+    raw = _opened(_read_regular_file(path), path, passphrase)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -199,6 +201,20 @@ def _depth(data: Any) -> int:
             return deepest
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _opened(raw: bytes, path: Path, passphrase: Callable[[], str] | None) -> bytes:
+    """The plain bytes of a bundle file: as they are, or decrypted when the file is age-encrypted."""
+    from .file_crypto import FileCryptoError, is_age, open_bundle
+
+    if not is_age(raw):
+        return raw
+    if passphrase is None:
+        raise BundleUnreadable(f"{_name(path)}: is an encrypted bundle; give its passphrase to import it.")
+    try:
+        return open_bundle(raw, passphrase())
+    except FileCryptoError as exc:
+        raise BundleUnreadable(f"{_name(path)}: {exc}") from None
 
 
 def problems(data: Any, templates: dict[str, Template]) -> list[str]:
@@ -421,6 +437,14 @@ def write_private_file(path: Path, data: bytes, force: bool = False) -> Path:
     return path
 
 
-def write_bundle(bundle: dict, path: Path, force: bool = False) -> Path:
+def write_bundle(bundle: dict, path: Path, force: bool = False, passphrase: str | None = None) -> Path:
+    """Write `bundle` as JSON; with `passphrase`, encrypted with age (`file_crypto.seal_bundle`)."""
     payload = json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if passphrase is not None:
+        from .file_crypto import FileCryptoError, seal_bundle
+
+        try:
+            payload = seal_bundle(payload, passphrase)
+        except FileCryptoError as exc:
+            raise BundleError(str(exc)) from None
     return write_private_file(path, payload, force)

@@ -37,12 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH|URL", help="the database to use (default: $MAPM_DB or the user data folder)"
     )
     parser.add_argument("--version", action="version", version=_version_line())
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the database's passphrase from the first line of FILE (for scripts; see the README for the risk)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    sub.add_parser("demo", help="open the app on a throw-away copy of the sample meetings")
+    sub.add_parser("demo", help="open the app on a throw-away, unencrypted copy of the sample meetings")
     p = sub.add_parser("list", help="list the meetings")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p = sub.add_parser("import", help="import a meeting bundle (JSON); prints the new meeting's id")
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="an encrypted bundle's passphrase, from FILE (for scripts)"
+    )
     p = sub.add_parser("export", help="write the Word minutes or a JSON bundle")
     p.add_argument("id")
     p.add_argument("--format", choices=("docx", "json"), default="docx")
@@ -50,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--letterhead", type=Path, help="a .docx whose styles, logo and first page the minutes use")
     p.add_argument("-o", "--output", type=Path, help="the file to write")
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    _add_protection_options(p)
     p = sub.add_parser("check", help="SMART and completeness findings; exit 1 if anything blocks finalising")
     p.add_argument("id")
     p = sub.add_parser(
@@ -74,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", nargs="+", help="the words to look for (any characters are taken as plain text)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--limit", type=int, default=50, help="at most this many meetings (default 50)")
+    _add_encryption_commands(sub)
     p = sub.add_parser("actions", help="open actions across meetings (the latest of each carried-over chain)")
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -170,12 +181,14 @@ def _print_json(data: object) -> None:
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command is None:
-        return _run_app(args.db, demo=False)
+        return _run_app(args.db, demo=False, passphrase_file=args.passphrase_file)
     if command == "demo":
         return _run_app(None, demo=True)
     if command in FILE_COMMANDS:  # these work on the file itself, damaged or not: no store is opened
         return FILE_COMMANDS[command](args)
-    store, templates = _open(args.db)
+    if command in OWN_OPENING:
+        return OWN_OPENING[command](args)
+    store, templates = _open(args.db, args.passphrase_file)
     from .store import DatabaseBusy
 
     try:
@@ -191,7 +204,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _open(db):
+def _open(db, passphrase_file: Path | None = None):
     from .agenda import load_templates
     from .db import DatabaseError
     from .locations import user_templates_dir
@@ -201,7 +214,7 @@ def _open(db):
     for refused in templates.refused:  # left out; the other templates and every stored meeting still work
         _say(f"an agenda template was left out: {refused}")
     try:
-        store = open_store(db)
+        store = open_store(db, key=_database_key(db, passphrase_file))
     except DatabaseBusy as exc:
         raise Refused(str(exc)) from None
     except DatabaseError as exc:
@@ -243,6 +256,87 @@ def _audit_export(store, meeting_id: str, path: Path, what: str) -> None:
         audit.record_export(store, meeting_id, path, what)
     except StoreError as exc:
         raise Refused(f"The export was not recorded in the audit trail, so it was removed: {_sentence(exc)}") from None
+
+
+def _database_key(db, passphrase_file: Path | None):
+    """The key of the database `db` (None if it is plain): the passphrase given, or asked on the
+    terminal; a wrong one (three times on a terminal) is a usage error, exit 2."""
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import PassphrasesDiffer, unlock_for_command
+
+    try:
+        return unlock_for_command(db, passphrase_file)
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+
+
+def _add_encryption_commands(sub) -> None:
+    sub.add_parser(
+        "encrypt",
+        help="encrypt a plain (unencrypted) database with a new passphrase; the plain file is overwritten",
+    )
+    p = sub.add_parser("rekey", help="change the database's passphrase")
+    p.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the new passphrase from FILE (for scripts); else $MAPM_NEW_PASSPHRASE, else asked twice",
+    )
+
+
+def cmd_encrypt(args) -> int:
+    from . import crypto
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import PassphrasesDiffer, database_file, given_passphrase, new_passphrase, terminal_prompt
+
+    try:
+        path = database_file(args.db)
+        if path is None or crypto.file_kind(path) != "plain":
+            kind = "not a database file" if path is None else crypto.file_kind(path)
+            what = {
+                "new": "does not exist yet (a new database is encrypted from the start)",
+                "encrypted": "is already encrypted",
+            }
+            raise UsageError(f"{path or args.db} {what.get(kind, kind)}; nothing was changed.")
+        passphrase = new_passphrase(given_passphrase(args.passphrase_file), terminal_prompt(), str(path))
+        crypto.encrypt_file(path, passphrase)
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+    print(f"{path} is now encrypted; it opens only with its passphrase.")
+    return EXIT_OK
+
+
+def cmd_rekey(args) -> int:
+    from . import crypto
+    from .crypto import WeakPassphrase
+    from .db import DatabaseError
+    from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
+
+    path = _database_path(args.db)
+    if path is None or crypto.file_kind(path) == "new":
+        raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
+    key = _database_key(args.db, args.passphrase_file)
+    if key is None:
+        raise UsageError(f"{path} is not encrypted; `mapm encrypt` encrypts it with a passphrase.")
+    try:
+        given = given_passphrase(args.new_passphrase_file, env=NEW_ENV)
+        new = crypto.rekey_file(path, key, new_passphrase(given, terminal_prompt(), str(path)))
+    except (DatabaseError, WeakPassphrase, PassphrasesDiffer) as exc:
+        raise UsageError(_sentence(exc)) from None
+    from .passphrase import remember_key, remembered_key
+
+    if remembered_key(path) is not None:  # the credential store keeps the key: keep the new one instead
+        remember_key(path, new)
+    print(f"The passphrase of {path} is changed; the old one no longer opens it.")
+    return EXIT_OK
+
+
+def _database_path(db):
+    from .passphrase import database_file
+
+    return database_file(db)
 
 
 def _settings(needed: bool = True):
@@ -321,7 +415,7 @@ def cmd_import(args, store, templates) -> int:
     from .rules import birth_date_findings
 
     try:
-        data = read_bundle_file(args.file)
+        data = read_bundle_file(args.file, lambda: _file_password(args, twice=False, what="the encrypted bundle"))
         meeting_id = import_bundle(store, data, templates, source=str(args.file))
     except BundleAlreadyStored as exc:
         raise Refused(str(exc)) from None
@@ -343,8 +437,9 @@ def cmd_export(args, store, templates) -> int:
             raise UsageError("--family applies to the Word minutes only; leave it out with --format json.")
         output = args.output or settings.export_dir() / default_bundle_filename(meeting)
         _ensure_folder(output)
+        passphrase = _file_password(args, twice=True, what="the bundle") if _protected(args, settings) else None
         try:
-            path = write_bundle(export_bundle(store, args.id), output, force=args.force)
+            path = write_bundle(export_bundle(store, args.id), output, force=args.force, passphrase=passphrase)
         except BundleError as exc:
             raise UsageError(str(exc)) from None
         _audit_export(store, args.id, path, "bundle (JSON)")
@@ -354,6 +449,7 @@ def cmd_export(args, store, templates) -> int:
 
     output = args.output or settings.export_dir() / default_filename(meeting, args.family)
     _ensure_folder(output)
+    password = _file_password(args, twice=True, what="the minutes") if _protected(args, settings) else None
     try:
         path = export_minutes(
             meeting,
@@ -364,6 +460,7 @@ def cmd_export(args, store, templates) -> int:
             letterhead=args.letterhead,
             force=args.force,
             previous=previous_meeting(store, meeting),
+            password=password,
         )
     except MinutesWithheld as exc:
         raise Refused(str(exc)) from None
@@ -372,6 +469,62 @@ def cmd_export(args, store, templates) -> int:
     _audit_export(store, args.id, path, f"Word minutes, {'family' if args.family else 'full'} version")
     _out(path)
     return EXIT_OK
+
+
+def _add_protection_options(p) -> None:
+    """export's options for a file that leaves the laptop protected (issue 11)."""
+    p.add_argument(
+        "--password", action="store_true", help="password-protect the Word minutes (asked twice; never stored)"
+    )
+    p.add_argument("--encrypt", action="store_true", help="encrypt the JSON bundle to a passphrase with age")
+    p.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="the password or passphrase from FILE (for scripts)"
+    )
+    p.add_argument("--plain", action="store_true", help="no password, even where the settings ask for one")
+
+
+EXPORT_PASSWORD_ENV = "MAPM_EXPORT_PASSWORD"
+
+
+def _protected(args, settings) -> bool:
+    """Whether this export is protected: --password (Word) or --encrypt (bundle), or the setting."""
+    asked = args.encrypt if args.format == "json" else args.password
+    wrong = args.password if args.format == "json" else args.encrypt
+    if wrong:
+        flag, use = ("--password", "--encrypt") if args.format == "json" else ("--encrypt", "--password")
+        raise UsageError(f"{flag} does not apply to --format {args.format}; use {use}.")
+    if args.plain and asked:
+        raise UsageError(f"--plain and {'--encrypt' if args.format == 'json' else '--password'} contradict each other.")
+    return asked or bool(args.password_file) or (settings.protect_exports and not args.plain)
+
+
+def _file_password(args, *, twice: bool, what: str) -> str:
+    """The password of an exported (or imported) file: --password-file, $MAPM_EXPORT_PASSWORD, or asked
+    on the terminal without echo (twice for a new file)."""
+    from .db import DatabaseError
+    from .file_crypto import FileCryptoError, check_password
+    from .passphrase import given_passphrase, terminal_prompt
+
+    try:
+        given = given_passphrase(getattr(args, "password_file", None), env=EXPORT_PASSWORD_ENV)
+    except DatabaseError as exc:
+        raise UsageError(_sentence(exc)) from None
+    if given is None:
+        ask = terminal_prompt()
+        if ask is None:
+            raise UsageError(
+                f"a password for {what} is needed: run this on a terminal, or give --password-file "
+                f"or {EXPORT_PASSWORD_ENV}."
+            )
+        given = ask(f"Password for {what}: ")
+        if twice and ask("The same password again: ") != given:
+            raise UsageError("the two passwords were not the same; nothing was written.")
+    if twice:
+        try:
+            check_password(given)
+        except FileCryptoError as exc:
+            raise UsageError(_sentence(exc)) from None
+    return given
 
 
 def _ensure_folder(output: Path) -> None:
@@ -827,7 +980,7 @@ def _database_file(db) -> Path:
 def cmd_backup(args) -> int:
     from .backup import BackupError, backup_store, backup_to
 
-    store, _templates = _open(args.db)
+    store, _templates = _open(args.db, args.passphrase_file)
     try:
         if args.output is not None:
             if args.output.exists():
@@ -844,12 +997,15 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from . import crypto
     from .backup import BackupError, restore
     from .clock import Clock
 
     path = _database_file(args.db)
+    # an encrypted backup opens with the database's passphrase (its key follows the backup's own salt)
+    key = _database_key(str(args.file), args.passphrase_file) if crypto.file_kind(args.file) == "encrypted" else None
     try:
-        aside = restore(args.file, path, Clock().utcnow())
+        aside = restore(args.file, path, Clock().utcnow(), key=key)
     except BackupError as exc:
         raise UsageError(str(exc)) from None
     kept = f"; the file it replaced is kept as {aside}" if aside.exists() else ""
@@ -863,10 +1019,11 @@ def cmd_check_db(args) -> int:
     path = _database_file(args.db)
     if not path.is_file():
         raise UsageError(f"{path} does not exist; give the path of a database with --db.")
-    problem = file_problem(path, quick_check=False)
+    key = _database_key(args.db, args.passphrase_file)
+    problem = file_problem(path, quick_check=False, key=key)
     if problem is not None and problem[0] == "foreign":
         raise UsageError(f"{path} is {problem[1]}, not a mapm database.")
-    problems = [problem[1]] if problem is not None else integrity_problems(path)
+    problems = [problem[1]] if problem is not None else integrity_problems(path, key=key)
     if not problems:
         print(f"{path}: no problems found (full integrity check).")
         return EXIT_OK
@@ -879,10 +1036,18 @@ def cmd_check_db(args) -> int:
 FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore, "check-db": cmd_check_db, "doctor": cmd_doctor}
 
 
-def _run_app(db, demo: bool) -> int:
+#: commands that open (or change) the database file themselves
+OWN_OPENING = {"encrypt": cmd_encrypt, "rekey": cmd_rekey}
+
+
+def _run_app(db, demo: bool, passphrase_file: Path | None = None) -> int:
+    from .db import DatabaseError
     from .launch import run_app
 
-    return run_app(db, demo=demo)
+    try:
+        return run_app(db, demo=demo, passphrase_file=passphrase_file)
+    except DatabaseError as exc:  # an unreadable --passphrase-file or database file, before the app starts
+        raise UsageError(_sentence(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,10 @@ and then writes fails at once when another process holds the lock, instead of wa
 
 The file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same mode),
 inside a 0700 folder. Nothing here runs at import time.
+
+The driver (`engine_driver`): an encrypted database is opened with SQLCipher (the `sqlcipher3` wheels)
+using a raw key derived once per start (`crypto.DatabaseKey`), so each pooled connection costs no key
+derivation; a plain file (the demo, a database from before encryption) with the standard `sqlite3`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from . import locations
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from .crypto import DatabaseKey
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -103,11 +109,7 @@ class ForeignDatabase(DatabaseError):
 
 def database_path(target: str | Path | None) -> Path | None:
     """The SQLite file that `--db PATH|URL` (or MAPM_DB, or the default) names; None for anything else."""
-    url = resolve_target(target)
-    part = url.split("sqlite:///", 1)[-1] if url.startswith("sqlite:///") else ""
-    if not part or part.startswith(":memory:") or "?" in part:
-        return None
-    return Path(part)
+    return file_path(resolve_target(target))
 
 
 def read_only_reason(path: Path | None) -> str | None:
@@ -125,7 +127,7 @@ def read_only_reason(path: Path | None) -> str | None:
     return None
 
 
-def file_problem(path: Path, *, quick_check: bool = True) -> tuple[str, str] | None:
+def file_problem(path: Path, *, quick_check: bool = True, key: DatabaseKey | None = None) -> tuple[str, str] | None:
     """What is wrong with the SQLite file at `path` as a mapm database: ("foreign" | "damaged", detail),
     or None when it is a mapm database (or empty, or new) that passes `PRAGMA quick_check`.
 
@@ -140,10 +142,15 @@ def file_problem(path: Path, *, quick_check: bool = True) -> tuple[str, str] | N
             header = handle.read(100)
     except OSError as exc:
         return "damaged", f"it cannot be read: {exc.strerror}"
-    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+    encrypted = not header.startswith(SQLITE_HEADER)
+    if encrypted and key is None:
+        # encrypted (or damaged: without the key the two look alike); the driver asks for the passphrase,
+        # and a key that does not open page 1 is reported as a wrong passphrase
+        return None
+    if len(header) < 100:
         return "damaged", "it is not a SQLite database, or its first page is damaged"
     try:
-        con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = read_only_connection(path, key if encrypted else None)
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
@@ -156,7 +163,7 @@ def file_problem(path: Path, *, quick_check: bool = True) -> tuple[str, str] | N
                     return "damaged", f"quick check: {' '.join(str(result).split())[:80]}"
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except driver_errors() as exc:
         code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
         if code in (_BUSY, _LOCKED, _READONLY, _CANTOPEN):
             return None  # another window is writing, or no reader can be set up here: the engine will say
@@ -164,7 +171,9 @@ def file_problem(path: Path, *, quick_check: bool = True) -> tuple[str, str] | N
     return None
 
 
-def check_database(target: str | Path | None, *, quick_check: bool | None = None) -> None:
+def check_database(
+    target: str | Path | None, *, quick_check: bool | None = None, key: DatabaseKey | None = None
+) -> None:
     """Refuse a file that is not a mapm database, or that is damaged, before it is opened for writing
     (so a foreign file is never migrated). Raises ForeignDatabase or DamagedDatabase, each one sentence
     naming the file and what to do (for a damaged file, the newest good backup).
@@ -177,7 +186,7 @@ def check_database(target: str | Path | None, *, quick_check: bool | None = None
             quick_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
         except OSError:
             quick_check = True
-    problem = file_problem(path, quick_check=bool(quick_check)) if path is not None else None
+    problem = file_problem(path, quick_check=bool(quick_check), key=key) if path is not None else None
     if problem is None:
         return
     kind, detail = problem
@@ -189,19 +198,19 @@ def check_database(target: str | Path | None, *, quick_check: bool | None = None
     raise DamagedDatabase(damaged_sentence(path, detail))
 
 
-def integrity_problems(target: str | Path | None, limit: int = 20) -> list[str]:
+def integrity_problems(target: str | Path | None, limit: int = 20, key: DatabaseKey | None = None) -> list[str]:
     """`PRAGMA integrity_check`: every page, every index against its table (slow on a big file: on
     request only, `mapm check-db`). An empty list means the file is sound."""
     path = database_path(target)
     if path is None or not path.is_file():
         return [f"{path} does not exist"] if path is not None else []
     try:
-        con = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = read_only_connection(path, key)
         try:
             rows = [row[0] for row in con.execute(f"PRAGMA integrity_check({int(limit)})")]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except driver_errors() as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 
@@ -221,18 +230,79 @@ def damaged_sentence(path: Path, detail: str) -> str:
     )
 
 
-def make_engine(target: str | Path | None = None) -> Engine:
+def read_only_connection(path: Path, key: DatabaseKey | None):
+    """A read-only DB-API connection to `path`: the standard sqlite3 for a plain file, SQLCipher with `key`."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    if key is None:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    from . import crypto
+
+    return crypto.connect(uri, key, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The DatabaseError classes of both drivers (sqlcipher3's is its own class, not sqlite3's)."""
+    try:
+        import sqlcipher3.dbapi2
+    except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, sqlcipher3.dbapi2.DatabaseError)
+
+
+def file_path(url: str) -> Path | None:
+    """The file a `sqlite:///` URL names (None for memory databases and other URLs)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :]
+    if not path or path.startswith(":memory:") or "?" in path:
+        return None
+    return Path(path)
+
+
+def engine_driver(url: str, key: DatabaseKey | None, *, read_only: bool = False) -> dict:
+    """The keyword arguments of `create_engine` that choose the driver: the one place that knows it.
+
+    With a key: sqlcipher3, each connection keyed with the raw key (no key derivation per connection).
+    Without: the standard sqlite3, which refuses an encrypted file (PassphraseNeeded, one sentence).
+    """
+    from . import crypto
+
+    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    path = file_path(url)
+    kind = crypto.file_kind(path) if path is not None else "plain"
+    if key is None:
+        if kind == "encrypted":
+            raise crypto.PassphraseNeeded(
+                f"{path} is encrypted: give its passphrase (on a terminal, or --passphrase-file or MAPM_PASSPHRASE)."
+            )
+        return {"connect_args": connect_args}
+    if path is None:
+        raise DatabaseError("an encrypted database must be a file; give its path with --db.")
+    if kind == "plain":
+        raise crypto.NotPlain(f"{path} is not encrypted; `mapm encrypt` encrypts it.")
+    import sqlcipher3.dbapi2
+
+    if read_only:  # SQLite refuses every write (SQLITE_READONLY)
+        uri = f"file:{quote(str(path))}?mode=ro"
+        return {"module": sqlcipher3.dbapi2, "creator": lambda: crypto.connect(uri, key, uri=True, **connect_args)}
+    return {"module": sqlcipher3.dbapi2, "creator": lambda: crypto.connect(path, key, **connect_args)}
+
+
+def make_engine(target: str | Path | None = None, key: DatabaseKey | None = None) -> Engine:
+    """An engine on `target` (see `resolve_target`); `key` opens (or creates) an encrypted file."""
     # SQLAlchemy is imported here, not at the top: `resolve_target` serves the home screen's quick list
     # (listing.py) before SQLAlchemy is loaded
     from sqlalchemy import event
     from sqlmodel import create_engine
 
     url = resolve_target(target)
+    path = file_path(url)
+    read_only = read_only_reason(path) is not None
+    driver = engine_driver(url, key, read_only=read_only)
     _prepare_file(url)
-    path = database_path(url)
-    if read_only_reason(path):  # opened read-only: SQLite refuses every write (SQLITE_READONLY)
+    if read_only and key is None:  # opened read-only: SQLite refuses every write (SQLITE_READONLY)
         url = f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    engine = create_engine(url, **driver)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -256,3 +326,37 @@ def make_engine(target: str | Path | None = None) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def erase_deleted_search_text(engine: Engine) -> None:
+    """Turn on FTS5's `secure-delete` for the search index where SQLite has it (3.42 and later; the
+    SQLCipher build has it, the standard sqlite3 of older Pythons may not): deleted entries' words are
+    then removed from the index's pages, not only marked deleted. The setting is kept in the file, so this
+    writes once per database; it is checked on every open because a database migrated by an older SQLite
+    (or encrypted by `mapm encrypt`) may lack it."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        version = tuple(int(p) for p in raw.execute("SELECT sqlite_version()").fetchone()[0].split(".")[:2])
+        if version < (3, 42):
+            conn.rollback()
+            return
+        has_index = raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index_config'").fetchone()
+        done = has_index and raw.execute("SELECT v FROM search_index_config WHERE k = 'secure-delete'").fetchone()
+        conn.rollback()
+    if has_index and not (done and done[0]):
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO search_index(search_index, rank) VALUES ('secure-delete', 1)")
+
+
+def close_engine(engine: Engine) -> None:
+    """Checkpoint the WAL into the database and truncate it (nothing written, and nothing deleted, stays
+    behind in the -wal file), then close every connection."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.rollback()
+    except OperationalError:  # busy in another process: SQLite checkpoints when the last one closes
+        pass
+    engine.dispose()

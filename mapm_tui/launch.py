@@ -38,7 +38,27 @@ def load_demo(store, templates) -> list[str]:
     return ids
 
 
-def run_app(db: str | None, demo: bool = False) -> int:
+def start_unlocker(db: str | None, passphrase_file: Path | None = None):
+    """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
+    given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
+    while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
+    from .passphrase import Unlocker, database_file, given_passphrase, remembering
+
+    path = database_file(db)
+    if path is None:
+        return None
+    given = given_passphrase(passphrase_file)
+    unlocker = Unlocker(path, remember=given is None and remembering())
+    if given is not None and unlocker.kind != "plain":
+        unlocker.begin(given)
+    elif unlocker.remember:
+        unlocker.use_remembered()  # the key kept in the credential store: no unlock screen
+    return unlocker
+
+
+def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
+    """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    unlocker = None if demo else start_unlocker(db, passphrase_file)
     from .app import MapmApp
 
     demo_path = demo_database() if demo else None
@@ -47,7 +67,7 @@ def run_app(db: str | None, demo: bool = False) -> int:
         if demo_path is not None:
             shutil.rmtree(demo_path.parent, ignore_errors=True)
 
-    app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo)
+    app = MapmApp(db=str(demo_path) if demo_path else db, demo=demo, unlocker=unlocker)
     _install_signal_handlers(app, on_hangup=remove_demo)
     install_console_close_handler(app)
     unsaved = None

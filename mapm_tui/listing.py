@@ -5,7 +5,8 @@ rows with the standard library's `sqlite3`, so the meetings are on screen withou
 SQLAlchemy to load (they cost more than Textual itself, ~0.5 s here; bench/README.md). It applies only to
 a SQLite file that exists and is already at the newest schema revision; for anything else (a new file, a
 database that needs migrating, another driver, any error) it returns None and the caller opens the store
-as usual, which migrates first. It only ever reads.
+as usual, which migrates first. It only ever reads. An encrypted file is read the same way with the
+same driver and key as the store (`crypto.connect`, the key derived once at unlock).
 
 No SQLAlchemy, SQLModel or Textual here: importing this module must stay cheap.
 """
@@ -63,28 +64,50 @@ def sqlite_file(target) -> Path | None:
         return None
 
 
-def quick_list(target, limit: int | None = None) -> tuple[list[MeetingSummary], int] | None:
+def quick_list(target, limit: int | None = None, key=None) -> tuple[list[MeetingSummary], int] | None:
     """The newest `limit` meetings (all when None) of an existing SQLite database at the newest schema
-    revision, read with sqlite3, and how many meetings there are; None when that does not apply (the
-    caller then opens the store, which creates or migrates it)."""
+    revision, read with sqlite3 (or, with `key`, a `crypto.DatabaseKey`, with SQLCipher), and how many
+    meetings there are; None when that does not apply (the caller then opens the store, which creates or
+    migrates it)."""
     from . import migrations
 
     path = sqlite_file(target)
     if path is None or not path.is_file():
         return None
+    # mode=rw: never creates a file; nothing is written
+    uri = f"file:{quote(str(path))}?mode=rw"
+    if key is not None:
+        return _quick_list_encrypted(uri, key, limit)
     try:
-        # mode=rw: never creates a file; nothing is written
-        con = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=5.0)
+        con = sqlite3.connect(uri, uri=True, timeout=5.0)
     except sqlite3.Error:
         return None
+    return _read_list(con, sqlite3.Error, limit, migrations.HEAD)
+
+
+def _quick_list_encrypted(uri: str, key, limit: int | None):
+    import sqlcipher3
+
+    from . import migrations
+    from .crypto import connect
+
+    try:
+        con = connect(uri, key, uri=True, timeout=5.0)
+    except sqlcipher3.Error:
+        return None
+    return _read_list(con, sqlcipher3.Error, limit, migrations.HEAD)
+
+
+def _read_list(con, error: type[Exception], limit: int | None, head: str):
+    """`quick_list`'s reading, on an open connection of either driver (closed on leaving)."""
     try:
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        if version is None or version[0] != migrations.HEAD:
+        if version is None or version[0] != head:
             return None
         meetings = summaries(con.execute(LIST_SQL, {"case_ref": None, "limit": -1 if limit is None else limit}))
         total = len(meetings) if limit is None or len(meetings) < limit else con.execute(COUNT_SQL).fetchone()[0]
         return meetings, total
-    except sqlite3.Error:
+    except error:
         return None
     finally:
         con.close()

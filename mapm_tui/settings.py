@@ -56,6 +56,10 @@ class Settings:
     retention_adult_years: int | None = None
     #: How many backups of the database are kept (the newest; one at each meeting's end and one a day).
     backups_kept: int = 10
+    #: true: Word minutes are password-protected and bundles encrypted unless `--plain` is given
+    protect_exports: bool = False
+    #: true: the database key is kept in the operating system's credential store (keyring) after an unlock
+    remember_passphrase: bool = False
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
@@ -69,6 +73,8 @@ WHOLE_NUMBER_SETTINGS = {
     "retention_adult_years": (1, 200, " of years"),
     "backups_kept": (1, 1000, ""),  # issue 17
 }
+#: the settings that are true or false
+_YES_NO = {"protect_exports", "remember_passphrase"}
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -101,6 +107,11 @@ def load_settings(path: Path | None = None) -> Settings:
                 raise SettingsError(
                     f"{name}: {quote(key)} must be a whole number{unit} from {low} to {high}, without quotes."
                 )
+            values[key] = value
+            continue
+        if key in _YES_NO:
+            if not isinstance(value, bool):
+                raise SettingsError(f"{name}: {quote(key)} must be true or false (without quotes).")
             values[key] = value
             continue
         if not isinstance(value, str):

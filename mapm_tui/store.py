@@ -31,7 +31,7 @@ from . import migrations
 from .agenda import Template
 from .clock import Clock
 from .convert import child_rows, meeting_columns, meeting_to_dict
-from .db import DatabaseError, make_engine
+from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .listing import COUNT_SQL, LIST_SQL, MeetingSummary, summaries
 from .models import (
     CHILD_LISTS,
@@ -156,6 +156,8 @@ class Store:
         self.read_only: str | None = None
         #: this window's token for the meetings it holds (holds.py); None: holds nothing (the CLI)
         self.hold_token: str | None = None
+        #: the encrypted database's key (crypto.DatabaseKey), None for a plain file: backups use it
+        self.key: Any = None
 
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager
@@ -182,7 +184,7 @@ class Store:
                     raise _refusal(exc) from None
 
     def close(self) -> None:
-        self.engine.dispose()
+        close_engine(self.engine)
 
     @property
     def path(self) -> Path | None:
@@ -957,8 +959,11 @@ def _open_failure(exc: Exception) -> DatabaseError:
     return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
 
 
-def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: bool | None = None) -> Store:
+def open_store(
+    target: Any = None, clock: Clock | None = None, key: Any = None, *, quick_check: bool | None = None
+) -> Store:
     """Open (creating and migrating as needed) the database at a path or URL; see `db.resolve_target`.
+    `key` (a `crypto.DatabaseKey`) opens or creates an encrypted database.
 
     A file that is not a mapm database, or is damaged, is refused before anything is written to it
     (`db.check_database`: the application id or schema, then `PRAGMA quick_check`: on files up to
@@ -966,11 +971,13 @@ def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: b
     A file or folder that cannot be written opens read-only (`Store.read_only` says why)."""
     from .db import check_database, database_path, read_only_reason
 
-    check_database(target, quick_check=quick_check)
+    check_database(target, quick_check=quick_check, key=key)
     read_only = read_only_reason(database_path(target))
-    engine = make_engine(target)
+    engine = make_engine(target, key)
     try:
         migrate(engine)
+        if not read_only:
+            erase_deleted_search_text(engine)
     except (OperationalError, DBAPIDatabaseError) as exc:
         engine.dispose()
         typed = write_failure(exc)
@@ -989,4 +996,5 @@ def open_store(target: Any = None, clock: Clock | None = None, *, quick_check: b
         raise
     store = Store(engine, clock)
     store.read_only = read_only
+    store.key = key
     return store

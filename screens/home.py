@@ -64,7 +64,8 @@ class HomeScreen(Screen):
             yield Label("Multi-agency professionals' meetings", id="home-title")
             if self.app.demo:
                 yield Label(
-                    "DEMO: fictional sample meetings in a throw-away copy. Nothing here is kept.", id="demo-badge"
+                    "DEMO: fictional sample meetings in a throw-away, unencrypted copy. Nothing here is kept.",
+                    id="demo-badge",
                 )
             yield Static("Opening your meetings…", id="home-hint")
             table = Table(id="meetings", columns=COLUMNS, cursor_type="row", zebra_stripes=True)

@@ -366,15 +366,27 @@ class ReviewScreen(Screen):
 
                 def replace(yes: bool | None) -> None:
                     if yes:
-                        self._write(target, family, force=True)
+                        self._protect_and_write(target, family, force=True)
 
                 self.app.push_screen(Confirm(f"{target.name} already exists. Replace it?", danger=True), replace)
                 return
-            self._write(target, family, force=False)
+            self._protect_and_write(target, family, force=False)
 
         self.app.push_screen(AskText(f"Save {what} as:", suggested, max_length=4096), chosen)
 
-    def _write(self, target: Path, family: bool, force: bool) -> None:
+    def _protect_and_write(self, target: Path, family: bool, force: bool) -> None:
+        """The password question (as `mapm export --password` asks it), then the file."""
+        from .password import AskPassword
+
+        what = "the family's copy" if family else "the minutes"
+
+        def answered(password: str | None) -> None:
+            if password is not None:
+                self._write(target, family, force, password or None)
+
+        self.app.push_screen(AskPassword(what, required=self.app.settings.protect_exports), answered)
+
+    def _write(self, target: Path, family: bool, force: bool, password: str | None = None) -> None:
         from mapm_tui.locations import make_private_dir
         from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes, previous_meeting
 
@@ -390,6 +402,7 @@ class ReviewScreen(Screen):
                 settings=self.app.settings,
                 force=force,
                 previous=previous_meeting(self.live.store, self.live.meeting),
+                password=password,
             )
         except (ExportError, MinutesWithheld) as exc:
             self.notify(
@@ -406,7 +419,8 @@ class ReviewScreen(Screen):
         except StoreError as exc:
             self.notify(f"Not exported: it could not be recorded in the audit trail ({exc}).", severity="error")
             return
-        self.notify(f"Written: {written}", timeout=8, markup=False)
+        protected = " (password-protected)" if password else ""
+        self.notify(f"Written{protected}: {written}", timeout=8, markup=False)
 
     # -- after the meeting ----------------------------------------------------------------------------
     def action_distribution(self) -> None:

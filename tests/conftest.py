@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import keys
 import pytest
 
 from mapm_tui.clock import FixedClock
@@ -18,6 +19,12 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "mapm-home"
     monkeypatch.setenv("MAPM_HOME", str(home))
     monkeypatch.delenv("MAPM_DB", raising=False)
+    # the command-line and app subprocesses open the tests' encrypted databases with it (keys.py)
+    if keys.encrypted():
+        monkeypatch.setenv("MAPM_PASSPHRASE", keys.PASSPHRASE)
+    else:
+        monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
+    monkeypatch.delenv("MAPM_NEW_PASSPHRASE", raising=False)
     return home
 
 
@@ -35,9 +42,7 @@ def templates():
 
 @pytest.fixture
 def store(tmp_path, clock):
-    from mapm_tui.store import open_store
-
-    s = open_store(tmp_path / "test.db", clock)
+    s = keys.open_test_store(tmp_path / "test.db", clock)
     yield s
     s.close()
 

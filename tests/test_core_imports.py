@@ -18,6 +18,9 @@ CORE = [
     "mapm_tui.autosave",
     "mapm_tui.settings",
     "mapm_tui.cli",
+    "mapm_tui.crypto",
+    "mapm_tui.passphrase",
+    "mapm_tui.file_crypto",
 ]
 
 

@@ -27,6 +27,7 @@ import time
 import uuid
 from pathlib import Path
 
+import keys
 import pytest
 
 try:  # POSIX only: Windows has no pseudo-terminals of this kind and no SIGHUP
@@ -77,9 +78,7 @@ def read_field(store, field: str) -> str:
 
 def saved_text(db: Path, field: str) -> str:
     """What the store holds for `field` now (the app's own store, as the app would read it next time)."""
-    from mapm_tui.store import open_store
-
-    store = open_store(db)
+    store = keys.open_test_store(db)
     try:
         return read_field(store, field)
     finally:
@@ -254,16 +253,14 @@ def imported(tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
         cwd=REPO,
-        env=child_env(folder / "home"),
+        env=child_env(folder / "home") | ({"MAPM_PASSPHRASE": keys.PASSPHRASE} if keys.encrypted() else {}),
         timeout=WAIT,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == MEETING_ID
     # The chair has resumed the meeting and is typing as it runs (a meeting in review opens on its
     # review, not on a step).
-    from mapm_tui.store import open_store
-
-    store = open_store(path)
+    store = keys.open_test_store(path)
     try:
         store.set_status(MEETING_ID, "in_progress")
     finally:
@@ -309,9 +306,7 @@ def type_text(app: TerminalApp, sentence: str) -> float:
 
 def poll_saved(db: Path, field: str, sentence: str, timeout: float) -> float | None:
     """Seconds until `sentence` is on disk (read by a second connection while the app runs), or None."""
-    from mapm_tui.store import open_store
-
-    store = open_store(db)
+    store = keys.open_test_store(db)
     try:
         started = time.monotonic()
         while time.monotonic() - started < timeout:

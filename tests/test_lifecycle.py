@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
+import keys
 import pytest
 
 from mapm_tui import lifecycle, rules
@@ -82,8 +82,8 @@ def load(store, templates, bundle: dict) -> str:
     return import_bundle(store, bundle, templates)
 
 
-def _raw(store) -> sqlite3.Connection:
-    return sqlite3.connect(store.engine.url.database)
+def _raw(store):
+    return keys.connect_raw(store.engine.url.database)
 
 
 # -- finalise ---------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_raw_sql_cannot_change_a_final_meeting(store, templates, sql, table):
     lifecycle.finalise(store, mid, "Jo Baker", [("G-20", "In the invitation")])
     before = export_bundle(store, mid)["meeting"]
     raw = _raw(store)
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    with pytest.raises(keys.IntegrityError, match="final"):
         raw.execute(sql, {"m": mid})
     raw.commit()
     raw.close()

@@ -3,11 +3,11 @@ steps aside whenever it does not apply; keys pressed before the store is open ar
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import threading
 
+import keys
 import pytest
 
 from mapm_tui.listing import quick_list
@@ -29,11 +29,11 @@ def test_quick_list_is_the_store_list(demo_store):
     meetings = demo_store.list_meetings()
     assert len(meetings) >= 3
     assert any(m.open_actions for m in meetings) and any(", " in m.subjects for m in meetings)
-    assert quick_list(db_path(demo_store)) == (meetings, len(meetings))
+    assert quick_list(db_path(demo_store), key=keys.key()) == (meetings, len(meetings))
     # the newest two, and how many there are; the store says the same
-    assert quick_list(db_path(demo_store), 2) == (meetings[:2], len(meetings))
+    assert quick_list(db_path(demo_store), 2, key=keys.key()) == (meetings[:2], len(meetings))
     assert demo_store.list_meetings(limit=2) == meetings[:2] and demo_store.count_meetings() == len(meetings)
-    assert quick_list(db_path(demo_store), len(meetings) + 1) == (meetings, len(meetings))
+    assert quick_list(db_path(demo_store), len(meetings) + 1, key=keys.key()) == (meetings, len(meetings))
     case_ref = meetings[0].case_ref
     assert demo_store.list_meetings(case_ref=case_ref) == [m for m in meetings if m.case_ref == case_ref]
 
@@ -44,7 +44,7 @@ def test_subjects_are_listed_in_their_order(store, new_meeting):
         store.add_item(meeting_id, "subjects", {"name": name, "kind": "child"})
     [summary] = store.list_meetings()
     assert summary.subjects == "Zoe Amber, Adam Amber, Mia Amber"
-    assert quick_list(db_path(store)) == ([summary], 1)
+    assert quick_list(db_path(store), key=keys.key()) == ([summary], 1)
 
 
 def test_quick_list_steps_aside(tmp_path, demo_store):
@@ -55,17 +55,20 @@ def test_quick_list_steps_aside(tmp_path, demo_store):
     assert quick_list(tmp_path / "notes.txt") is None
     path = db_path(demo_store)
     demo_store.close()
-    con = sqlite3.connect(path)
+    con = keys.connect_raw(path)
     con.execute("UPDATE alembic_version SET version_num = '0002'")  # an older schema: the store migrates it
     con.commit()
     con.close()
-    assert quick_list(path) is None
+    assert quick_list(path, key=keys.key()) is None
+    if keys.encrypted():  # an encrypted file without its key: steps aside too (the store then says why)
+        assert quick_list(db_path(demo_store)) is None
 
 
 def test_quick_list_does_not_load_sqlalchemy(demo_store):
     code = (
-        "import sys; from mapm_tui.listing import quick_list; "
-        f"assert quick_list({db_path(demo_store)!r}); "
+        "import sys; from mapm_tui.listing import quick_list; from mapm_tui.crypto import derive_key; "
+        f"key = derive_key({keys.PASSPHRASE!r}, {keys.SALT!r}) if {keys.encrypted()} else None; "
+        f"assert quick_list({db_path(demo_store)!r}, key=key); "
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

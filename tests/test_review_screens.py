@@ -4,9 +4,8 @@ distribution, the next meeting, and search from the home screen."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import docx
+import keys
 import pytest
 from textual.widgets import Input, OptionList
 
@@ -91,8 +90,8 @@ async def test_a_final_meeting_is_locked_in_the_database_itself(make_app, store,
         await pilot.pause()
         await fill(pilot, "#ask-input", "Pat Minutes", submit=True)
     assert store.load_meeting(hampshire)["status"] == "final"
-    raw = sqlite3.connect(tmp_path / "test.db")
-    with pytest.raises(sqlite3.DatabaseError):
+    raw = keys.connect_raw(tmp_path / "test.db")
+    with pytest.raises(keys.DatabaseError):
         raw.execute("UPDATE entry SET text = 'changed behind the app' WHERE meeting_id = ?", (hampshire,))
         raw.commit()
     raw.close()
@@ -120,6 +119,7 @@ async def test_reopen_and_amend_shows_in_the_word_minutes(make_app, store, hamps
         target = tmp_path / "out" / "minutes.docx"
         target.parent.mkdir()
         await fill(pilot, "#ask-input", str(target), submit=True)
+        await fill(pilot, "#password", "", submit=True)  # no password
         assert target.exists()
     text = "\n".join(p.text for p in docx.Document(target).paragraphs)
     cells = "\n".join(c.text for t in docx.Document(target).tables for row in t.rows for c in row.cells)

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import time
 
+import keys
 import pytest
 
 from mapm_tui.search import explain, fts_query, search
@@ -117,7 +118,7 @@ def test_a_new_date_moves_the_meeting_in_the_order_and_keeps_its_words(store, ne
     assert ids(search(store, "Brookvale")) == [first] and search(store, "C-1")[0].meeting_id == first
     store.set_fields(third, {"date": "2026-04-01"})  # the same date again: nothing moves
     assert ids(search(store, "boiler")) == [first, second, same_day, third]
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     raw.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
     per_meeting = dict(raw.execute("SELECT meeting_id, count(*) FROM search_index GROUP BY 1").fetchall())
     raw.close()
@@ -127,8 +128,8 @@ def test_a_new_date_moves_the_meeting_in_the_order_and_keeps_its_words(store, ne
 def test_a_row_too_far_for_the_index_is_refused_not_misfiled(store, meeting):
     """A child row's pk is part of its index rowid; one so large that it would reach the next meeting's
     numbers is refused with a sentence (half a billion rows: it does not happen, but never misfile)."""
-    raw = sqlite3.connect(store.engine.url.database)
-    with pytest.raises(sqlite3.DatabaseError, match="search index is full"):
+    raw = keys.connect_raw(store.engine.url.database)
+    with pytest.raises(keys.DatabaseError, match="search index is full"):
         raw.execute(
             "INSERT INTO entry (pk, meeting_id, id, position, kind, text) VALUES (?, ?, 'ent-big', 99, 'note', 'far')",
             ((1 << 29) - 3, meeting),
@@ -231,7 +232,7 @@ def test_queries_reaching_fts5_hold_only_words_quotes_and_one_star():
 def test_raw_deletes_keep_the_index_consistent(store, meeting, new_meeting):
     """Deleting a meeting (cascading to its rows) takes its words out; FTS5's own integrity check passes."""
     other = new_meeting(case_ref="C-9", aim="damp again")
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     raw.execute("PRAGMA foreign_keys = ON")
     raw.execute("DELETE FROM meeting WHERE id = ?", (meeting,))
     raw.commit()
@@ -262,7 +263,7 @@ def test_index_matches_the_data_after_many_edits(store, new_meeting):
             store.delete_item(mid, "entries", entry)
         if rng.random() < 0.2:
             store.set_fields(mid, {"aim": rng.choice([None, "Agree a plan about " + rng.choice(words)])})
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     indexed = raw.execute("SELECT count(*) FROM search_index WHERE place = 'entry'").fetchone()[0]
     stored = raw.execute("SELECT count(*) FROM entry WHERE trim(text) <> ''").fetchone()[0]
     aims = raw.execute("SELECT count(*) FROM meeting WHERE trim(coalesce(aim, '')) <> ''").fetchone()[0]
@@ -408,7 +409,7 @@ def test_search_answers_from_the_fts_index_not_a_scan(big_store):
 def _expected_newest(store, text: str, limit: int) -> list[tuple[str, int]]:
     """What search must answer, worked out the slow way: every matching place counted per meeting, the
     meetings sorted by date, newest first, and within a date the one added last first."""
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     rows = raw.execute(
         "SELECT m.id, count(*) FROM search_index AS s JOIN meeting AS m ON m.id = s.meeting_id "
         "WHERE search_index MATCH ? GROUP BY m.id ORDER BY m.date DESC, m.rowid DESC LIMIT ?",
@@ -431,7 +432,7 @@ def test_the_newest_meetings_and_all_their_matches_on_5000_meetings(big_store, t
 
 def test_search_on_5000_meetings(big_store):
     assert len(big_store.list_meetings()) == N_MEETINGS
-    raw = sqlite3.connect(big_store.engine.url.database)
+    raw = keys.connect_raw(big_store.engine.url.database)
     assert raw.execute("SELECT count(*) FROM search_index").fetchone()[0] == N_MEETINGS * (3 + 2 + 4 + 6 + 2)
     raw.close()
     hits = search(big_store, "BULK-01234")

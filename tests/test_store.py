@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import stat
 
+import keys
 import pytest
 
 from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
@@ -150,7 +150,7 @@ def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tm
         store.set_fields(mid, {"aim": "changed"})
     with pytest.raises(MeetingLocked):
         store.add_item(mid, "entries", {"kind": "need", "text": "more"})
-    raw = sqlite3.connect(tmp_path / "test.db")
+    raw = keys.connect_raw(tmp_path / "test.db")
     for sql, args in (
         ("UPDATE meeting SET aim='sneaky' WHERE id=?", (mid,)),
         ("UPDATE entry SET text='sneaky' WHERE meeting_id=?", (mid,)),
@@ -158,7 +158,7 @@ def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tm
         ("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES (?, 'ent-9', 9, 'need', 'x')", (mid,)),
         ("DELETE FROM meeting WHERE id=?", (mid,)),
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="final"):
+        with pytest.raises(keys.IntegrityError, match="final"):
             raw.execute(sql, args)
     # a reopen (status away from final, its amendment written first: 0005) is allowed, and then edits are too
     with pytest.raises(sqlite3.IntegrityError, match="final"):

@@ -141,7 +141,7 @@ def _check_target(path: Path, force: bool) -> None:
         raise ExportError(f"{path} already exists; choose another name or use --force to replace it.")
 
 
-def _save_atomic(document, path: Path, force: bool) -> None:
+def _save_atomic(document, path: Path, force: bool, password: str | None = None) -> None:
     """Write to a temporary file beside `path`, then move it into place: a crash leaves no half file.
 
     Owner-only (0600) on POSIX; without `force`, an existing file is never replaced (even one that
@@ -157,7 +157,12 @@ def _save_atomic(document, path: Path, force: bool) -> None:
         buffer = io.BytesIO()
         document.save(buffer)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(buffer.getbuffer())
+            if password is None:
+                fh.write(buffer.getbuffer())
+            else:  # encrypted in memory: the plain document never reaches the disk
+                from ..file_crypto import protect_docx
+
+                fh.write(protect_docx(buffer.getvalue(), password))
             fh.flush()
             os.fsync(fh.fileno())
         if os.name == "posix":
@@ -215,8 +220,11 @@ def export_minutes(
     force: bool = False,
     previous: dict | None = None,
     part: str | None = None,
+    password: str | None = None,
 ) -> Path:
     """Write the Word minutes of `meeting` to `path` and return it.
+
+    With `password` the file is password-protected (ECMA-376 agile encryption, `file_crypto`).
 
     family=True writes the family's copy (only what is marked to share). Raises MinutesWithheld when the
     chair decided not to share the minutes with the family (or has not decided), ExportError (one
@@ -252,5 +260,12 @@ def export_minutes(
         document = docx_writer.render(layout, letterhead)
     except docx_writer.LetterheadError as exc:
         raise ExportError(str(exc)) from None
-    _save_atomic(document, path, force)
+    if password is not None:
+        from ..file_crypto import FileCryptoError, check_password
+
+        try:
+            check_password(password)
+        except FileCryptoError as exc:
+            raise ExportError(str(exc)) from None
+    _save_atomic(document, path, force, password)
     return path

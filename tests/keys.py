@@ -1,0 +1,81 @@
+"""The tests' encrypted store: on by default, as in real use.
+
+`MAPM_TEST_ENCRYPTED=0` runs the suites against plain SQLite files instead (to compare, or to find out
+whether a failure is SQLCipher's). Encrypted, every store the fixtures make is a SQLCipher file opened
+with `key()`, and `MAPM_PASSPHRASE` is set for the command-line and app subprocesses, so the storage,
+CLI and Pilot suites run on the encrypted store. The key is derived once per test session, with a fixed
+salt (each database normally gets its own; one for all the tests' throw-away files changes nothing that
+is tested and saves the derivation, a third of a second, per test).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+#: fictional, and strong enough for a new database
+PASSPHRASE = "test kettle orchard blue tram"
+SALT = bytes(range(16))
+
+
+def encrypted() -> bool:
+    return os.environ.get("MAPM_TEST_ENCRYPTED", "1") != "0"
+
+
+@functools.cache
+def _key(salt: bytes = SALT):
+    from mapm_tui.crypto import derive_key
+
+    return derive_key(PASSPHRASE, salt)
+
+
+def key_for(path):
+    """The key of a test database file: the fixtures' (a new file, or one they made), or the one that the
+    tests' passphrase gives with the file's own salt (a file the CLI made with MAPM_PASSPHRASE)."""
+    from pathlib import Path
+
+    from mapm_tui import crypto
+
+    if not encrypted():
+        return None
+    if crypto.file_kind(Path(path)) == "encrypted":
+        return _key(crypto.file_salt(Path(path)))
+    return _key()
+
+
+def key():
+    """The key of the tests' databases (None when the suite runs on plain files)."""
+    return _key() if encrypted() else None
+
+
+def open_test_store(path, clock=None):
+    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0."""
+    from mapm_tui.store import open_store
+
+    return open_store(path, clock, key=key_for(path))
+
+
+def connect_raw(path):
+    """A DB-API connection straight to a test database, past the store: SQLCipher with the tests' key
+    for an encrypted file, the standard sqlite3 for a plain one."""
+    import sqlite3
+    from pathlib import Path
+
+    from mapm_tui import crypto
+
+    if crypto.file_kind(Path(path)) == "encrypted":
+        return crypto.connect(path, _key(crypto.file_salt(Path(path))))
+    return sqlite3.connect(path)
+
+
+def _errors(name: str) -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    import sqlcipher3.dbapi2
+
+    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name))
+
+
+#: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
+IntegrityError = _errors("IntegrityError")
+DatabaseError = _errors("DatabaseError")
