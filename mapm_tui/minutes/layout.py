@@ -1468,6 +1468,23 @@ def build_layout(
     )
 
 
+def action_summary(layout: Layout) -> Layout:
+    """Just the action plan (with the review of earlier actions) and the next review: what the agencies
+    get within a working day of the meeting, before the minutes."""
+    import dataclasses
+
+    keep = []
+    for s in layout.sections:
+        if s.tables("actions") or s.tables("review") or s.step_kind == "next_review" or s.key == "next_review":
+            keep.append(dataclasses.replace(s, blocks=[b for b in s.blocks if not isinstance(b, Group)]))
+    return dataclasses.replace(
+        layout,
+        title="Action summary of a multi-agency professionals' meeting",
+        sections=keep,
+        doc_title=layout.doc_title.replace("Minutes of", "Action summary of", 1),
+    )
+
+
 def _subject_names(meeting: dict, fallback: str) -> str:
     names = [_l(s.get("name")) for s in _list(meeting.get("subjects")) if _l(s.get("name"))]
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names) or fallback
