@@ -92,3 +92,12 @@ async def test_the_family_copy_is_not_written_past_a_warning_without_a_yes(make_
         await pilot.pause()
         assert screen_name(pilot) == "ReviewScreen"
     assert not list(tmp_path.glob("*.docx"))
+
+
+async def test_home_says_when_the_minutes_still_to_go_out_are_due(make_app, two_part):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        hint = str(app.screen.query_one("#home-hint").content)
+        assert "Minutes due: EH-2026-0388 Fri 11 Dec 2026 (13 working days left)" in hint
