@@ -120,6 +120,17 @@ class SendScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("o", "outbox", "Write the outbox", id="write_outbox"),
         Binding("r", "request_check", "Ask for corrections", id="request_check"),
+        Binding("i", "share_field('introductions')", "Share introductions", id="share_introductions", show=False),
+        Binding(
+            "g", "share_field('family_meeting.outcome')", "Share family meeting outcome", id="share_fgc", show=False
+        ),
+        Binding(
+            "l",
+            "share_field('lead_practitioner.note')",
+            "Share lead practitioner note",
+            id="share_lead_note",
+            show=False,
+        ),  # fmt: skip
         Binding("escape", "close", "Close", id="close_send"),
     ]
     HELP_TITLE = "Sending the minutes"
@@ -150,6 +161,8 @@ class SendScreen(ModalScreen[bool]):
             yield Label("", id="send-who", markup=False)
             yield Label("Check before sending", classes="send-title")
             yield Label("", id="send-warnings", markup=False)
+            yield Label("Shared with the family beyond design.md's list (i, g, l change it)", classes="send-title")
+            yield Label("", id="send-fields", markup=False)
             yield Label("Due", classes="send-title")
             yield Label("", id="send-due", markup=False)
             yield Label("", id="send-result", markup=False)
@@ -175,6 +188,29 @@ class SendScreen(ModalScreen[bool]):
             "\n".join(f"! {w.what}" for w in warnings) or "Nothing risky found."
         )
         self.query_one("#send-due", Label).update("\n".join(deadline_lines(self.app, meeting)) or "—")
+        from mapm_tui.minutes.extras import SHAREABLE_FIELDS, family_fields
+
+        chosen = family_fields(meeting)
+        self.query_one("#send-fields", Label).update(
+            "\n".join(
+                f"{key}: {name}: {'shared' if path in chosen else 'left out'}"
+                for key, (path, name) in zip("igl", SHAREABLE_FIELDS.items(), strict=True)
+            )
+        )
+
+    def action_share_field(self, path: str) -> None:
+        """The chair's own decision to share a free-text field design.md's list leaves out (issue 14)."""
+        from mapm_tui.minutes.extras import ExtrasError, family_fields, save_extras, set_family_field
+        from mapm_tui.store import StoreError
+
+        shared = path not in family_fields(self.live.meeting)
+        try:
+            save_extras(self.live.store, self.live.id, set_family_field(self.live.meeting, path, shared))
+        except (ExtrasError, StoreError) as exc:
+            self.query_one("#send-result", Label).update(str(exc))
+            return
+        self.live.reload()
+        self.refresh_send()
 
     def action_request_check(self) -> None:
         from mapm_tui.minutes.accuracy import request_check

@@ -101,3 +101,18 @@ async def test_home_says_when_the_minutes_still_to_go_out_are_due(make_app, two_
         await pilot.pause()
         hint = str(app.screen.query_one("#home-hint").content)
         assert "Minutes due: EH-2026-0388 Fri 11 Dec 2026 (13 working days left)" in hint
+
+
+async def test_the_chair_decides_to_share_a_free_text_field_with_the_family(make_app, store, two_part):
+    from mapm_tui.minutes.extras import family_fields
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot, two_part)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "i: Introductions: left out" in text_of(pilot, "#send-fields")
+        await pilot.press("i")
+        await pilot.pause()
+        assert "i: Introductions: shared" in text_of(pilot, "#send-fields")
+    assert family_fields(store.load_meeting(two_part)) == {"introductions"}

@@ -1108,6 +1108,7 @@ MEETING_FIELD_WORDS = {
     "reasons_detail": "Reasons for holding the meeting (details)",
     "family": "The family",
     "minutes_sharing": "Sharing the minutes",
+    "extensions": "Records kept with the minutes (checking, sharing decisions)",
     **TEXT_FIELD_TITLES,
     **{k: v.rstrip("?") for k, v in CLOSING_TITLES.items()},
     "next_review": "Next review",
@@ -1153,6 +1154,8 @@ def _amended_value(path: str, value: Any) -> str:
     text = _s(value)
     if not text:
         return "—"
+    if path == "extensions":  # this product's records, as JSON: the sections above show them in words
+        return "(changed)"
     if path == "status":
         return STATUS_VALUE_WORDS.get(text, text)
     last = path.rsplit(".", 1)[-1]
