@@ -172,6 +172,13 @@ class Outbox:
     by_hand: list[Recipient] = field(default_factory=list)
 
 
+def folder_name(meeting: dict) -> str:
+    """The outbox folder's name: `outbox-<case ref>-<date>` (no personal data)."""
+    from .minutes import default_filename
+
+    return default_filename(meeting).removesuffix(".docx").replace("minutes-", "outbox-", 1)
+
+
 def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "recipient"
 

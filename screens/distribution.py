@@ -235,10 +235,10 @@ class SendScreen(ModalScreen[bool]):
     def action_outbox(self) -> None:
         from mapm_tui.lifecycle import LifecycleError
         from mapm_tui.minutes import ExportError, MinutesWithheld, previous_meeting
-        from mapm_tui.outbox import OutboxError, record_sent, write_outbox
+        from mapm_tui.outbox import OutboxError, folder_name, record_sent, write_outbox
 
         meeting = self.live.meeting
-        folder = self.app.settings.export_dir() / outbox_folder(meeting)
+        folder = self.app.settings.export_dir() / folder_name(meeting)
         now = self.app.clock.now()
         try:
             out = write_outbox(
@@ -263,13 +263,6 @@ class SendScreen(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(True)
-
-
-def outbox_folder(meeting: dict) -> str:
-    """The outbox folder's name: `outbox-<case ref>-<date>` (no personal data)."""
-    from mapm_tui.minutes import default_filename
-
-    return default_filename(meeting).removesuffix(".docx").replace("minutes-", "outbox-", 1)
 
 
 def deadline_lines(app, meeting: dict) -> list[str]:

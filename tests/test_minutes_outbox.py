@@ -131,3 +131,31 @@ def test_the_check_before_sending_warns_about_what_is_risky(tmp_path):
     assert not any("Mr Francis," in w for w in about)  # Lee Francis is at the meeting
     assert "PC Hannah Moore was at the professionals-only part but is recorded as sent the family copy." in words
     assert any(w.startswith("Gemma Oakes is family but is recorded as sent the full minutes") for w in words)
+
+
+def test_mapm_outbox_writes_the_drafts_and_records_them(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    bundle = tmp_path / "two-part.json"
+    bundle.write_text(json.dumps(load_sample("hampshire-two-part.json")), encoding="utf-8")
+    db = tmp_path / "cli.db"
+    env = {"MAPM_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+
+    def mapm(*args):
+        cmd = [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+    meeting_id = mapm("import", str(bundle)).stdout.strip()
+    result = mapm("outbox", meeting_id, "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(tmp_path / "out")
+    assert any("PC Hannah Moore, minutes-EH-2026-0388-2026-11-20-part-one.docx" in x for x in lines)
+    assert "  by hand or post (no e-mail address): Gemma Oakes, Family copy" in lines
+    assert mapm("export", meeting_id, "--format", "json", "-o", str(tmp_path / "b.json")).returncode == 0
+    exported = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert {d["name"] for d in exported["meeting"]["distribution"]} >= {"PC Hannah Moore", "Nicola Hartley"}
+    unknown = mapm("outbox", "m-none")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
