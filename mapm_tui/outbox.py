@@ -1,7 +1,7 @@
 """The outbox: e-mail drafts, the next review's invitation and the action summary, written to a folder the
 chair opens with Outlook or Thunderbird (issue 14). Nothing is sent by the app; nothing leaves the machine.
 
-    check_before_sending(meeting) -> list[Warning]   who gets what, and what is risky to send
+    check_before_sending(meeting) -> list[SendingWarning]   who gets what, and what is risky to send
     write_outbox(meeting, template, folder, ...) -> Outbox
 
 For each recipient with an e-mail address (`minutes.recipients`), an `.eml` draft (RFC 5322, Python's
@@ -37,7 +37,7 @@ class OutboxError(Exception):
 
 
 @dataclass(frozen=True)
-class Warning:
+class SendingWarning:
     """Something risky about to be sent, for people: what, where, and what to do."""
 
     what: str
@@ -88,11 +88,11 @@ def _short(text: str, limit: int = 50) -> str:
     return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
-def check_before_sending(meeting: dict) -> list[Warning]:
+def check_before_sending(meeting: dict) -> list[SendingWarning]:
     """What is risky to send: an address, phone number or e-mail address in an entry or action the family
     copy shows; a person named there who is not at the meeting (a third party); a recipient who was not at
     the part whose minutes they would get; the family copy withheld but a family member recorded as sent."""
-    out: list[Warning] = []
+    out: list[SendingWarning] = []
     shared = (meeting.get("minutes_sharing") or {}).get("share_with_family") is True
     if shared:
         known = _known_names(meeting)
@@ -108,7 +108,9 @@ def check_before_sending(meeting: dict) -> list[Warning]:
             for pattern, kind in ((_STREET, "an address"), (_POSTCODE, "a postcode"), (_PHONE, "a phone number"),
                                   (_EMAIL, "an e-mail address")):  # fmt: skip
                 if pattern.search(text):
-                    out.append(Warning(f"{where} holds {kind}: the family copy shows it; check it is safe to send."))
+                    out.append(
+                        SendingWarning(f"{where} holds {kind}: the family copy shows it; check it is safe to send.")
+                    )
             names = {m.group(0).removesuffix("'s").removesuffix("\u2019s") for m in _TITLED.finditer(text)}
             names |= {
                 m.group(0)
@@ -118,7 +120,7 @@ def check_before_sending(meeting: dict) -> list[Warning]:
             strangers = sorted(n for n in names if not set(n.replace(".", "").split()[1:]) & known)
             if strangers:
                 out.append(
-                    Warning(
+                    SendingWarning(
                         f"{where} names {', '.join(strangers)}, who is not at the meeting: a third party; "
                         "check the family copy may show this."
                     )
@@ -128,22 +130,24 @@ def check_before_sending(meeting: dict) -> list[Warning]:
             got = record.get("version")
             if r.parts == "professionals" and got == "family":
                 out.append(
-                    Warning(f"{r.name} was at the professionals-only part but is recorded as sent the family copy.")
+                    SendingWarning(
+                        f"{r.name} was at the professionals-only part but is recorded as sent the family copy."
+                    )
                 )
             if r.parts == "family" and got == "full" and "part" not in str(record.get("method") or ""):
                 out.append(
-                    Warning(
+                    SendingWarning(
                         f"{r.name} was at the part with the family only but is recorded as sent the full minutes, "
                         "which include the professionals-only part."
                     )
                 )
             if r.is_family and got == "full":
                 out.append(
-                    Warning(f"{r.name} is family but is recorded as sent the full minutes, not the family copy.")
+                    SendingWarning(f"{r.name} is family but is recorded as sent the full minutes, not the family copy.")
                 )
             if r.is_family and not shared:
                 out.append(
-                    Warning(
+                    SendingWarning(
                         f"{r.name} is recorded as sent the minutes, but the chair decided not to share them (G-52)."
                     )
                 )
