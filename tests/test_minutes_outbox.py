@@ -159,3 +159,11 @@ def test_mapm_outbox_writes_the_drafts_and_records_them(tmp_path):
     assert {d["name"] for d in exported["meeting"]["distribution"]} >= {"PC Hannah Moore", "Nicola Hartley"}
     unknown = mapm("outbox", "m-none")
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_the_outbox_documents_read_without_mammoth_warnings(outbox):
+    mammoth = pytest.importorskip("mammoth")
+    _, out = outbox
+    for path in [*out.documents.values(), out.action_summary]:
+        with path.open("rb") as fh:
+            assert mammoth.convert_to_html(fh).messages == [], path.name
