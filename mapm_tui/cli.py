@@ -100,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="versions, where your data is, whether the database is encrypted and healthy, the terminal "
         "(no personal data: paste it into a support request)",
     )
+    p = sub.add_parser(
+        "outbox",
+        help="write e-mail drafts (.eml), the action summary and the next review (.ics) to a folder, and "
+        "record them as the distribution; sends nothing",
+    )
+    p.add_argument("id")
+    p.add_argument("-o", "--output", type=Path, help="the folder (default: outbox-<case>-<date> in the export folder)")
+    p.add_argument("--no-record", action="store_true", help="write the drafts without recording the distribution")
     return parser
 
 
@@ -930,7 +938,44 @@ def cmd_doctor(args) -> int:
     return EXIT_OK
 
 
+def cmd_outbox(args, store, templates) -> int:
+    """Issue 14: the check before sending on stderr, then the outbox; the drafts recorded as sent (G-51)."""
+    import datetime as dt
+
+    from .minutes import ExportError, MinutesWithheld, previous_meeting
+    from .outbox import OutboxError, check_before_sending, folder_name, record_sent, write_outbox
+
+    meeting = _load(store, args.id)
+    settings = _settings()
+    for w in check_before_sending(meeting):
+        _say(f"check: {w.what}")
+    folder = args.output or settings.export_dir() / folder_name(meeting)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        out = write_outbox(
+            meeting,
+            store.template_of(args.id),
+            folder,
+            settings=settings,
+            now=now,
+            previous=previous_meeting(store, meeting),
+        )
+    except (OutboxError, ExportError) as exc:
+        raise UsageError(str(exc)) from None
+    except MinutesWithheld as exc:
+        raise Refused(str(exc)) from None
+    if not args.no_record:
+        _lifecycle_call(record_sent, store, args.id, out, now)
+    print(out.folder)
+    for d in out.drafts:
+        print(f"  {d.path.name}: {d.recipient.name}, {d.attachment.name}")
+    for r in out.by_hand:
+        print(f"  by hand or post (no e-mail address): {r.name}, {r.version_words}")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "outbox": cmd_outbox,
     "list": cmd_list,
     "import": cmd_import,
     "export": cmd_export,

@@ -163,3 +163,41 @@ def meeting_deadlines(meeting: dict, settings, today: dt.date) -> list[Deadline]
                 )
             )
     return out
+
+
+def minutes_due_line(summaries, settings, today: dt.date, limit: int = 3) -> str:
+    """For the home screen: the minutes still to go out (meetings in review), soonest first, in one line:
+    'Minutes due: EH-2026-0388 Fri 11 Dec 2026 (13 working days left) · …'. '' when none; the sentence of
+    a DeadlineError when a setting is wrong."""
+    from .dates import format_date
+
+    try:
+        nation = check_nation(getattr(settings, "nation", "england_wales"))
+        days = parse_days(settings.minutes_due_days, "minutes_due_days")
+    except DeadlineError as exc:
+        return str(exc)
+    due = []
+    for m in summaries:
+        if m.status != "in_review":
+            continue
+        try:
+            held = dt.date.fromisoformat(m.date)
+        except (TypeError, ValueError):
+            continue
+        when = add_working_days(held, days, nation)
+        due.append((when, m.case_ref or m.id))
+    if not due:
+        return ""
+    due.sort()
+    bits = []
+    for when, ref in due[:limit]:
+        left = working_days_left(today, when, nation)
+        if left > 0:
+            state = f"{left} working day{'s' if left != 1 else ''} left"
+        elif left == 0:
+            state = "today"
+        else:
+            state = f"{-left} working day{'s' if left != -1 else ''} late"
+        bits.append(f"{ref} {format_date(when)} ({state})")
+    more = f" · and {len(due) - limit} more" if len(due) > limit else ""
+    return "Minutes due: " + " · ".join(bits) + more

@@ -160,6 +160,7 @@ class HomeScreen(Screen):
             hint.update(
                 shown
                 + "Enter opens the highlighted meeting · n new meeting · / search · a overdue actions · F1 every key"
+                + self._minutes_due(meetings)
             )
             table.focus()
         else:
@@ -167,6 +168,15 @@ class HomeScreen(Screen):
                 "No meetings yet. Press [b]n[/b] to set up a new meeting, or import a bundle with "
                 "`mapm import FILE.json`. Try `mapm demo` to see sample meetings."
             )
+
+    def _minutes_due(self, meetings: list) -> str:
+        """A line saying when the minutes still to go out are due (issue 14), or ''."""
+        from rich.markup import escape
+
+        from mapm_tui.deadlines import minutes_due_line
+
+        line = minutes_due_line(meetings, self.app.settings, self.app.clock.today())
+        return f"\n{escape(line)}" if line else ""
 
     def action_open(self) -> None:
         table = self.query_one("#meetings", DataTable)

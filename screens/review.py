@@ -72,6 +72,7 @@ class ReviewScreen(Screen):
         Binding("f7", "export(False)", "Word minutes", id="export_full"),
         Binding("f8", "export(True)", "Family copy", id="export_family"),
         Binding("d", "distribution", "Sent to…", id="distribution"),
+        Binding("s", "send", "Send…", id="send_minutes"),
         Binding("n", "next_meeting", "Next meeting", id="next_meeting"),
         Binding("c", "case", "Case", id="case_view"),
         Binding("a", "audit", "Audit trail", id="audit_trail"),
@@ -84,7 +85,8 @@ class ReviewScreen(Screen):
         "right, and F9 there comes back here. F5 finalises: refused while anything blocks, unless you "
         "override the finding with o and a reason (kept, and listed in the minutes' annex). A final "
         "meeting is read-only; F6 reopens it with a reason, and every change after that is kept as an "
-        "amendment. F7 and F8 write the Word minutes (full, family). d records to whom they went (G-51). "
+        "amendment. F7 and F8 write the Word minutes (full, family). d records to whom they went (G-51); s shows "
+        "who gets which version, what is risky to send and when it is due, and writes the outbox of e-mail drafts. "
         "a lists the audit trail: who opened, exported, finalised or reopened this meeting, and when."
     )
     HELP_TITLE = "Review and finalise"
@@ -97,6 +99,7 @@ class ReviewScreen(Screen):
     ReviewScreen #minutes { width: 3fr; border: none; }
     ReviewScreen #side { width: 2fr; min-width: 40; border-left: solid $panel-lighten-2; }
     ReviewScreen #findings-title { text-style: bold; padding: 0 1; width: 100%; }
+    ReviewScreen #deadlines { padding: 0 1; width: 100%; height: auto; color: $text-muted; }
     ReviewScreen #findings-title.blocks { color: $error; }
     ReviewScreen #findings-title.clear { color: $success; }
     ReviewScreen #findings { height: 1fr; border: none; }
@@ -123,6 +126,7 @@ class ReviewScreen(Screen):
         with Horizontal(id="review-main"):
             yield OptionList(id="minutes")
             with Vertical(id="side"):
+                yield Label("", id="deadlines", markup=False)
                 yield Label("", id="findings-title")
                 yield OptionList(id="findings")
         yield KeyBar()
@@ -160,8 +164,18 @@ class ReviewScreen(Screen):
         if keep is not None and keep < minutes.option_count:
             minutes.highlighted = keep
         self.refresh_findings()
+        self.refresh_deadlines()
         self.show_save_state()
         self.refresh_bindings()
+
+    def refresh_deadlines(self) -> None:
+        """When the action summary and the minutes are due, in working days (issue 14)."""
+        from .distribution import deadline_lines
+
+        label = self.query_one("#deadlines", Label)
+        lines = deadline_lines(self.app, self.live.meeting)
+        label.display = bool(lines)
+        show(label, "\n".join(lines))
 
     def refresh_findings(self) -> None:
         meeting = self.live.meeting
@@ -350,12 +364,31 @@ class ReviewScreen(Screen):
     def action_export(self, family: bool) -> None:
         from mapm_tui.minutes import default_filename
 
-        from .dialogs import AskText
-
         self.live.flush()
         folder = self.app.settings.export_dir()
         suggested = str(folder / default_filename(self.live.meeting, family))
         what = "the family's copy of the minutes" if family else "the Word minutes"
+        if family:
+            from mapm_tui.outbox import check_before_sending
+
+            warnings = check_before_sending(self.live.meeting)
+            if warnings:
+                from .dialogs import Confirm
+
+                def go_on(yes: bool | None) -> None:
+                    if yes:
+                        self._ask_path(what, suggested, family)
+
+                first = warnings[0].what
+                more = f" (and {len(warnings) - 1} more: s shows them)" if len(warnings) > 1 else ""
+                self.app.push_screen(
+                    Confirm(f"Before the family copy: {first}{more} Write it anyway?", danger=True), go_on
+                )
+                return
+        self._ask_path(what, suggested, family)
+
+    def _ask_path(self, what: str, suggested: str, family: bool) -> None:
+        from .dialogs import AskText
 
         def chosen(path: str | None) -> None:
             if not path:
@@ -423,6 +456,17 @@ class ReviewScreen(Screen):
         self.notify(f"Written{protected}: {written}", timeout=8, markup=False)
 
     # -- after the meeting ----------------------------------------------------------------------------
+    def action_send(self) -> None:
+        from .distribution import SendScreen
+
+        self.live.flush()
+
+        def done(_: bool | None) -> None:
+            self.live.reload()
+            self.refresh_review()
+
+        self.app.push_screen(SendScreen(self.live), done)
+
     def action_distribution(self) -> None:
         from .distribution import DistributionDialog
 

@@ -378,10 +378,11 @@ def test_amendments_appear_in_the_word_minutes_annex(store, templates, tmp_path)
     assert amendments[0] == ["When", "By", "What changed", "Before", "After", "Reason"]
     changes = [row[2:] for row in amendments[1:]]
     assert changes == [
-        ["status", "final", "in review", "The GP's correction of the review date"],
-        ["next_review.date", "2027-01-15", "2027-01-29", "The GP's correction of the review date"],
-        ["actions[act-1].due_date", "2026-12-04", "2026-12-18", "The GP's correction of the review date"],
-        ["status", "in review", "final", "—"],
+        # in words, not the stored field paths and values (issue 14)
+        ["Status of the minutes", "Final", "Reopened for amendment", "The GP's correction of the review date"],
+        ["Next review: date", "Fri 15 Jan 2027", "Fri 29 Jan 2027", "The GP's correction of the review date"],
+        ["Action 1: due date", "Fri 4 Dec 2026", "Fri 18 Dec 2026", "The GP's correction of the review date"],
+        ["Status of the minutes", "Reopened for amendment", "Final", "—"],
     ]
     assert {row[1] for row in amendments[1:]} == {"Sarah Khan"}
     assert overrides[1][0].startswith("G-20") and overrides[1][1] == "Aim agreed in the invitation letter"

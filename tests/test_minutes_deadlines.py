@@ -76,3 +76,22 @@ def test_a_meeting_shows_when_the_action_summary_and_minutes_are_due():
 def test_bad_deadline_settings_say_which_and_how(settings, says):
     with pytest.raises(DeadlineError, match=says):
         meeting_deadlines(_meeting(), settings, D(2026, 11, 24))
+
+
+def test_home_line_lists_the_minutes_still_to_go_out_soonest_first():
+    from mapm_tui.deadlines import minutes_due_line
+    from mapm_tui.listing import MeetingSummary
+
+    def summary(ref, day, status):
+        return MeetingSummary(ref, ref, None, day, status, "hampshire", "", 0)
+
+    meetings = [
+        summary("LATE-1", "2026-10-01", "in_review"),
+        summary("SOON-2", "2026-11-20", "in_review"),
+        summary("DONE-3", "2026-11-20", "final"),
+    ]
+    line = minutes_due_line(meetings, Settings(), D(2026, 11, 24))
+    assert line == (
+        "Minutes due: LATE-1 Thu 22 Oct 2026 (23 working days late) · SOON-2 Fri 11 Dec 2026 (13 working days left)"
+    )
+    assert minutes_due_line(meetings[2:], Settings(), D(2026, 11, 24)) == ""

@@ -86,6 +86,35 @@ def export_version(meeting: dict, template, path: Path, version: str, **kw) -> P
     return export_minutes(meeting, template, path, family=version == "family", part=PART_OF_VERSION.get(version), **kw)
 
 
+def export_action_summary(
+    meeting: dict, template, path: Path, *, settings: Settings | None = None, force: bool = False
+) -> Path:
+    """The action summary (the action plan and the next review) as a Word file; ExportError as for the minutes."""
+    settings = settings or Settings()
+    path = Path(path).expanduser()
+    _check_target(path, force)
+    from . import docx_writer
+    from .layout import action_summary
+    from .layout import build_layout as _build
+
+    layout = action_summary(
+        _build(
+            meeting,
+            template,
+            marking=_marking(meeting, settings),
+            handling=settings.handling_statement,
+            corrections_days=_corrections_days(settings),
+        )
+    )
+    letterhead = Path(settings.letterhead).expanduser() if settings.letterhead else None
+    try:
+        document = docx_writer.render(layout, letterhead)
+    except docx_writer.LetterheadError as exc:
+        raise ExportError(str(exc)) from None
+    _save_atomic(document, path, force)
+    return path
+
+
 def default_filename(meeting: dict, family: bool = False) -> str:
     """`minutes-<case_ref>-<date>.docx` (`…-family.docx`): no personal data, safe on every file system.
 

@@ -1108,6 +1108,7 @@ MEETING_FIELD_WORDS = {
     "reasons_detail": "Reasons for holding the meeting (details)",
     "family": "The family",
     "minutes_sharing": "Sharing the minutes",
+    "extensions": "Records kept with the minutes (checking, sharing decisions)",
     **TEXT_FIELD_TITLES,
     **{k: v.rstrip("?") for k, v in CLOSING_TITLES.items()},
     "next_review": "Next review",
@@ -1153,6 +1154,8 @@ def _amended_value(path: str, value: Any) -> str:
     text = _s(value)
     if not text:
         return "—"
+    if path == "extensions":  # this product's records, as JSON: the sections above show them in words
+        return "(changed)"
     if path == "status":
         return STATUS_VALUE_WORDS.get(text, text)
     last = path.rsplit(".", 1)[-1]
@@ -1467,6 +1470,23 @@ def build_layout(
         author=_l(_dict(meeting.get("chair")).get("name")),
         opening=_family_opening(meeting, family_contact) if family else (),
         handling=_handling(meeting, template, family, handling, marking_text),
+    )
+
+
+def action_summary(layout: Layout) -> Layout:
+    """Just the action plan (with the review of earlier actions) and the next review: what the agencies
+    get within a working day of the meeting, before the minutes."""
+    import dataclasses
+
+    keep = []
+    for s in layout.sections:
+        if s.tables("actions") or s.tables("review") or s.step_kind == "next_review" or s.key == "next_review":
+            keep.append(dataclasses.replace(s, blocks=[b for b in s.blocks if not isinstance(b, Group)]))
+    return dataclasses.replace(
+        layout,
+        title="Action summary of a multi-agency professionals' meeting",
+        sections=keep,
+        doc_title=layout.doc_title.replace("Minutes of", "Action summary of", 1),
     )
 
 

@@ -1,0 +1,169 @@
+"""The outbox (issue 14): .eml drafts per recipient with the right version attached, the next review as
+.ics in UK local time, the action summary, the distribution recorded from the drafts, and the check
+before anything is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import policy
+from email.parser import BytesParser
+from io import BytesIO
+
+import docx
+import pytest
+from minutes_fixtures import all_text, body_blocks, open_docx
+from samples import load_sample
+
+from mapm_tui.bundle import import_bundle
+from mapm_tui.outbox import check_before_sending, next_review_invitation, record_sent, write_outbox
+from mapm_tui.settings import Settings
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+def two_part():
+    return load_sample("hampshire-two-part.json")["meeting"]
+
+
+@pytest.fixture
+def outbox(tmp_path, templates):
+    m = two_part()
+    return m, write_outbox(m, templates[m["template"]], tmp_path / "outbox", settings=Settings(), now=NOW)
+
+
+def parse(path):
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+
+def test_one_draft_per_recipient_with_an_address_and_the_right_version_attached(outbox):
+    m, out = outbox
+    with_email = [a for a in m["attendees"] if a.get("email")]
+    assert len(out.drafts) == len(with_email)
+    by_name = {d.recipient.name: d for d in out.drafts}
+    police = parse(by_name["PC Hannah Moore"].path)  # at the professionals-only part only
+    assert police["To"] == "PC Hannah Moore <hannah.moore@southvale-police.example>"
+    assert police["Subject"].startswith("[OFFICIAL-SENSITIVE] Minutes of a multi-agency professionals' meeting")
+    assert "case EH-2026-0388" in police["Subject"] and "Fri 20 Nov 2026" in police["Subject"]
+    assert police["X-Unsent"] == "1"
+    (attachment,) = list(police.iter_attachments())
+    assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert attachment.get_filename().endswith("-part-one.docx")
+    doc = docx.Document(BytesIO(attachment.get_content()))
+    assert body_blocks(doc)[0][2].endswith(": the professionals-only part")
+    assert "Dear PC Hannah Moore," in police.get_body(("plain",)).get_content()
+    chair = parse(by_name["Nicola Hartley"].path)
+    assert next(chair.iter_attachments()).get_filename() == "minutes-EH-2026-0388-2026-11-20.docx"
+    # the family have no address here: theirs go by hand, and the family copy is made for them
+    assert {r.name for r in out.by_hand} == {"Gemma Oakes", "Lee Francis"}
+    assert "family" in out.documents and out.documents["family"].name.endswith("-family.docx")
+
+
+def test_the_action_summary_holds_the_plan_and_the_next_review_only(outbox):
+    m, out = outbox
+    doc = open_docx(out.action_summary)
+    blocks = body_blocks(doc)
+    assert blocks[0][2] == "Action summary of a multi-agency professionals' meeting"
+    headings = [b[2] for b in blocks if b[1] == "Heading 1"]
+    assert headings == ["9. Plan: who does what, by when", "12. Date of next review"] or len(headings) == 2
+    assert not [b for b in blocks if b[1] == "List Bullet"]  # no entries
+    assert "Thu 28 Jan 2027 at 16:00" in all_text(doc)
+    actions_draft = next(p for p in out.folder.glob("*-actions.eml"))
+    assert next(parse(actions_draft).iter_attachments()).get_filename() == out.action_summary.name
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "utc"),
+    [("2027-01-28", "16:00", "2027-01-28 16:00"), ("2027-07-15", "09:30", "2027-07-15 08:30")],  # GMT, BST
+)
+def test_the_next_review_invitation_is_in_uk_local_time(day, time, utc):
+    from icalendar import Calendar
+
+    m = two_part()
+    m["next_review"] = {"required": True, "date": day, "time": time, "venue": "Family Room"}
+    cal = Calendar.from_ical(next_review_invitation(m, NOW))
+    (event,) = cal.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Europe/London"
+    assert start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") == utc
+    assert event["location"] == "Family Room"
+    assert cal.walk("VTIMEZONE")[0]["tzid"] == "Europe/London"
+    attendees = {str(a) for a in event.get("attendee")}
+    assert "mailto:ben.adair@southvale-earlyhelp.example" in attendees
+    m["next_review"] = {"required": False, "reason_not_required": "Closed"}
+    assert next_review_invitation(m, NOW) is None
+
+
+def test_recording_the_distribution_follows_from_the_drafts(tmp_path, store, templates):
+    data = load_sample("hampshire-two-part.json")
+    meeting_id = import_bundle(store, data, templates)
+    m = store.load_meeting(meeting_id)
+    out = write_outbox(m, templates[m["template"]], tmp_path / "out", settings=Settings(), now=NOW)
+    assert record_sent(store, meeting_id, out, NOW) == len(out.drafts)
+    sent = store.load_meeting(meeting_id)["distribution"]
+    police = next(d for d in sent if d["name"] == "PC Hannah Moore")
+    assert police["version"] == "full" and police["method"].endswith("minutes of the professionals-only part")
+    assert police["email"] == "hannah.moore@southvale-police.example"
+    # the drafts went to the right people with the right versions: nothing to warn about who got what
+    assert not [w for w in check_before_sending(store.load_meeting(meeting_id)) if "recorded as sent" in w.what]
+
+
+def test_the_check_before_sending_warns_about_what_is_risky(tmp_path):
+    m = two_part()
+    m["entries"].append(
+        {
+            "id": "risky",
+            "kind": "information",
+            "text": "Mr Francis now lives at 12 Acacia Road, SO23 8UJ, phone 07700 900123; his friend Dave Price "
+            "visits",
+            "share_with_family": True,
+        }
+    )
+    m["distribution"] = [
+        {"name": "PC Hannah Moore", "version": "family", "sent_at": "2026-11-23T10:00:00+00:00"},
+        {"name": "Gemma Oakes", "version": "full", "sent_at": "2026-11-23T10:00:00+00:00"},
+    ]
+    words = [w.what for w in check_before_sending(m)]
+    about = [w for w in words if w.startswith("The shared entry 'Mr Francis now lives at 12 Acacia Road")]
+    assert any("holds an address" in w for w in about)
+    assert any("holds a postcode" in w for w in about)
+    assert any("holds a phone number" in w for w in about)
+    assert any("names Dave Price, who is not at the meeting" in w for w in about)
+    assert not any("Mr Francis," in w for w in about)  # Lee Francis is at the meeting
+    assert "PC Hannah Moore was at the professionals-only part but is recorded as sent the family copy." in words
+    assert any(w.startswith("Gemma Oakes is family but is recorded as sent the full minutes") for w in words)
+
+
+def test_mapm_outbox_writes_the_drafts_and_records_them(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    bundle = tmp_path / "two-part.json"
+    bundle.write_text(json.dumps(load_sample("hampshire-two-part.json")), encoding="utf-8")
+    db = tmp_path / "cli.db"
+    env = {"MAPM_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+
+    def mapm(*args):
+        cmd = [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+    meeting_id = mapm("import", str(bundle)).stdout.strip()
+    result = mapm("outbox", meeting_id, "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(tmp_path / "out")
+    assert any("PC Hannah Moore, minutes-EH-2026-0388-2026-11-20-part-one.docx" in x for x in lines)
+    assert "  by hand or post (no e-mail address): Gemma Oakes, Family copy" in lines
+    assert mapm("export", meeting_id, "--format", "json", "-o", str(tmp_path / "b.json")).returncode == 0
+    exported = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert {d["name"] for d in exported["meeting"]["distribution"]} >= {"PC Hannah Moore", "Nicola Hartley"}
+    unknown = mapm("outbox", "m-none")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_the_outbox_documents_read_without_mammoth_warnings(outbox):
+    mammoth = pytest.importorskip("mammoth")
+    _, out = outbox
+    for path in [*out.documents.values(), out.action_summary]:
+        with path.open("rb") as fh:
+            assert mammoth.convert_to_html(fh).messages == [], path.name
