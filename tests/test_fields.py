@@ -503,3 +503,21 @@ def test_person_form_at_80x24(snap_compare, make_app, new_meeting, store):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_half_typed_time_stays_on_screen_when_the_step_is_shown_again(make_app, new_meeting, store):
+    from textual.widgets import Input
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        await fill(pilot, "#f-start_time", "9:3")
+        await fill(pilot, "#f-venue", "Room 2")  # the meeting changes, so the step redraws when shown again
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.press("alt+left")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#f-start_time", Input).value == "9:3"
+        assert app.screen.query_one("#f-venue", Input).value == "Room 2"
