@@ -521,3 +521,16 @@ async def test_a_half_typed_time_stays_on_screen_when_the_step_is_shown_again(ma
         await pilot.pause()
         assert app.screen.query_one("#f-start_time", Input).value == "9:3"
         assert app.screen.query_one("#f-venue", Input).value == "Room 2"
+
+
+def test_a_role_without_a_name_keeps_the_bundle_valid(store, new_meeting, templates):
+    """The bundle's person needs a name: a role typed while the name is empty is kept in the database
+    (it comes back with the name) but exported only with one."""
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"chair.name": "Dawn Ashcroft", "chair.role": "Team manager, east"})
+    store.set_fields(meeting_id, {"chair.name": None})  # the chair cleared the name to retype it
+    exported = bundle.export_bundle(store, meeting_id)
+    assert "chair" not in exported["meeting"]
+    assert bundle.problems(exported, templates) == []
+    store.set_fields(meeting_id, {"chair.name": "Dawn Ashby"})
+    assert store.load_meeting(meeting_id)["chair"] == {"name": "Dawn Ashby", "role": "Team manager, east"}
