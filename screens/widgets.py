@@ -24,7 +24,7 @@ class MeetingHeader(Horizontal):
     MeetingHeader { height: 1; background: $panel; padding: 0 1; }
     MeetingHeader Label { width: auto; margin-right: 3; }
     MeetingHeader #meeting-clock { width: 18; }
-    MeetingHeader #meeting-part { text-style: bold; }
+    MeetingHeader #meeting-part { text-style: bold; margin-right: 2; }
     MeetingHeader #step-clock { width: 26; }
     MeetingHeader #save-state { width: 26; content-align: right middle; }
     MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }
