@@ -548,3 +548,21 @@ def test_a_role_without_a_name_keeps_the_bundle_valid(store, new_meeting, templa
     assert bundle.problems(exported, templates) == []
     store.set_fields(meeting_id, {"chair.name": "Dawn Ashby"})
     assert store.load_meeting(meeting_id)["chair"] == {"name": "Dawn Ashby", "role": "Team manager, east"}
+
+
+def test_an_end_time_typed_before_the_start_is_a_finding(store, new_meeting, templates):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"start_time": "14:00", "end_time": "09:05"})
+    found = [
+        f
+        for f in rules.check_meeting(store.load_meeting(meeting_id), templates["hampshire"])
+        if "end time" in f.message
+    ]
+    assert [(f.rule, f.severity, f.step) for f in found] == [("G-20", "warn", "details")]
+    assert "09:05" in found[0].message and "14:00" in found[0].message
+    store.set_fields(meeting_id, {"end_time": "15:05"})
+    assert not [
+        f
+        for f in rules.check_meeting(store.load_meeting(meeting_id), templates["hampshire"])
+        if "end time" in f.message
+    ]
