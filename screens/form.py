@@ -201,6 +201,8 @@ class FieldForm(Vertical):
             value = self.live.field(spec.path)
             if isinstance(widget, Select):
                 shown = Select.NULL if value is None else value
+                if shown is not Select.NULL and shown not in [v for _label, v in widget._options]:
+                    continue  # not among the choices (an attendee removed meanwhile): left as shown
                 if widget.value != shown:
                     with widget.prevent(Select.Changed):
                         widget.value = shown

@@ -566,3 +566,24 @@ def test_an_end_time_typed_before_the_start_is_a_finding(store, new_meeting, tem
         for f in rules.check_meeting(store.load_meeting(meeting_id), templates["hampshire"])
         if "end time" in f.message
     ]
+
+
+async def test_a_form_step_shown_again_survives_its_chosen_attendee_being_removed(make_app, new_meeting, store):
+    from textual.widgets import Select
+
+    meeting_id = new_meeting("hampshire")
+    kept = store.add_item(meeting_id, "attendees", {"name": "Ben Adair", "attendance": "present"})
+    gone = store.add_item(meeting_id, "attendees", {"name": "Tom Hart", "attendance": "present"})
+    store.set_fields(meeting_id, {"feedback_to_family.by_attendee_id": gone})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "feedback_to_family")
+        app.live.delete_item("attendees", gone)  # the record still names them
+        await pilot.press("alt+left")
+        await pilot.pause()
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.pause()
+        select = app.screen.query_one("#f-feedback_to_family--by_attendee_id", Select)
+        assert [v for _label, v in select._options if v is not Select.NULL] == [kept]
+        assert app.live.field("feedback_to_family.by_attendee_id") == gone  # nothing changed behind the chair
