@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .models import CHILD_LISTS, MEETING_GROUPS, MEETING_SCALARS, Meeting, StepProgress
+from .models import CHILD_LISTS, MEETING_GROUPS, MEETING_SCALARS, PERSON_FIELDS, Meeting, StepProgress
 
 
 def _out(value: Any) -> Any:
@@ -42,6 +42,8 @@ def meeting_to_dict(
     for group, (prefix, fields) in MEETING_GROUPS.items():
         record = {f: getattr(meeting, prefix + f) for f in fields}
         record = {k: v for k, v in record.items() if v is not None}
+        if fields == PERSON_FIELDS and "name" not in record:
+            continue  # a role or agency typed before the name (or left after it was cleared): no person yet
         if record:
             out[group] = record
     for key, (_model, fields) in CHILD_LISTS.items():

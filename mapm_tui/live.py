@@ -263,11 +263,11 @@ class LiveMeeting:
 
     @property
     def part_label(self) -> str | None:
-        """Which part of a two-part meeting is running (G-08), for the header; None when not two-part
-        or not running."""
+        """Which part of a two-part meeting is running (G-08), for the header: part 1 professionals only,
+        part 2 with the family (after F4). None when not two-part or not running."""
         if self.status != "in_progress" or (self.meeting.get("family") or {}).get("attending") != "part_two":
             return None
-        return "Part 2: with the family" if self.part_two_started else "Part 1: professionals only"
+        return "Part 2" if self.part_two_started else "Part 1"  # short: the header has 118 columns at 120
 
     def leave_step(self) -> None:
         """Flush what was typed and add the time spent on the step (only while the meeting runs)."""

@@ -345,6 +345,17 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is not a reason).",
         )
 
+    # times: an end before the start (typed, or a start typed as planned) makes the minutes contradict themselves
+    start, end = meeting.get("start_time"), meeting.get("end_time")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        step_finding(
+            agenda_rule,
+            WARN,
+            places.of_kind("details"),
+            "Date, time and venue",
+            f"The end time {end} is before the start time {start}; correct whichever is wrong.",
+        )
+
     # aim
     aim_step = places.of_field("aim")
     if not _has(meeting.get("aim")):

@@ -43,8 +43,8 @@ class ActionForm(ModalScreen[str | None]):
         'wording (not "monitor" or "continue to support"), a named owner, a due date on or after '
         "today and before the next review, a measure of success, and the needs or risks it addresses. "
         "Owner: type part of a name or agency from the attendance list; anyone else is kept as typed. "
-        "Due: 20/11, next tue, in 2 weeks, +10d. Tab moves between fields; Space ticks an entry it addresses (needs and risks first). "
-        "ctrl+s saves even with gaps: they are listed in the review."
+        "Due: 20/11, next tue, in 2 weeks, +10d. Tab moves between fields; Space ticks an entry it addresses "
+        "(needs and risks first, then what it builds on). ctrl+s saves even with gaps: they are listed in the review."
     )
     HELP_TITLE = "Action form"
     DEFAULT_CSS = """

@@ -62,6 +62,18 @@ def worded(specs: list[FieldSpec], words) -> list[FieldSpec]:
     return [replace(s, label=words.cap(s.label), help=words.fill(s.help)) for s in specs]
 
 
+def _valid_time(text: str) -> bool:
+    """HH:MM, 24-hour, as the bundle stores a time."""
+    return (
+        len(text) == 5
+        and text[2] == ":"
+        and text[:2].isdigit()
+        and text[3:].isdigit()
+        and int(text[:2]) < 24
+        and int(text[3:]) < 60
+    )
+
+
 def _limit(path: str) -> int:
     parts = ("meeting", *path.split("."))
     try:
@@ -189,6 +201,8 @@ class FieldForm(Vertical):
             value = self.live.field(spec.path)
             if isinstance(widget, Select):
                 shown = Select.NULL if value is None else value
+                if shown is not Select.NULL and shown not in [v for _label, v in widget._options]:
+                    continue  # not among the choices (an attendee removed meanwhile): left as shown
                 if widget.value != shown:
                     with widget.prevent(Select.Changed):
                         widget.value = shown
@@ -199,10 +213,13 @@ class FieldForm(Vertical):
             elif isinstance(widget, Input):
                 if spec.kind == "date":
                     text = dates.format_date(dt.date.fromisoformat(value)) if value else ""
-                    if dates.parse_iso(value) == self._typed_date(widget.value):
-                        continue  # the same day, as the chair typed it ("next tue")
+                    typed = self._typed_date(widget.value)
+                    if dates.parse_iso(value) == typed or (typed is None and widget.value.strip()):
+                        continue  # the same day as the chair typed it ("next tue"), or not a date yet: kept
                 else:
                     text = value or ""
+                    if spec.kind == "time" and widget.value.strip() and not _valid_time(widget.value.strip()):
+                        continue  # not a time yet (so not saved): left on screen for the chair to finish
                 if widget.value != text:
                     with widget.prevent(Input.Changed):
                         widget.value = text
@@ -253,14 +270,7 @@ class FieldForm(Vertical):
             echo.update(f"→ {dates.format_date(day)}")
             self._save(spec, day.isoformat())
         elif spec.kind == "time":
-            if text == "" or (
-                len(text) == 5
-                and text[2] == ":"
-                and text[:2].isdigit()
-                and text[3:].isdigit()
-                and int(text[:2]) < 24
-                and int(text[3:]) < 60
-            ):
+            if text == "" or _valid_time(text):
                 self._save(spec, text or None)
         else:
             self._save(spec, event.value)

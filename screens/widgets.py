@@ -40,7 +40,7 @@ class MeetingHeader(Horizontal):
     MeetingHeader Label { width: auto; margin-right: 3; }
     MeetingHeader #case-ref { max-width: 24; text-wrap: nowrap; text-overflow: ellipsis; }
     MeetingHeader #meeting-clock { width: 18; }
-    MeetingHeader #meeting-part { text-style: bold; }
+    MeetingHeader #meeting-part { text-style: bold; margin-right: 2; }
     MeetingHeader #step-clock { width: 28; }
     MeetingHeader #save-state { width: 26; content-align: right middle; }
     MeetingHeader #step-clock.amber { color: $warning; text-style: bold; }

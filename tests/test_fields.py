@@ -20,6 +20,18 @@ async def open_at(pilot, meeting_id: str, step: str | None) -> None:
     await pilot.pause()
 
 
+def first_line(svg: str) -> str:
+    """The top line of a screenshot (SVG) as plain text."""
+    import html
+    import re
+
+    cells = []
+    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        cells.append((float(m.group(2)), float(m.group(1)), html.unescape(m.group(3))))
+    top = min(y for y, _x, _t in cells)
+    return "".join(t for y, _x, t in sorted(cells) if y == top).replace("\xa0", " ")
+
+
 def labels(screen) -> list[str]:
     return [str(label.content) for label in screen.query(Label)]
 
@@ -430,14 +442,16 @@ async def test_the_header_says_which_part_is_running_after_f4(make_app, new_meet
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, meeting_id, "aim")
         part = app.screen.query_one("#meeting-part", Label)
-        assert part.display and str(part.content) == "Part 1: professionals only"
+        assert part.display and str(part.content) == "Part 1"
         await pilot.press("f4")
         await pilot.pause()
-        assert str(part.content) == "Part 2: with the family"
+        assert str(part.content) == "Part 2"
         app.goto_step("identified_during")  # every step's header says so
         await pilot.pause()
         await pilot.pause()
-        assert str(app.screen.query_one("#meeting-part", Label).content) == "Part 2: with the family"
+        assert str(app.screen.query_one("#meeting-part", Label).content) == "Part 2"
+        header = first_line(app.export_screenshot())
+        assert "Part 2" in header and "This step 00:00 / 10:00" in header  # it fits beside the step clock
 
 
 async def test_a_one_part_meeting_shows_no_part(make_app, new_meeting, store):
@@ -503,3 +517,73 @@ def test_person_form_at_80x24(snap_compare, make_app, new_meeting, store):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_half_typed_time_stays_on_screen_when_the_step_is_shown_again(make_app, new_meeting, store):
+    from textual.widgets import Input
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "details")
+        await fill(pilot, "#f-start_time", "9:3")
+        await fill(pilot, "#f-venue", "Room 2")  # the meeting changes, so the step redraws when shown again
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.press("alt+left")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#f-start_time", Input).value == "9:3"
+        assert app.screen.query_one("#f-venue", Input).value == "Room 2"
+
+
+def test_a_role_without_a_name_keeps_the_bundle_valid(store, new_meeting, templates):
+    """The bundle's person needs a name: a role typed while the name is empty is kept in the database
+    (it comes back with the name) but exported only with one."""
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"chair.name": "Dawn Ashcroft", "chair.role": "Team manager, east"})
+    store.set_fields(meeting_id, {"chair.name": None})  # the chair cleared the name to retype it
+    exported = bundle.export_bundle(store, meeting_id)
+    assert "chair" not in exported["meeting"]
+    assert bundle.problems(exported, templates) == []
+    store.set_fields(meeting_id, {"chair.name": "Dawn Ashby"})
+    assert store.load_meeting(meeting_id)["chair"] == {"name": "Dawn Ashby", "role": "Team manager, east"}
+
+
+def test_an_end_time_typed_before_the_start_is_a_finding(store, new_meeting, templates):
+    meeting_id = new_meeting("hampshire")
+    store.set_fields(meeting_id, {"start_time": "14:00", "end_time": "09:05"})
+    found = [
+        f
+        for f in rules.check_meeting(store.load_meeting(meeting_id), templates["hampshire"])
+        if "end time" in f.message
+    ]
+    assert [(f.rule, f.severity, f.step) for f in found] == [("G-20", "warn", "details")]
+    assert "09:05" in found[0].message and "14:00" in found[0].message
+    store.set_fields(meeting_id, {"end_time": "15:05"})
+    assert not [
+        f
+        for f in rules.check_meeting(store.load_meeting(meeting_id), templates["hampshire"])
+        if "end time" in f.message
+    ]
+
+
+async def test_a_form_step_shown_again_survives_its_chosen_attendee_being_removed(make_app, new_meeting, store):
+    from textual.widgets import Select
+
+    meeting_id = new_meeting("hampshire")
+    kept = store.add_item(meeting_id, "attendees", {"name": "Ben Adair", "attendance": "present"})
+    gone = store.add_item(meeting_id, "attendees", {"name": "Tom Hart", "attendance": "present"})
+    store.set_fields(meeting_id, {"feedback_to_family.by_attendee_id": gone})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "feedback_to_family")
+        app.live.delete_item("attendees", gone)  # the record still names them
+        await pilot.press("alt+left")
+        await pilot.pause()
+        await pilot.press("alt+right")
+        await pilot.pause()
+        await pilot.pause()
+        select = app.screen.query_one("#f-feedback_to_family--by_attendee_id", Select)
+        assert [v for _label, v in select._options if v is not Select.NULL] == [kept]
+        assert app.live.field("feedback_to_family.by_attendee_id") == gone  # nothing changed behind the chair

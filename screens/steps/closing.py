@@ -33,8 +33,8 @@ class FormStep(StepScreen):
         if specs != form.specs:
             self.run_worker(self._reword(form, specs), exclusive=True, group="reword")
             return
-        form.refresh_values()
         form.refresh_choices()
+        form.refresh_values()
 
     async def _reword(self, form: FieldForm, specs: list[FieldSpec]) -> None:
         form.specs = specs
