@@ -254,3 +254,14 @@ def test_two_writers_at_once_keep_one_unbroken_chain(store, used, clock):
     assert errors == []
     result = audit.verify(store)
     assert result.ok and result.count == 6 + 50
+
+
+def test_an_export_to_a_file_name_with_undecodable_bytes_is_recorded(store, used, tmp_path):
+    """A file name that is not UTF-8 reaches Python as lone surrogates, which SQLite refuses to store."""
+    final, _other = used
+    target = tmp_path / "minutes-\udcff\x1b[2J.docx"
+    # through the core: `mapm export` itself fails printing such a name to stdout (a separate bug)
+    audit.record_export(store, final, target, "Word minutes, full version")
+    detail = audit.events(store, final)[-1].detail
+    assert detail.startswith("Word minutes, full version to ") and "\ufffd" in detail and "\x1b" not in detail
+    assert audit.verify(store).ok
