@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from .text import clean_line
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -127,9 +129,11 @@ def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | N
     pk = 1 if last is None else last[0] + 1
     prev = GENESIS if last is None else (last[1] or "")
     at = store.clock.utcnow().astimezone(dt.UTC).isoformat()
-    by = " ".join(str(by or getattr(store, "user_name", None) or "").split())[:300] or None
-    detail = detail[:2000] if detail else None
-    who = os_user()
+    # one line each, and storable: a file name may carry a lone surrogate (undecodable bytes), a setting a
+    # control character; SQLite refuses the first and a terminal would run the second
+    by = " ".join(clean_line(str(by or getattr(store, "user_name", None) or "")).split())[:300] or None
+    detail = clean_line(detail)[:2000] if detail else None
+    who = clean_line(os_user() or "") or None
     digest = event_hash(prev, pk, meeting_id, at, by, who, kind, detail)
     conn.exec_driver_sql(
         "INSERT INTO auditevent (pk, meeting_id, at, by, os_user, kind, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

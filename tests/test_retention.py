@@ -39,6 +39,11 @@ def cases(store, templates):
     """Case EH-OLD: two meetings (2009, 2010, the later final); case EH-0388: 2026; ASC-OLD: an adult, 2019."""
     add(store, templates, "hampshire-planning.json", "m-old-1", "2009-05-01", "EH-OLD")
     add(store, templates, "hampshire-planning.json", "m-old-2", "2010-03-01", "EH-OLD", final=True)
+    # sent, reopened, amended and finalised again: its distribution record and amendments go with it too
+    lifecycle.record_distribution(store, "m-old-2", "Priya Nurse", "full", method="email")
+    lifecycle.reopen(store, "m-old-2", "Sarah Khan", "The title named the wrong school term")
+    store.set_fields("m-old-2", {"title": "Planning meeting, spring term"})
+    lifecycle.finalise(store, "m-old-2", "Sarah Khan")
     add(store, templates, "hampshire-two-part.json", "m-new", "2026-11-20")
     add(store, templates, "calderdale-adult-disagreement.json", "m-adult", "2019-06-01", "ASC-OLD")
     return store
@@ -121,6 +126,7 @@ def _case_texts(store, meeting_id: str, other: str) -> list[str]:
     keep = json.dumps(store.load_meeting(other), ensure_ascii=False)
     texts = [s["name"] for s in m["subjects"]] + [a["name"] for a in m["attendees"]]
     texts += [e["text"] for e in m["entries"]] + [a["description"] for a in m["actions"]] + [m["aim"]]
+    texts += [a["reason"] for a in m.get("amendments", []) if a.get("reason")]
     return [t for t in texts if t not in keep]
 
 
@@ -141,7 +147,7 @@ def test_purge_at_the_command_line_shows_asks_deletes_and_leaves_no_text(
     out = capsys.readouterr()
     assert code == 1 and "nothing was deleted" in out.err
     assert "meeting m-old-1  2009-05-01  in review" in out.out and "meeting m-old-2  2010-03-01  final" in out.out
-    assert "2 meetings, 2 subjects, 18 attendees, 36 entries, 12 actions" in out.out
+    assert "2 meetings, 2 subjects, 18 attendees, 36 entries, 12 actions, 3 amendments" in out.out
     assert cases.exists("m-old-2")
 
     monkeypatch.setattr("sys.stdin", io.StringIO("EH-OLD\n"))
