@@ -233,7 +233,11 @@ class SetupScreen(Screen):
         table.clear()
         for n, s in enumerate(self.live.meeting.get("subjects", []), start=1):
             dob = dates.parse_iso(s.get("date_of_birth"))
-            age = f" (age {dates.age_on(dob, self.live.today())})" if dob else ""
+            today = self.live.today()
+            if dob and dob > today:  # imported so: said, not an age (age_on refuses it)
+                age = " (after today: check the date of birth)"
+            else:
+                age = f" (age {dates.age_on(dob, today)})" if dob else ""
             kind = "Adult at risk" if s.get("kind") == "adult_at_risk" else "Child"
             table.add_row(s.get("name", ""), kind, (dates.format_date(dob) + age) if dob else "—", key=str(n))
 

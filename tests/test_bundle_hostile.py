@@ -377,3 +377,25 @@ async def test_escapes_already_stored_are_not_drawn_on_the_home_screen(store, te
     assert any("PWNED" in c for c in cells)
     for text in [*cells, svg]:
         assert not any(c in text for c in OBEYED)
+
+
+async def test_the_setup_screen_shows_a_birth_after_today_without_crashing(store, templates, make_app):
+    """A draft imported with a date of birth after today (the app's clock): its setup screen showed an
+    age and raised DateError."""
+    from textual.widgets import DataTable
+
+    from mapm_tui.bundle import import_bundle
+
+    bundle = minimal()
+    bundle["meeting"].update(
+        status="draft", subjects=[{"name": "Bo Green", "kind": "child", "date_of_birth": "2027-01-05"}]
+    )
+    import_bundle(store, bundle, templates)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_meeting("m-test-1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SetupScreen"
+        row = [str(c) for c in app.screen.query_one("#subjects", DataTable).get_row_at(0)]
+    assert row[0] == "Bo Green" and "Tue 5 Jan 2027" in row[2] and "check the date of birth" in row[2]
