@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, SelectionList
 
@@ -154,7 +155,7 @@ class SetupScreen(Screen):
     def compose(self) -> ComposeResult:
         m = self.live.meeting
         with Horizontal(id="setup-head"):
-            yield Label(f"[b]{m.get('case_ref') or m['id']}[/b]")
+            yield Label(f"[b]{escape(m.get('case_ref') or m['id'])}[/b]")
             yield Label("Setting up the meeting (draft)" if self.live.status == "draft" else "Meeting set-up")
             yield Label(self.live.template.name)
             yield Label("", id="save-state")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mapm_tui.capture import elapsed_text, step_time_level
-from mapm_tui.text import clean_line
+from mapm_tui.text import clean, clean_line
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:
@@ -42,7 +43,7 @@ class MeetingHeader(Horizontal):
 
     def update_from(self, live, step) -> None:
         meeting = live.meeting
-        show(self.query_one("#case-ref", Label), f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
+        show(self.query_one("#case-ref", Label), f"[b]{escape(meeting.get('case_ref') or meeting['id'])}[/b]")
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
@@ -88,7 +89,8 @@ class AgendaSidebar(OptionList):
 
     def __init__(self, live, current: str, **kwargs) -> None:
         self.live = live
-        super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], **kwargs)
+        # markup=False: a step title from a partnership's template is shown as written ("[/]" broke the list)
+        super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], markup=False, **kwargs)
         self.highlighted = live.step_index(current)
 
     def _label(self, step) -> str:
@@ -119,11 +121,15 @@ class AgendaSidebar(OptionList):
 
 
 class Prompt(Static):
-    """The chair's prompt for this step, in our own words."""
+    """The chair's prompt for this step, in our own words (or a partnership's template's: shown as written,
+    never read as markup, so a "[/]" in a user template cannot break the screen)."""
 
     DEFAULT_CSS = """
     Prompt { color: $text-muted; padding: 0 0 1 0; }
     """
+
+    def __init__(self, prompt: str, **kwargs) -> None:
+        super().__init__(prompt, markup=False, **kwargs)
 
 
 def cut(text: str | None, width: int) -> str:
@@ -182,6 +188,15 @@ class KeyBar(Static):
             self.update(markup, layout=False)
 
 
+def _as_written(cell):
+    """A string cell as plain text for a DataTable (which reads strings as Rich markup); others unchanged."""
+    if not isinstance(cell, str):
+        return cell
+    from rich.markup import escape
+
+    return escape(clean(cell))
+
+
 class Table(DataTable):
     """Textual's DataTable, with rows redrawn when its columns widen.
 
@@ -190,6 +205,18 @@ class Table(DataTable):
     cache at the old widths, because the cache key does not change with the widths (Textual 8.2.8). The
     list then shows "EH-2026-" for "EH-2026-0417" until something else redraws it. Here, if the widths
     changed, the table drops its rendered rows and draws them again."""
+
+    # Cells that are strings are Rich markup to a DataTable: a case ref or a name such as "EH-[/]-1" (from a
+    # bundle, or typed) crashed the screen, and "[@click=app.quit]x[/]" drew a link that quit the app. Every
+    # string cell is cleaned of control characters and its markup escaped: shown exactly as written.
+    def add_row(self, *cells, height: int | None = 1, key: str | None = None, label=None):
+        return super().add_row(*(_as_written(c) for c in cells), height=height, key=key, label=label)
+
+    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, _as_written(value), update_width=update_width)
+
+    def update_cell_at(self, coordinate, value, *, update_width: bool = False) -> None:
+        super().update_cell_at(coordinate, _as_written(value), update_width=update_width)
 
     async def _on_idle(self, event) -> None:
         before = [column.get_render_width(self) for column in self.columns.values()]
