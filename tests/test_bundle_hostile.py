@@ -466,4 +466,16 @@ async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_
         await pilot.pause()
         assert type(app.screen).__name__ == "TextStep" and app.return_code is None
         text = app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("ctrl+p")  # the command palette lists every step by its title
+        await pilot.pause()
+        for key in "aim":
+            await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        palette = app.export_screenshot().replace("&#160;", " ")
+        assert app.return_code is None
     assert "Aim [/b]" in text and "Ask [@click=app.quit]why[/]" in text
+    import re
+
+    drawn = "".join(re.findall(r">([^<]*)</text>", palette))  # the match is highlighted letter by letter
+    assert "Step 1: Aim [/b]" in drawn
