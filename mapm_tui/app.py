@@ -81,6 +81,7 @@ class MapmApp(App[None]):
                     title="Settings not used",
                     severity="warning",
                     timeout=15,
+                    markup=False,
                 )
         return self._settings
 
@@ -240,7 +241,7 @@ class MapmApp(App[None]):
         self.save_error = str(exc)
         self._show_save_state()
         if isinstance(exc, StoreError) and "busy" not in str(exc):
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)  # it may quote what was typed
             return False
         return True
 

@@ -79,8 +79,8 @@ class EntriesStep(StepScreen):
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
         )
-        yield Label("", id="capture-meta")
-        yield Label("", id="capture-error")
+        yield Label("", id="capture-meta", markup=False)  # names as typed or imported: "[/]" is text
+        yield Label("", id="capture-error", markup=False)
         yield Table(id="entries", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
