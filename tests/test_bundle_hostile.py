@@ -415,6 +415,8 @@ MARKUP = {
 async def test_square_brackets_from_a_bundle_are_shown_as_written(store, templates, make_app):
     """'[/]' in a case ref crashed the home screen (DataTable reads strings as markup), a name with '[/b]'
     crashed the attendance step, and '[@click=app.quit]' drew a link that quit the app."""
+    from textual.widgets import DataTable
+
     from mapm_tui.bundle import import_bundle
 
     bundle = minimal()
@@ -442,12 +444,22 @@ async def test_square_brackets_from_a_bundle_are_shown_as_written(store, templat
                 app.screen.source_id = "att-1"
                 app.screen.refresh_meta()
                 await pilot.pause()
+                shots.append(app.export_screenshot())
+                app.screen.query_one("#entries", DataTable).focus()
+                await pilot.pause()
+                app.screen.action_delete_entry()  # "Delete this entry?" quotes the entry
+                await pilot.pause()
+                screens.append(type(app.screen).__name__)
+                confirm = str(app.screen.query_one("#question").render())  # the dialog's own text
+                await pilot.press("escape")
+                await pilot.pause()
             shots.append(app.export_screenshot())
         assert app.return_code is None  # still running: nothing crashed, nothing quit
-    assert screens == ["ReviewScreen", "AttendanceStep", "EntriesStep", "ActionsStep"]
+    assert screens == ["ReviewScreen", "AttendanceStep", "EntriesStep", "Confirm", "ActionsStep"]
     text = "\n".join(shots).replace("&#160;", " ")
     for written in ("EH-[/]-1", "Sam [/b] Teacher", "[@click=app.quit]click me[/]", "Book [red]an eye test"):
         assert written in text, written
+    assert "[@click=app.quit]click me[/]" in confirm
 
 
 async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_home, store, make_app):
