@@ -157,7 +157,7 @@ class SetupScreen(Screen):
         with Horizontal(id="setup-head"):
             yield Label(f"[b]{escape(m.get('case_ref') or m['id'])}[/b]")
             yield Label("Setting up the meeting (draft)" if self.live.status == "draft" else "Meeting set-up")
-            yield Label(self.live.template.name)
+            yield Label(self.live.template.name, markup=False)
             yield Label("", id="save-state")
         with VerticalScroll(id="setup-body"):
             yield Label("The meeting", classes="section")

@@ -495,3 +495,33 @@ async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_
 
     drawn = "".join(re.findall(r">([^<]*)</text>", palette))  # the match is highlighted letter by letter
     assert "Step 1: Aim [/b]" in drawn
+
+
+async def test_a_template_named_with_brackets_can_start_a_meeting(isolated_home, store, make_app):
+    """'Westshire [/]' as a template's name crashed the new-meeting dialog (its agenda list) and the set-up."""
+    from textual.widgets import Select
+
+    from mapm_tui.locations import user_templates_dir
+
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "west.toml").write_text(
+        'key = "westshire"\nname = "Westshire [/]"\n'
+        '[[steps]]\nkey = "aim"\ntitle = "Aim"\nkind = "text"\nfield = "aim"\n',
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewMeetingDialog"
+        app.screen.query_one("#new-template", Select).value = "westshire"
+        await pilot.pause()
+        dialog = app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SetupScreen" and app.return_code is None
+        setup = app.export_screenshot().replace("&#160;", " ")
+    assert "Westshire [/]" in dialog and "Westshire [/]" in setup
