@@ -117,6 +117,7 @@ class MapmApp(App[None]):
                     title="Settings not used",
                     severity="warning",
                     timeout=15,
+                    markup=False,
                 )
         return self._settings
 
@@ -337,7 +338,7 @@ class MapmApp(App[None]):
                 )
             return True
         if isinstance(exc, StoreError):
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)  # it may quote what was typed
             return False
         return True
 

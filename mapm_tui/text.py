@@ -68,7 +68,9 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     return "'" + for_terminal(text, one_line=True) + "'"
 
 
-_LONG_QUOTED = re.compile(r"'([^']{" + str(QUOTE_LIMIT + 1) + r",})'")
+#: a value in quotes: the opening quote after a space, bracket or start, the closing one before a space,
+#: punctuation or the end; so the apostrophes of "the chair's … the family's" are never taken for one
+_LONG_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:=]))'([^']{" + str(QUOTE_LIMIT + 1) + r",}?)'(?=$|[\s).,;:])")
 
 
 def shorten_quoted(message: str) -> str:

@@ -41,7 +41,7 @@ class CaseScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Case {self.case_ref}", classes="title")
+            yield Label(f"Case {self.case_ref}", classes="title", markup=False)
             with VerticalScroll():
                 yield Label("Meetings", classes="title")
                 yield Table(id="case-meetings", cursor_type="row", zebra_stripes=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual.app import SystemCommand
+from textual.markup import escape
 
 
 def system_commands(app, screen) -> Iterable[SystemCommand]:
@@ -17,7 +18,7 @@ def system_commands(app, screen) -> Iterable[SystemCommand]:
     if live is not None:
         for number, step in enumerate(live.steps, start=1):
             yield SystemCommand(
-                f"Step {number}: {step.title}",
+                f"Step {number}: {escape(step.title)}",  # a template's title is text, not markup
                 "Go to this agenda step",
                 partial(app.goto_step, step.key),
             )

@@ -59,7 +59,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            yield Label(self.question, id="question", markup=False)  # it quotes entries and names as written
             with Horizontal():
                 yield _Answer(f"{self.yes} (y)", id="yes", variant="primary")
                 yield _Answer(f"{self.no} (n)", id="no")
@@ -112,7 +112,7 @@ class AskText(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)
             yield Input(self.value, placeholder=self.placeholder, max_length=self.max_length, id="ask-input")
             yield Label("", id="ask-error")
 

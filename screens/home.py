@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
@@ -119,7 +120,7 @@ class HomeScreen(Screen):
         return False
 
     def _failed(self, message: str) -> None:
-        self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {message}")
+        self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {escape(message)}")
 
     def refresh_meetings(self) -> None:
         if self.app.store is not None:

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
@@ -44,7 +45,11 @@ class NewMeetingDialog(ModalScreen[str | None]):
             yield Label("New meeting", id="new-title")
             yield Label("Agenda", classes="field-label")
             yield Select(
-                [(t.name, key) for key, t in templates.items()], value=default, allow_blank=False, id="new-template"
+                # a partnership's template name is text, not markup ("[/]" in a name crashed this dialog)
+                [(escape(t.name), key) for key, t in templates.items()],
+                value=default,
+                allow_blank=False,
+                id="new-template",
             )
             yield Label("Date of the meeting", classes="field-label")
             yield Input("today", id="new-date", placeholder="today, 20/11, next tue")

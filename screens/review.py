@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -119,7 +120,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         m = self.live.meeting
         with Horizontal(id="review-head"):
-            yield Label(f"[b]{m.get('case_ref') or m['id']}[/b]")
+            yield Label(f"[b]{escape(m.get('case_ref') or m['id'])}[/b]")
             yield Label("Review", id="review-title")
             yield Label("", id="review-status")
             yield Label("", id="save-state")

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, SelectionList
 
@@ -160,9 +161,9 @@ class SetupScreen(Screen):
     def compose(self) -> ComposeResult:
         m = self.live.meeting
         with Horizontal(id="setup-head"):
-            yield Label(f"[b]{m.get('case_ref') or m['id']}[/b]")
+            yield Label(f"[b]{escape(m.get('case_ref') or m['id'])}[/b]")
             yield Label("Setting up the meeting (draft)" if self.live.status == "draft" else "Meeting set-up")
-            yield Label(self.live.template.name)
+            yield Label(self.live.template.name, markup=False)
             yield Label("", id="save-state")
         with VerticalScroll(id="setup-body"):
             yield Label("The meeting", classes="section")
@@ -233,7 +234,11 @@ class SetupScreen(Screen):
         table.clear()
         for n, s in enumerate(self.live.meeting.get("subjects", []), start=1):
             dob = dates.parse_iso(s.get("date_of_birth"))
-            age = f" (age {dates.age_on(dob, self.live.today())})" if dob else ""
+            today = self.live.today()
+            if dob and dob > today:  # imported so: said, not an age (age_on refuses it)
+                age = " (after today: check the date of birth)"
+            else:
+                age = f" (age {dates.age_on(dob, today)})" if dob else ""
             kind = "Adult at risk" if s.get("kind") == "adult_at_risk" else "Child"
             table.add_row(s.get("name", ""), kind, (dates.format_date(dob) + age) if dob else "—", key=str(n))
 

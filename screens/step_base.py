@@ -72,7 +72,7 @@ class StepScreen(Screen):
             yield AgendaSidebar(self.live, self.step.key, id="agenda")
             with VerticalScroll(id="step-body"):
                 number = self.live.step_index(self.step.key) + 1
-                yield Label(f"{number}. {self.step.title}", id="step-title")
+                yield Label(f"{number}. {self.step.title}", id="step-title", markup=False)
                 if self.step.prompt:
                     yield Prompt(self.live.words.fill(self.step.prompt), id="prompt")
                 if not self.live.editable:

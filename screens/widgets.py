@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mapm_tui.capture import elapsed_text, step_time_level
-from mapm_tui.text import clean_line
+from mapm_tui.text import clean, clean_line
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:
@@ -64,7 +65,7 @@ class MeetingHeader(Horizontal):
     def update_from(self, live, step) -> None:
         meeting = live.meeting
         compact = self.compact
-        show(self.query_one("#case-ref", Label), f"[b]{meeting.get('case_ref') or meeting['id']}[/b]")
+        show(self.query_one("#case-ref", Label), f"[b]{escape(meeting.get('case_ref') or meeting['id'])}[/b]")
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
@@ -130,7 +131,8 @@ class AgendaSidebar(OptionList):
         self.live = live
         #: ticks and numbers only (a narrow terminal, the agenda not focused)
         self.numbers_only = False
-        super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], **kwargs)
+        # markup=False: a step title from a partnership's template is shown as written ("[/]" broke the list)
+        super().__init__(*[Option(self._label(s), id=f"agenda-{s.key}") for s in live.steps], markup=False, **kwargs)
         self.highlighted = live.step_index(current)
 
     def _label(self, step) -> str:
@@ -169,11 +171,15 @@ class AgendaSidebar(OptionList):
 
 
 class Prompt(Static):
-    """The chair's prompt for this step, in our own words."""
+    """The chair's prompt for this step, in our own words (or a partnership's template's: shown as written,
+    never read as markup, so a "[/]" in a user template cannot break the screen)."""
 
     DEFAULT_CSS = """
     Prompt { color: $text-muted; padding: 0 0 1 0; }
     """
+
+    def __init__(self, prompt: str, **kwargs) -> None:
+        super().__init__(prompt, markup=False, **kwargs)
 
 
 def cut(text: str | None, width: int) -> str:
@@ -248,6 +254,16 @@ class KeyBar(Static):
         if markup != self._shown:
             self._shown = markup
             self.update(markup, layout=False)
+
+
+def _as_written(cell):
+    """A string cell as plain text for a DataTable (which reads strings as Rich markup); others unchanged."""
+    if not isinstance(cell, str):
+        return cell
+    from rich.markup import escape
+
+    return escape(clean(cell))
+
 
 
 @dataclass(frozen=True)
@@ -442,6 +458,18 @@ class Table(DataTable):
         super().watch_cursor_coordinate(old, new)
         if self.specs:
             self._show_detail()
+
+    # Cells that are strings are Rich markup to a DataTable: a case ref or a name such as "EH-[/]-1" (from a
+    # bundle, or typed) crashed the screen, and "[@click=app.quit]x[/]" drew a link that quit the app. Every
+    # string cell is cleaned of control characters and its markup escaped: shown exactly as written.
+    def add_row(self, *cells, height: int | None = 1, key: str | None = None, label=None):
+        return super().add_row(*(_as_written(c) for c in cells), height=height, key=key, label=label)
+
+    def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, _as_written(value), update_width=update_width)
+
+    def update_cell_at(self, coordinate, value, *, update_width: bool = False) -> None:
+        super().update_cell_at(coordinate, _as_written(value), update_width=update_width)
 
     async def _on_idle(self, event) -> None:
         before = [column.get_render_width(self) for column in self.columns.values()]

@@ -7,6 +7,7 @@ The CLI runs in-process through `cli.main(argv)` (fast); `test_cli.py` keeps the
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import errno
 import json
 import os
@@ -21,6 +22,7 @@ from mapm_tui import cli
 HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
 #: what a terminal obeys: ESC, BEL, and the 8-bit CSI
 OBEYED = ("\x1b", "\x07", "\x9b")
+NOW_DAY = dt.date(2026, 11, 24)  # the tests' fixed clock
 
 
 def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
@@ -377,3 +379,149 @@ async def test_escapes_already_stored_are_not_drawn_on_the_home_screen(store, te
     assert any("PWNED" in c for c in cells)
     for text in [*cells, svg]:
         assert not any(c in text for c in OBEYED)
+
+
+async def test_the_setup_screen_shows_a_birth_after_today_without_crashing(store, templates, make_app):
+    """A draft imported with a date of birth after today (the app's clock): its setup screen showed an
+    age and raised DateError."""
+    from textual.widgets import DataTable
+
+    from mapm_tui.bundle import import_bundle
+
+    bundle = minimal()
+    bundle["meeting"].update(
+        status="draft", subjects=[{"name": "Bo Green", "kind": "child", "date_of_birth": "2027-01-05"}]
+    )
+    import_bundle(store, bundle, templates)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_meeting("m-test-1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SetupScreen"
+        row = [str(c) for c in app.screen.query_one("#subjects", DataTable).get_row_at(0)]
+    assert row[0] == "Bo Green" and "Tue 5 Jan 2027" in row[2] and "check the date of birth" in row[2]
+
+
+# -- markup: square brackets are text, never Textual/Rich markup ---------------------------------------
+MARKUP = {
+    "case_ref": "EH-[/]-1",
+    "name": "Sam [/b] Teacher",
+    "entry": "Said [@click=app.quit]click me[/] twice",
+    "action": "Book [red]an eye test[/red",
+}
+
+
+async def test_square_brackets_from_a_bundle_are_shown_as_written(store, templates, make_app):
+    """'[/]' in a case ref crashed the home screen (DataTable reads strings as markup), a name with '[/b]'
+    crashed the attendance step, and '[@click=app.quit]' drew a link that quit the app."""
+    from textual.widgets import DataTable
+
+    from mapm_tui.bundle import import_bundle
+
+    bundle = minimal()
+    meeting = bundle["meeting"]
+    meeting["case_ref"] = MARKUP["case_ref"]
+    meeting["attendees"][0]["name"] = MARKUP["name"]
+    meeting["entries"][0]["text"] = MARKUP["entry"]
+    meeting["actions"][0]["description"] = MARKUP["action"]
+    import_bundle(store, bundle, templates)
+    app = make_app()
+    screens = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        shots = [app.export_screenshot()]
+        app.open_meeting("m-test-1")  # in review: the review screen
+        await pilot.pause()
+        screens.append(type(app.screen).__name__)
+        shots.append(app.export_screenshot())
+        for step in ("attendance", "known_before", "plan"):
+            app.open_meeting("m-test-1", step)
+            await pilot.pause()
+            screens.append(type(app.screen).__name__)
+            if step == "known_before":  # who said it, as the capture line shows it when an entry is edited
+                app.screen.source_id = "att-1"
+                app.screen.refresh_meta()
+                await pilot.pause()
+                shots.append(app.export_screenshot())
+                app.screen.query_one("#entries", DataTable).focus()
+                await pilot.pause()
+                app.screen.action_delete_entry()  # "Delete this entry?" quotes the entry
+                await pilot.pause()
+                screens.append(type(app.screen).__name__)
+                confirm = str(app.screen.query_one("#question").render())  # the dialog's own text
+                await pilot.press("escape")
+                await pilot.pause()
+            shots.append(app.export_screenshot())
+        assert app.return_code is None  # still running: nothing crashed, nothing quit
+    assert screens == ["ReviewScreen", "AttendanceStep", "EntriesStep", "Confirm", "ActionsStep"]
+    text = "\n".join(shots).replace("&#160;", " ")
+    for written in ("EH-[/]-1", "Sam [/b] Teacher", "[@click=app.quit]click me[/]", "Book [red]an eye test"):
+        assert written in text, written
+    assert "[@click=app.quit]click me[/]" in confirm
+
+
+async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_home, store, make_app):
+    from mapm_tui.agenda import load_templates
+    from mapm_tui.locations import user_templates_dir
+
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "west.toml").write_text(
+        'key = "westshire"\nname = "Westshire [/]"\n[[steps]]\nkey = "aim"\ntitle = "Aim [/b]"\nkind = "text"\n'
+        'field = "aim"\nprompt = "Ask [@click=app.quit]why[/]"\n',
+        encoding="utf-8",
+    )
+    templates = load_templates(folder)
+    meeting_id = store.create_meeting(templates["westshire"], NOW_DAY)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        app.open_meeting(meeting_id, "aim")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextStep" and app.return_code is None
+        text = app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("ctrl+p")  # the command palette lists every step by its title
+        await pilot.pause()
+        for key in "aim":
+            await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        palette = app.export_screenshot().replace("&#160;", " ")
+        assert app.return_code is None
+    assert "Aim [/b]" in text and "Ask [@click=app.quit]why[/]" in text
+    import re
+
+    drawn = "".join(re.findall(r">([^<]*)</text>", palette))  # the match is highlighted letter by letter
+    assert "Step 1: Aim [/b]" in drawn
+
+
+async def test_a_template_named_with_brackets_can_start_a_meeting(isolated_home, store, make_app):
+    """'Westshire [/]' as a template's name crashed the new-meeting dialog (its agenda list) and the set-up."""
+    from textual.widgets import Select
+
+    from mapm_tui.locations import user_templates_dir
+
+    folder = user_templates_dir()
+    folder.mkdir(parents=True)
+    (folder / "west.toml").write_text(
+        'key = "westshire"\nname = "Westshire [/]"\n'
+        '[[steps]]\nkey = "aim"\ntitle = "Aim"\nkind = "text"\nfield = "aim"\n',
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NewMeetingDialog"
+        app.screen.query_one("#new-template", Select).value = "westshire"
+        await pilot.pause()
+        dialog = app.export_screenshot().replace("&#160;", " ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SetupScreen" and app.return_code is None
+        setup = app.export_screenshot().replace("&#160;", " ")
+    assert "Westshire [/]" in dialog and "Westshire [/]" in setup

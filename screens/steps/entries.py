@@ -105,9 +105,9 @@ class EntriesStep(StepScreen):
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
         )
-        yield Label("", id="capture-meta")
+        yield Label("", id="capture-meta", markup=False)  # names as typed or imported: "[/]" is text
         yield Label("", id="capture-from", markup=False)
-        yield Label("", id="capture-error")
+        yield Label("", id="capture-error", markup=False)
         table = Table(id="entries", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
         yield table
         yield table.detail
