@@ -242,8 +242,8 @@ class EntriesStep(StepScreen):
         if self.editing or self in self.app.screen_stack:
             return  # (an entry half-edited keeps its own kind and source)
         self._start_afresh()
-        if self.is_mounted:
-            self.refresh_meta()
+        if self.app.live is not None and self.is_attached and self.query("#capture"):
+            self.refresh_meta()  # (not when the meeting closed and the screen is on its way out)
 
     # -- keys -------------------------------------------------------------------------------------
     def action_clear_source(self) -> None:
