@@ -137,6 +137,8 @@ class ReviewScreen(Screen):
         self.query_one("#findings", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        if self.app.live is None:  # uncovered on the way home (a step opened from a finding, then F10)
+            return
         self.live.flush()
         self.refresh_review()
 

@@ -144,3 +144,66 @@ def test_autosaver_ceiling_counts_from_the_first_unsaved_change_not_the_last():
     assert saver.flush_due() == 0
     now[0] = 0.9
     assert saver.flush_due() == 1 and saved == ["ab", "abc"]
+
+
+SOURCES = [
+    {"id": "a1", "name": "Dawn Ashcroft", "role": "Chair, early help hub", "agency": "Children's Services"},
+    {"id": "a2", "name": "Jo Bloggs", "role": "Family worker", "agency": "Early Help"},
+    {"id": "a3", "name": "Kim Lee", "role": "School nurse", "agency": "Community Health Trust"},
+    {"id": "a4", "name": "Ravi Patel", "role": "GP", "agency": "Community Health Trust"},
+    {"id": "a5", "name": "Jo Smith", "role": "Class teacher", "agency": "Northfield Primary"},
+    {"id": "a6", "name": "Leena Kim", "role": "Advocate", "agency": None},
+]
+
+
+@pytest.mark.parametrize(
+    "line, attendee, agency",
+    [
+        ("Sam was late @Kim Lee", "a3", "Community Health Trust"),  # a whole name
+        ("Sam was late @kim", "a3", "Community Health Trust"),  # a name that starts so, above a surname
+        ("Sam was late @Community Health Trust", None, "Community Health Trust"),  # the agency, not Kim
+        ("Sam was late @community", None, "Community Health Trust"),
+        ("Sam was late @Early Help", None, "Early Help"),  # not the chair whose role says early help
+        ("Sam was late @bloggs", "a2", "Early Help"),
+        ("Sam was late @advocate", "a6", None),  # role text still finds someone when nothing else does
+    ],
+)
+def test_a_trailing_mention_picks_one_source(line, attendee, agency):
+    mention = capture.trailing_mention(line, SOURCES)
+    assert mention is not None and mention.source is not None
+    assert mention.source.values() == {"source_attendee_id": attendee, "source_agency": agency}
+    assert mention.text_before(line) == "Sam was late"
+
+
+@pytest.mark.parametrize(
+    "line, candidates",
+    [
+        ("Sam was late @jo", {"a2", "a5"}),  # two Jos: the chair must type more
+        ("Sam was late @nobody here", set()),  # names nobody: ordinary text
+    ],
+)
+def test_a_mention_that_picks_out_no_one_source_picks_none(line, candidates):
+    mention = capture.trailing_mention(line, SOURCES)
+    assert mention is not None and mention.source is None
+    assert {c.attendee_id for c in mention.candidates} == candidates
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Son emailed owen.e@example.org to say the gas was capped on Friday",
+        "Tickets were sold @ £5 each",
+        "Mum said '@home' is where she posts",  # the @ follows a quote mark, not a space
+        "An @ on its own",
+        "Ends with @",
+        "No at sign at all",
+    ],
+)
+def test_an_at_that_is_not_a_trailing_mention_is_text(line):
+    assert capture.trailing_mention(line, SOURCES) is None
+
+
+def test_source_of_an_entry_reads_both_shapes():
+    assert capture.source_of({"source_attendee_id": "a4", "source_agency": "X"}, SOURCES).attendee_id == "a4"
+    assert capture.source_of({"source_agency": "Early Help"}, SOURCES) == capture.agency_source("Early Help")
+    assert capture.source_of({}, SOURCES) is None

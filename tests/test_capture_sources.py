@@ -263,3 +263,26 @@ async def test_leaving_the_step_forgets_what_was_chosen_but_help_does_not(make_a
         await pilot.pause()
         assert screen_name(pilot) == "EntriesStep"
         assert shown(pilot, "#capture-kind") == "New: Strength"
+
+
+async def test_leaving_for_the_meetings_list_or_the_review_is_clean(make_app, new_meeting, store):
+    """Leaving the step forgets the entry's choices even when the meeting closes as it goes; and a step
+    opened from the review (as a finding opens it), left with F10, no longer crashes the app: the review
+    under it was shown again after the meeting had closed."""
+    meeting_id, _ids = meeting_with_people(new_meeting, store)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, meeting_id)
+        await pilot.press("alt+r")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen_name(pilot) == "ReviewScreen"
+        app.goto_step(STEP)
+        await pilot.pause()
+        await pilot.pause()
+        assert shown(pilot, "#capture-kind") == "New: Strength"
+        await pilot.press("alt+r")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen_name(pilot) == "HomeScreen" and app.live is None

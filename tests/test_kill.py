@@ -419,11 +419,24 @@ def saved_steady(db: Path, where: str) -> str:
         store.close()
     if where == "capture":
         return drafts.get("capture:known_before", "")
-    return json.loads(drafts.get("action:new") or "{}").get("description", "")
+    return json.loads(drafts.get("action:new") or "{}").get(ACTION_FIELDS[where], "")
+
+
+#: the action form's fields typed into, and the key of each in the form's draft
+ACTION_FIELDS = {"action-description": "description", "action-measure": "success_measure"}
+
+
+def poll_draft(db: Path, where: str, wanted: str) -> None:
+    """Wait until the draft of `where` holds `wanted` (read by another connection as the app runs)."""
+    deadline = time.monotonic() + WAIT
+    while saved_steady(db, where) != wanted:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{where}: {wanted!r} never reached the draft")
+        time.sleep(0.1)
 
 
 @needs_pty
-@pytest.mark.parametrize("where", ["capture", "action"])
+@pytest.mark.parametrize("where", ["capture", *ACTION_FIELDS])
 def test_steady_typing_survives_kill_without_a_pause(db, isolated_home, where, record_property):
     """One key every 0.1-0.3 s for ten seconds, never the pause a debounce waits for, then SIGKILL 0.1 s
     after the last key: everything but at most the last second of keys is on disk (issue 10, part 1)."""
@@ -436,6 +449,17 @@ def test_steady_typing_survives_kill_without_a_pause(db, isolated_home, where, r
             open_field(app, "capture")
         else:
             open_action_form(app)
+        if where == "action-measure":
+            # the form has focus once a key typed reaches the description's draft; then Tab past who,
+            # agency and by when to "How will we know…", and check that is where keys land
+            for field, tabs in (("action-description", 0), ("action-measure", 4)):
+                for _ in range(tabs):  # at a person's pace (four tabs in one write did not all move focus)
+                    app.send(b"\t")
+                    time.sleep(0.2)
+                app.send(b"x")
+                poll_draft(db, field, "x")
+                app.send(b"\x7f")  # backspace: the steady typing starts from an empty field
+                poll_draft(db, field, "")
         sent_at: list[float] = []
         started = time.monotonic()
         for ch in text:

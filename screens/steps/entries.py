@@ -60,13 +60,14 @@ class EntriesStep(StepScreen):
         "Enter edits an entry in place, Delete removes it."
     )
     BINDINGS = [
+        # first of this step's keys, so the key bar shows it before it runs out of width
+        Binding("ctrl+r", "clear_source", "Clear From", id="clear_source", priority=True),
         *[
             _kind_binding(letter, kind, kind in ("strength", "need", "risk"))
             for letter, kind in capture.KIND_KEYS.items()
         ],
         Binding("ctrl+o", "cycle_basis", "Fact/opinion", id="cycle_basis", priority=True),
         Binding("ctrl+f", "toggle_share", "Share with family", id="toggle_share", priority=True),
-        Binding("ctrl+r", "clear_source", "Clear From", id="clear_source", priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel_edit", show=False),
         Binding("delete", "delete_entry", "Delete entry", id="delete_entry", show=False),
     ]
@@ -254,8 +255,8 @@ class EntriesStep(StepScreen):
         if self.editing or self in self.app.screen_stack:
             return  # (an entry half-edited keeps its own kind and source)
         self._start_afresh()
-        if self.is_mounted and self.app.live is not None:  # (F10 closed the meeting: nothing to show)
-            self.refresh_meta()
+        if self.app.live is not None and self.is_attached and self.query("#capture"):
+            self.refresh_meta()  # (not when the meeting closed and the screen is on its way out)
 
     # -- keys -------------------------------------------------------------------------------------
     def action_clear_source(self) -> None:
