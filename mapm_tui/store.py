@@ -374,6 +374,7 @@ class Store:
         now = _now(self.clock)
         with self.writing() as s:
             row = self._get(s, meeting_id)
+            self.check_hold(s, meeting_id)
             if status not in TRANSITIONS.get(row.status, ()):
                 raise StoreError(
                     f"A meeting that is {row.status.replace('_', ' ')} cannot move to {status.replace('_', ' ')}."
@@ -508,7 +509,7 @@ class Store:
         """Keep text typed but not yet added (empty text removes the draft)."""
         value = clean(value)
         with self.writing() as s:
-            self._check_hold(s, meeting_id)
+            self.check_hold(s, meeting_id)
             row = s.exec(select(Draft).where(Draft.meeting_id == meeting_id, Draft.key == key)).first()
             if not value:
                 if row is not None:
@@ -534,10 +535,10 @@ class Store:
         row = self._get(s, meeting_id)
         if row.status == "final":
             raise MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
-        self._check_hold(s, meeting_id)
+        self.check_hold(s, meeting_id)
         return row
 
-    def _check_hold(self, s: Session, meeting_id: str) -> None:
+    def check_hold(self, s: Session, meeting_id: str) -> None:
         """Refuse to write to a meeting another window is editing (holds.py; HeldElsewhere)."""
         from . import holds
 
