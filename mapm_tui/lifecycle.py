@@ -151,6 +151,7 @@ def finalise(store: Store, meeting_id: str, by: str, overrides: Iterable[tuple[s
     now = store.clock.utcnow()
     with store.writing() as s:
         row = _meeting(s, meeting_id)
+        store.check_hold(s, meeting_id)  # not while another window is editing it (holds.py)
         if row.status == "final":
             raise LifecycleError(f"Meeting {meeting_id} is already final; nothing was changed.")
         if row.status != "in_review":

@@ -414,6 +414,7 @@ class Store:
         now = _now(self.clock)
         with self.writing() as s:
             row = self._get(s, meeting_id)
+            self.check_hold(s, meeting_id)
             if status not in TRANSITIONS.get(row.status, ()):
                 raise StoreError(
                     f"A meeting that is {row.status.replace('_', ' ')} cannot move to {status.replace('_', ' ')}."
@@ -586,10 +587,10 @@ class Store:
         row = self._get(s, meeting_id)
         if row.status == "final":
             raise MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
-        self._check_hold(s, meeting_id)
+        self.check_hold(s, meeting_id)
         return row
 
-    def _check_hold(self, s: Session, meeting_id: str) -> None:
+    def check_hold(self, s: Session, meeting_id: str) -> None:
         """Refuse to write to a meeting another window is editing (holds.py; HeldElsewhere)."""
         from . import holds
 

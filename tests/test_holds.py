@@ -164,3 +164,18 @@ async def test_quitting_lets_go_of_the_hold(db, clock):
             assert holds.current(conn, MEETING) is None
     finally:
         store.close()
+
+
+def test_finalise_and_status_changes_are_refused_while_another_window_edits(two, clock, capsys):
+    from mapm_tui import cli
+    from mapm_tui.clock import Clock
+
+    first, second = two
+    # the real time: the CLI below runs on the real clock, and a hold from the fixed past would be stale
+    holds.acquire(first.engine, MEETING, other_window(), first.hold_token, Clock().utcnow())
+    with pytest.raises(HeldElsewhere):
+        second.set_status(MEETING, "in_progress")
+    code = cli.main(["--db", str(second.path), "finalise", MEETING, "--by", "A Minute-taker"])
+    err = capsys.readouterr().err
+    assert code == 1 and "being edited in another window" in err and "Sam Chair" in err
+    assert first.meeting_row(MEETING).status == "in_review"
