@@ -21,12 +21,15 @@ from .widgets import Col, Table
 #: the list's columns: name and attendance are kept at every width (attendance never cut mid-word),
 #: then agency, the flags and the role; the highlighted person's whole row shows under the list
 COLUMNS = (
-    Col("Name", least=12, most=26),
+    Col("Name", most=26, whole=True),
     Col("Role", priority=4, least=14, most=28),
     Col("Agency", priority=3, least=10, most=26),
     Col("Attendance", most=32, whole=True, words=True),
     Col("", priority=2, most=14),
 )
+
+
+ADD_HINT = "Add a person: name, role, agency - then Enter"
 
 
 def _mark(key: str, status: str, show: bool = True) -> Binding:
@@ -59,7 +62,7 @@ class PeoplePanel(Vertical):
         self.editing: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Add a person: name, role, agency - then Enter", classes="hint", id="person-hint")
+        yield Label(ADD_HINT, classes="hint", id="person-hint")
         yield Input(
             placeholder="Jo Bloggs, school nurse, Health",
             id="person-input",
@@ -79,7 +82,7 @@ class PeoplePanel(Vertical):
     def on_mount(self) -> None:
         self.refresh_people()
 
-    def refresh_people(self, keep: str | None = None) -> None:
+    def refresh_people(self, keep: str | None = None, *, reveal: bool = False) -> None:
         rows = []
         for a in self.live.meeting.get("attendees", []):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
@@ -87,7 +90,7 @@ class PeoplePanel(Vertical):
                 att += f" for {a['substitute_for']}"
             flags = ", ".join(w for w, on_ in (("expert", a.get("is_expert")), ("family", a.get("is_family"))) if on_)
             rows.append((a["id"], [a.get("name"), a.get("role"), a.get("agency"), att, flags]))
-        self.query_one("#people", Table).set_rows(rows, keep)
+        self.query_one("#people", Table).set_rows(rows, keep, reveal=reveal)
 
     def _error(self, text: str) -> None:
         self.query_one("#person-error", Label).update(text)
@@ -111,9 +114,13 @@ class PeoplePanel(Vertical):
             self._error(str(exc))
             return
         self._error("")
+        if self.editing:  # the edit is done: the line adds people again, and says so
+            self.query_one("#person-hint", Label).update(ADD_HINT)
         self.editing = None
         event.input.value = ""
-        self.refresh_people(keep)
+        # the cursor goes to the person just added or changed, and the table is brought into view (the
+        # setup form and the step scroll), so the chair sees the new row while the line keeps focus
+        self.refresh_people(keep, reveal=True)
         self._saved()
 
     def _saved(self) -> None:
@@ -190,7 +197,7 @@ class PeoplePanel(Vertical):
     def action_cancel_edit(self) -> None:
         self.editing = None
         self.query_one("#person-input", Input).value = ""
-        self.query_one("#person-hint", Label).update("Add a person: name, role, agency - then Enter")
+        self.query_one("#person-hint", Label).update(ADD_HINT)
 
     def action_remove(self) -> None:
         person_id = self._highlighted()

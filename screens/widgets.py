@@ -404,16 +404,24 @@ class Table(DataTable):
         #: the widths the rows were last drawn at, and for how much room
         self.widths: list[int | None] = []
         self._room: int | None = None
+        #: scroll the table into view when it next changes size (see set_rows)
+        self._reveal = False
         self.detail = RowDetail("", classes="-empty", markup=False)
 
     # -- rows -------------------------------------------------------------------------------------
-    def set_rows(self, rows: Iterable[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
+    def set_rows(
+        self, rows: Iterable[tuple[str, Sequence[str]]], keep: str | None = None, *, reveal: bool = False
+    ) -> None:
         """Show `rows` ((key, texts) with a text per column), the cursor on row `keep` (a key) if given,
-        else on the row it was on."""
+        else on the row it was on. `reveal`: also scroll whatever holds the table (a long form) so that
+        the table, and so its cursor row, is on screen, once the table has grown to its new height."""
         if keep is None:
             keep = self.highlighted_key()
         self.full_rows = [(str(key), [str(t or "") for t in texts]) for key, texts in rows]
         self._draw(keep)
+        if reveal:
+            self._reveal = True
+            self.scroll_visible(animate=False)
 
     def highlighted_key(self) -> str | None:
         if not self.row_count:
@@ -452,6 +460,9 @@ class Table(DataTable):
         super()._on_resize(event)
         if self.specs and self.room() != self._room:
             self._draw(self.highlighted_key())
+        if self._reveal:  # grown by the rows just added: bring its new bottom into view too
+            self._reveal = False
+            self.scroll_visible(animate=False)
 
     # -- the detail line ----------------------------------------------------------------------------
     def detail_text(self, index: int | None = None) -> str:

@@ -247,3 +247,66 @@ def test_mapm_list_never_cuts_the_id_when_piped(tmp_path, templates, capsys, mon
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert any(meeting["id"] in line and meeting["case_ref"] in line for line in lines), out
+
+
+# -- smaller things a chair met -------------------------------------------------------------------------
+async def test_enter_in_the_case_reference_creates_the_meeting_as_the_dialog_says(make_app, store):
+    from tests.pilot_helpers import fill, screen_name
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen_name(pilot) == "NewMeetingDialog"
+        hint = " ".join(str(label.content) for label in app.screen.query(".field-help"))
+        assert "case reference" in hint and "creates it" in hint
+        await fill(pilot, "#new-date", "next tue", submit=True)
+        assert screen_name(pilot) == "NewMeetingDialog"  # Enter in the date moves on …
+        assert app.screen.focused.id == "new-case"
+        await fill(pilot, "#new-case", "EH-2026-0555", submit=True)
+        assert screen_name(pilot) == "SetupScreen"  # … Enter in the case reference creates it
+        assert app.live.meeting["case_ref"] == "EH-2026-0555" and app.live.meeting["date"] == "2026-12-01"
+
+
+async def test_editing_hint_goes_once_the_edit_is_saved(make_app, hampshire):
+    from textual.widgets import Label
+
+    from tests.pilot_helpers import fill
+
+    app = make_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await open_step(app, pilot, hampshire, "attendance")
+        app.screen.query_one("#people", DataTable).focus()
+        await pilot.press("enter")  # edit the first person
+        await pilot.pause()
+        hint = app.screen.query_one("#person-hint", Label)
+        assert str(hint.content).startswith("Editing Deborah Okafor")
+        await fill(pilot, "#person-input", "Deborah Okafor, Team Manager (chair), Brookvale Early Help", submit=True)
+        assert str(hint.content).startswith("Add a person")
+        assert any(a.get("role") == "Team Manager (chair)" for a in app.live.meeting["attendees"])
+
+
+async def test_saved_time_moves_when_people_are_added_and_the_new_one_is_in_view(make_app, new_meeting, clock):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Label
+
+    from tests.pilot_helpers import fill
+
+    meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, meeting_id, None)
+        assert type(app.screen).__name__ == "SetupScreen"
+        saved = app.screen.query_one("#save-state", Label)
+        table = app.screen.query_one("#people", DataTable)
+        body = app.screen.query_one("#setup-body", VerticalScroll)
+        for n in range(12):
+            clock.advance(7)
+            await fill(pilot, "#person-input", f"Person {n}, role {n}, Agency {n}", submit=True)
+            await pilot.pause()
+            assert str(saved.content) == f"Saved {clock.now():%H:%M:%S}"
+            assert table.get_row_at(table.cursor_row)[0] == f"Person {n}"
+            # the table, cursor row and all, is inside the part of the form on screen
+            assert body.region.y <= table.region.y and table.region.bottom <= body.region.bottom

@@ -84,7 +84,7 @@ class EntriesStep(StepScreen):
         yield Label("", id="capture-kind")
         yield Input(
             self.live.draft(self.draft_key),
-            placeholder="Type and press Enter.  r: risk  n: need  s: strength  …  @name for who said it",
+            placeholder="Type, Enter.  r: risk  n: need  s: strength …  @name: who said it",
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
