@@ -273,17 +273,17 @@ class KeyBar(Static):
         keys = self.keys_here()
         help_ = [k for k in keys if k[0] == self.HELP]
         rest = [k for k in keys if k[0] != self.HELP]
-        room = self.size.width - 2 if self.size.width else None
+        # the bar is docked across the foot of the screen: before it has its size, the screen's width is it
+        room = (self.size.width or self.app.size.width) - 2
 
         def length(chosen) -> int:
             return sum(len(k) + 1 + len(d) for _a, k, d in chosen) + 3 * (len(chosen) - 1)
 
-        if room is not None:
-            order = [a for a in self.FIRST_TO_GO if any(k[0] == a for k in rest)]
-            order += [k[0] for k in reversed(rest) if k[0] not in self.FIRST_TO_GO]
-            while rest and length(rest + help_) > room:
-                going = order.pop(0)
-                rest = [k for k in rest if k[0] != going]
+        order = [a for a in self.FIRST_TO_GO if any(k[0] == a for k in rest)]
+        order += [k[0] for k in reversed(rest) if k[0] not in self.FIRST_TO_GO]
+        while rest and length(rest + help_) > room:
+            going = order.pop(0)
+            rest = [k for k in rest if k[0] != going]
         chosen = rest + help_
         self.shown_keys = [(k, d) for _a, k, d in chosen]
         markup = "   ".join(f"[b $accent]{escape(k)}\u00a0[/]{escape(d)}" for _a, k, d in chosen)
