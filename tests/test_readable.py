@@ -310,3 +310,29 @@ async def test_saved_time_moves_when_people_are_added_and_the_new_one_is_in_view
             assert table.get_row_at(table.cursor_row)[0] == f"Person {n}"
             # the table, cursor row and all, is inside the part of the form on screen
             assert body.region.y <= table.region.y and table.region.bottom <= body.region.bottom
+
+
+async def test_without_colour_the_focused_field_is_underlined(make_app, hampshire, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "identified_during")
+        field = app.screen.query_one("#capture")
+        assert field.has_focus and field.styles.text_style.underline
+        app.screen.query_one("#entries", DataTable).focus()
+        await pilot.pause()
+        assert not field.styles.text_style.underline
+
+
+async def test_at_80_columns_the_agenda_shows_numbers_and_its_titles_when_focused(make_app, hampshire):
+    from screens.widgets import AgendaSidebar
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "plan")
+        agenda = app.screen.query_one(AgendaSidebar)
+        assert agenda.size.width <= 8 and agenda.label_of("plan").strip() == "✓  9"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        assert agenda.has_focus and agenda.size.width >= 30 and "Plan" in agenda.label_of("plan")
