@@ -185,7 +185,9 @@ class MapmApp(App[None]):
         autosaver.on_saved = self._saved
         autosaver.on_error = self._save_failed
         self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
-        self.live.on_change = lambda: None
+        # every write to the database (an item added at once, a field or draft by the autosaver) moves the
+        # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
+        self.live.on_change = lambda: self._saved(1)
         self.live.on_ended = self._meeting_ended
         self._hold_meeting(self.live)
         if self.live.read_only:

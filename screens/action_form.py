@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextA
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 
-from .widgets import KeyBar
+from .widgets import KeyBar, TickBox, TickList
 
 PROGRESS = (
     ("Open", "open"),
@@ -169,9 +169,9 @@ class ActionForm(ModalScreen[str | None]):
                     "Which needs or risks does it address, or what does it build on? (Space ticks)",
                     classes="field-label",
                 )
-                yield SelectionList[str](*self._address_options(), id="a-addresses", disabled=read_only, compact=True)
+                yield TickList[str](*self._address_options(), id="a-addresses", disabled=read_only, compact=True)
                 yield Label("", id="hint-addresses", classes="hint", markup=False)
-                yield Checkbox(
+                yield TickBox(
                     "Share with the family (in their copy of the minutes)",
                     v["share"],
                     id="a-share",

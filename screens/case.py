@@ -7,13 +7,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from mapm_tui import dates
 
-from .widgets import Table, cut
+from .widgets import Col, Table
 
 STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
+
+
+#: the case's meetings, and its open actions: dates whole, the description takes the room, who next
+MEETING_COLUMNS = (
+    Col("Date", whole=True),
+    Col("Status", whole=True),
+    Col("Subjects", least=12, most=40),
+    Col("Open actions", priority=2),
+)
+ACTION_COLUMNS = (
+    Col("Due", whole=True),
+    Col("", whole=True),
+    Col("Action", least=24),
+    Col("Who", least=12, most=24),
+    Col("Meeting", priority=2),
+)
 
 
 def _day(iso: str | None) -> str:
@@ -29,7 +45,9 @@ class CaseScreen(ModalScreen[None]):
     )
     DEFAULT_CSS = """
     CaseScreen { align: center middle; }
-    CaseScreen > Vertical { width: 110; max-width: 98%; height: 92%; border: thick $accent; background: $surface; padding: 0 1; }
+    CaseScreen > Vertical {
+        width: 110; max-width: 98%; height: 92%; border: thick $accent; background: $surface; padding: 0 1;
+    }
     CaseScreen .title { text-style: bold; color: $accent; margin-top: 1; }
     CaseScreen DataTable { height: auto; max-height: 14; }
     CaseScreen #case-disagreements { height: auto; width: 100%; }
@@ -44,9 +62,13 @@ class CaseScreen(ModalScreen[None]):
             yield Label(f"Case {self.case_ref}", classes="title", markup=False)
             with VerticalScroll():
                 yield Label("Meetings", classes="title")
-                yield Table(id="case-meetings", cursor_type="row", zebra_stripes=True)
+                meetings = Table(id="case-meetings", columns=MEETING_COLUMNS, cursor_type="row", zebra_stripes=True)
+                yield meetings
+                yield meetings.detail
                 yield Label("", id="actions-title", classes="title")
-                yield Table(id="case-actions", cursor_type="row", zebra_stripes=True)
+                actions = Table(id="case-actions", columns=ACTION_COLUMNS, cursor_type="row", zebra_stripes=True)
+                yield actions
+                yield actions.detail
                 yield Label("Disagreement still remaining (G-42)", classes="title")
                 yield Static("", id="case-disagreements", markup=False)
             yield Label("Escape closes.", classes="field-help")
@@ -55,23 +77,27 @@ class CaseScreen(ModalScreen[None]):
         from mapm_tui import lifecycle
 
         view = lifecycle.case_meetings(self.app.store, self.case_ref, self.app.clock.today())
-        meetings = self.query_one("#case-meetings", DataTable)
-        meetings.add_columns("Date", "Status", "Subjects", "Open actions")
-        for m in view.meetings:
-            meetings.add_row(
-                _day(m.date), STATUS_WORDS.get(m.status, m.status), cut(m.subjects, 40), str(m.open_actions)
+        self.query_one("#case-meetings", Table).set_rows(
+            (
+                str(n),
+                [_day(m.date), STATUS_WORDS.get(m.status, m.status), m.subjects or "", str(m.open_actions)],
             )
-        actions = self.query_one("#case-actions", DataTable)
-        actions.add_columns("Due", "", "Action", "Who", "Meeting")
+            for n, m in enumerate(view.meetings)
+        )
         ordered = sorted(view.open_actions, key=lambda a: (not a.overdue, a.due_date or "9999"))
-        for a in ordered:
-            actions.add_row(
-                _day(a.due_date),
-                "OVERDUE" if a.overdue else "",
-                cut(f"{a.number}. {a.description}", 50),
-                cut(a.owner or a.agency, 20),
-                _day(a.meeting_date),
+        self.query_one("#case-actions", Table).set_rows(
+            (
+                str(n),
+                [
+                    _day(a.due_date),
+                    "OVERDUE" if a.overdue else "",
+                    f"{a.number}. {a.description}",
+                    a.owner or a.agency or "",
+                    _day(a.meeting_date),
+                ],
             )
+            for n, a in enumerate(ordered)
+        )
         self.query_one("#actions-title", Label).update(
             f"Open actions: {len(view.open_actions)}, of which overdue: {len(view.overdue)}"
         )
@@ -82,7 +108,7 @@ class CaseScreen(ModalScreen[None]):
             )
             or "None recorded."
         )
-        meetings.focus()
+        self.query_one("#case-meetings", Table).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

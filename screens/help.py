@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
-from .widgets import Table
+from .widgets import Col, Table
 
 GENERAL = (
     "Everything works from the keyboard; the mouse works too. Letters typed into a field are always text: "
@@ -45,6 +45,10 @@ TROUBLE = (
     "copying text out, a locked database: docs/troubleshooting.md in the project says what to do. "
     "`mapm doctor` prints a report with no personal data to paste into a support request."
 )
+
+
+#: the keys table: the key and its name whole, what it does wrapped onto as many lines as it needs
+COLUMNS = (Col("Key", whole=True, most=24), Col("Does", whole=True, most=28), Col("", least=20, wrap=True))
 
 
 def _ours(node) -> bool:
@@ -95,17 +99,15 @@ class HelpScreen(ModalScreen[None]):
                 text = getattr(self.for_screen, "HELP", "")
                 if text:
                     yield Static(text, id="help-screen", markup=False)
-                yield Table(id="help-keys", cursor_type="row", zebra_stripes=True, show_cursor=False)
+                yield Table(id="help-keys", columns=COLUMNS, cursor_type="row", zebra_stripes=True, show_cursor=False)
                 yield Static(GENERAL, id="help-general")
                 yield Static(EDITING, id="help-editing")
                 yield Static(TROUBLE, id="help-trouble", markup=False)
             yield Label("Escape or F1 closes this help.", id="help-close")
 
     def on_mount(self) -> None:
-        table = self.query_one("#help-keys", DataTable)
-        table.add_columns("Key", "Does", "")
-        for row in _rows(self.for_screen):
-            table.add_row(*row)
+        table = self.query_one("#help-keys", Table)
+        table.set_rows((str(n), row) for n, row in enumerate(_rows(self.for_screen)))
         self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:

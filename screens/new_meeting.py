@@ -13,6 +13,9 @@ from textual.widgets import Input, Label, Select
 from mapm_tui import dates
 from mapm_tui.schema import SHORT_LIMIT
 
+#: the fields where Enter creates the meeting (the hint under the form says so); Enter in the date moves on
+CREATES = ("new-case", "new-title-input")
+
 
 class NewMeetingDialog(ModalScreen[str | None]):
     """Dismisses with the new meeting's id, or None when cancelled."""
@@ -23,8 +26,8 @@ class NewMeetingDialog(ModalScreen[str | None]):
     ]
     HELP = (
         "Choose the agenda your partnership uses, the day of the meeting (today, 20/11, next tue …) "
-        "and the case reference. Enter in the last field, or ctrl+s, creates the meeting as a draft and "
-        "opens its setup."
+        "and the case reference. Enter in the date moves on; Enter in the case reference or the title, or "
+        "ctrl+s, creates the meeting as a draft and opens its setup."
     )
     HELP_TITLE = "New meeting"
     DEFAULT_CSS = """
@@ -63,7 +66,9 @@ class NewMeetingDialog(ModalScreen[str | None]):
                 placeholder="e.g. Planning meeting for the Example children",
             )
             yield Label("", id="new-error", markup=False)
-            yield Label("Enter or ctrl+s creates it · Escape cancels", classes="field-help")
+            yield Label(
+                "Enter in the case reference or title (or ctrl+s) creates it · Escape cancels", classes="field-help"
+            )
 
     def on_mount(self) -> None:
         self._echo()
@@ -83,7 +88,7 @@ class NewMeetingDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "new-title-input":
+        if event.input.id in CREATES:
             self.action_create()
         else:
             self.focus_next()

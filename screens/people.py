@@ -25,12 +25,15 @@ from .widgets import Col, Table
 #: the list's columns: name and attendance are kept at every width (attendance never cut mid-word),
 #: then agency, the flags and the role; the highlighted person's whole row shows under the list
 COLUMNS = (
-    Col("Name", least=12, most=26),
+    Col("Name", most=26, whole=True),
     Col("Role", priority=4, least=14, most=28),
     Col("Agency", priority=3, least=10, most=26),
     Col("Attendance", most=32, whole=True, words=True),
     Col("", priority=2, most=24),  # "advocate, part 2 only"
 )
+
+
+ADD_HINT = "Add a person: name, role, agency - then Enter"
 
 
 def _mark(key: str, status: str, show: bool = True) -> Binding:
@@ -85,7 +88,7 @@ class PeoplePanel(Vertical):
     def on_mount(self) -> None:
         self.refresh_people()
 
-    def refresh_people(self, keep: str | None = None) -> None:
+    def refresh_people(self, keep: str | None = None, *, reveal: bool = False) -> None:
         rows = []
         for a in self.live.meeting.get("attendees", []):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
@@ -101,7 +104,7 @@ class PeoplePanel(Vertical):
                 if on_
             )
             rows.append((a["id"], [a.get("name"), a.get("role"), a.get("agency"), att, flags]))
-        self.query_one("#people", Table).set_rows(rows, keep)
+        self.query_one("#people", Table).set_rows(rows, keep, reveal=reveal)
 
     def _error(self, text: str) -> None:
         self.query_one("#person-error", Label).update(text)
@@ -135,7 +138,7 @@ class PeoplePanel(Vertical):
             self._error(str(exc))
             return False
         self._error("")
-        self.refresh_people(keep)
+        self.refresh_people(keep, reveal=True)
         self._saved()
         return True
 

@@ -20,7 +20,7 @@ from mapm_tui.schema import SHORT_LIMIT
 
 from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
-from .widgets import KeyBar, Table
+from .widgets import KeyBar, Table, TickList
 
 MEETING_TYPES = (
     ("Planning meeting", "planning"),
@@ -163,7 +163,7 @@ class SetupScreen(Screen):
         with Horizontal(id="setup-head"):
             yield Label(f"[b]{escape(m.get('case_ref') or m['id'])}[/b]")
             yield Label("Setting up the meeting (draft)" if self.live.status == "draft" else "Meeting set-up")
-            yield Label(self.live.template.name, markup=False)
+            yield Label(self.live.template.name, id="setup-template", markup=False)
             yield Label("", id="save-state")
         with VerticalScroll(id="setup-body"):
             yield Label("The meeting", classes="section")
@@ -175,7 +175,7 @@ class SetupScreen(Screen):
                 id="reasons-trap",
             )
             chosen = set(m.get("reasons") or [])
-            yield SelectionList[str](
+            yield TickList[str](
                 *[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable
             )
             yield FieldForm(AUTHORISED, self.live, id="form-authorised")

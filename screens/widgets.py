@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
+from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.markup import escape
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.strip import Strip
+from textual.widgets import Checkbox, DataTable, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
 from mapm_tui.text import clean, clean_line
@@ -209,6 +213,10 @@ class KeyBar(Static):
     Textual's Footer rebuilds a widget per key each time the bindings change (every focus change and
     every step change), which measured as half the cost of showing a step; one line of text redrawn
     only when it changes does the same job for a keyboard user. Disabled keys are left out.
+
+    Nothing is cut at the edge: when the keys do not fit, the least useful go first (the palette, quit,
+    then from the most general end: the app's keys come after the screen's, which come after the
+    focused field's), and F1 help, which lists every key, is always shown, last.
     """
 
     DEFAULT_CSS = """
@@ -218,9 +226,16 @@ class KeyBar(Static):
     }
     """
 
+    #: actions dropped first when the bar is too narrow, first listed first
+    FIRST_TO_GO = ("command_palette", "quit")
+    #: the action always shown, last
+    HELP = "help"
+
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self._shown = ""
+        #: the keys as shown: (keys, description) in order, F1 help last
+        self.shown_keys: list[tuple[str, str]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -229,28 +244,64 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self.refresh_keys()
+
     def _bindings_changed(self, screen) -> None:
         if self.is_attached and screen is self.screen:
             self.refresh_keys()
 
-    def refresh_keys(self) -> None:
-        from textual.markup import escape
-
+    def keys_here(self) -> list[tuple[str, str, str]]:
+        """(action, keys, description) of every key shown here, the most useful first: the focused
+        widget's own keys, then those the screen's own class adds, then those every screen of its kind
+        shares (next step …), then the app's; the palette last."""
         app = self.app
+        screen = self.screen
         seen: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}
-        for active in self.screen.active_bindings.values():
+        ranks: dict[str, int] = {}
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not active.enabled or not binding.description:
                 continue
             seen.setdefault(binding.action, []).append(app.get_key_display(binding))
             descriptions.setdefault(binding.action, binding.description)
-        parts = [
-            f"[b $accent]{escape(' / '.join(dict.fromkeys(keys)))}\u00a0[/]{escape(descriptions[action])}"
-            for action, keys in seen.items()
-        ]
-        parts.append("[b $accent]ctrl+p\u00a0[/]palette")
-        markup = "   ".join(parts)
+            ranks.setdefault(binding.action, self._rank(active.node, binding))
+        keys = sorted(seen, key=lambda action: ranks[action])  # sorted() keeps the screen's order within a rank
+        ordered = [(action, " / ".join(dict.fromkeys(seen[action])), descriptions[action]) for action in keys]
+        if self.HELP not in seen:  # a dialog's chain leaves out the app's keys, but F1 works everywhere
+            ordered.append((self.HELP, "f1", "Help"))
+        ordered.append(("command_palette", "ctrl+p", "palette"))
+        return ordered
+
+    def _rank(self, node, binding) -> int:
+        if node is self.app:
+            return 2 if binding.action == "privacy" else 3
+        if node is not self.screen:
+            return 0
+        own = type(node).__dict__.get("BINDINGS", ())
+        return 1 if any(getattr(b, "action", None) == binding.action for b in own) else 2
+
+    def refresh_keys(self) -> None:
+        from textual.markup import escape
+
+        keys = self.keys_here()
+        help_ = [k for k in keys if k[0] == self.HELP]
+        rest = [k for k in keys if k[0] != self.HELP]
+        # the bar is docked across the foot of the screen: before it has its size, the screen's width is it
+        room = (self.size.width or self.app.size.width) - 2
+
+        def length(chosen) -> int:
+            return sum(len(k) + 1 + len(d) for _a, k, d in chosen) + 3 * (len(chosen) - 1)
+
+        order = [a for a in self.FIRST_TO_GO if any(k[0] == a for k in rest)]
+        order += [k[0] for k in reversed(rest) if k[0] not in self.FIRST_TO_GO]
+        while rest and length(rest + help_) > room:
+            going = order.pop(0)
+            rest = [k for k in rest if k[0] != going]
+        chosen = rest + help_
+        self.shown_keys = [(k, d) for _a, k, d in chosen]
+        markup = "   ".join(f"[b $accent]{escape(k)}\u00a0[/]{escape(d)}" for _a, k, d in chosen)
         if markup != self._shown:
             self._shown = markup
             self.update(markup, layout=False)
@@ -303,7 +354,7 @@ def fit_columns(
             low = min(most, len(col.label) if col.least is None else col.least)
         natural.append(most)
         least.append(low)
-    shown = list(range(len(columns)))
+    shown = [i for i in range(len(columns)) if natural[i] > 0]  # no heading and nothing in it: left out
 
     def cost(widths: Iterable[int]) -> int:
         return sum(w + 2 * padding for w in widths)
@@ -378,16 +429,24 @@ class Table(DataTable):
         #: the widths the rows were last drawn at, and for how much room
         self.widths: list[int | None] = []
         self._room: int | None = None
+        #: scroll the table into view when it next changes size (see set_rows)
+        self._reveal = False
         self.detail = RowDetail("", classes="-empty", markup=False)
 
     # -- rows -------------------------------------------------------------------------------------
-    def set_rows(self, rows: Iterable[tuple[str, Sequence[str]]], keep: str | None = None) -> None:
+    def set_rows(
+        self, rows: Iterable[tuple[str, Sequence[str]]], keep: str | None = None, *, reveal: bool = False
+    ) -> None:
         """Show `rows` ((key, texts) with a text per column), the cursor on row `keep` (a key) if given,
-        else on the row it was on."""
+        else on the row it was on. `reveal`: also scroll whatever holds the table (a long form) so that
+        the table, and so its cursor row, is on screen, once the table has grown to its new height."""
         if keep is None:
             keep = self.highlighted_key()
         self.full_rows = [(str(key), [str(t or "") for t in texts]) for key, texts in rows]
         self._draw(keep)
+        if reveal:
+            self._reveal = True
+            self.scroll_visible(animate=False)
 
     def highlighted_key(self) -> str | None:
         if not self.row_count:
@@ -412,11 +471,10 @@ class Table(DataTable):
             self.add_column(specs[i].label, width=self.widths[i], key=f"c{i}")
         wraps = any(specs[i].wrap for i in shown)
         for key, cells in self.full_rows:
-            self.add_row(
-                *(fit_text(specs[i], cells[i], self.widths[i]) for i in shown),
-                key=key,
-                height=None if wraps else 1,
-            )
+            texts = [fit_text(specs[i], cells[i], self.widths[i]) for i in shown]
+            if wraps:  # an empty cell in a row of several lines breaks Textual's row measuring (8.2.8)
+                texts = [text or " " for text in texts]
+            self.add_row(*texts, key=key, height=None if wraps else 1)
         if keep is not None:
             index = next((n for n, (key, _cells) in enumerate(self.full_rows) if key == keep), None)
             if index is not None:
@@ -427,6 +485,9 @@ class Table(DataTable):
         super()._on_resize(event)
         if self.specs and self.room() != self._room:
             self._draw(self.highlighted_key())
+        if self._reveal:  # grown by the rows just added: bring its new bottom into view too
+            self._reveal = False
+            self.scroll_visible(animate=False)
 
     # -- the detail line ----------------------------------------------------------------------------
     def detail_text(self, index: int | None = None) -> str:
@@ -477,3 +538,45 @@ class Table(DataTable):
         if [column.get_render_width(self) for column in self.columns.values()] != before:
             self._clear_caches()
             self.refresh()
+
+
+#: what a tick box shows, ticked and not: the state is in the glyph, not only in its colour (Textual draws
+#: the same X both ways, and a chair unticked "Share with the family" without seeing it)
+TICKED, UNTICKED = "X", " "
+
+
+class TickBox(Checkbox):
+    """A Checkbox whose box is [X] when ticked and [ ] when not, in any colours or none."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = self.get_visual_style("toggle--label")
+        inner = TICKED if self.value else UNTICKED
+        return Content.assemble(("[", side_style), (inner, button_style), ("]", side_style))
+
+
+Value = TypeVar("Value")
+
+
+class TickList(SelectionList[Value], Generic[Value]):
+    """A SelectionList whose boxes show X when ticked and a space when not (not colour alone)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        _x, scroll_y = self.scroll_offset
+        try:
+            selection = self.get_option_at_index(scroll_y + y)
+        except OptionDoesNotExist:
+            return line
+        segments = list(line)
+        if len(segments) < 3:
+            return line
+        left, inner, right = segments[:3]
+        ticked = selection.value in self._selected
+        segments[:3] = [
+            Segment("[", left.style, left.control),
+            Segment(TICKED if ticked else UNTICKED, inner.style, inner.control),
+            Segment("]", right.style, right.control),
+        ]
+        return Strip(segments, line.cell_length)

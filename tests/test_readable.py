@@ -128,3 +128,211 @@ async def test_no_detail_line_when_the_row_is_shown_whole(make_app, hampshire):
         await pilot.pause()
         detail = app.screen.query_one(RowDetail)
         assert not detail.display and str(detail.content) == ""
+
+
+# -- the key bar ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("step", ["identified_during", "attendance", "plan"])
+async def test_key_bar_fits_and_keeps_f1_last(make_app, hampshire, size, step):
+    from screens.widgets import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_step(app, pilot, hampshire, step)
+        bar = app.screen.query_one(KeyBar)
+        line = "   ".join(f"{k} {d}" for k, d in bar.shown_keys)
+        assert len(line) <= bar.size.width - 2  # nothing cut at the edge ("f1 He…")
+        assert bar.shown_keys[-1] == ("f1", "Help")
+        if step == "identified_during":  # the step's own keys go last of all, after the app's and the palette
+            assert ("alt+r", "Risk") in bar.shown_keys and ("^o", "Fact/opinion") in bar.shown_keys
+
+
+async def test_key_bar_of_a_dialog_shows_f1(make_app, hampshire):
+    from screens.widgets import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "plan")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ActionForm"
+        assert app.screen.query_one(KeyBar).shown_keys[-1] == ("f1", "Help")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_help_wraps_what_each_key_does(make_app, hampshire):
+    from screens.help import EXTRA
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "identified_during")
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", DataTable)
+        said = [row[2] for row in cells(table)]
+        assert EXTRA["next_step"] in said  # whole, on as many lines as it needs
+        assert fits(table)
+
+
+# -- state without colour -------------------------------------------------------------------------------
+async def test_share_with_family_box_shows_its_state_in_the_glyph(make_app, hampshire):
+    from screens.widgets import TickBox
+
+    app = make_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await open_step(app, pilot, hampshire, "plan")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        box = app.screen.query_one("#a-share", TickBox)
+        assert box.value and str(box.render()).startswith("[X]")
+        box.value = False
+        await pilot.pause()
+        assert str(box.render()).startswith("[ ]")
+
+
+async def test_address_boxes_show_their_state_in_the_glyph(make_app, hampshire):
+    from screens.widgets import TickList
+
+    app = make_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await open_step(app, pilot, hampshire, "plan")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        boxes = app.screen.query_one("#a-addresses", TickList)
+        await pilot.pause()
+        assert boxes.render_line(0).text.startswith("[ ]")
+        boxes.select(boxes.get_option_at_index(0).value)
+        await pilot.pause()
+        assert boxes.render_line(0).text.startswith("[X]")
+
+
+async def test_without_colour_the_highlighted_row_is_in_reverse(make_app, hampshire, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "attendance")
+        table = app.screen.query_one("#people", DataTable)
+        assert app.no_color and table.has_focus
+        cursor = table.get_component_styles("datatable--cursor").text_style
+        assert cursor.reverse and cursor.bold
+
+
+# -- mapm list ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("columns", ["80", "60"])
+def test_mapm_list_never_cuts_the_id_when_piped(tmp_path, templates, capsys, monkeypatch, columns):
+    """`mapm export ID` and `mapm check ID` need the id whole: piped (no terminal) or at 80 columns, the
+    id and the case reference are printed whole on one line; the subjects wrap instead."""
+    from mapm_tui import cli
+    from mapm_tui.store import open_store
+    from tests.test_bundle import minimal
+
+    bundle = minimal()
+    meeting = bundle["meeting"]
+    meeting["id"] = "m-southvale-early-help-2026-000417"
+    meeting["case_ref"] = "SOUTHVALE-EH-2026-004417"
+    meeting["subjects"] = [
+        {"name": name, "kind": "child"}
+        for name in ("Alexandra-Rose Featherstonehaugh", "Maximilian Featherstonehaugh-Whittingham")
+    ]
+    db = tmp_path / "list.db"
+    store = open_store(db)
+    try:
+        import_bundle(store, bundle, templates)
+    finally:
+        store.close()
+    monkeypatch.setenv("COLUMNS", columns)
+    assert cli.main(["--db", str(db), "list"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert any(meeting["id"] in line and meeting["case_ref"] in line for line in lines), out
+
+
+# -- smaller things a chair met -------------------------------------------------------------------------
+async def test_enter_in_the_case_reference_creates_the_meeting_as_the_dialog_says(make_app, store):
+    from tests.pilot_helpers import fill, screen_name
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen_name(pilot) == "NewMeetingDialog"
+        hint = " ".join(str(label.content) for label in app.screen.query(".field-help"))
+        assert "case reference" in hint and "creates it" in hint
+        await fill(pilot, "#new-date", "next tue", submit=True)
+        assert screen_name(pilot) == "NewMeetingDialog"  # Enter in the date moves on …
+        assert app.screen.focused.id == "new-case"
+        await fill(pilot, "#new-case", "EH-2026-0555", submit=True)
+        assert screen_name(pilot) == "SetupScreen"  # … Enter in the case reference creates it
+        assert app.live.meeting["case_ref"] == "EH-2026-0555" and app.live.meeting["date"] == "2026-12-01"
+
+
+async def test_editing_hint_goes_once_the_edit_is_saved(make_app, hampshire):
+    from textual.widgets import Label
+
+    from tests.pilot_helpers import fill
+
+    app = make_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await open_step(app, pilot, hampshire, "attendance")
+        app.screen.query_one("#people", DataTable).focus()
+        await pilot.press("enter")  # edit the first person
+        await pilot.pause()
+        hint = app.screen.query_one("#person-hint", Label)
+        assert str(hint.content).startswith("Editing Deborah Okafor")
+        await fill(pilot, "#person-input", "Deborah Okafor, Team Manager (chair), Brookvale Early Help", submit=True)
+        assert str(hint.content).startswith("Add a person")
+        assert any(a.get("role") == "Team Manager (chair)" for a in app.live.meeting["attendees"])
+
+
+async def test_saved_time_moves_when_people_are_added_and_the_new_one_is_in_view(make_app, new_meeting, clock):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Label
+
+    from tests.pilot_helpers import fill
+
+    meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, meeting_id, None)
+        assert type(app.screen).__name__ == "SetupScreen"
+        saved = app.screen.query_one("#save-state", Label)
+        table = app.screen.query_one("#people", DataTable)
+        body = app.screen.query_one("#setup-body", VerticalScroll)
+        for n in range(12):
+            clock.advance(7)
+            await fill(pilot, "#person-input", f"Person {n}, role {n}, Agency {n}", submit=True)
+            await pilot.pause()
+            assert str(saved.content) == f"Saved {clock.now():%H:%M:%S}"
+            assert table.get_row_at(table.cursor_row)[0] == f"Person {n}"
+            # the table, cursor row and all, is inside the part of the form on screen
+            assert body.region.y <= table.region.y and table.region.bottom <= body.region.bottom
+
+
+async def test_without_colour_the_focused_field_is_underlined(make_app, hampshire, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "identified_during")
+        field = app.screen.query_one("#capture")
+        assert field.has_focus and field.styles.text_style.underline
+        app.screen.query_one("#entries", DataTable).focus()
+        await pilot.pause()
+        assert not field.styles.text_style.underline
+
+
+async def test_at_80_columns_the_agenda_shows_numbers_and_its_titles_when_focused(make_app, hampshire):
+    from screens.widgets import AgendaSidebar
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_step(app, pilot, hampshire, "plan")
+        agenda = app.screen.query_one(AgendaSidebar)
+        assert agenda.size.width <= 8 and agenda.label_of("plan").strip() == "✓  9"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        assert agenda.has_focus and agenda.size.width >= 30 and "Plan" in agenda.label_of("plan")

@@ -101,7 +101,7 @@ class EntriesStep(StepScreen):
         yield Label("", id="capture-kind")
         yield Input(
             self.live.draft(self.draft_key),
-            placeholder="Type and press Enter.  r: risk  n: need  …  end with @name: who said it",
+            placeholder="Type, Enter.  r: risk  n: need  s: strength …  end with @name: who said it",
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
