@@ -10,8 +10,8 @@ from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.content import Content
+from textual.markup import escape
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Checkbox, DataTable, Label, OptionList, SelectionList, Static
