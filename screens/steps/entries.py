@@ -60,13 +60,14 @@ class EntriesStep(StepScreen):
         "Enter edits an entry in place, Delete removes it."
     )
     BINDINGS = [
-        # first of this step's keys, so the key bar shows it before it runs out of width
-        Binding("ctrl+r", "clear_source", "Clear From", id="clear_source", priority=True),
         *[
             _kind_binding(letter, kind, kind in ("strength", "need", "risk"))
             for letter, kind in capture.KIND_KEYS.items()
         ],
         Binding("ctrl+o", "cycle_basis", "Fact/opinion", id="cycle_basis", priority=True),
+        # after fact/opinion in the key bar at 80 columns: the line under the field says "ctrl+r clears" whenever
+        # someone is picked, so the key is in sight when it is needed
+        Binding("ctrl+r", "clear_source", "Clear From", id="clear_source", priority=True),
         Binding("ctrl+f", "toggle_share", "Share with family", id="toggle_share", priority=True),
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel_edit", show=False),
         Binding("delete", "delete_entry", "Delete entry", id="delete_entry", show=False),
