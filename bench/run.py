@@ -373,7 +373,7 @@ def bench_encrypted(ctx: Context) -> dict:
         "export_ms": {m: median(v) for m, v in export.items()},
         "search_ms": {m: search[m]["search_ms"] for m in search},
     }
-    keys = dict(zip(ENCRYPTED_KEYS, figures))
+    keys = dict(zip(ENCRYPTED_KEYS, figures, strict=True))
     return {
         **{key: ratio(figures[name]["encrypted"], figures[name]["plain"]) for key, name in keys.items()},
         "details": {
@@ -535,6 +535,7 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
         for key, name in zip(
             ENCRYPTED_KEYS,
             ("first_frame_ms", "listed_ms", "typing_cpu_per_key_ms", "step_change_ms", "export_ms", "search_ms"),
+            strict=True,
         ):
             figures = s[name]
             rows.append(
