@@ -393,8 +393,6 @@ def _search(db: str, repeats: int) -> dict:
     none of our code (no grouping by meeting, no snippets); a second bare query, reported beside it, asks
     only for the rowids of the 50 newest places (the cheapest question the index answers). The LIKE scan is what search would cost without the
     index: every entry, action and attendee read and compared."""
-    import sqlite3
-
     from mapm_tui.search import fts_query, search
     from mapm_tui.store import open_store
 

@@ -80,9 +80,13 @@ class MapmApp(App[None]):
         #: the encrypted database's key for this start (None: the store was given, or the demo); made
         #: here unless `launch.run_app` made it first (to derive a given passphrase while Textual loads)
         if unlocker is None and store is None and not demo:
+            from .db import DatabaseError
             from .launch import start_unlocker
 
-            unlocker = start_unlocker(db)
+            try:
+                unlocker = start_unlocker(db)
+            except DatabaseError:  # not a usable file: opening the store says why, on the home screen
+                unlocker = None
         self.unlocker = unlocker
 
     # -- start-up ---------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ class WeakPassphrase(ValueError):
     """A new passphrase is too short or too simple; the message is `STRENGTH_RULE`."""
 
 
+class DatabaseInUse(DatabaseError):
+    """The database is open elsewhere, so it cannot be replaced by its encrypted copy now."""
+
+
 class NotPlain(DatabaseError):
     """`encrypt` was asked to encrypt a file that is not a plain SQLite database."""
 
@@ -190,34 +194,70 @@ def encrypt_file(path: Path, passphrase: str) -> DatabaseKey:
     partial = path.with_name(path.name + ".encrypting")
     _remove_quietly(partial)
     try:
-        plain = connect(path, None, isolation_level=None)
+        plain = connect(path, None, isolation_level=None, timeout=0)
+    except sqlcipher3.Error as exc:
+        raise DatabaseError(f"could not open {path} ({exc}); nothing was changed.") from None
+    try:
+        _hold_alone(plain, path)
         try:
-            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             counts = _row_counts(plain)
             plain.execute(f"ATTACH DATABASE ? AS encrypted KEY {key.literal()}", (str(partial),))
             plain.execute("SELECT sqlcipher_export('encrypted')")
             version = plain.execute("PRAGMA main.user_version").fetchone()[0]
             plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
             plain.execute("DETACH DATABASE encrypted")
-        finally:
-            plain.close()
-        copy = connect(partial, key, isolation_level=None)
-        try:
-            problems = copy.execute("PRAGMA cipher_integrity_check").fetchall()
-            if problems or _row_counts(copy) != counts:
-                raise DatabaseError(f"the encrypted copy of {path} did not check out; nothing was changed.")
-            copy.execute("PRAGMA journal_mode = WAL")
-        finally:
-            copy.close()
-        _fsync(partial)
-    except (sqlcipher3.Error, OSError) as exc:
-        _remove_quietly(partial)
-        raise DatabaseError(f"could not encrypt {path} ({exc}); nothing was changed.") from None
-    except BaseException:
-        _remove_quietly(partial)
-        raise
-    _replace_and_wipe(partial, path)
+            copy = connect(partial, key, isolation_level=None)
+            try:
+                problems = copy.execute("PRAGMA cipher_integrity_check").fetchall()
+                if problems or _row_counts(copy) != counts:
+                    raise DatabaseError(f"the encrypted copy of {path} did not check out; nothing was changed.")
+                copy.execute("PRAGMA journal_mode = WAL")
+            finally:
+                copy.close()
+            _fsync(partial)
+        except (sqlcipher3.Error, OSError) as exc:
+            _give_back(plain, partial)
+            raise DatabaseError(f"could not encrypt {path} ({exc}); nothing was changed.") from None
+        except BaseException:
+            _give_back(plain, partial)
+            raise
+        _replace_and_wipe(partial, path)
+    finally:
+        plain.close()
     return key
+
+
+def _hold_alone(con, path: Path) -> None:
+    """Take the plain database for `con` alone until it closes, or raise DatabaseInUse.
+
+    Leaving WAL mode needs every other connection closed (in WAL mode each holds a lock on the file for as
+    long as it is open, even idle), so the app running on this file is seen and refused: it would go on
+    writing to the plain file after it was replaced. The rollback journal and an exclusive lock kept
+    until close then keep everyone else out while the copy is made and moved into place."""
+    import sqlcipher3
+
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = con.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise DatabaseInUse(_IN_USE.format(path=path))
+        con.execute("PRAGMA locking_mode = EXCLUSIVE")
+        con.execute("BEGIN EXCLUSIVE")
+        con.execute("COMMIT")
+    except sqlcipher3.OperationalError:
+        raise DatabaseInUse(_IN_USE.format(path=path)) from None
+
+
+def _give_back(con, partial: Path) -> None:
+    """After a failed encryption: the copy removed, the plain file back in WAL mode, as it was."""
+    import sqlcipher3
+
+    _remove_quietly(partial)
+    with contextlib.suppress(sqlcipher3.Error):
+        con.execute("PRAGMA journal_mode = WAL")
+
+
+_IN_USE = "{path} is open in mapm (another window, or a command still running); close it, then try again."
 
 
 def rekey_file(path: Path, old: DatabaseKey, new_passphrase: str) -> DatabaseKey:

@@ -19,11 +19,9 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "mapm-home"
     monkeypatch.setenv("MAPM_HOME", str(home))
     monkeypatch.delenv("MAPM_DB", raising=False)
-    # the command-line and app subprocesses open the tests' encrypted databases with it (keys.py)
-    if keys.encrypted():
-        monkeypatch.setenv("MAPM_PASSPHRASE", keys.PASSPHRASE)
-    else:
-        monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
+    # the command-line and app subprocesses open the tests' encrypted databases with it (keys.py); a new
+    # database the CLI makes is always encrypted, so it is set with MAPM_TEST_ENCRYPTED=0 too
+    monkeypatch.setenv("MAPM_PASSPHRASE", keys.PASSPHRASE)
     monkeypatch.delenv("MAPM_NEW_PASSPHRASE", raising=False)
     return home
 

@@ -1,7 +1,8 @@
 """The tests' encrypted store: on by default, as in real use.
 
-`MAPM_TEST_ENCRYPTED=0` runs the suites against plain SQLite files instead (to compare, or to find out
-whether a failure is SQLCipher's). Encrypted, every store the fixtures make is a SQLCipher file opened
+`MAPM_TEST_ENCRYPTED=0` makes the fixtures' stores plain SQLite files instead (to compare, or to find
+out whether a failure is SQLCipher's); a new database made by the CLI is encrypted either way, as in use.
+Encrypted, every store the fixtures make is a SQLCipher file opened
 with `key()`, and `MAPM_PASSPHRASE` is set for the command-line and app subprocesses, so the storage,
 CLI and Pilot suites run on the encrypted store. The key is derived once per test session, with a fixed
 salt (each database normally gets its own; one for all the tests' throw-away files changes nothing that

@@ -268,13 +268,23 @@ def test_encrypt_leaves_the_plain_file_as_it_was_when_the_copy_fails(tmp_path, m
     plain = open_store(db)
     load_samples(plain)
     plain.close()
-    before = db.read_bytes()
+    before = dump(db)
     counts = iter([{"meeting": 3}, {"meeting": 2}])  # the copy comes out a meeting short
     monkeypatch.setattr(crypto, "_row_counts", lambda _con: next(counts))
     with pytest.raises(crypto.DatabaseError, match="did not check out"):
         crypto.encrypt_file(db, PASSPHRASE)
-    assert db.read_bytes() == before
+    assert crypto.file_kind(db) == "plain" and dump(db) == before  # every row, and still in WAL mode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["meetings.db"]
+
+
+def dump(db: Path) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return [con.execute("PRAGMA journal_mode").fetchone()[0], *con.iterdump()]
+    finally:
+        con.close()
 
 
 def test_rekey_changes_the_passphrase(tmp_path):
@@ -294,3 +304,35 @@ def test_rekey_changes_the_passphrase(tmp_path):
     weak = mapm("rekey", db=db, env={"MAPM_PASSPHRASE": new, "MAPM_NEW_PASSPHRASE": "short"})
     assert weak.returncode == 2 and one_sentence(weak.stderr)
     crypto.key_for_file(db, new)  # still opens with the one before
+
+
+def test_encrypt_refuses_a_database_that_is_open_in_the_app(tmp_path):
+    """The app running on the plain file (another process) would go on writing to it after it was
+    replaced. (POSIX locks do not conflict within one process, so the app runs in a subprocess.)"""
+    from mapm_tui.store import open_store
+
+    db = tmp_path / "meetings.db"
+    plain = open_store(db)
+    load_samples(plain)
+    plain.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from mapm_tui.store import open_store; s = open_store(sys.argv[1]); s.list_meetings(); "
+            "print('open', flush=True); sys.stdin.read()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(crypto.DatabaseInUse, match="is open in mapm"):
+            crypto.encrypt_file(db, PASSPHRASE)
+        assert crypto.file_kind(db) == "plain"
+    finally:
+        holder.communicate("", timeout=60)
+    crypto.encrypt_file(db, PASSPHRASE)  # closed: now it can
+    assert crypto.file_kind(db) == "encrypted"
