@@ -22,7 +22,6 @@ KIND_KEYS = {
     "g": "disagreement",
     "o": "note",
 }
-KEY_OF_KIND = {kind: key for key, kind in KIND_KEYS.items()}
 
 KIND_LABELS = {
     "strength": "Strength",
@@ -260,16 +259,6 @@ def step_time_level(seconds: float, suggested_minutes: int) -> str:
     return "red" if share > 1.0 else "amber" if share >= 0.7 else "ok"
 
 
-#: Attendance marks, one key each on the attendance list (G-22: apologies need a substitute or a
-#: written contribution; a substitute counts as present).
-ATTENDANCE_KEYS = {
-    "p": "present",
-    "a": "apologies",
-    "w": "written_contribution",
-    "s": "substitute",
-    "x": "absent",
-    "i": "invited",
-}
 ATTENDANCE_LABELS = {
     "present": "Present",
     "apologies": "Apologies",

@@ -49,7 +49,6 @@ from .models import (
 from .schema import errors_for, field_limit
 from .text import clean, clean_line
 
-STATUSES = ("draft", "in_progress", "in_review", "final")
 #: status -> the statuses it may move to (design.md, "Meeting status"); final -> in_review is `reopen`.
 TRANSITIONS = {
     "draft": ("in_progress",),
@@ -513,22 +512,6 @@ class Store:
                                 s, amending, f"{_item_label('actions', action)}.addresses", old, action.addresses
                             )
             self._touch(s, meeting_id)
-
-    def move_item(self, meeting_id: str, kind: str, item_id: str, offset: int) -> None:
-        model, _fields = CHILD_LISTS[kind]
-        with self.writing() as s:
-            meeting = self._editable(s, meeting_id)
-            rows = list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
-            order_before = [_item_label(kind, r) for r in rows]
-            index = next(i for i, r in enumerate(rows) if _item_key(r) == item_id)
-            target = max(0, min(len(rows) - 1, index + offset))
-            rows.insert(target, rows.pop(index))
-            for position, r in enumerate(rows, start=1):
-                r.position = position
-                s.add(r)
-            amending = self._amending(s, meeting)
-            if amending:
-                self._amend(s, amending, f"{kind} (order)", order_before, [_item_label(kind, r) for r in rows])
 
     # -- step progress ----------------------------------------------------------------------------
     def add_step_time(self, meeting_id: str, step_key: str, seconds: int) -> None:

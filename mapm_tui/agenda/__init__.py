@@ -102,9 +102,6 @@ class Template:
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
 
-    def steps_of_kind(self, kind: str) -> list[Step]:
-        return [s for s in self.steps if s.kind == kind]
-
     def home_step(self, entry_kind: str, stage: str | None = None) -> Step | None:
         """The step where an entry of this kind (and stage) belongs when it was captured under no step.
 
