@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .vocabulary import ENTRY_KIND_LABELS
+
 #: One letter per entry kind: typed as a prefix (`r: …`) or with alt (`alt+r`) in the capture field.
 KIND_KEYS = {
     "s": "strength",
@@ -23,20 +25,7 @@ KIND_KEYS = {
     "o": "note",
 }
 
-KIND_LABELS = {
-    "strength": "Strength",
-    "need": "Need",
-    "risk": "Risk",
-    "information": "Information",
-    "voice_of_subject": "Voice of the child",
-    "family_view": "Family's view",
-    "already_tried": "Already tried",
-    "how_to_address": "How to address",
-    "decision": "Decision",
-    "referral": "Referral",
-    "disagreement": "Disagreement",
-    "note": "Note",
-}
+KIND_LABELS = ENTRY_KIND_LABELS
 
 BASIS_CYCLE = ("fact", "opinion", "unverified")
 BASIS_LABELS = {"fact": "Fact", "opinion": "Opinion", "unverified": "Unverified", None: "—"}

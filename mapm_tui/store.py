@@ -48,14 +48,7 @@ from .models import (
 )
 from .schema import errors_for, field_limit
 from .text import clean, clean_line
-
-#: status -> the statuses it may move to (design.md, "Meeting status"); final -> in_review is `reopen`.
-TRANSITIONS = {
-    "draft": ("in_progress",),
-    "in_progress": ("in_review", "draft"),
-    "in_review": ("in_progress", "final"),
-    "final": ("in_review",),
-}
+from .vocabulary import may_move, status_in_words
 
 
 class StoreError(ValueError):
@@ -413,9 +406,9 @@ class Store:
         now = _now(self.clock)
         with self.writing() as s:
             row = self._get(s, meeting_id)
-            if status not in TRANSITIONS.get(row.status, ()):
+            if not may_move(row.status, status):
                 raise StoreError(
-                    f"A meeting that is {row.status.replace('_', ' ')} cannot move to {status.replace('_', ' ')}."
+                    f"A meeting that is {status_in_words(row.status)} cannot move to {status_in_words(status)}."
                 )
             if row.status == "final":
                 raise MeetingLocked("A final meeting can only be reopened, with a reason.")

@@ -10,10 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from mapm_tui import dates
+from mapm_tui.vocabulary import STATUS_WORDS
 
 from .widgets import Table, cut
-
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 
 
 def _day(iso: str | None) -> str:

@@ -17,9 +17,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from mapm_tui.vocabulary import STATUS_WORDS
+
 from .widgets import Col, KeyBar, Table
 
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 #: the newest meetings the list shows; / searches them all. A list of every meeting of a big database
 #: (10,000) held 23 MB more than this one and took longer to draw, for rows nobody scrolls to.
 LIMIT = 500

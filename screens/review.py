@@ -22,11 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from mapm_tui import rules
+from mapm_tui import rules, vocabulary
 
 from .widgets import KeyBar, show
 
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "FINAL (read-only)"}
+#: the review says plainly that a final meeting is read-only
+STATUS_WORDS = {**vocabulary.STATUS_WORDS, "final": "FINAL (read-only)"}
 
 
 def section_text(section) -> Text:
@@ -232,13 +233,13 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         status = self.live.status if self.app.live else None
         if action == "finalise":
-            return status in ("in_review", "in_progress")
+            return vocabulary.may_finalise(status)
         if action == "reopen":
-            return status == "final"
+            return vocabulary.may_reopen(status)
         if action == "override":
-            return status != "final" and bool(self._findings)
+            return vocabulary.is_editable(status) and bool(self._findings)
         if action == "resume":
-            return status == "in_review"
+            return vocabulary.may_resume(status)
         return True
 
     # -- jumping to a step -------------------------------------------------------------------------
@@ -496,15 +497,14 @@ class ReviewScreen(Screen):
                 "The next meeting is ready as a draft: open actions are carried over for their progress.", timeout=6
             )
 
-        open_actions = sum(
-            1 for a in self.live.meeting.get("actions", []) if a.get("status") not in ("done", "cancelled")
+        self.live.flush()
+        n = len(lifecycle.actions_to_carry(self.live.store, self.live.id))
+        carried = (
+            f"Its {n} open action{'s' if n != 1 else ''} will be carried over."
+            if n
+            else "No open action is left to carry over."
         )
-        self.app.push_screen(
-            Confirm(
-                f"Prepare the next meeting for this case? Its {open_actions} open action{'s' if open_actions != 1 else ''} will be carried over."
-            ),
-            done,
-        )
+        self.app.push_screen(Confirm(f"Prepare the next meeting for this case? {carried}"), done)
 
     def action_case(self) -> None:
         from .case import CaseScreen

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label, SelectionList
 
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
+from mapm_tui.vocabulary import OTHER_PROCEDURES
 
 from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
@@ -28,7 +29,7 @@ MEETING_TYPES = (
 )
 OTHER_PROCEDURE = tuple(
     (text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key)
-    for key, text in rules.OTHER_PROCEDURES.items()
+    for key, text in OTHER_PROCEDURES.items()
 )
 
 REASONS = (
