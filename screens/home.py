@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from mapm_tui.db import DatabaseError
 from mapm_tui.vocabulary import STATUS_WORDS
 
 from .widgets import Col, KeyBar, Table
@@ -93,7 +94,9 @@ class HomeScreen(Screen):
             self.app.open_store()
             if quick is None:
                 listed = self._listed()
-        except Exception as exc:  # an unreadable database: say so, keep the app usable
+        # an unreadable database: say so, keep the app usable (ValueError: the store's refusals, StoreError,
+        # without importing the store here, which would load SQLAlchemy before the list is painted)
+        except (DatabaseError, ValueError, OSError) as exc:
             message = str(exc)
             self.app.call_from_thread(self._failed, message)
             return

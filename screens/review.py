@@ -23,6 +23,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from mapm_tui import rules, vocabulary
+from mapm_tui.agenda import TemplateError
+from mapm_tui.store import StoreError
 
 from .widgets import KeyBar, show
 
@@ -312,7 +314,7 @@ class ReviewScreen(Screen):
                     timeout=8,
                 )
                 return
-            except Exception as exc:  # a refusal: one sentence, nothing changed
+            except (StoreError, TemplateError) as exc:  # a refusal: one sentence, nothing changed
                 self.notify(str(exc), severity="error", timeout=8, markup=False)
                 return
             self.pending.clear()
@@ -342,7 +344,7 @@ class ReviewScreen(Screen):
                     return
                 try:
                     lifecycle.reopen(self.live.store, self.live.id, by, reason)
-                except Exception as exc:
+                except StoreError as exc:
                     self.notify(str(exc), severity="error", timeout=8, markup=False)
                     return
                 self.live.reload()
@@ -422,7 +424,7 @@ class ReviewScreen(Screen):
 
     def _write(self, target: Path, family: bool, force: bool, password: str | None = None) -> None:
         from mapm_tui.locations import make_private_dir
-        from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes, previous_meeting
+        from mapm_tui.minutes import ExportError, MinutesExist, MinutesWithheld, export_minutes, previous_meeting
 
         try:
             # the default export folder is made when first used; a folder the user typed must exist
@@ -438,10 +440,11 @@ class ReviewScreen(Screen):
                 previous=previous_meeting(self.live.store, self.live.meeting),
                 password=password,
             )
+        except MinutesExist as exc:
+            self.notify(f"{exc.path} already exists; choose another name.", severity="error", timeout=10, markup=False)
+            return
         except (ExportError, MinutesWithheld) as exc:
-            self.notify(
-                str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False
-            )
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
         from mapm_tui import audit
         from mapm_tui.store import StoreError
@@ -488,7 +491,7 @@ class ReviewScreen(Screen):
                 return
             try:
                 new_id = lifecycle.next_meeting(self.live.store, self.live.id, self.app.templates)
-            except Exception as exc:
+            except (StoreError, TemplateError) as exc:
                 self.notify(str(exc), severity="error", timeout=8, markup=False)
                 return
             self.app.close_meeting()

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label, SelectionList
 
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
+from mapm_tui.store import StoreError
 from mapm_tui.vocabulary import OTHER_PROCEDURES
 
 from .form import FieldForm, FieldSpec, person_specs, worded
@@ -253,7 +254,7 @@ class SetupScreen(Screen):
             return
         try:
             self.live.add_item("subjects", subject)
-        except Exception as exc:
+        except StoreError as exc:
             error.update(str(exc))
             return
         error.update("")

@@ -407,10 +407,10 @@ def fmt_timestamp(text: Any) -> str:
         return _l(text)
     if when.tzinfo is not None:
         try:
-            from zoneinfo import ZoneInfo
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
             when = when.astimezone(ZoneInfo("Europe/London"))
-        except Exception:  # no tz database (Windows without tzdata): the machine's zone
+        except ZoneInfoNotFoundError:  # no tz database (Windows without tzdata): the machine's zone
             when = when.astimezone()
     return f"{_dates().format_date(when.date())} {when:%H:%M}"
 
