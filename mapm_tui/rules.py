@@ -576,17 +576,12 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
     """Entries that the minutes place under step `key`: captured there, or homeless and of its kind."""
     out = []
-    keys = {s.key for s in template.steps}
     for e in meeting.get("entries") or []:
         if not isinstance(e, dict) or not _has(e.get("text")):
             continue
-        step = e.get("step")
-        if step == key:
+        where = template.step_of_entry(e)
+        if where is not None and where.key == key:
             out.append(e)
-        elif step not in keys:
-            home = template.home_step(e.get("kind", ""), e.get("stage"))
-            if home is not None and home.key == key:
-                out.append(e)
     return out
 
 

@@ -1302,13 +1302,9 @@ def build_layout(
     placed: dict[str, list[dict]] = {k: [] for k in step_keys}
     other_entries: list[dict] = []
     for e in ctx.entries:
-        key = e.get("step")
-        if isinstance(key, str) and key in step_keys:
-            placed[key].append(e)
-            continue
-        home = template.home_step(e.get("kind"), e.get("stage"))
-        if home is not None:
-            placed[home.key].append(e)
+        where = template.step_of_entry(e)
+        if where is not None:
+            placed[where.key].append(e)
         else:
             other_entries.append(e)
 
