@@ -44,7 +44,7 @@ from .rules import Finding
 from .schema import errors_for
 from .store import REOPENED, STATUS_FIELD, MeetingSummary, NotFound, Store, StoreError
 from .text import clean, clean_line
-from .vocabulary import OPEN_ACTION_STATUSES, is_open_action, may_move, may_reopen, status_in_words
+from .vocabulary import OPEN_ACTION_STATUSES, has_ended, is_open_action, may_move, may_reopen, status_in_words
 
 #: action statuses that no longer need doing (design.md: never counted as open or overdue)
 
@@ -251,7 +251,7 @@ def record_distribution(
         raise BadRequest(f"The distribution was not recorded: {problems[0].split(': ', 1)[-1]}.")
     with store.writing() as s:
         row = _meeting(s, meeting_id)
-        if row.status not in ("in_review", "final"):
+        if not has_ended(row.status):
             raise LifecycleError(
                 f"The minutes cannot have been sent yet: this meeting is {status_in_words(row.status)}; end it first."
             )
@@ -297,7 +297,7 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
     now = store.clock.utcnow()
     with store.writing() as s:
         row = _meeting(s, meeting_id)
-        if row.status not in ("in_review", "final"):
+        if not has_ended(row.status):
             raise LifecycleError(
                 f"Meeting {meeting_id} is {status_in_words(row.status)}: end it before preparing the next one."
             )

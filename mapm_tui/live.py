@@ -18,6 +18,7 @@ from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
 from .subject_words import SubjectWords, words_for
+from .vocabulary import is_editable
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -97,7 +98,7 @@ class LiveMeeting:
 
     @property
     def editable(self) -> bool:
-        return self.status != "final" and self.read_only is None
+        return is_editable(self.status) and self.read_only is None
 
     @property
     def steps(self) -> tuple[Step, ...]:

@@ -59,6 +59,12 @@ def may_start_or_end(status: str | None) -> bool:
     return status in TRANSITIONS and is_editable(status)
 
 
+def has_ended(status: str | None) -> bool:
+    """The meeting has ended: in review, or final. The review is its screen; the minutes can go out and
+    the next meeting can be prepared."""
+    return status in ("in_review", "final")
+
+
 def is_editable(status: str | None) -> bool:
     """A final meeting is read-only until reopened; every other status may be edited."""
     return status != "final"
