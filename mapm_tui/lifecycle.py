@@ -200,7 +200,8 @@ def reopen(store: Store, meeting_id: str, by: str, reason: str) -> None:
         row = _meeting(s, meeting_id)
         if not may_reopen(row.status):
             raise LifecycleError(
-                f"Only a final meeting can be reopened; this one is {status_in_words(row.status)} and can be changed as it is."
+                f"Only a final meeting can be reopened; this one is {status_in_words(row.status)} "
+                "and can be changed as it is."
             )
         # The amendment first: the database lets a final meeting move back to review only when its newest
         # amendment is this reopen's, written in the same transaction (0005).
