@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from .clock import Clock
+from .vocabulary import has_ended
 
 if TYPE_CHECKING:
     from .live import LiveMeeting
@@ -200,7 +201,7 @@ class MapmApp(App[None]):
         if step_key is None and self.live.status == "draft":
             self.open_setup()
             return
-        if step_key is None and self.live.status in ("in_review", "final"):
+        if step_key is None and has_ended(self.live.status):
             self.open_review()
             return
         self.goto_step(step_key or self.live.resume_step)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .vocabulary import ENTRY_KIND_LABELS
+
 #: One letter per entry kind: typed as a prefix (`r: …`) or with alt (`alt+r`) in the capture field.
 KIND_KEYS = {
     "s": "strength",
@@ -22,22 +24,8 @@ KIND_KEYS = {
     "g": "disagreement",
     "o": "note",
 }
-KEY_OF_KIND = {kind: key for key, kind in KIND_KEYS.items()}
 
-KIND_LABELS = {
-    "strength": "Strength",
-    "need": "Need",
-    "risk": "Risk",
-    "information": "Information",
-    "voice_of_subject": "Voice of the child",
-    "family_view": "Family's view",
-    "already_tried": "Already tried",
-    "how_to_address": "How to address",
-    "decision": "Decision",
-    "referral": "Referral",
-    "disagreement": "Disagreement",
-    "note": "Note",
-}
+KIND_LABELS = ENTRY_KIND_LABELS
 
 BASIS_CYCLE = ("fact", "opinion", "unverified")
 BASIS_LABELS = {"fact": "Fact", "opinion": "Opinion", "unverified": "Unverified", None: "—"}
@@ -260,16 +248,6 @@ def step_time_level(seconds: float, suggested_minutes: int) -> str:
     return "red" if share > 1.0 else "amber" if share >= 0.7 else "ok"
 
 
-#: Attendance marks, one key each on the attendance list (G-22: apologies need a substitute or a
-#: written contribution; a substitute counts as present).
-ATTENDANCE_KEYS = {
-    "p": "present",
-    "a": "apologies",
-    "w": "written_contribution",
-    "s": "substitute",
-    "x": "absent",
-    "i": "invited",
-}
 ATTENDANCE_LABELS = {
     "present": "Present",
     "apologies": "Apologies",

@@ -44,10 +44,9 @@ from .rules import Finding
 from .schema import errors_for
 from .store import REOPENED, STATUS_FIELD, MeetingSummary, NotFound, Store, StoreError
 from .text import clean, clean_line
+from .vocabulary import OPEN_ACTION_STATUSES, has_ended, is_open_action, may_move, may_reopen, status_in_words
 
 #: action statuses that no longer need doing (design.md: never counted as open or overdue)
-CLOSED = frozenset({"done", "cancelled"})
-OPEN_STATUSES = ("open", "partly_done", "not_done")
 
 
 class LifecycleError(StoreError):
@@ -88,10 +87,6 @@ def _meeting(s: Session, meeting_id: str) -> Meeting:
     if row is None:
         raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
     return row
-
-
-def _status_words(status: str) -> str:
-    return status.replace("_", " ")
 
 
 # -- finalising ---------------------------------------------------------------------------------------
@@ -154,9 +149,9 @@ def finalise(store: Store, meeting_id: str, by: str, overrides: Iterable[tuple[s
         store.check_hold(s, meeting_id)  # not while another window is editing it (holds.py)
         if row.status == "final":
             raise LifecycleError(f"Meeting {meeting_id} is already final; nothing was changed.")
-        if row.status != "in_review":
+        if not may_move(row.status, "final"):
             raise LifecycleError(
-                f"Only a meeting in review can be finalised; this one is {_status_words(row.status)}: "
+                f"Only a meeting in review can be finalised; this one is {status_in_words(row.status)}: "
                 "end the meeting first (it then moves to review)."
             )
         meeting = store.load_meeting_in(s, meeting_id)
@@ -204,9 +199,10 @@ def reopen(store: Store, meeting_id: str, by: str, reason: str) -> None:
     now = store.clock.utcnow()
     with store.writing() as s:
         row = _meeting(s, meeting_id)
-        if row.status != "final":
+        if not may_reopen(row.status):
             raise LifecycleError(
-                f"Only a final meeting can be reopened; this one is {_status_words(row.status)} and can be changed as it is."
+                f"Only a final meeting can be reopened; this one is {status_in_words(row.status)} "
+                "and can be changed as it is."
             )
         # The amendment first: the database lets a final meeting move back to review only when its newest
         # amendment is this reopen's, written in the same transaction (0005).
@@ -257,9 +253,9 @@ def record_distribution(
         raise BadRequest(f"The distribution was not recorded: {problems[0].split(': ', 1)[-1]}.")
     with store.writing() as s:
         row = _meeting(s, meeting_id)
-        if row.status not in ("in_review", "final"):
+        if not has_ended(row.status):
             raise LifecycleError(
-                f"The minutes cannot have been sent yet: this meeting is {_status_words(row.status)}; end it first."
+                f"The minutes cannot have been sent yet: this meeting is {status_in_words(row.status)}; end it first."
             )
         if version == "family" and row.sharing_share_with_family is not True:
             if row.sharing_share_with_family is False:
@@ -303,9 +299,9 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
     now = store.clock.utcnow()
     with store.writing() as s:
         row = _meeting(s, meeting_id)
-        if row.status not in ("in_review", "final"):
+        if not has_ended(row.status):
             raise LifecycleError(
-                f"Meeting {meeting_id} is {_status_words(row.status)}: end it before preparing the next one."
+                f"Meeting {meeting_id} is {status_in_words(row.status)}: end it before preparing the next one."
             )
         follower = s.exec(select(Meeting.id).where(Meeting.previous_meeting_id == meeting_id)).first()
         if follower:
@@ -363,11 +359,8 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
                     **{k: a.get(k) for k in ("id", "name", "role", "agency", "email", "is_expert", "is_family")},
                 )
             )
-        superseded = _superseded_ids(s, meeting_id)
         carried = 0
-        for a in old.get("actions") or []:
-            if a.get("status") in CLOSED or a.get("id") in superseded:
-                continue
+        for a in _to_carry(s, meeting_id, old):
             carried += 1
             owner_id, owner_name = a.get("owner_attendee_id"), a.get("owner_name")
             if owner_id and owner_id not in invited:
@@ -393,6 +386,18 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
         store.audit(s, new_id, "created", f"review of meeting {meeting_id}; {carried} action(s) carried over")
         store.audit(s, meeting_id, "next_meeting", new_id)
     return new_id
+
+
+def actions_to_carry(store: Store, meeting_id: str) -> list[dict]:
+    """The actions `next_meeting` would carry over from this meeting: open ones not already carried
+    into a later meeting (the review's "N open actions will be carried over" counts these)."""
+    with store.reading() as s:
+        return _to_carry(s, meeting_id, store.load_meeting_in(s, meeting_id))
+
+
+def _to_carry(s: Session, meeting_id: str, meeting: dict) -> list[dict]:
+    superseded = _superseded_ids(s, meeting_id)
+    return [a for a in meeting.get("actions") or [] if is_open_action(a) and a.get("id") not in superseded]
 
 
 def _superseded_ids(s: Session, meeting_id: str) -> set[str]:
@@ -469,7 +474,7 @@ def actions(
         .join(Meeting, Meeting.id == Action.meeting_id)
         .join(numbered, numbered.c.pk == Action.pk)
         .outerjoin(owner, (owner.meeting_id == Action.meeting_id) & (owner.id == Action.owner_attendee_id))
-        .where((Action.status.is_(None)) | (Action.status.in_(OPEN_STATUSES)))
+        .where((Action.status.is_(None)) | (Action.status.in_(OPEN_ACTION_STATUSES)))
         .where(~superseded)
     )
     if case_ref is not None:

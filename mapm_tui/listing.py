@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from .vocabulary import open_action_sql
+
 
 @dataclass(frozen=True)
 class MeetingSummary:
@@ -33,12 +35,12 @@ class MeetingSummary:
 
 #: every meeting, newest first: its subjects' names (in their order) and how many actions are open.
 #: `:case_ref` NULL lists every meeting; a value lists that case's meetings. `:limit` -1: no limit.
-LIST_SQL = """
+LIST_SQL = f"""
 SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
        (SELECT group_concat(s.name, ', ')
           FROM (SELECT name FROM subject WHERE meeting_id = m.id ORDER BY position, pk) AS s) AS subjects,
        (SELECT count(*) FROM action AS a
-         WHERE a.meeting_id = m.id AND (a.status IS NULL OR a.status IN ('open', 'partly_done', 'not_done')))
+         WHERE a.meeting_id = m.id AND {open_action_sql("a")})
          AS open_actions
 FROM meeting AS m
 WHERE :case_ref IS NULL OR m.case_ref = :case_ref

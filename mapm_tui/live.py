@@ -18,6 +18,7 @@ from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
 from .subject_words import SubjectWords, words_for
+from .vocabulary import is_editable
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -97,7 +98,7 @@ class LiveMeeting:
 
     @property
     def editable(self) -> bool:
-        return self.status != "final" and self.read_only is None
+        return is_editable(self.status) and self.read_only is None
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -171,17 +172,11 @@ class LiveMeeting:
     # -- entries ----------------------------------------------------------------------------------
     def entries_in_step(self, step: Step) -> list[dict]:
         """Entries captured under `step`, plus those captured under no step whose home it is."""
-        out = []
-        for entry in self.meeting.get("entries", []):
-            key = entry.get("step")
-            if (
-                key == step.key
-                or (key is None or self.template.step(key) is None)
-                and (home := self.template.home_step(entry["kind"], entry.get("stage"))) is not None
-                and home.key == step.key
-            ):
-                out.append(entry)
-        return out
+        return [
+            entry
+            for entry in self.meeting.get("entries", [])
+            if (where := self.template.step_of_entry(entry)) is not None and where.key == step.key
+        ]
 
     def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
         return capture.entry_defaults(self.meeting, step.stage if step else None, self.status, self.part_two_started)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .agenda import Template
 from .subject_words import words_for
+from .vocabulary import OTHER_PROCEDURES, is_open_action
 
 BLOCK = "block"
 WARN = "warn"
@@ -23,9 +24,6 @@ WARN = "warn"
 #: Attendance values that count as someone being there. A substitute counts; apologies, absent,
 #: a written contribution and "invited" (not yet marked) do not.
 PRESENT = frozenset({"present", "substitute"})
-
-#: Actions that are finished with are not SMART-checked any more.
-CLOSED_ACTIONS = frozenset({"done", "cancelled"})
 
 #: Wording that makes an action impossible to check later (G-31: specific and time-bound).
 VAGUE_PHRASES = (
@@ -173,7 +171,7 @@ def _severity(template: Template | None, rule: str, meeting: dict) -> str | None
 # -- actions (G-31, G-32) ------------------------------------------------------------------------
 def check_action(action: dict, meeting: dict, number: int, template: Template | None = None) -> list[Finding]:
     """SMART findings for one action (as saved, or as typed in the form), blocking first."""
-    if action.get("status") in CLOSED_ACTIONS:
+    if not is_open_action(action):  # finished with: not SMART-checked any more
         return []
     places = _Places(template)
     step = places.of_kind("actions")
@@ -429,7 +427,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     for number, action in enumerate(actions, start=1):
         for f in check_action(action, meeting, number, template):
             action_findings.append((number, f))
-    open_actions = [a for a in actions if a.get("status") not in CLOSED_ACTIONS]
+    open_actions = [a for a in actions if is_open_action(a)]
     owners = {_owner_key(a) for a in open_actions}
     if len(open_actions) >= 3 and len(owners) == 1 and None not in owners:
         step_finding(
@@ -578,31 +576,16 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
     """Entries that the minutes place under step `key`: captured there, or homeless and of its kind."""
     out = []
-    keys = {s.key for s in template.steps}
     for e in meeting.get("entries") or []:
         if not isinstance(e, dict) or not _has(e.get("text")):
             continue
-        step = e.get("step")
-        if step == key:
+        where = template.step_of_entry(e)
+        if where is not None and where.key == key:
             out.append(e)
-        elif step not in keys:
-            home = template.home_step(e.get("kind", ""), e.get("stage"))
-            if home is not None and home.key == key:
-                out.append(e)
     return out
 
 
 # -- starting the meeting (G-02) -----------------------------------------------------------------------
-OTHER_PROCEDURES = {
-    "strategy_discussion": "a strategy discussion",
-    "child_protection_conference": "a child protection conference",
-    "child_in_need_review": "a Child in Need review",
-    "looked_after_review": "a looked-after child review",
-    "team_around_the_child": "a Team Around the Child meeting",
-    "anonymised_consultation": "an anonymised consultation",
-}
-
-
 def other_procedure_warning(meeting: dict) -> str | None:
     """The G-02 warning when the chair says this is really another procedure, else None."""
     which = OTHER_PROCEDURES.get(meeting.get("other_procedure") or "")

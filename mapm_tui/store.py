@@ -48,15 +48,7 @@ from .models import (
 )
 from .schema import errors_for, field_limit
 from .text import clean, clean_line
-
-STATUSES = ("draft", "in_progress", "in_review", "final")
-#: status -> the statuses it may move to (design.md, "Meeting status"); final -> in_review is `reopen`.
-TRANSITIONS = {
-    "draft": ("in_progress",),
-    "in_progress": ("in_review", "draft"),
-    "in_review": ("in_progress", "final"),
-    "final": ("in_review",),
-}
+from .vocabulary import may_move, status_in_words
 
 
 class StoreError(ValueError):
@@ -93,6 +85,10 @@ class ReadOnlyDatabase(WriteFailed):
     """The database file or its folder cannot be written."""
 
 
+class NewerDatabase(DatabaseError):
+    """The database is at a schema revision this version of the app does not know."""
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to `migrations.HEAD`, keeping the data. Skips Alembic when already there."""
     with engine.connect() as conn:
@@ -103,6 +99,10 @@ def migrate(engine: Engine) -> None:
         conn.rollback()
     if current == migrations.HEAD:
         return
+    if current is not None and current > migrations.HEAD:  # revisions are numbered 0001, 0002, …
+        raise NewerDatabase(
+            "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
+        )
     from alembic import command
     from alembic.config import Config
 
@@ -415,9 +415,9 @@ class Store:
         with self.writing() as s:
             row = self._get(s, meeting_id)
             self.check_hold(s, meeting_id)
-            if status not in TRANSITIONS.get(row.status, ()):
+            if not may_move(row.status, status):
                 raise StoreError(
-                    f"A meeting that is {row.status.replace('_', ' ')} cannot move to {status.replace('_', ' ')}."
+                    f"A meeting that is {status_in_words(row.status)} cannot move to {status_in_words(status)}."
                 )
             if row.status == "final":
                 raise MeetingLocked("A final meeting can only be reopened, with a reason.")
@@ -514,22 +514,6 @@ class Store:
                                 s, amending, f"{_item_label('actions', action)}.addresses", old, action.addresses
                             )
             self._touch(s, meeting_id)
-
-    def move_item(self, meeting_id: str, kind: str, item_id: str, offset: int) -> None:
-        model, _fields = CHILD_LISTS[kind]
-        with self.writing() as s:
-            meeting = self._editable(s, meeting_id)
-            rows = list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
-            order_before = [_item_label(kind, r) for r in rows]
-            index = next(i for i, r in enumerate(rows) if _item_key(r) == item_id)
-            target = max(0, min(len(rows) - 1, index + offset))
-            rows.insert(target, rows.pop(index))
-            for position, r in enumerate(rows, start=1):
-                r.position = position
-                s.add(r)
-            amending = self._amending(s, meeting)
-            if amending:
-                self._amend(s, amending, f"{kind} (order)", order_before, [_item_label(kind, r) for r in rows])
 
     # -- step progress ----------------------------------------------------------------------------
     def add_step_time(self, meeting_id: str, step_key: str, seconds: int) -> None:
@@ -920,17 +904,58 @@ def write_failure(exc: BaseException) -> StoreError | None:
     return None
 
 
+#: SQLite's result code of a refused constraint, and the extended codes of a primary key and a UNIQUE index
+#: (the standard sqlite3 module reports extended codes; sqlcipher3 reports only the primary code, 19)
+SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE = 19, 1555, 2067
+
+#: The exact words of each trigger's RAISE (the migrations write them: 0002/0003/0005 the final lock, 0005
+#: the audit trail, the status moves and the legal hold). A migration is frozen, so it keeps its own copy;
+#: test_store checks that every refusing trigger in a new database says one of these.
+REFUSED_FINAL = "this meeting is final: reopen it with a reason before changing it"
+REFUSED_AUDIT = "the audit trail is append-only: its events cannot be changed or deleted"
+REFUSED_STATUS = "that status change is not one the meeting lifecycle allows"
+REFUSED_HOLD = "this case is on legal hold: release the hold before deleting any of its meetings"
+
+
+class AuditAppendOnly(StoreError):
+    """The database refused to change or delete an audit event."""
+
+
+class StatusRefused(StoreError):
+    """The database refused a status move design.md's table does not allow."""
+
+
+class CaseOnHold(StoreError):
+    """The database refused to delete a meeting of a case on legal hold."""
+
+
+#: a trigger's RAISE words -> the typed error and its sentence for people
+TRIGGER_REFUSALS: dict[str, tuple[type[StoreError], str]] = {
+    REFUSED_FINAL: (MeetingLocked, "This meeting is final: reopen it with a reason before changing it."),
+    REFUSED_AUDIT: (AuditAppendOnly, "The audit trail is append-only: its events cannot be changed or deleted."),
+    REFUSED_STATUS: (StatusRefused, "That status change is not one the meeting lifecycle allows; nothing was changed."),
+    REFUSED_HOLD: (CaseOnHold, "This case is on legal hold: release the hold before deleting any of its meetings."),
+}
+
+
 def _refusal(exc: Exception) -> StoreError:
+    """The typed error for a write the database refused: by SQLite's result code, and for a trigger by
+    its RAISE words (one of `TRIGGER_REFUSALS`, matched whole), never by a word found in the message.
+    A duplicate key under sqlcipher3 (no extended codes) is known by SQLite's fixed "UNIQUE constraint
+    failed" prefix, the one thing that driver gives to tell it from a NOT NULL or CHECK refusal."""
     typed = write_failure(exc)
     if typed is not None:
         return typed
-    message = str(getattr(exc, "orig", exc))
-    if "final" in message:
-        return MeetingLocked("This meeting is final: reopen it with a reason before changing it.")
-    if "UNIQUE" in message:
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    message = str(orig)
+    if code is not None and code & 0xFF == SQLITE_CONSTRAINT and message in TRIGGER_REFUSALS:
+        kind, sentence = TRIGGER_REFUSALS[message]
+        return kind(sentence)
+    if code in (SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE) or (
+        code == SQLITE_CONSTRAINT and message.startswith("UNIQUE constraint failed")
+    ):
         return StoreError("That id is already used in this meeting; nothing was changed.")
-    if "locked" in message or "busy" in message:
-        return DatabaseBusy("The database is busy in another window; try again in a moment.")
     return StoreError(f"The database refused the change ({message}); nothing was changed.")
 
 
@@ -988,12 +1013,8 @@ def open_store(
                 "version of mapm; make it writable once, or open it with the version that wrote it."
             ) from None
         raise _open_failure(exc) from None
-    except Exception as exc:  # alembic raises its own types for unknown revisions
+    except Exception:  # NewerDatabase, or a programming error: either way the engine goes, the error goes on
         engine.dispose()
-        if "Can't locate revision" in str(exc):
-            raise DatabaseError(
-                "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
-            ) from None
         raise
     store = Store(engine, clock)
     store.read_only = read_only

@@ -43,10 +43,6 @@ def has_lone_surrogate(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit]
-
-
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextA
 
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
+from mapm_tui.store import StoreError
 
 from .widgets import KeyBar, TickBox, TickList
 
@@ -364,7 +365,7 @@ class ActionForm(ModalScreen[str | None]):
                 self.live.update_item("actions", self.action_id, values)
             else:
                 saved_id = self.live.add_item("actions", {k: v for k, v in values.items() if v not in (None, "", [])})
-        except Exception as exc:  # a refusal from the store: keep everything, say why
+        except StoreError as exc:  # a refusal from the store: keep everything, say why
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         self.live.clear_draft(self.draft_key)

@@ -10,10 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from mapm_tui import dates
+from mapm_tui.vocabulary import STATUS_WORDS
 
 from .widgets import Col, Table
-
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 
 
 #: the case's meetings, and its open actions: dates whole, the description takes the room, who next

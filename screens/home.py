@@ -18,9 +18,11 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from mapm_tui.db import DatabaseError
+from mapm_tui.vocabulary import STATUS_WORDS
+
 from .widgets import Col, KeyBar, Table
 
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "Final"}
 #: the newest meetings the list shows; / searches them all. A list of every meeting of a big database
 #: (10,000) held 23 MB more than this one and took longer to draw, for rows nobody scrolls to.
 LIMIT = 500
@@ -93,7 +95,9 @@ class HomeScreen(Screen):
             self.app.open_store()
             if quick is None:
                 listed = self._listed()
-        except Exception as exc:  # an unreadable database: say so, keep the app usable
+        # an unreadable database: say so, keep the app usable (ValueError: the store's refusals, StoreError,
+        # without importing the store here, which would load SQLAlchemy before the list is painted)
+        except (DatabaseError, ValueError, OSError) as exc:
             message = str(exc)
             self.app.call_from_thread(self._failed, message)
             return

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Select
 
 from mapm_tui import dates
 from mapm_tui.schema import SHORT_LIMIT
+from mapm_tui.store import StoreError
 
 #: the fields where Enter creates the meeting (the hint under the form says so); Enter in the date moves on
 CREATES = ("new-case", "new-title-input")
@@ -112,7 +113,7 @@ class NewMeetingDialog(ModalScreen[str | None]):
             fields["convening_agency"] = organisation
         try:
             meeting_id = self.app.store.create_meeting(template, day, **fields)
-        except Exception as exc:  # a refusal from the store: say why, keep the form
+        except StoreError as exc:  # a refusal from the store: say why, keep the form
             error.update(str(exc))
             return
         self.dismiss(meeting_id)

@@ -23,11 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from mapm_tui import rules
+from mapm_tui import rules, vocabulary
+from mapm_tui.agenda import TemplateError
+from mapm_tui.store import StoreError
 
 from .widgets import KeyBar, show
 
-STATUS_WORDS = {"draft": "Draft", "in_progress": "In progress", "in_review": "In review", "final": "FINAL (read-only)"}
+#: the review says plainly that a final meeting is read-only
+STATUS_WORDS = {**vocabulary.STATUS_WORDS, "final": "FINAL (read-only)"}
 
 
 def section_text(section) -> Text:
@@ -235,13 +238,13 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         status = self.live.status if self.app.live else None
         if action == "finalise":
-            return status in ("in_review", "in_progress")
+            return vocabulary.may_finalise(status)
         if action == "reopen":
-            return status == "final"
+            return vocabulary.may_reopen(status)
         if action == "override":
-            return status != "final" and bool(self._findings)
+            return vocabulary.is_editable(status) and bool(self._findings)
         if action == "resume":
-            return status == "in_review"
+            return vocabulary.may_resume(status)
         return True
 
     # -- jumping to a step -------------------------------------------------------------------------
@@ -314,7 +317,7 @@ class ReviewScreen(Screen):
                     timeout=8,
                 )
                 return
-            except Exception as exc:  # a refusal: one sentence, nothing changed
+            except (StoreError, TemplateError) as exc:  # a refusal: one sentence, nothing changed
                 self.notify(str(exc), severity="error", timeout=8, markup=False)
                 return
             self.pending.clear()
@@ -344,7 +347,7 @@ class ReviewScreen(Screen):
                     return
                 try:
                     lifecycle.reopen(self.live.store, self.live.id, by, reason)
-                except Exception as exc:
+                except StoreError as exc:
                     self.notify(str(exc), severity="error", timeout=8, markup=False)
                     return
                 self.live.reload()
@@ -424,7 +427,7 @@ class ReviewScreen(Screen):
 
     def _write(self, target: Path, family: bool, force: bool, password: str | None = None) -> None:
         from mapm_tui.locations import make_private_dir
-        from mapm_tui.minutes import ExportError, MinutesWithheld, export_minutes, previous_meeting
+        from mapm_tui.minutes import ExportError, MinutesExist, MinutesWithheld, export_minutes, previous_meeting
 
         try:
             # the default export folder is made when first used; a folder the user typed must exist
@@ -440,10 +443,11 @@ class ReviewScreen(Screen):
                 previous=previous_meeting(self.live.store, self.live.meeting),
                 password=password,
             )
+        except MinutesExist as exc:
+            self.notify(f"{exc.path} already exists; choose another name.", severity="error", timeout=10, markup=False)
+            return
         except (ExportError, MinutesWithheld) as exc:
-            self.notify(
-                str(exc).replace(" or use --force to replace it", ""), severity="error", timeout=10, markup=False
-            )
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
         from mapm_tui import audit
         from mapm_tui.store import StoreError
@@ -490,7 +494,7 @@ class ReviewScreen(Screen):
                 return
             try:
                 new_id = lifecycle.next_meeting(self.live.store, self.live.id, self.app.templates)
-            except Exception as exc:
+            except (StoreError, TemplateError) as exc:
                 self.notify(str(exc), severity="error", timeout=8, markup=False)
                 return
             self.app.close_meeting()
@@ -499,15 +503,14 @@ class ReviewScreen(Screen):
                 "The next meeting is ready as a draft: open actions are carried over for their progress.", timeout=6
             )
 
-        open_actions = sum(
-            1 for a in self.live.meeting.get("actions", []) if a.get("status") not in ("done", "cancelled")
+        self.live.flush()
+        n = len(lifecycle.actions_to_carry(self.live.store, self.live.id))
+        carried = (
+            f"Its {n} open action{'s' if n != 1 else ''} will be carried over."
+            if n
+            else "No open action is left to carry over."
         )
-        self.app.push_screen(
-            Confirm(
-                f"Prepare the next meeting for this case? Its {open_actions} open action{'s' if open_actions != 1 else ''} will be carried over."
-            ),
-            done,
-        )
+        self.app.push_screen(Confirm(f"Prepare the next meeting for this case? {carried}"), done)
 
     def action_case(self) -> None:
         from .case import CaseScreen

@@ -17,6 +17,8 @@ from textual.widgets import DataTable, Input, Label, SelectionList
 
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
+from mapm_tui.store import StoreError
+from mapm_tui.vocabulary import OTHER_PROCEDURES
 
 from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
@@ -29,7 +31,7 @@ MEETING_TYPES = (
 )
 OTHER_PROCEDURE = tuple(
     (text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key)
-    for key, text in rules.OTHER_PROCEDURES.items()
+    for key, text in OTHER_PROCEDURES.items()
 )
 
 REASONS = (
@@ -257,7 +259,7 @@ class SetupScreen(Screen):
             return
         try:
             self.live.add_item("subjects", subject)
-        except Exception as exc:
+        except StoreError as exc:
             error.update(str(exc))
             return
         error.update("")

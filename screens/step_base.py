@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label
 
+from mapm_tui.vocabulary import may_start_or_end
+
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader, Prompt
 
 #: how an Enter kept among early keys is queued (a printable key's character is never a newline)
@@ -226,7 +228,7 @@ class StepScreen(Screen):
             attending = (self.live.meeting.get("family") or {}).get("attending")
             return attending == "part_two" and not self.live.part_two_started and self.live.status == "in_progress"
         if action == "start_or_end":
-            return self.live.status in ("draft", "in_progress", "in_review")
+            return may_start_or_end(self.live.status)
         return True
 
     # -- navigation -------------------------------------------------------------------------------

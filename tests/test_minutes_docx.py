@@ -754,3 +754,17 @@ def test_a_template_without_attendance_or_actions_steps_still_holds_them(tmp_pat
         "Introductions",
     ):
         assert ("p", "Heading 2", title) in body_blocks(doc)
+
+
+def test_an_existing_file_is_a_typed_refusal_that_names_it(tmp_path):
+    """The app, which has no --force, says its own sentence from `MinutesExist.path` (it used to cut
+    " or use --force to replace it" out of the message); the CLI's sentence is unchanged."""
+    from mapm_tui.minutes import MinutesExist
+
+    path = tmp_path / "minutes.docx"
+    path.write_bytes(b"kept")
+    with pytest.raises(MinutesExist) as refused:
+        export_minutes(full_meeting(), hampshire(), path)
+    assert refused.value.path == path and isinstance(refused.value, ExportError)
+    assert str(refused.value) == f"{path} already exists; choose another name or use --force to replace it."
+    assert path.read_bytes() == b"kept"

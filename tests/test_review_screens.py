@@ -267,3 +267,27 @@ async def test_step_screens_kept_for_speed_never_show_stale_state(make_app, stor
         await pilot.pause()
         assert app.screen is not first
         assert app.screen.query_one("#capture", Input).disabled
+
+
+async def test_next_meeting_question_counts_only_what_will_be_carried(make_app, store, hampshire, clock):
+    """The question counts the actions the next meeting would carry: not done or cancelled ones, and not
+    those already carried into a later meeting (before, it counted every action not done or cancelled)."""
+    from mapm_tui import lifecycle
+    from screens.dialogs import Confirm
+
+    open_ids = [
+        a["id"] for a in store.load_meeting(hampshire)["actions"] if a.get("status") not in ("done", "cancelled")
+    ]
+    assert len(open_ids) >= 2
+    assert [a["id"] for a in lifecycle.actions_to_carry(store, hampshire)] == open_ids
+    follower = lifecycle.next_meeting(store, hampshire)
+    assert [a["carried_from_action_id"] for a in store.load_meeting(follower)["actions"]] == open_ids
+    assert lifecycle.actions_to_carry(store, hampshire) == []  # each is carried forward already
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot, hampshire)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        question = app.screen.question
+        assert "No open action is left to carry over." in question and "will be carried over" not in question

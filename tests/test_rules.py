@@ -429,3 +429,27 @@ def test_samples_find_what_they_were_written_to_show():
     assert {f.target for f in hants} == {"action:act-4", "attendee:att-9"}
     cald = got["calderdale-adult-disagreement.json"]
     assert [f.key for f in rules.blocking(cald)] == ["G-31:action:act-4:due_date"]
+
+
+def test_where_an_entry_belongs_is_one_answer_for_the_lists_and_the_checks():
+    """`Template.step_of_entry` is the one rule the entry lists (live), the completeness checks (rules)
+    and the minutes (layout) use: the step it was captured under if the template has it, else its home."""
+    from mapm_tui.live import LiveMeeting
+
+    template = shipped_templates()["hampshire"]
+    during, before = "during_meeting", "before_meeting"
+    entries = [
+        {"id": "ent-1", "kind": "risk", "text": "At the step", "step": "known_before", "stage": during},
+        {"id": "ent-2", "kind": "risk", "text": "No step, found during", "stage": during},
+        {"id": "ent-3", "kind": "need", "text": "A step another template has", "step": "gone", "stage": before},
+        {"id": "ent-4", "kind": "note", "text": "No step takes notes"},
+    ]
+    where = {e["id"]: getattr(template.step_of_entry(e), "key", None) for e in entries}
+    assert where == {"ent-1": "known_before", "ent-2": "identified_during", "ent-3": "known_before", "ent-4": None}
+    meeting = {"entries": entries}
+    live = LiveMeeting.__new__(LiveMeeting)  # only the meeting and the template are read
+    live.meeting, live.template = meeting, template
+    for key in ("known_before", "identified_during"):
+        expected = [e["id"] for e in entries if where[e["id"]] == key]
+        assert [e["id"] for e in rules._entries_in_step(meeting, template, key)] == expected
+        assert [e["id"] for e in live.entries_in_step(template.step(key))] == expected

@@ -191,3 +191,28 @@ def test_list_meetings_counts_open_actions(store, new_meeting):
     store.add_item(mid, "actions", {"description": "c"})
     (summary,) = store.list_meetings()
     assert (summary.case_ref, summary.subjects, summary.open_actions) == ("C-7", "Child A", 2)
+
+
+def test_database_refusals_come_out_typed(store, new_meeting):
+    """A trigger's refusal is classified by SQLite's result code and the trigger's own RAISE words (defined
+    once in the store, and checked here against the triggers a new database has), not by a word in it."""
+    from sqlalchemy import text
+
+    from mapm_tui.store import TRIGGER_REFUSALS, AuditAppendOnly, StatusRefused
+
+    with store.engine.connect() as conn:
+        triggers = "\n".join(conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type='trigger'").scalars())
+    for words in TRIGGER_REFUSALS:
+        assert f"RAISE(ABORT, '{words}')" in triggers
+    mid = new_meeting(aim="Agreed aim")
+    store.set_status(mid, "in_progress")
+    with pytest.raises(StatusRefused, match="lifecycle allows"), store.writing() as s:
+        s.exec(text("UPDATE meeting SET status = 'final' WHERE id = :id"), params={"id": mid})
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM auditevent").scalar() > 0
+    with pytest.raises(AuditAppendOnly), store.writing() as s:
+        s.exec(text("UPDATE auditevent SET by = 'someone else'"))
+    _make_final(store, mid)
+    with pytest.raises(MeetingLocked), store.writing() as s:
+        s.exec(text("UPDATE entry SET text = 'x' WHERE meeting_id = :id"), params={"id": mid})
+        s.exec(text("UPDATE meeting SET aim = 'changed' WHERE id = :id"), params={"id": mid})

@@ -102,8 +102,14 @@ class Template:
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
 
-    def steps_of_kind(self, kind: str) -> list[Step]:
-        return [s for s in self.steps if s.kind == kind]
+    def step_of_entry(self, entry: dict) -> Step | None:
+        """Where an entry belongs (the entry lists, the completeness checks and the minutes all ask this):
+        the step it was captured under, when this template has that step, else its kind's `home_step`.
+        None: under "Other information"."""
+        key = entry.get("step")
+        if isinstance(key, str) and (step := self.step(key)) is not None:
+            return step
+        return self.home_step(entry.get("kind") or "", entry.get("stage"))
 
     def home_step(self, entry_kind: str, stage: str | None = None) -> Step | None:
         """The step where an entry of this kind (and stage) belongs when it was captured under no step.

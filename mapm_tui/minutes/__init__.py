@@ -33,6 +33,15 @@ class ExportError(Exception):
     """The minutes could not be written; the message is one sentence saying what to do."""
 
 
+class MinutesExist(ExportError):
+    """The file is there already and `force` was not given; `path` is it (the app, which has no --force,
+    says its own sentence with it)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists; choose another name or use --force to replace it.")
+        self.path = path
+
+
 def build_layout(
     meeting: dict,
     template,
@@ -167,7 +176,7 @@ def _check_target(path: Path, force: bool) -> None:
     if not path.parent.is_dir():
         raise ExportError(f"The folder {path.parent} does not exist; create it or choose another place.")
     if (path.exists() or path.is_symlink()) and not force:
-        raise ExportError(f"{path} already exists; choose another name or use --force to replace it.")
+        raise MinutesExist(path)
 
 
 def _save_atomic(document, path: Path, force: bool, password: str | None = None) -> None:
@@ -202,13 +211,11 @@ def _save_atomic(document, path: Path, force: bool, password: str | None = None)
             try:
                 os.link(tmp, path)  # refuses to replace: no overwrite even in a race
             except FileExistsError:
-                raise ExportError(f"{path} already exists; choose another name or use --force to replace it.") from None
+                raise MinutesExist(path) from None
             except OSError:
                 # a file system without hard links (some network drives, FAT): check, then rename
                 if path.exists():
-                    raise ExportError(
-                        f"{path} already exists; choose another name or use --force to replace it."
-                    ) from None
+                    raise MinutesExist(path) from None
                 os.replace(tmp, path)
             else:
                 tmp.unlink()

@@ -30,6 +30,7 @@ from typing import Any
 from ..participants import is_advocate
 from ..subject_words import SubjectWords, words_for
 from ..text import clean, clean_line
+from ..vocabulary import CLOSED_ACTION_STATUSES, ENTRY_KIND_LABELS, OTHER_PROCEDURES
 
 # --------------------------------------------------------------------------------------------- words
 
@@ -54,15 +55,6 @@ REASONS = {
     "significant_event": "A significant life event",
     "fii_concern": "Concerns about fabricated or induced illness",
     "other": "Another reason (see the details)",
-}
-
-OTHER_PROCEDURES = {
-    "strategy_discussion": "a strategy discussion",
-    "child_protection_conference": "a child protection conference",
-    "child_in_need_review": "a Child in Need review",
-    "looked_after_review": "a looked-after child review",
-    "team_around_the_child": "a Team Around the Child meeting",
-    "anonymised_consultation": "an anonymised consultation",
 }
 
 ATTENDANCE = {
@@ -95,8 +87,6 @@ ACTION_STATUS = {
 }
 
 BASIS = {"fact": "fact", "opinion": "opinion", "unverified": "unverified"}
-#: An earlier action with one of these statuses is closed by the review: it leaves the action plan.
-CLOSED_STATUSES = ("done", "cancelled")
 
 ENTRY_KIND_ORDER = (
     "strength",
@@ -130,20 +120,7 @@ ENTRY_GROUPS = {
 }
 
 #: One entry's kind as a label, for an action's "addresses" column.
-ENTRY_LABELS = {
-    "strength": "Strength",
-    "need": "Need",
-    "risk": "Risk",
-    "information": "Information",
-    "voice_of_subject": "Voice",
-    "family_view": "View",
-    "already_tried": "Already tried",
-    "how_to_address": "How to address",
-    "decision": "Decision",
-    "referral": "Referral",
-    "disagreement": "Disagreement",
-    "note": "Note",
-}
+ENTRY_LABELS = {**ENTRY_KIND_LABELS, "voice_of_subject": "Voice", "family_view": "View"}  # a narrow column
 
 STAGE_WORDS = {"before_meeting": "identified before the meeting", "during_meeting": "identified during the meeting"}
 SNR = ("strength", "need", "risk")
@@ -430,10 +407,10 @@ def fmt_timestamp(text: Any) -> str:
         return _l(text)
     if when.tzinfo is not None:
         try:
-            from zoneinfo import ZoneInfo
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
             when = when.astimezone(ZoneInfo("Europe/London"))
-        except Exception:  # no tz database (Windows without tzdata): the machine's zone
+        except ZoneInfoNotFoundError:  # no tz database (Windows without tzdata): the machine's zone
             when = when.astimezone()
     return f"{_dates().format_date(when.date())} {when:%H:%M}"
 
@@ -502,7 +479,9 @@ class _Ctx:
         self.reviewed = [a for a in self.actions if a.get("carried_from_action_id")]
         #: the action plan: every action, except earlier ones this meeting closed (done or stopped)
         self.plan = [
-            a for a in self.actions if not (a.get("carried_from_action_id") and a.get("status") in CLOSED_STATUSES)
+            a
+            for a in self.actions
+            if not (a.get("carried_from_action_id") and a.get("status") in CLOSED_ACTION_STATUSES)
         ]
         self.action_numbers = {a.get("id"): n for n, a in enumerate(self.plan, start=1) if a.get("id")}
         earlier = _list(_dict(previous).get("actions"))
@@ -1323,13 +1302,9 @@ def build_layout(
     placed: dict[str, list[dict]] = {k: [] for k in step_keys}
     other_entries: list[dict] = []
     for e in ctx.entries:
-        key = e.get("step")
-        if isinstance(key, str) and key in step_keys:
-            placed[key].append(e)
-            continue
-        home = template.home_step(e.get("kind"), e.get("stage"))
-        if home is not None:
-            placed[home.key].append(e)
+        where = template.step_of_entry(e)
+        if where is not None:
+            placed[where.key].append(e)
         else:
             other_entries.append(e)
 

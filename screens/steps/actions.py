@@ -9,18 +9,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from mapm_tui import dates
+from mapm_tui.vocabulary import ACTION_STATUS_WORDS
 
 from ..step_base import StepScreen
 from ..widgets import Col, Table
-
-STATUS_WORDS = {
-    "open": "",
-    "done": "done",
-    "partly_done": "partly done",
-    "not_done": "not done",
-    "cancelled": "cancelled",
-}
-
 
 #: the list's columns: what, owner and date are kept at every width; SMART and progress give way first
 #: on a narrow terminal (the highlighted action's whole row shows under the list)
@@ -80,7 +72,7 @@ class ActionsStep(StepScreen):
             if a.get("agency"):
                 who = f"{who} ({a['agency']})" if who else a["agency"]
             due = dates.parse_iso(a["due_date"]) if a.get("due_date") else None
-            state = STATUS_WORDS.get(a.get("status", "open"), "")
+            state = ACTION_STATUS_WORDS.get(a.get("status", "open"), "")
             smart = state or (
                 "✓ SMART" if not findings else f"✗ {blocks} blocking" if blocks else f"! {len(findings)} to check"
             )

@@ -1,0 +1,126 @@
+"""The domain's words, each defined once: meeting statuses and how a meeting may move between them,
+what an open action is (for a dict and for SQL), the labels of entry kinds and the other procedures a
+professionals' meeting must not stand in for (G-02).
+
+The store, lifecycle, rules, listing, capture, the minutes and the screens all read these; a change to the
+lifecycle or to what counts as open is made here and nowhere else. No Textual, no database here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# -- meeting statuses (design.md, "Meeting status") ---------------------------------------------------
+MEETING_STATUSES = ("draft", "in_progress", "in_review", "final")
+
+#: status -> the statuses it may move to; final -> in_review is a reopen (with a reason), nothing else.
+TRANSITIONS: Mapping[str, tuple[str, ...]] = {
+    "draft": ("in_progress",),
+    "in_progress": ("in_review", "draft"),
+    "in_review": ("in_progress", "final"),
+    "final": ("in_review",),
+}
+
+#: a meeting's status as the meeting lists and the case view show it
+STATUS_WORDS: Mapping[str, str] = {
+    "draft": "Draft",
+    "in_progress": "In progress",
+    "in_review": "In review",
+    "final": "Final",
+}
+
+
+def may_move(old: str, new: str) -> bool:
+    """Whether design.md's table lets a meeting move from status `old` to `new`."""
+    return new in TRANSITIONS.get(old, ())
+
+
+def status_in_words(status: str) -> str:
+    """A status inside a sentence: "in review"."""
+    return status.replace("_", " ")
+
+
+def may_finalise(status: str | None) -> bool:
+    """Finalising is offered in review, and while the meeting runs (it is ended first)."""
+    return status in ("in_review", "in_progress")
+
+
+def may_reopen(status: str | None) -> bool:
+    return status == "final"
+
+
+def may_resume(status: str | None) -> bool:
+    return status is not None and may_move(status, "in_progress") and status != "draft"
+
+
+def may_start_or_end(status: str | None) -> bool:
+    """The one key that starts (a draft), ends (in progress) or resumes (in review) a meeting; a final
+    meeting moves only by a reopen, which has its own key."""
+    return status in TRANSITIONS and is_editable(status)
+
+
+def has_ended(status: str | None) -> bool:
+    """The meeting has ended: in review, or final. The review is its screen; the minutes can go out and
+    the next meeting can be prepared."""
+    return status in ("in_review", "final")
+
+
+def is_editable(status: str | None) -> bool:
+    """A final meeting is read-only until reopened; every other status may be edited."""
+    return status != "final"
+
+
+# -- actions --------------------------------------------------------------------------------------------
+#: an action with one of these statuses is closed: never carried over, never overdue
+CLOSED_ACTION_STATUSES = frozenset({"done", "cancelled"})
+#: the statuses of an open action (a missing status is open too)
+OPEN_ACTION_STATUSES = ("open", "partly_done", "not_done")
+
+#: an action's status in the action list beside its row ("open" says nothing)
+ACTION_STATUS_WORDS: Mapping[str, str] = {
+    "open": "",
+    "done": "done",
+    "partly_done": "partly done",
+    "not_done": "not done",
+    "cancelled": "cancelled",
+}
+
+
+def is_open_action(action: Mapping) -> bool:
+    """An action (a dict as a bundle holds it) still to be done: not done or cancelled."""
+    return action.get("status") not in CLOSED_ACTION_STATUSES
+
+
+def open_action_sql(alias: str = "action") -> str:
+    """`is_open_action` as an SQL condition on the action table under `alias`."""
+    statuses = ", ".join(f"'{s}'" for s in OPEN_ACTION_STATUSES)
+    return f"({alias}.status IS NULL OR {alias}.status IN ({statuses}))"
+
+
+# -- entries ----------------------------------------------------------------------------------------------
+#: one entry's kind as a label (capture, the entry lists); "voice_of_subject" follows the subjects
+ENTRY_KIND_LABELS: Mapping[str, str] = {
+    "strength": "Strength",
+    "need": "Need",
+    "risk": "Risk",
+    "information": "Information",
+    "voice_of_subject": "Voice of the child",
+    "family_view": "Family's view",
+    "already_tried": "Already tried",
+    "how_to_address": "How to address",
+    "decision": "Decision",
+    "referral": "Referral",
+    "disagreement": "Disagreement",
+    "note": "Note",
+}
+
+# -- the meeting -------------------------------------------------------------------------------------------
+#: the procedures a professionals' meeting must not stand in for (G-02), as words inside a sentence
+OTHER_PROCEDURES: Mapping[str, str] = {
+    "strategy_discussion": "a strategy discussion",
+    "child_protection_conference": "a child protection conference",
+    "child_in_need_review": "a Child in Need review",
+    "looked_after_review": "a looked-after child review",
+    "team_around_the_child": "a Team Around the Child meeting",
+    "anonymised_consultation": "an anonymised consultation",
+}
