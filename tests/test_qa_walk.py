@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from mapm_tui import holds
 from tests.test_capture_sources import SIZE, STEP, meeting_with_people, open_step, type_keys
+from tests.test_holds import MEETING, db, dead_pid, other_window, two  # noqa: F401 (db, two: fixtures)
 
 DRAFT = "Grandmother collects the boys from school every weekday and cooks tea"
 
@@ -41,3 +43,31 @@ async def test_a_key_typed_when_editing_an_entry_adds_to_its_text(make_app, new_
         assert field.has_focus and field.value == DRAFT
         await type_keys(pilot, " daily")
         assert field.value == DRAFT + " daily"
+
+
+async def test_after_taking_over_a_stale_hold_the_step_on_show_can_be_typed_in(two, clock):  # noqa: F811
+    """Reopening after the terminal was killed: the meeting is held by the dead window, so it opens
+    read-only and offers a take-over. The step on show said "This meeting is final" (it was not), and
+    after the take-over it stayed read-only: the chair could not type on it."""
+    from textual.widgets import Label, TextArea
+
+    from mapm_tui.app import MapmApp
+    from tests.pilot_helpers import fill
+
+    first, second = two
+    holds.acquire(first.engine, MEETING, other_window(dead_pid()), first.hold_token, clock.utcnow())
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(MEETING, "aim")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AskText"
+        notes = [str(n.content) for n in app.screen_stack[-2].query(".read-only-note").results(Label)]
+        assert notes and "final" not in notes[0] and "Sam Chair" in notes[0]
+        await fill(pilot, "#ask-input", "The terminal was closed by accident.", submit=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.live.editable
+        field = app.screen.query_one("#text-field", TextArea)
+        assert not field.read_only
+        assert not list(app.screen.query(".read-only-note"))
