@@ -71,3 +71,34 @@ async def test_after_taking_over_a_stale_hold_the_step_on_show_can_be_typed_in(t
         field = app.screen.query_one("#text-field", TextArea)
         assert not field.read_only
         assert not list(app.screen.query(".read-only-note"))
+
+
+async def test_a_long_question_and_a_long_date_error_are_shown_whole(make_app):
+    """The take-over question ('This meeting is held by … since Wed 2 De') and the new meeting's
+    date error ('… try 20/11, 20 Nov, tue, next tue o') were cut at the dialog's edge."""
+    from textual.widgets import Label
+
+    from screens.dialogs import AskText
+
+    question = "This meeting is held by Sam Chair (sam) on LAPTOP-7 (process 4242), since Wed 2 Dec 2026 11:23, " * 2
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(AskText(question))
+        await pilot.pause()
+        label = app.screen.query(Label).first()
+        assert label.size.width <= label.parent.content_size.width
+        assert label.size.height * label.size.width >= len(question.rstrip())
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.pause()
+        date = app.screen.query_one("#new-date", Input)
+        date.value = "the day after the school fair"
+        await pilot.pause()
+        echo = app.screen.query_one("#new-date-echo", Label)
+        shown = str(echo.content)
+        assert "in 2 weeks" in shown
+        assert echo.size.width <= echo.parent.content_size.width
+        assert echo.size.height * echo.size.width >= len(shown)
