@@ -40,7 +40,7 @@ class StepScreen(Screen):
     StepScreen #main { height: 1fr; }
     StepScreen #step-body { padding: 1 2; }
     StepScreen #step-title { text-style: bold; color: $accent; }
-    StepScreen .read-only-note { color: $warning; }
+    StepScreen .read-only-note { color: $warning; width: 100%; }
     """
 
     #: the field that takes what the chair types on arriving at the step (None: the first text field)

@@ -62,8 +62,9 @@ async def test_after_taking_over_a_stale_hold_the_step_on_show_can_be_typed_in(t
         await pilot.pause()
         await pilot.pause()
         assert type(app.screen).__name__ == "AskText"
-        notes = [str(n.content) for n in app.screen_stack[-2].query(".read-only-note").results(Label)]
-        assert notes and "final" not in notes[0] and "Sam Chair" in notes[0]
+        [note] = app.screen_stack[-2].query(".read-only-note").results(Label)
+        assert "final" not in str(note.content) and "Sam Chair" in str(note.content)
+        assert note.size.width <= note.parent.content_size.width, "the note is cut at the screen's edge"
         await fill(pilot, "#ask-input", "The terminal was closed by accident.", submit=True)
         await pilot.pause()
         await pilot.pause()
