@@ -403,17 +403,35 @@ def cmd_list(args, store, templates) -> int:
         print("No meetings yet. Start one with `mapm`, or import a bundle with `mapm import FILE.json`.")
         return EXIT_OK
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
     from .dates import format_date, parse_iso
 
-    table = Table("Id", "Case ref", "Date", "Status", "Subjects", "Open actions", box=None, header_style="bold")
+    rows = []
     for m in meetings:
         day = parse_iso(m.date)
         cells = (m.id, m.case_ref or "", format_date(day) if day else m.date, m.status.replace("_", " "), m.subjects)
+        rows.append([_shown(c, one_line=True) for c in cells])
+
+    # the id is copied into `mapm check ID`, the case ref into the case system and the date read as one:
+    # none is cut or wrapped in a narrow terminal; the other columns wrap, never cut with an ellipsis
+    def whole(title: str, i: int) -> Column:
+        return Column(title, no_wrap=True, min_width=max(len(r[i]) for r in rows))
+
+    table = Table(
+        whole("Id", 0),
+        whole("Case ref", 1),
+        whole("Date", 2),
+        Column("Status", overflow="fold"),
+        Column("Subjects", overflow="fold"),
+        Column("Open actions", overflow="fold"),
+        box=None,
+        header_style="bold",
+    )
+    for m, cells in zip(meetings, rows, strict=True):
         # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
-        table.add_row(*(Text(_shown(c, one_line=True)) for c in cells), str(m.open_actions))
+        table.add_row(*(Text(c) for c in cells), str(m.open_actions))
     Console(soft_wrap=True).print(table)
     return EXIT_OK
 
