@@ -134,3 +134,17 @@ def test_mapm_list_in_an_80_column_terminal_shows_every_id_and_date_whole(tmp_pa
         assert meeting_id in out.stdout, out.stdout
     assert "…" not in out.stdout
     assert all(len(line) <= 80 for line in out.stdout.splitlines())
+
+
+async def test_the_demo_banner_is_read_whole_at_80_columns(make_app, store):
+    """At 80×24 the demo's banner read '… unencrypted copy. Nothing': the sentence saying nothing is
+    kept was cut."""
+    from textual.widgets import Label
+
+    app = make_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        badge = app.screen.query_one("#demo-badge", Label)
+        assert "Nothing here is kept." in str(badge.content)
+        assert badge.region.right <= app.screen.region.right
+        assert badge.size.width * badge.size.height >= len(str(badge.content))
