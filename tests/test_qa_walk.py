@@ -148,3 +148,23 @@ async def test_the_demo_banner_is_read_whole_at_80_columns(make_app, store):
         assert "Nothing here is kept." in str(badge.content)
         assert badge.region.right <= app.screen.region.right
         assert badge.size.width * badge.size.height >= len(str(badge.content))
+
+
+async def test_the_export_password_question_is_read_whole_at_80_columns(make_app):
+    """F7 at 80×24: 'Type a password twice, or press Enter to' and 'by another way (a' were cut."""
+    from textual.widgets import Label
+
+    from screens.password import AskPassword
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for required in (False, True):
+            app.push_screen(AskPassword("the Word minutes", required))
+            await pilot.pause()
+            for label in app.screen.query(Label):
+                text = str(label.content)
+                assert label.size.width <= label.parent.content_size.width, text
+                assert label.size.width * label.size.height >= len(text), text
+            app.pop_screen()
+            await pilot.pause()
