@@ -168,3 +168,31 @@ async def test_the_export_password_question_is_read_whole_at_80_columns(make_app
                 assert label.size.width * label.size.height >= len(text), text
             app.pop_screen()
             await pilot.pause()
+
+
+async def test_no_label_on_any_step_runs_past_the_screen_edge(make_app, new_meeting, store):
+    """At 120×40 the attendance step's hints read 'ctrl+n: the form (e-mail, advo' and '… s substitute
+    · x': a label wider than its container is cut, never wrapped. Every label of every step, at both
+    sizes, fits its container."""
+    from textual.widgets import Label
+
+    meeting_id, _ids = meeting_with_people(new_meeting, store)
+    app = make_app()
+    cut = []
+    for size in ((120, 40), (80, 24)):
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            steps = None
+            app.open_meeting(meeting_id, "attendance")
+            await pilot.pause()
+            steps = [s.key for s in app.live.steps]
+            for key in steps:
+                app.goto_step(key)
+                await pilot.pause()
+                for label in app.screen.query(Label):
+                    if not label.display or not label.parent.display:
+                        continue
+                    if label.size.width > label.parent.content_size.width:
+                        cut.append((size, key, str(label.content)[:60]))
+        app = make_app()
+    assert not cut, "\n".join(map(str, cut))
