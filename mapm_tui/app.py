@@ -438,6 +438,10 @@ class MapmApp(App[None]):
             self.notify(str(exc), severity="error", timeout=10)
             return
         step = self.live.current_step if self.live is not None and self.live.id == meeting_id else None
+        # the step on show was built read-only: leave it so that it is built again, editable
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.forget_step_screens()
         self.open_meeting(meeting_id, step)
 
     def release_hold(self) -> None:

@@ -14,7 +14,6 @@ from mapm_tui.vocabulary import STATUS_WORDS
 
 from .widgets import Col, Table
 
-
 #: the case's meetings, and its open actions: dates whole, the description takes the room, who next
 MEETING_COLUMNS = (
     Col("Date", whole=True),

@@ -101,6 +101,7 @@ class AskText(ModalScreen[str | None]):
     AskText { align: center middle; }
     AskText > Vertical { width: 72; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     AskText #ask-error { color: $error; }
+    AskText Label { width: 100%; }
     """
 
     def __init__(

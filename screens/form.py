@@ -91,7 +91,8 @@ class FieldForm(Vertical):
     FieldForm .field-help { width: 100%; }
     FieldForm .field-label { margin-top: 1; text-style: bold; }
     FieldForm .field-help { color: $text-muted; }
-    FieldForm .date-echo { color: $success; height: 1; }
+    FieldForm .date-echo { color: $success; height: auto; width: 100%; }
+    FieldForm .field-label { width: 100%; }  /* a long question wraps, not cut at the edge */
     FieldForm .date-echo.bad { color: $error; }
     FieldForm TextArea { height: 4; background: $panel; }
     FieldForm Input:focus, FieldForm TextArea:focus { background: $panel-lighten-1; }

@@ -50,6 +50,7 @@ class HomeScreen(Screen):
     HomeScreen #home-body { padding: 1 2; }
     HomeScreen #home-title { text-style: bold; color: $accent; }
     HomeScreen #demo-badge { background: $warning; color: $background; padding: 0 1; width: auto; margin-bottom: 1; }
+    HomeScreen #demo-badge { max-width: 100%; }
     HomeScreen #home-hint { color: $text-muted; margin: 1 0; }
     HomeScreen DataTable { height: 1fr; }
     """

@@ -24,6 +24,7 @@ class AskPassword(ModalScreen[str | None]):
     AskPassword { align: center middle; }
     AskPassword > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     AskPassword #password-error { color: $error; }
+    AskPassword Label { width: 100%; }  /* wraps: the question and the note were cut at the edge */
     """
 
     def __init__(self, what: str, required: bool) -> None:

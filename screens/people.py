@@ -61,6 +61,7 @@ class PeoplePanel(Vertical):
     PeoplePanel #person-error { color: $error; height: auto; }
     PeoplePanel #people { height: auto; max-height: 20; margin-top: 1; }
     PeoplePanel .hint { color: $text-muted; }
+    PeoplePanel .hint, PeoplePanel #person-error { width: 100%; }  /* wrap, not cut at the edge */
     """
 
     def __init__(self, live, **kwargs) -> None:

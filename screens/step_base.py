@@ -42,7 +42,7 @@ class StepScreen(Screen):
     StepScreen #main { height: 1fr; }
     StepScreen #step-body { padding: 1 2; }
     StepScreen #step-title { text-style: bold; color: $accent; }
-    StepScreen .read-only-note { color: $warning; }
+    StepScreen .read-only-note { color: $warning; width: 100%; }
     """
 
     #: the field that takes what the chair types on arriving at the step (None: the first text field)
@@ -78,15 +78,19 @@ class StepScreen(Screen):
                 if self.step.prompt:
                     yield Prompt(self.live.words.fill(self.step.prompt), id="prompt")
                 if not self.live.editable:
-                    yield Label(
-                        "This meeting is final and read-only. Reopen it from the review to change it.",
-                        classes="read-only-note",
-                    )
+                    yield Label(self._read_only_note(), classes="read-only-note", markup=False)
                 yield from self.compose_body()
         yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def _read_only_note(self) -> str:
+        """Why this step cannot be changed: final, or read-only in this window for another reason (the
+        meeting held by another window, a read-only file), which is not the meeting's status."""
+        if self.live.status == "final":
+            return "This meeting is final and read-only. Reopen it from the review to change it."
+        return f"Read-only in this window: {self.live.read_only}"
 
     def on_mount(self) -> None:
         self._clock = self.set_interval(1.0, self.refresh_header, name="clock")

@@ -40,6 +40,7 @@ class ActionsStep(StepScreen):
     ActionsStep #actions { height: auto; max-height: 26; }
     ActionsStep #actions-summary { height: auto; margin-bottom: 1; }
     ActionsStep #unaddressed { color: $warning; height: auto; }
+    ActionsStep #actions-summary, ActionsStep #unaddressed { width: 100%; }  /* wrap, not cut */
     """
 
     def compose_body(self) -> ComposeResult:

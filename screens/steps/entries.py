@@ -106,6 +106,8 @@ class EntriesStep(StepScreen):
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
+            # a draft or an entry being edited comes back focused: selected, the next key replaced it all
+            select_on_focus=False,
         )
         yield Label("", id="capture-meta", markup=False)  # names as typed or imported: "[/]" is text
         yield Label("", id="capture-from", markup=False)
