@@ -279,7 +279,10 @@ class _Words:
         elif kind == "voice_of_subject":
             core = f"{child} {rng.choice(VOICE)}"
         elif kind == "family_view":
-            core = f"The {rng.choice(RELATIVES)} feels the plan is {rng.choice(('fair', 'too much', 'helpful', 'unclear'))}"
+            core = (
+                f"The {rng.choice(RELATIVES)} feels the plan is "
+                f"{rng.choice(('fair', 'too much', 'helpful', 'unclear'))}"
+            )
         elif kind == "how_to_address":
             core = "Offer " + rng.choice(ADDRESS)
         elif kind == "already_tried":

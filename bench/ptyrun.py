@@ -10,6 +10,7 @@ Peak resident memory is read from /proc/<pid>/status (VmHWM) while the program s
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -116,10 +117,8 @@ def run_until(
 
 def _stop(pid: int, fd: int) -> None:
     """Quit the program we started: ctrl+q first (a clean exit), then SIGTERM, then SIGKILL."""
-    try:
+    with contextlib.suppress(OSError):
         os.write(fd, b"\x11")
-    except OSError:
-        pass
     for sig, wait in ((None, 3.0), (signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
         if sig is not None:
             try:
@@ -133,19 +132,13 @@ def _stop(pid: int, fd: int) -> None:
             except ChildProcessError:
                 done = pid
             if done:
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
                 return
             # keep the terminal drained so the program can finish writing
             readable, _, _ = select.select([fd], [], [], 0.02)
             if readable:
-                try:
+                with contextlib.suppress(OSError):
                     os.read(fd, 1 << 16)
-                except OSError:
-                    pass
-    try:
+    with contextlib.suppress(OSError):
         os.close(fd)
-    except OSError:
-        pass

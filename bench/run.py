@@ -131,7 +131,7 @@ class Context:
             text=True,
             timeout=timeout,
         )
-        lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         if proc.returncode != 0 or not lines:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             raise RuntimeError(f"workers.py {' '.join(args)} failed: {' / '.join(tail)}")
@@ -156,7 +156,7 @@ def bench_startup(ctx: Context) -> dict:
         "bare_list": (list_cmd, [TITLE, LISTED], 0.3),
     }
     runs: dict[str, list[dict]] = {k: [] for k in programs}
-    for name, (cmd, markers, _settle) in programs.items():  # warm-up: file cache, bytecode
+    for cmd, markers, _settle in programs.values():  # warm-up: file cache, bytecode
         ptyrun.run_until(cmd, markers, env=ctx.env, cwd=str(REPO), timeout=60)
     for n in range(p["start_pairs"]):
         for name, (cmd, markers, settle) in programs.items():

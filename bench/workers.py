@@ -391,8 +391,8 @@ def _search(db: str, repeats: int) -> dict:
 
     The bare query asks the same index for the same words and the 50 best matching places (bm25), with
     none of our code (no grouping by meeting, no snippets); a second bare query, reported beside it, asks
-    only for the rowids of the 50 newest places (the cheapest question the index answers). The LIKE scan is what search would cost without the
-    index: every entry, action and attendee read and compared."""
+    only for the rowids of the 50 newest places (the cheapest question the index answers). The LIKE scan is
+    what search would cost without the index: every entry, action and attendee read and compared."""
     from mapm_tui.search import fts_query, search
     from mapm_tui.store import open_store
 

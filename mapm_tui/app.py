@@ -103,7 +103,8 @@ class MapmApp(App[None]):
             self.push_screen(HomeScreen())
         if self.unlocker is not None and self.unlocker.kind == "plain":
             self.notify(
-                "Your meetings are stored unencrypted: quit, then run `mapm encrypt` to protect them with a passphrase.",
+                "Your meetings are stored unencrypted: quit, then run `mapm encrypt` to protect them with a "
+                "passphrase.",
                 severity="warning",
                 timeout=20,
                 markup=False,

@@ -124,7 +124,8 @@ class _OverrideAction(argparse.Action):
         pairs = getattr(namespace, self.dest, None) or []
         if pairs and pairs[-1][1] is None:
             raise UsageError(
-                f"--override {pairs[-1][0]} needs its own --reason before the next --override; see `mapm finalise --help`."
+                f"--override {pairs[-1][0]} needs its own --reason before the next --override; see `mapm "
+                "finalise --help`."
             )
         setattr(namespace, self.dest, [*pairs, (value, None)])
 

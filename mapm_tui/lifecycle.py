@@ -114,7 +114,8 @@ def _match_overrides(
         hits = [(sp, f) for f in open_findings if (sp := _specificity(key, f)) is not None]
         if not hits and not any(_specificity(key, f) is not None for f in already):
             raise BadRequest(
-                f"No finding of this meeting is named '{key}'; `mapm check` lists each finding's key. Nothing was finalised."
+                f"No finding of this meeting is named '{key}'; `mapm check` lists each finding's key. Nothing "
+                "was finalised."
             )
         for sp, f in hits:
             if f.key not in chosen or sp < chosen[f.key][0]:
@@ -165,7 +166,8 @@ def finalise(store: Store, meeting_id: str, by: str, overrides: Iterable[tuple[s
             n = len(blocking)
             raise FinaliseRefused(
                 f"Meeting {meeting_id} was not finalised: {n} finding{'s' if n != 1 else ''} "
-                f"block{'s' if n == 1 else ''} it; put {'them' if n != 1 else 'it'} right, or override each with a reason.",
+                f"block{'s' if n == 1 else ''} it; put {'them' if n != 1 else 'it'} right, or override each "
+                "with a reason.",
                 blocking,
             )
         position = s.exec(

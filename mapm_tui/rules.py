@@ -202,7 +202,8 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
             "G-31",
             BLOCK,
             "due_date",
-            f"The due date {_pretty_date(due)} is before the meeting ({_pretty_date(meeting_day)}); give a date on or after it.",
+            f"The due date {_pretty_date(due)} is before the meeting ({_pretty_date(meeting_day)}); give a "
+            "date on or after it.",
         )
     if not _has(action.get("success_measure")):
         add(
@@ -228,7 +229,8 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
                 "G-31",
                 WARN,
                 field,
-                f'{where} "{match.group(0)}", which cannot be checked later; say exactly what will be done and by when.',
+                f'{where} "{match.group(0)}", which cannot be checked later; say exactly what will be done '
+                "and by when.",
             )
             break
     review = meeting.get("next_review") or {}
@@ -238,7 +240,8 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
             "G-31",
             WARN,
             "due_date",
-            f"It is due {_pretty_date(due)}, after the next review on {_pretty_date(review_day)}; bring it forward or say why.",
+            f"It is due {_pretty_date(due)}, after the next review on {_pretty_date(review_day)}; bring it "
+            "forward or say why.",
         )
     addresses = action.get("addresses") or []
     if not addresses:
@@ -258,7 +261,8 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
                 "G-32",
                 WARN,
                 "owner",
-                f"{_short(owner.get('name', 'The owner'), 40)} was not at the meeting; make sure they know of this action and agree to it.",
+                f"{_short(owner.get('name', 'The owner'), 40)} was not at the meeting; make sure they know of "
+                "this action and agree to it.",
             )
     out.sort(key=lambda f: (not f.blocks, ACTION_FIELDS.index(f.field) if f.field in ACTION_FIELDS else 9))
     return out
@@ -340,7 +344,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             BLOCK,
             "setup",
             setup_about,
-            f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is not a reason).",
+            f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is "
+            "not a reason).",
         )
 
     # times: an end before the start (typed, or a start typed as planned) makes the minutes contradict themselves
@@ -384,7 +389,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
                     WARN,
                     f"attendee:{a.get('id')}",
                     who,
-                    "Sent apologies with neither a substitute nor a written contribution; record which, or follow it up.",
+                    "Sent apologies with neither a substitute nor a written contribution; record which, or "
+                    "follow it up.",
                     attendance_step,
                 )
             )
@@ -414,7 +420,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
                     severity,
                     s.key,
                     s.title,
-                    f'Nothing is recorded under "{s.title}"; record what was said, or that they were asked and declined.',
+                    f'Nothing is recorded under "{s.title}"; record what was said, or that they were asked '
+                    "and declined.",
                 )
 
     # actions (G-30, then each action)
@@ -483,7 +490,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             BLOCK,
             dis_step,
             "Professional disagreement",
-            "Disagreement remains: record what it is about and the escalation route (line manager, local escalation procedure).",
+            "Disagreement remains: record what it is about and the escalation route (line manager, local "
+            "escalation procedure).",
         )
 
     fb = meeting.get("feedback_to_family") if isinstance(meeting.get("feedback_to_family"), dict) else {}
@@ -522,7 +530,8 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             WARN,
             ms_step,
             "Sharing the minutes",
-            "With concerns of fabricated or induced illness, record the senior manager or named doctor consulted before sharing.",
+            "With concerns of fabricated or induced illness, record the senior manager or named doctor "
+            "consulted before sharing.",
         )
 
     nr = meeting.get("next_review") if isinstance(meeting.get("next_review"), dict) else {}
@@ -606,7 +615,8 @@ def start_refusals(meeting: dict) -> list[Finding]:
                 BLOCK,
                 "setup",
                 "Setting up the meeting",
-                "Record why a professionals' meeting is right although it stands in for another procedure, or change the answer.",
+                "Record why a professionals' meeting is right although it stands in for another procedure, "
+                "or change the answer.",
                 "setup",
             )
         ]

@@ -171,17 +171,19 @@ class Store:
 
         Database refusals (the final-meeting triggers, constraints) come out as StoreError sentences.
         """
-        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except IntegrityError as exc:
-                    session.rollback()
-                    raise _refusal(exc) from None
-                except OperationalError as exc:
-                    session.rollback()
-                    raise _refusal(exc) from None
+        with (
+            self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
+            Session(bind=conn, expire_on_commit=False) as session,
+        ):
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise _refusal(exc) from None
+            except OperationalError as exc:
+                session.rollback()
+                raise _refusal(exc) from None
 
     def close(self) -> None:
         close_engine(self.engine)

@@ -50,7 +50,14 @@ class ActionForm(ModalScreen[str | None]):
     HELP_TITLE = "Action form"
     DEFAULT_CSS = """
     ActionForm { align: center middle; }
-    ActionForm > Vertical { width: 110; max-width: 98%; height: 95%; border: thick $accent; background: $surface; padding: 0 1; }
+    ActionForm > Vertical {
+        width: 110;
+        max-width: 98%;
+        height: 95%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
     ActionForm #action-title { text-style: bold; color: $accent; }
     ActionForm #action-summary { height: auto; margin-bottom: 1; }
     ActionForm #action-summary.ok { color: $success; }
@@ -306,7 +313,8 @@ class ActionForm(ModalScreen[str | None]):
             summary.add_class("ok")
         elif blocks:
             summary.update(
-                f"Not SMART yet: {len(blocks)} gap{'s' if len(blocks) != 1 else ''} would block finalising, {len(findings) - len(blocks)} warning{'s' if len(findings) - len(blocks) != 1 else ''}."
+                f"Not SMART yet: {len(blocks)} gap{'s' if len(blocks) != 1 else ''} would block finalising, "
+                f"{len(findings) - len(blocks)} warning{'s' if len(findings) - len(blocks) != 1 else ''}."
             )
             summary.add_class("blocks")
         else:

@@ -28,7 +28,14 @@ class ActionsScreen(ModalScreen[None]):
     )
     DEFAULT_CSS = """
     ActionsScreen { align: center middle; }
-    ActionsScreen > Vertical { width: 116; max-width: 98%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
+    ActionsScreen > Vertical {
+        width: 116;
+        max-width: 98%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
     ActionsScreen #open-title { text-style: bold; color: $accent; width: 100%; }
     ActionsScreen DataTable { height: 1fr; }
     """

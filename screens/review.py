@@ -218,7 +218,10 @@ class ReviewScreen(Screen):
         if self.live.status == "final":
             text = "Final: nothing can change without a reopen (F6)."
         elif blocking:
-            text = f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising · {len(open_) - len(blocking)} other"
+            text = (
+                f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising · "
+                f"{len(open_) - len(blocking)} other"
+            )
         elif open_:
             text = f"Nothing blocks finalising · {len(open_)} to look at"
         else:

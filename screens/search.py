@@ -22,10 +22,20 @@ class SearchScreen(ModalScreen[str | None]):
         Binding("down", "to_results", "Results", id="to_results", show=False),
     ]
     HELP_TITLE = "Search"
-    HELP = "Type words from a case reference, a name or anything recorded; every word must match the start of a word. Down moves to the results; Enter opens a meeting."
+    HELP = (
+        "Type words from a case reference, a name or anything recorded; every word must match the start "
+        "of a word. Down moves to the results; Enter opens a meeting."
+    )
     DEFAULT_CSS = """
     SearchScreen { align: center middle; }
-    SearchScreen > Vertical { width: 110; max-width: 98%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
+    SearchScreen > Vertical {
+        width: 110;
+        max-width: 98%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
     SearchScreen #search-title { text-style: bold; color: $accent; }
     SearchScreen #search-count { color: $text-muted; height: 1; width: 100%; }
     SearchScreen OptionList { height: 1fr; border: none; }

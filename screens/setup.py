@@ -61,7 +61,10 @@ MEETING = [
         "Is it really one of these? (G-02)",
         "choice",
         OTHER_PROCEDURE,
-        help="Leave as 'Not recorded' for a professionals' meeting. A professionals' meeting must not stand in for these.",
+        help=(
+            "Leave as 'Not recorded' for a professionals' meeting. A professionals' meeting must not stand "
+            "in for these."
+        ),
     ),
     FieldSpec(
         "other_procedure_reason",
@@ -146,7 +149,13 @@ class SetupScreen(Screen):
     SetupScreen #setup-head Label { width: auto; margin-right: 3; }
     SetupScreen #save-state { dock: right; color: $text-muted; }
     SetupScreen #setup-body { padding: 0 2; }
-    SetupScreen .section { text-style: bold; color: $accent; margin-top: 1; border-bottom: solid $panel-lighten-2; width: 100%; }
+    SetupScreen .section {
+        text-style: bold;
+        color: $accent;
+        margin-top: 1;
+        border-bottom: solid $panel-lighten-2;
+        width: 100%;
+    }
     SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; width: 100%; }
     SetupScreen #reasons-trap { width: 100%; }
     SetupScreen #reasons { height: auto; max-height: 12; }

@@ -316,7 +316,6 @@ def _as_written(cell):
     return escape(clean(cell))
 
 
-
 @dataclass(frozen=True)
 class Col:
     """A column of a `Table`: how it gives way when the table is narrower than its text.

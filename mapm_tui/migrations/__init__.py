@@ -19,6 +19,5 @@ def include_name(name, type_, parent_names) -> bool:
     """Alembic's `include_name` hook: leave the hand-made search tables (and their indexes) alone."""
     if type_ == "table" and name and name.startswith(UNMANAGED_PREFIXES):
         return False
-    if type_ == "index" and parent_names and str(parent_names.get("table_name") or "").startswith(UNMANAGED_PREFIXES):
-        return False
-    return True
+    table = str((parent_names or {}).get("table_name") or "")
+    return not (type_ == "index" and table.startswith(UNMANAGED_PREFIXES))

@@ -229,7 +229,7 @@ def upgrade() -> None:
             f"DELETE FROM search_index WHERE rowid = {_base('OLD.id')} + {code}; "
             f"{_insert_meeting_field(code, name, cols, 'NEW')}; END"
         )
-    for table, (code, _item, _detail, cols) in CHILD_TABLES.items():
+    for table, (_code, _item, _detail, cols) in CHILD_TABLES.items():
         # the columns the indexed row is made of (a subject's item is its position)
         extra = {"subject": ("position",), "entry": ("kind",)}.get(table, ())
         watched = ", ".join(("meeting_id", *extra, *cols))
@@ -254,7 +254,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for code, name, cols in MEETING_FIELDS:
+    for _code, name, _cols in MEETING_FIELDS:
         op.execute(f"DROP TRIGGER IF EXISTS search_meeting_{name}")
     for name in ("insert", "delete"):
         op.execute(f"DROP TRIGGER IF EXISTS search_meeting_{name}")

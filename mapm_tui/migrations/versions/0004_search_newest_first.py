@@ -73,7 +73,10 @@ def _next_docid(date: str) -> str:
 
 def _day_is_full(date: str) -> str:
     first = f"({_day(date)} * {PER_DAY})"
-    return f"(SELECT max(docid) FROM search_meeting WHERE docid BETWEEN {first} AND {first} + {PER_DAY - 1}) = {first} + {PER_DAY - 1}"
+    return (
+        f"(SELECT max(docid) FROM search_meeting WHERE docid BETWEEN {first} AND {first} + {PER_DAY - 1}) "
+        f"= {first} + {PER_DAY - 1}"
+    )
 
 
 def _base(meeting_id: str) -> str:
