@@ -966,8 +966,16 @@ def cmd_outbox(args, store, templates) -> int:
 
     from .minutes import ExportError, MinutesWithheld, previous_meeting
     from .outbox import OutboxError, check_before_sending, folder_name, record_sent, write_outbox
+    from .vocabulary import has_ended
 
     meeting = _load(store, args.id)
+    if not has_ended(meeting.get("status")):  # nothing goes out, or is recorded as sent, before the meeting ends
+        raise Refused(
+            f"Meeting {args.id} has not ended (it is {meeting.get('status', 'draft').replace('_', ' ')}); end it and "
+            "review it before writing its outbox."
+        )
+    if meeting.get("status") != "final":
+        _say("check: the minutes are not final yet: the drafts carry them as the draft for attendees to check (G-53).")
     settings = _settings()
     for w in check_before_sending(meeting):
         _say(f"check: {w.what}")

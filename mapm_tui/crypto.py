@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .db import DatabaseError
+from .db import SQLITE_HEADER, DatabaseError
 
-#: the first 16 bytes of every plain SQLite file
-SQLITE_HEADER = b"SQLite format 3\x00"
+#: the salt SQLCipher 4 keeps in a file's first 16 bytes
 SALT_BYTES = 16
 KEY_BYTES = 32
 #: SQLCipher 4's default key derivation: PBKDF2-HMAC-SHA512 with this many iterations

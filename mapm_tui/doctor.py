@@ -17,10 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__, locations
+from .db import SQLITE_HEADER
 from .files import protection
-
-#: the first 16 bytes of every plain SQLite file; an encrypted (SQLCipher) file starts with random bytes
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: the libraries whose versions a support request needs
 LIBRARIES = ("textual", "rich", "sqlmodel", "sqlalchemy", "alembic", "python-docx", "platformdirs")

@@ -5,9 +5,11 @@ before anything is sent."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from email import policy
 from email.parser import BytesParser
 from io import BytesIO
+from pathlib import Path
 
 import docx
 import pytest
@@ -142,6 +144,8 @@ def test_mapm_outbox_writes_the_drafts_and_records_them(tmp_path):
     bundle.write_text(json.dumps(load_sample("hampshire-two-part.json")), encoding="utf-8")
     db = tmp_path / "cli.db"
     env = {"MAPM_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    if os.environ.get("MAPM_PASSPHRASE"):  # the tests' databases are encrypted (tests/keys.py)
+        env["MAPM_PASSPHRASE"] = os.environ["MAPM_PASSPHRASE"]
 
     def mapm(*args):
         cmd = [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args]
@@ -167,3 +171,31 @@ def test_the_outbox_documents_read_without_mammoth_warnings(outbox):
     for path in [*out.documents.values(), out.action_summary]:
         with path.open("rb") as fh:
             assert mammoth.convert_to_html(fh).messages == [], path.name
+
+
+def test_the_command_line_writes_no_outbox_for_a_meeting_that_has_not_ended(tmp_path, isolated_home, capsys):
+    """QA found `mapm outbox` writing drafts for a meeting still in progress and recording them as sent."""
+    import json
+
+    import keys
+
+    from mapm_tui import cli
+
+    db = tmp_path / "m.db"
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "hampshire-planning.json"
+    data = json.loads(sample.read_text(encoding="utf-8"))
+    data["meeting"]["status"] = "in_progress"
+    bundle = tmp_path / "running.json"
+    bundle.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["--db", str(db), "import", str(bundle)]) == 0
+    meeting_id = capsys.readouterr().out.strip()
+    out = tmp_path / "outbox"
+    assert cli.main(["--db", str(db), "outbox", meeting_id, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "has not ended" in err and err[-1] == "\n" and err.count("\n") == 1
+    assert not out.exists()
+    store = keys.open_test_store(db)
+    try:
+        assert not store.load_meeting(meeting_id).get("distribution")
+    finally:
+        store.close()
