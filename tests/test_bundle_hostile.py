@@ -328,8 +328,8 @@ def test_export_past_a_real_file_size_limit_is_one_sentence(db, tmp_path):
         "from mapm_tui import cli\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "real_open = cli._open\n"
-        "def limited_open(db):\n"
-        "    opened = real_open(db)\n"
+        "def limited_open(*args, **kwargs):\n"  # cli._open(db, passphrase_file) since issue 11
+        "    opened = real_open(*args, **kwargs)\n"
         "    resource.setrlimit(resource.RLIMIT_FSIZE, (500, resource.RLIM_INFINITY))\n"
         "    return opened\n"
         "cli._open = limited_open\n"
