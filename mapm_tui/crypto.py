@@ -158,9 +158,9 @@ def verify(path: Path, key: DatabaseKey) -> None:
     except sqlcipher3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", SQLITE_NOTADB) != SQLITE_NOTADB:  # busy, unreadable …: not the key
             raise DatabaseError(f"cannot open the database {path} ({exc}); try again, or use --db.") from None
-        raise WrongPassphrase(
-            f"That passphrase does not open {path}; nothing was changed. Check it and try again."
-        ) from None
+        from .db import key_or_damage_sentence
+
+        raise WrongPassphrase(key_or_damage_sentence(path)) from None
     finally:
         con.close()
 

@@ -91,7 +91,7 @@ APPLICATION_ID = 0x4D41504D
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: tables every mapm database has had since its first revision (how one made before 0006 is recognised)
 OUR_TABLES = frozenset({"alembic_version", "meeting", "attendee", "entry", "action"})
-_BUSY, _LOCKED, _READONLY, _CANTOPEN = 5, 6, 8, 14
+_BUSY, _LOCKED, _READONLY, _CANTOPEN, _NOTADB = 5, 6, 8, 14, 26
 #: `PRAGMA quick_check` reads the whole file. Measured on the shared 2-core machine (loaded): 5.9 s for the
 #: bench's big database (937 MB: 10,000 meetings, 1,000,000 entries), 87 ms for 200 meetings (12.9 MB);
 #: ~6-7 ms a megabyte. Opening checks files up to this size (under half a second); a bigger file is checked
@@ -129,7 +129,8 @@ def read_only_reason(path: Path | None) -> str | None:
 
 
 def file_problem(path: Path, *, quick_check: bool = True, key: DatabaseKey | None = None) -> tuple[str, str] | None:
-    """What is wrong with the SQLite file at `path` as a mapm database: ("foreign" | "damaged", detail),
+    """What is wrong with the SQLite file at `path` as a mapm database: ("foreign" | "damaged" |
+    "key_or_damage" (an encrypted file that `key` does not open), detail),
     or None when it is a mapm database (or empty, or new) that passes `PRAGMA quick_check`.
 
     A SQLite file is ours when its application id is ours, or (made before migration 0006 set the id)
@@ -168,6 +169,8 @@ def file_problem(path: Path, *, quick_check: bool = True, key: DatabaseKey | Non
         code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
         if code in (_BUSY, _LOCKED, _READONLY, _CANTOPEN):
             return None  # another window is writing, or no reader can be set up here: the engine will say
+        if encrypted and code == _NOTADB:  # page 1 does not decrypt: a wrong key or a damaged file
+            return "key_or_damage", " ".join(str(exc).split())[:80]
         return "damaged", " ".join(str(exc).split())[:80]
     return None
 
@@ -191,6 +194,10 @@ def check_database(
     if problem is None:
         return
     kind, detail = problem
+    if kind == "key_or_damage":
+        from .crypto import WrongPassphrase
+
+        raise WrongPassphrase(key_or_damage_sentence(path))
     if kind == "foreign":
         raise ForeignDatabase(
             f"{path} is {detail}, not a mapm database; nothing was changed. "
@@ -227,6 +234,25 @@ def damaged_sentence(path: Path, detail: str) -> str:
         return f"{sentence} No backup of it was found."
     return (
         f"{sentence} The newest good backup is {backup.path} ({backup.when}): "
+        f"restore it with `mapm --db {path} restore {backup.path}`."
+    )
+
+
+def key_or_damage_sentence(path: Path) -> str:
+    """Why an encrypted file does not open with the key given. SQLCipher cannot tell a wrong passphrase
+    from a damaged file (page 1's HMAC fails either way), so the sentence says both and names the newest
+    backup (listed, not checked: the key that would check it may be the wrong one)."""
+    from .backup import newest_good_backup
+
+    sentence = (
+        f"That passphrase does not open {path}: either it is not the passphrase, or the file is damaged "
+        "(an encrypted file cannot tell the two apart); nothing was changed. Check the passphrase and try again"
+    )
+    backup = newest_good_backup(path)
+    if backup is None:
+        return f"{sentence}; no backup of it was found."
+    return (
+        f"{sentence}; if it is right, the newest backup is {backup.path} ({backup.when}): "
         f"restore it with `mapm --db {path} restore {backup.path}`."
     )
 

@@ -46,6 +46,17 @@ def store(tmp_path, clock):
 
 
 @pytest.fixture
+def plain_store(tmp_path, clock):
+    """A plain SQLite store whatever MAPM_TEST_ENCRYPTED says: for the tests about what a plain file
+    holds (an unencrypted database, as before `mapm encrypt`)."""
+    from mapm_tui.store import open_store
+
+    s = open_store(tmp_path / "plain.db", clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def new_meeting(store, templates):
     """Make a fresh meeting on a template: new_meeting("hampshire", **fields) -> id."""
 

@@ -56,17 +56,17 @@ def open_test_store(path, clock=None):
     return open_store(path, clock, key=key_for(path))
 
 
-def connect_raw(path):
+def connect_raw(path, **kwargs):
     """A DB-API connection straight to a test database, past the store: SQLCipher with the tests' key
-    for an encrypted file, the standard sqlite3 for a plain one."""
+    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect)."""
     import sqlite3
     from pathlib import Path
 
     from mapm_tui import crypto
 
     if crypto.file_kind(Path(path)) == "encrypted":
-        return crypto.connect(path, _key(crypto.file_salt(Path(path))))
-    return sqlite3.connect(path)
+        return crypto.connect(path, _key(crypto.file_salt(Path(path))), **kwargs)
+    return sqlite3.connect(path, **kwargs)
 
 
 def _errors(name: str) -> tuple[type[Exception], ...]:
@@ -80,3 +80,15 @@ def _errors(name: str) -> tuple[type[Exception], ...]:
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
 IntegrityError = _errors("IntegrityError")
 DatabaseError = _errors("DatabaseError")
+
+
+def dump(path) -> str:
+    """The whole test database as SQL, through `connect_raw` (sqlcipher3's connection has no iterdump:
+    the standard library's dump walks any DB-API connection)."""
+    from sqlite3.dump import _iterdump
+
+    conn = connect_raw(path)
+    try:
+        return "\n".join(_iterdump(conn))
+    finally:
+        conn.close()

@@ -1,12 +1,13 @@
 """The database itself refuses what would rewrite a record without a trace (migration 0005, issue 17
-"Rewritten without a trace", issue 12 "append-only"): each statement is run with a plain sqlite3
-connection (no pragmas, as someone with the file and another tool would), with foreign keys on (so a
-delete would cascade), and on the app's own connection; each is refused and nothing changes."""
+"Rewritten without a trace", issue 12 "append-only"): each statement is run with a raw
+connection (no pragmas but the key, as someone with the file, its passphrase and another tool would), with
+foreign keys on (so a delete would cascade), and on the app's own connection; each is refused and nothing changes."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import keys
 import pytest
 
 from mapm_tui import lifecycle, rules
@@ -43,8 +44,10 @@ def snapshot(conn: sqlite3.Connection) -> dict[str, list]:
 
 def connect(store, mode: str) -> sqlite3.Connection:
     if mode == "app":  # the app's engine: foreign keys and recursive triggers on (db.py)
-        return store.engine.raw_connection().driver_connection
-    conn = sqlite3.connect(store.engine.url.database)
+        # the pool's proxy: its close() hands the connection back (closing the driver's own connection
+        # left a dead one in the pool, and the store's closing checkpoint failed on it)
+        return store.engine.raw_connection()
+    conn = keys.connect_raw(store.engine.url.database)
     if mode == "foreign_keys":
         conn.execute("PRAGMA foreign_keys = ON")
     return conn
@@ -106,7 +109,7 @@ def test_the_database_refuses_each_rewrite(store, two_meetings, sql, mode):
     conn = connect(store, mode)
     before = snapshot(conn)
     assert len(before["entry"]) == 19 and before["auditevent"]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(keys.IntegrityError):
         conn.execute(sql, {"final": final, "draft": draft})
     conn.commit()
     assert snapshot(conn) == before
@@ -117,13 +120,13 @@ def test_recursive_triggers_make_replace_fire_the_delete_lock(store, two_meeting
     """The second guard: with the BEFORE INSERT guard gone, REPLACE's own delete still meets the lock on
     the app's connection (recursive_triggers on), while a plain connection lets it through."""
     final, draft = two_meetings
-    plain = sqlite3.connect(store.engine.url.database)
+    plain = keys.connect_raw(store.engine.url.database)
     plain.execute("DROP TRIGGER entry_final_no_replace")
     plain.commit()
     app = connect(store, "app")
     assert app.execute("PRAGMA recursive_triggers").fetchone() == (1,)
     args = {"final": final, "draft": draft}
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    with pytest.raises(keys.IntegrityError, match="final"):
         app.execute(STEAL, args)
     app.rollback()
     app.close()
@@ -142,8 +145,8 @@ def test_the_lifecycle_still_works_through_the_guards(store, templates):
     assert meeting["status"] == "final"
     assert [a["field"] for a in meeting["amendments"]] == ["status", "title", "status"]
     # a raw reopen now: the newest amendment is the re-finalising one, so it is refused
-    raw = sqlite3.connect(store.engine.url.database)
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    raw = keys.connect_raw(store.engine.url.database)
+    with pytest.raises(keys.IntegrityError, match="final"):
         raw.execute("UPDATE meeting SET status = 'in_review' WHERE id = ?", (mid,))
     # a reopen amendment alone changes nothing but is itself on the record
     raw.close()
@@ -151,13 +154,13 @@ def test_the_lifecycle_still_works_through_the_guards(store, templates):
 
 def test_a_reopen_amendment_older_than_the_last_finalising_does_not_open_it(store, templates, clock):
     mid = finalised_sample(store, templates)
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     raw.execute(
         "INSERT INTO amendment (meeting_id, position, at, by, field, old, new, reason) VALUES "
         "(?, 99, '2020-01-01T00:00:00+00:00', 'Someone', 'status', 'final', 'in review', 'Back-dated')",
         (mid,),
     )
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    with pytest.raises(keys.IntegrityError, match="final"):
         raw.execute("UPDATE meeting SET status = 'in_review' WHERE id = ?", (mid,))
     raw.rollback()
     raw.close()
@@ -168,8 +171,8 @@ def test_an_imported_final_meeting_is_locked(store, templates):
     bundle["meeting"]["status"] = "final"
     bundle["meeting"]["id"] = "m-imported-final"
     mid = import_bundle(store, bundle, templates)
-    raw = sqlite3.connect(store.engine.url.database)
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    raw = keys.connect_raw(store.engine.url.database)
+    with pytest.raises(keys.IntegrityError, match="final"):
         raw.execute("INSERT OR REPLACE INTO meeting SELECT * FROM meeting WHERE id = ?", (mid,))
     raw.close()
     assert store.load_meeting(mid)["status"] == "final"

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 
+import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle
@@ -70,7 +71,7 @@ def test_events_say_who_when_and_what_and_copy_no_text(store, used, tmp_path, ca
         assert e["at"].endswith("+00:00") and e["os_user"] and e["hash"]
     by = {e["kind"]: e["by"] for e in events}
     assert by["finalised"] == "Jo Baker" and by["reopened"] == "Sarah Khan" and by["exported"] is None  # CLI: settings
-    raw = sqlite3.connect(db)
+    raw = keys.connect_raw(db)
     trail = " ".join(str(v) for row in raw.execute("SELECT * FROM auditevent") for v in row)
     raw.close()
     for text in _texts(store, final) + ["The review date was wrong", "Priya Nurse"]:
@@ -97,7 +98,7 @@ def test_the_chain_holds_on_real_use(store, used, capsys):
 
 
 def _all(store) -> list[tuple]:
-    raw = sqlite3.connect(store.engine.url.database)
+    raw = keys.connect_raw(store.engine.url.database)
     rows = raw.execute(
         "SELECT pk, meeting_id, at, by, os_user, kind, detail, hash FROM auditevent ORDER BY pk"
     ).fetchall()
@@ -106,8 +107,9 @@ def _all(store) -> list[tuple]:
 
 
 def _attacker(store) -> sqlite3.Connection:
-    """A plain connection that has dropped the append-only triggers, as anyone with the file could."""
-    raw = sqlite3.connect(store.engine.url.database)
+    """A raw connection (the key, no pragmas) that has dropped the append-only triggers, as anyone with the
+    file and its passphrase could."""
+    raw = keys.connect_raw(store.engine.url.database)
     for name in ("auditevent_no_update", "auditevent_no_delete", "auditevent_no_replace"):
         raw.execute(f"DROP TRIGGER {name}")
     return raw
@@ -231,10 +233,8 @@ def test_two_writers_at_once_keep_one_unbroken_chain(store, used, clock):
     added inside BEGIN IMMEDIATE, so the newest hash read is still the newest when the event is added."""
     import threading
 
-    from mapm_tui.store import open_store
-
     final, other = used
-    others = [open_store(store.engine.url.database, clock) for _ in range(2)]
+    others = [keys.open_test_store(store.engine.url.database, clock) for _ in range(2)]
     errors = []
 
     def work(s, meeting_id):

@@ -12,9 +12,9 @@ import copy
 import json
 import os
 import random
-import sqlite3
 from pathlib import Path
 
+import keys
 import pytest
 from samples import load_sample, sample_names
 from test_bundle import _normalise, minimal
@@ -145,8 +145,7 @@ def _same(meeting: dict) -> dict:
 
 
 def dump(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
-        return "\n".join(conn.iterdump())
+    return keys.dump(db)
 
 
 def _bases() -> list[dict]:

@@ -11,9 +11,9 @@ import datetime as dt
 import errno
 import json
 import os
-import sqlite3
 from pathlib import Path
 
+import keys
 import pytest
 from test_bundle import minimal
 
@@ -35,8 +35,7 @@ def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
 
 def dump(db: Path) -> str:
     """The whole database as SQL: byte-for-byte the same content or not."""
-    with sqlite3.connect(db) as conn:
-        return "\n".join(conn.iterdump())
+    return keys.dump(db)
 
 
 def one_line(err: str) -> bool:
@@ -99,7 +98,7 @@ def test_escapes_already_in_the_database_are_shown_escaped(capsys, db, tmp_path,
     """A database written before import cleaned its text: the CLI shows the escapes, never obeys them."""
     monkeypatch.setenv("COLUMNS", "200")  # the table's case ref uncut
     assert run(capsys, db, "import", str(write(tmp_path, minimal())))[0] == 0
-    with sqlite3.connect(db) as conn:
+    with keys.connect_raw(db) as conn:
         conn.execute("UPDATE meeting SET case_ref = ?", (HOSTILE_REF + "\u009b2J[red]x[/]",))
         conn.execute("UPDATE action SET description = ?", ("Visit\u001b[2J\u0007",))
     for argv in (("list",), ("list", "--format", "json"), ("actions",), ("actions", "--format", "json")):
@@ -329,8 +328,8 @@ def test_export_past_a_real_file_size_limit_is_one_sentence(db, tmp_path):
         "from mapm_tui import cli\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "real_open = cli._open\n"
-        "def limited_open(db):\n"
-        "    opened = real_open(db)\n"
+        "def limited_open(*args, **kwargs):\n"  # cli._open(db, passphrase_file) since issue 11
+        "    opened = real_open(*args, **kwargs)\n"
         "    resource.setrlimit(resource.RLIMIT_FSIZE, (500, resource.RLIM_INFINITY))\n"
         "    return opened\n"
         "cli._open = limited_open\n"
@@ -368,7 +367,7 @@ async def test_escapes_already_stored_are_not_drawn_on_the_home_screen(store, te
     from mapm_tui.bundle import import_bundle
 
     import_bundle(store, minimal(), templates)
-    with sqlite3.connect(store.engine.url.database) as conn:
+    with keys.connect_raw(store.engine.url.database) as conn:
         conn.execute("UPDATE meeting SET case_ref = ?", (HOSTILE_REF,))
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import keys
 import pytest
 from test_bundle import minimal
 
@@ -42,7 +43,7 @@ def test_busy_is_exit_1_for_import_and_finalise_alike(capsys, db, tmp_path, monk
     other["meeting"]["id"] = "m-test-2"
     bundle = tmp_path / "other.json"
     bundle.write_text(json.dumps(other), encoding="utf-8")
-    holder = sqlite3.connect(db, isolation_level=None)
+    holder = keys.connect_raw(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another window holds the write lock
     try:
         results = [

@@ -15,11 +15,13 @@ import sqlite3
 import subprocess
 import sys
 
+import keys
 import pytest
 from samples import load_sample, sample_names
 
 from mapm_tui import backup, cli
-from mapm_tui.db import APPLICATION_ID, DamagedDatabase, ForeignDatabase
+from mapm_tui.crypto import WrongPassphrase, derive_key, file_salt
+from mapm_tui.db import APPLICATION_ID, SQLITE_HEADER, DamagedDatabase, ForeignDatabase
 from mapm_tui.store import open_store
 
 MEETING = "m-2026-hants-001"
@@ -152,12 +154,17 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("how", list(DAMAGE))
-def test_a_damaged_database_is_one_sentence_for_every_command(filled, tmp_path, capsys, how):
+def test_a_damaged_database_is_one_sentence_for_every_command(filled, tmp_path, capsys, how, monkeypatch):
     assert not (tmp_path / "meetings.db-wal").exists()
     DAMAGE[how](filled)
     before = digest(filled)
-    with pytest.raises(DamagedDatabase):
-        open_store(filled)
+    if filled.read_bytes().startswith(SQLITE_HEADER):
+        with pytest.raises(DamagedDatabase):
+            open_store(filled)
+    else:  # without its header the file looks encrypted: a passphrase then cannot open it, or it is damaged
+        monkeypatch.setenv("MAPM_PASSPHRASE", keys.PASSPHRASE)
+        with pytest.raises(WrongPassphrase, match="the file is damaged"):
+            open_store(filled, key=derive_key(keys.PASSPHRASE, file_salt(filled)))
     for args in COMMANDS:
         args = [a.replace("{tmp}", str(tmp_path)) for a in args]
         code, _out, err = run(capsys, "--db", filled, *args)
@@ -347,3 +354,37 @@ async def test_the_app_on_a_damaged_file_says_one_sentence_on_its_home_screen(fi
         assert "could not be opened" in hint and "is damaged" in hint
         assert "sqlalchemy" not in hint and "SQL:" not in hint
         await pilot.press("ctrl+q")
+
+
+@pytest.mark.skipif(not keys.encrypted(), reason="an encrypted database (MAPM_TEST_ENCRYPTED=0)")
+def test_an_encrypted_database_damaged_on_page_one_says_passphrase_or_damage_and_names_the_backup(
+    tmp_path, templates, capsys
+):
+    """SQLCipher cannot tell a damaged first page from a wrong passphrase (its HMAC fails either way): the
+    sentence says both, names the newest backup, and nothing is written; the backup is encrypted too."""
+    from mapm_tui.bundle import import_bundle
+
+    db = tmp_path / "meetings.db"
+    store = keys.open_test_store(db)
+    import_bundle(store, load_sample("hampshire-planning.json"), templates)
+    store.close()
+    code, out, err = run(capsys, "--db", db, "backup")
+    assert code == 0, err
+    [taken] = backup.list_backups(db)
+    assert not taken.path.read_bytes().startswith(SQLITE_HEADER)  # the backup is encrypted as well
+    data = bytearray(db.read_bytes())
+    data[100:4096] = bytes(4096 - 100)  # page 1's content and HMAC, the salt kept
+    db.write_bytes(bytes(data))
+    before = digest(db)
+    code, _out, err = run(capsys, "--db", db, "list")
+    assert code == 2 and one_sentence(err), err
+    assert "not the passphrase" in err and "the file is damaged" in err
+    assert f"the newest backup is {taken.path}" in err and f"mapm --db {db} restore {taken.path}" in err
+    assert keys.PASSPHRASE not in err
+    with pytest.raises(WrongPassphrase, match="the file is damaged"):
+        open_store(db, key=keys.key_for(db))
+    assert digest(db) == before
+    code, _out, err = run(capsys, "--db", db, "restore", taken.path)
+    assert code == 0, err
+    code, out, _err = run(capsys, "--db", db, "list", "--format", "json")
+    assert code == 0 and MEETING in out

@@ -228,17 +228,18 @@ def test_a_new_database_from_the_cli_is_encrypted_with_a_strong_passphrase(tmp_p
 
 
 def test_mapm_encrypt_turns_a_plain_database_into_an_encrypted_one_that_opens_migrates_and_searches(tmp_path):
+    from mapm_tui import migrations
     from mapm_tui.search import search
     from mapm_tui.store import open_store
+    from tests.test_migrations import _migrate
 
     db = tmp_path / "meetings.db"
     plain = open_store(db)
     ids = load_samples(plain)
     plain.close()
-    con = sqlcipher3.connect(str(db))  # an older schema revision: the next open migrates it
-    con.execute("UPDATE alembic_version SET version_num = '0003'")
-    con.commit()
-    con.close()
+    # an older schema revision, really downgraded (a relabelled head database would be migrated twice):
+    # the next open migrates it
+    _migrate(db, "0003", down=True)
     assert crypto.file_kind(db) == "plain" and b"Maisie" in db.read_bytes()
 
     done = mapm("encrypt", db=db, env={"MAPM_PASSPHRASE": PASSPHRASE})
@@ -254,7 +255,7 @@ def test_mapm_encrypt_turns_a_plain_database_into_an_encrypted_one_that_opens_mi
         assert sorted(m.id for m in store.list_meetings()) == sorted(ids)
         assert search(store, "Maisie")
         with store.engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.HEAD
     finally:
         store.close()
     again = mapm("encrypt", db=db, env={"MAPM_PASSPHRASE": PASSPHRASE})

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sqlite3
 
+import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle, retention, rules
@@ -79,8 +79,8 @@ def test_a_case_on_hold_is_not_purged_even_by_raw_sql(cases):
     retention.hold(cases, "EH-OLD", "Inquiry into Northfield, letter of 3 Nov 2026", "Jo Baker")
     with pytest.raises(retention.OnHold, match="legal hold"):
         retention.purge(cases, KEEP_10, "EH-OLD", "Schedule 2.1", "Jo Baker", TODAY)
-    raw = sqlite3.connect(cases.engine.url.database)
-    with pytest.raises(sqlite3.IntegrityError, match="legal hold"):
+    raw = keys.connect_raw(cases.engine.url.database)
+    with pytest.raises(keys.IntegrityError, match="legal hold"):
         raw.execute("DELETE FROM meeting WHERE id = 'm-old-1'")
     raw.close()
     assert [e.kind for e in audit.events(cases, "m-old-1")][-1] == "held"
@@ -202,15 +202,17 @@ def _words_of(data: bytes, words) -> list[bytes]:
     return [w for w in words if w in data]
 
 
-def test_no_text_of_a_purged_case_is_left_in_the_files(store, templates, tmp_path):
+def test_no_text_of_a_purged_case_is_left_in_the_files(plain_store, templates, tmp_path):
     """What `strings` on the database and its WAL would find: the sample's surname, capitalised as typed and
     folded to lower case as the search index keeps it, and whole entry texts. Without the index merge, or
-    without VACUUM (copies left in free space when pages were split), this fails."""
+    without VACUUM (copies left in free space when pages were split), this fails. On a plain file on purpose:
+    an encrypted file shows no text to `strings` before the purge either."""
+    store = plain_store
     add(store, templates, "hampshire-planning.json", "m-2026-hants-001", "2001-01-01")
     import_bundle(store, load_sample("hampshire-two-part.json"), templates)
     texts = _case_texts(store, "m-2026-hants-001", "m-2026-hants-003")
     words = [b"Thornbury", b"thornbury", b"Maisie", b"maisie"]
-    files = [tmp_path / "test.db", tmp_path / "test.db-wal"]
+    files = [tmp_path / "plain.db", tmp_path / "plain.db-wal"]
     before = b"".join(f.read_bytes() for f in files)
     assert _words_of(before, words) == words
     retention.purge(store, Settings(retention_child_years=1), "EH-2026-0417", "Schedule 2.1", "Jo Baker", TODAY)

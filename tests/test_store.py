@@ -161,7 +161,7 @@ def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tm
         with pytest.raises(keys.IntegrityError, match="final"):
             raw.execute(sql, args)
     # a reopen (status away from final, its amendment written first: 0005) is allowed, and then edits are too
-    with pytest.raises(sqlite3.IntegrityError, match="final"):
+    with pytest.raises(keys.IntegrityError, match="final"):
         raw.execute("UPDATE meeting SET status='in_review' WHERE id=?", (mid,))
     raw.execute(
         "INSERT INTO amendment (meeting_id, position, at, by, field, old, new, reason) "

@@ -4,9 +4,9 @@ never a command (or the app) blocked by a file that the meeting at hand does not
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
+import keys
 import pytest
 from test_bundle import minimal
 
@@ -126,7 +126,7 @@ def test_a_bad_template_blocks_no_command_on_other_meetings(capsys, templates_di
 def _stored_bad_snapshot(db: Path) -> None:
     """A meeting whose template snapshot was taken from a `prompt = 123` template before templates were
     checked whole (as the issue found them)."""
-    with sqlite3.connect(db) as conn:
+    with keys.connect_raw(db) as conn:
         (snapshot,) = conn.execute("SELECT template_snapshot FROM meeting").fetchone()
         data = json.loads(snapshot)
         data["steps"][3]["prompt"] = 123
@@ -151,7 +151,7 @@ def test_a_snapshot_that_cannot_be_repaired_is_one_sentence(capsys, tmp_path):
     path = tmp_path / "m.json"
     path.write_text(json.dumps(minimal()), encoding="utf-8")
     assert run(capsys, db, "import", str(path))[0] == 0
-    with sqlite3.connect(db) as conn:
+    with keys.connect_raw(db) as conn:
         conn.execute("UPDATE meeting SET template_snapshot = ?", (json.dumps({"key": "x", "steps": []}),))
     for argv in (("check", "m-test-1"), ("export", "m-test-1", "-o", str(tmp_path / "m.docx"))):
         rc, out, err = run(capsys, db, *argv)
