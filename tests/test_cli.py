@@ -19,7 +19,7 @@ def mapm(*args, db=None, env_home=None):
 
 
 def one_sentence(stderr: str) -> bool:
-    lines = [l for l in stderr.splitlines() if l.strip()]
+    lines = [line for line in stderr.splitlines() if line.strip()]
     return len(lines) == 1 and "Traceback" not in stderr and lines[0].startswith("mapm: ")
 
 

@@ -37,8 +37,8 @@ def test_finalise_refused_lists_what_blocks_then_overrides_finalise(db, blocked)
     assert result.returncode == 1 and one_sentence(result.stderr)
     assert "2 findings block it" in result.stderr
     lines = result.stdout.splitlines()
-    assert any(l.startswith("BLOCKS G-20") and l.endswith("[G-20:aim]") for l in lines), result.stdout
-    assert any(l.startswith("BLOCKS G-31") and l.endswith("[G-31:action:act-1:due_date]") for l in lines), result.stdout
+    assert any(x.startswith("BLOCKS G-20") and x.endswith("[G-20:aim]") for x in lines), result.stdout
+    assert any(x.startswith("BLOCKS G-31") and x.endswith("[G-31:action:act-1:due_date]") for x in lines), result.stdout
     # check shows the same keys, so a chair can copy them
     assert "[G-31:action:act-1:due_date]" in mapm("check", blocked, db=db).stdout
 

@@ -38,7 +38,8 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_data(tmp_path)
     _migrate(path, "0001")
     raw = sqlite3.connect(path)
     raw.execute(
-        "INSERT INTO meeting (id, template, meeting_type, status, date) VALUES ('m-old', 'hampshire', 'planning', 'final', '2026-01-05')"
+        "INSERT INTO meeting (id, template, meeting_type, status, date) VALUES ('m-old', 'hampshire', "
+        "'planning', 'final', '2026-01-05')"
     )
     raw.execute("INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'need', 'kept')")
     raw.commit()
@@ -83,10 +84,12 @@ def test_0003_fills_the_search_index_from_existing_data(tmp_path):
         "VALUES ('m-old', 'C-77', 'Agree a safety plan', 'hampshire', 'planning', 'draft', '2026-01-05')"
     )
     raw.execute(
-        "INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', 'Trampoline accident')"
+        "INSERT INTO entry (meeting_id, id, position, kind, text) VALUES ('m-old', 'ent-1', 1, 'risk', "
+        "'Trampoline accident')"
     )
     raw.execute(
-        "INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES ('m-old', 'att-1', 1, 'Priya Nurse', 'Solent NHS', 'present')"
+        "INSERT INTO attendee (meeting_id, id, position, name, agency, attendance) VALUES ('m-old', 'att-1', "
+        "1, 'Priya Nurse', 'Solent NHS', 'present')"
     )
     raw.execute("UPDATE meeting SET status = 'final' WHERE id = 'm-old'")
     raw.commit()
@@ -148,7 +151,8 @@ def test_0004_numbers_meetings_by_date_and_goes_back_to_0003(tmp_path):
         ("m-new2", "2026-09-01"),
     ):
         raw.execute(
-            "INSERT INTO meeting (id, aim, template, meeting_type, status, date) VALUES (?, 'Plan for the boiler', 'hampshire', 'planning', 'draft', ?)",
+            "INSERT INTO meeting (id, aim, template, meeting_type, status, date) VALUES (?, 'Plan for the "
+            "boiler', 'hampshire', 'planning', 'draft', ?)",
             (mid, day),
         )
     raw.execute(

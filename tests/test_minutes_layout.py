@@ -117,9 +117,9 @@ def test_action_rows_owner_due_measure_addresses_status():
         "Fri 4 Dec 2026",
         SHARED["action_measure"],
     )
-    assert (
-        r1[5]
-        == "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a conviction for assault (UNSHARED-RISK-1)"
+    assert r1[5] == (
+        "• Need: Amy needs a stable bedtime routine (SHARED-NEED-2)\n• Risk: Mother's new partner has a "
+        "conviction for assault (UNSHARED-RISK-1)"
     )
     assert r1[6] == "Open"
     # the actions shared with the family come first (one numbering in both copies)

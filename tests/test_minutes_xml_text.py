@@ -8,7 +8,7 @@ from lxml import etree
 
 docx = pytest.importorskip("docx")
 
-from docx.shared import Pt, RGBColor  # noqa: E402
+from docx.shared import RGBColor  # noqa: E402
 
 from mapm_tui.minutes import ooxml  # noqa: E402
 

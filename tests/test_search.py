@@ -344,7 +344,8 @@ def _bulk_meetings(path, n: int) -> float:
     started = time.perf_counter()
     with raw:
         raw.executemany(
-            "INSERT INTO meeting (id, case_ref, title, template, meeting_type, status, date, aim) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meeting (id, case_ref, title, template, meeting_type, status, date, aim) VALUES (?, "
+            "?, ?, ?, ?, ?, ?, ?)",
             meetings,
         )
         raw.executemany("INSERT INTO subject (meeting_id, position, name, kind) VALUES (?, ?, ?, ?)", subjects)
@@ -385,7 +386,8 @@ def big_store(tmp_path_factory):
     started = time.perf_counter()
     store = open_store(path, FixedClock(NOW))
     print(
-        f"\nbulk insert of {N_MEETINGS} meetings: {bulk:.2f} s; upgrades with the index: {time.perf_counter() - started:.2f} s"
+        f"\nbulk insert of {N_MEETINGS} meetings: {bulk:.2f} s; upgrades with the index: "
+        f"{time.perf_counter() - started:.2f} s"
     )
     yield store
     store.close()
@@ -444,7 +446,8 @@ def test_search_on_5000_meetings(big_store):
         timings.append(time.perf_counter() - started)
         assert len(hits) <= 50
     print(
-        f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median {sorted(timings)[3] * 1000:.1f} ms"
+        f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median "
+        f"{sorted(timings)[3] * 1000:.1f} ms"
     )
     assert max(timings) < 2.0  # generous for a slow CI box; typically a few tens of milliseconds
     # an edit in the big database is found at once
