@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
+from .text import clean_line
+
 #: Settings value -> the `holidays` package's subdivision of the United Kingdom.
 NATIONS = {"england_wales": "ENG", "scotland": "SCT", "northern_ireland": "NIR"}
 NATION_NAMES = {"england_wales": "England and Wales", "scotland": "Scotland", "northern_ireland": "Northern Ireland"}
@@ -185,7 +187,7 @@ def minutes_due_line(summaries, settings, today: dt.date, limit: int = 3) -> str
         except (TypeError, ValueError):
             continue
         when = add_working_days(held, days, nation)
-        due.append((when, m.case_ref or m.id))
+        due.append((when, clean_line(m.case_ref or m.id)))  # stored text: never a control character on screen
     if not due:
         return ""
     due.sort()

@@ -441,7 +441,8 @@ class Table(DataTable):
         the table, and so its cursor row, is on screen, once the table has grown to its new height."""
         if keep is None:
             keep = self.highlighted_key()
-        self.full_rows = [(str(key), [str(t or "") for t in texts]) for key, texts in rows]
+        # cleaned once here: the row detail under the table shows these texts too, not only the cells
+        self.full_rows = [(str(key), [clean(str(t or "")) for t in texts]) for key, texts in rows]
         self._draw(keep)
         if reveal:
             self._reveal = True

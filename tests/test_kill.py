@@ -395,6 +395,13 @@ def steady_text(rng) -> str:
     return " ".join(words)
 
 
+def _plan_step_number() -> int:
+    """The plan (actions) step's number in the shipped Hampshire template (G-33 put a step before it)."""
+    from mapm_tui.agenda import shipped_templates
+
+    return [s.key for s in shipped_templates()["hampshire"].steps].index("plan") + 1
+
+
 def open_action_form(app: TerminalApp) -> None:
     """From the home screen to a new action's form on the plan step (its description has focus)."""
     app.wait_for(CASE_REF)
@@ -402,17 +409,16 @@ def open_action_form(app: TerminalApp) -> None:
     app.send(ENTER)
     found = app.wait_for_match(STEP_OF, since=mark)
     number, total = int(found.group(1)), int(found.group(2))
-    while number != 9:  # the plan (actions) step of the Hampshire template
-        forward = number < 9
+    plan = _plan_step_number()
+    while number != plan:  # the plan (actions) step of the Hampshire template
+        forward = number < plan
         number += 1 if forward else -1
         app.press(ALT_RIGHT if forward else ALT_LEFT, f"Step {number} of {total}")
     app.press(CTRL_N, "What will be done?")
 
 
 def saved_steady(db: Path, where: str) -> str:
-    from mapm_tui.store import open_store
-
-    store = open_store(db)
+    store = keys.open_test_store(db)
     try:
         drafts = store.drafts(MEETING_ID)
     finally:
