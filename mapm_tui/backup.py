@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import locations
 from .db import driver_errors, file_problem, read_only_connection
+from .files import sync_folder
 
 #: backups kept per database when settings.toml does not say
 DEFAULT_KEEP = 10
@@ -89,7 +90,7 @@ def write_backup(conn: sqlite3.Connection, dest: Path, key=None) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _sync_folder(dest.parent)
+    sync_folder(dest.parent)
     return dest
 
 
@@ -220,7 +221,7 @@ def restore(backup: Path, db_path: Path, now: dt.datetime, key=None) -> Path:
                 if extra.exists():
                     os.replace(extra, aside.with_name(aside.name + suffix))
         os.replace(tmp, db_path)
-        _sync_folder(db_path.parent)
+        sync_folder(db_path.parent)
     except (OSError, *driver_errors()) as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"{backup} could not be restored to {db_path}: {_why(exc)}.") from None
@@ -257,14 +258,3 @@ def _editing_elsewhere(db_path: Path, now: dt.datetime, key=None) -> str | None:
 
 def _why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows cannot open a folder)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from .db import SQLITE_HEADER, DatabaseError
+from .files import sync_folder
 
 #: the salt SQLCipher 4 keeps in a file's first 16 bytes
 SALT_BYTES = 16
@@ -308,7 +309,7 @@ def _replace_and_wipe(encrypted: Path, plain: Path) -> None:
         fd = os.open(plain, os.O_RDWR)
         try:
             os.replace(encrypted, plain)
-            _fsync_dir(plain.parent)
+            sync_folder(plain.parent)
             _overwrite_fd(fd)
         finally:
             os.close(fd)
@@ -339,16 +340,6 @@ def _overwrite_fd(fd: int) -> None:
 
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -79,7 +79,7 @@ def write_private(path: Path, content: bytes | Callable[[BinaryIO], None], *, fo
         if os.name == "posix":
             os.chmod(tmp, 0o600)
         _move_into_place(tmp, path, force)
-        _sync_folder(folder)
+        sync_folder(folder)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _as_write_error(exc, path) from None
@@ -107,7 +107,7 @@ def _move_into_place(tmp: Path, path: Path, force: bool) -> None:
         tmp.unlink()
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX; Windows has no directory handles to fsync)."""
     if os.name != "posix":
         return
