@@ -50,8 +50,8 @@ def test_family_members_without_the_flag_are_family_by_their_relationship(tmp_pa
     ]
     _, doc = write(tmp_path, m)
     who = attendance(doc)
-    assert who["Dan Jones"] == "Family or advocate"
-    assert who["Rob Jones"] == "Family or advocate"
+    assert who["Dan Jones"] == "Family"  # an advocate is "Advocate or supporter" (participants.is_advocate)
+    assert who["Rob Jones"] == "Family"
     assert who["Lisa Grey"] == "Professional"
     assert who["Kim Jones"] == "Professional"
 
