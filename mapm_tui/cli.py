@@ -943,6 +943,22 @@ RECORD_COMMANDS = {
 }
 
 
+def _doctor_key(path: Path | None, passphrase_file: Path | None):
+    """The key of an encrypted database from a passphrase given in advance; None otherwise (never asked)."""
+    from . import crypto
+    from .db import DatabaseError
+    from .passphrase import given_passphrase
+
+    if path is None or not path.is_file() or crypto.file_kind(path) != "encrypted":
+        return None
+    try:
+        given = given_passphrase(passphrase_file)
+        return crypto.key_for_file(path, given) if given else None
+    except DatabaseError as exc:  # a wrong passphrase: say so, and report what can be seen without it
+        _say(_sentence(exc))
+        return None
+
+
 def cmd_doctor(args) -> int:
     """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
     import shutil
@@ -956,7 +972,7 @@ def cmd_doctor(args) -> int:
         raise UsageError(str(exc)) from None
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
-    print(render(report(path, os.environ, terminal)))
+    print(render(report(path, os.environ, terminal, _doctor_key(path, args.passphrase_file))))
     return EXIT_OK
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sqlite3
 import sys
 from collections.abc import Mapping
 from importlib import metadata
@@ -29,7 +28,7 @@ def version_line() -> str:
 
 
 def report(
-    db_path: Path | None, environ: Mapping[str, str], terminal: os.terminal_size | None
+    db_path: Path | None, environ: Mapping[str, str], terminal: os.terminal_size | None, key: object = None
 ) -> list[tuple[str, str]]:
     """The lines of the report, as (label, value) pairs."""
     rows: list[tuple[str, str]] = [
@@ -51,14 +50,15 @@ def report(
         rows.append(("database", "a server URL (not checked here)"))
     else:
         rows.append(("database", _exists(db_path)))
-        rows += database_health(db_path)
+        rows += database_health(db_path, key)
     rows.append(("file protection", protection()))
     rows += terminal_rows(environ, terminal)
     return rows
 
 
-def database_health(path: Path) -> list[tuple[str, str]]:
-    """Whether the file is encrypted, its schema version and `PRAGMA integrity_check`, read-only."""
+def database_health(path: Path, key: object = None) -> list[tuple[str, str]]:
+    """Whether the file is encrypted, its schema version and `PRAGMA integrity_check`, read-only. An encrypted
+    file is checked only with `key` (a passphrase given in advance: doctor never asks for one)."""
     if not path.is_file():
         return []
     try:
@@ -68,23 +68,34 @@ def database_health(path: Path) -> list[tuple[str, str]]:
         return [("readable", f"no ({exc.strerror or type(exc).__name__})")]
     rows = [("size", f"{path.stat().st_size / 1_048_576:.1f} MB")]
     if header != SQLITE_HEADER:
-        rows.append(("encrypted", "yes (or not a SQLite file): health is checked after unlocking, in the app"))
-        return rows
-    rows.append(("encrypted", "no: anyone with the file can read it"))
+        if key is None:
+            rows.append(
+                (
+                    "encrypted",
+                    "yes (or not a SQLite file): give MAPM_PASSPHRASE or --passphrase-file to check its health",
+                )
+            )
+            return rows
+        rows.append(("encrypted", "yes (SQLCipher 4)"))
+    else:
+        rows.append(("encrypted", "no: anyone with the file can read it"))
+        key = None
+    from .db import driver_errors, read_only_connection
+
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = read_only_connection(path, key)
+    except driver_errors() as exc:
         return [*rows, ("health", f"cannot open: {exc}")]
     try:
         try:
             version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             rows.append(("schema", version[0] if version else "none"))
-        except sqlite3.DatabaseError:
+        except driver_errors():
             rows.append(("schema", "none: not a mapm database"))
         try:
             problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
             rows.append(("health", "ok" if problems == ["ok"] else "DAMAGED: " + "; ".join(problems)))
-        except sqlite3.DatabaseError as exc:
+        except driver_errors() as exc:
             rows.append(("health", f"DAMAGED: {exc}"))
     finally:
         conn.close()
