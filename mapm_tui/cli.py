@@ -408,11 +408,11 @@ def cmd_list(args, store, templates) -> int:
 
 
 def _print_meetings(meetings) -> None:
-    """The meetings as a table whose id, case reference, date and status are never cut or wrapped (`mapm
-    export ID` and `mapm check ID` need the id whole): the subjects wrap instead, and when even the whole
-    of the other columns does not fit (piped output is 80 columns to Rich), the table is printed wider."""
+    """The meetings as a table whose id, case reference and date are never cut or wrapped (`mapm export ID`
+    and `mapm check ID` need the id whole, the case ref is copied into the case system): at 80 columns, or
+    piped, the status, subjects and open actions wrap instead, never cut with an ellipsis."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
     from rich.text import Text
 
     from .dates import format_date, parse_iso
@@ -422,22 +422,24 @@ def _print_meetings(meetings) -> None:
         day = parse_iso(m.date)
         when = format_date(day) if day else m.date
         cells = (m.id, m.case_ref or "", when, m.status.replace("_", " "), m.subjects or "", str(m.open_actions))
-        rows.append(tuple(_shown(c, one_line=True) for c in cells))
-    table = Table(box=None, header_style="bold")
-    headings = ("Id", "Case ref", "Date", "Status", "Subjects", "Open actions")
-    for n, heading in enumerate(headings):
-        if heading == "Subjects":
-            table.add_column(heading, min_width=12, overflow="fold")
-        else:
-            widest = max(len(heading), *(len(row[n]) for row in rows))
-            table.add_column(heading, no_wrap=True, min_width=widest)
-    for row in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
-        table.add_row(*(Text(c) for c in row))
-    fixed = sum(column.min_width or 0 for column in table.columns) + 12 + 2 * len(headings)
-    console = Console(soft_wrap=True)
-    if console.width < fixed:
-        console = Console(soft_wrap=True, width=fixed)
-    console.print(table)
+        rows.append([_shown(c, one_line=True) for c in cells])
+
+    def whole(title: str, i: int) -> Column:
+        return Column(title, no_wrap=True, min_width=max(len(title), *(len(r[i]) for r in rows)))
+
+    table = Table(
+        whole("Id", 0),
+        whole("Case ref", 1),
+        whole("Date", 2),
+        Column("Status", overflow="fold"),
+        Column("Subjects", overflow="fold"),
+        Column("Open actions", overflow="fold"),
+        box=None,
+        header_style="bold",
+    )
+    for cells in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
+        table.add_row(*(Text(c) for c in cells))
+    Console(soft_wrap=True).print(table)
 
 
 def cmd_import(args, store, templates) -> int:
