@@ -501,14 +501,12 @@ TYPED_EXACTLY = (
 def test_every_character_typed_in_a_real_terminal_is_stored_exactly(db, isolated_home):
     """Every ASCII punctuation mark, an e-mail address, `@ £5` and Unicode (accents, Arabic, emoji,
     CJK), typed into the capture line of a real terminal and entered: the entry holds exactly that."""
-    from mapm_tui.store import open_store
-
     with start_app(db, isolated_home) as app:
         open_field(app, "capture")
         app.send(TYPED_EXACTLY)
         app.wait_for("你好 ok")  # the field has taken every key
         app.send(ENTER)
-        store = open_store(db)
+        store = keys.open_test_store(db)
         try:
             deadline = time.monotonic() + WAIT
             while time.monotonic() < deadline:
@@ -526,9 +524,7 @@ def test_every_character_typed_in_a_real_terminal_is_stored_exactly(db, isolated
 
 
 def saved_entries(db: Path) -> list[dict]:
-    from mapm_tui.store import open_store
-
-    store = open_store(db)
+    store = keys.open_test_store(db)
     try:
         return store.load_meeting(MEETING_ID)["entries"]
     finally:
