@@ -147,3 +147,8 @@ def table(kind: str, columns, rows, *, repeat: dict[int, str] | None = None, sma
     if repeat is not None:
         rows = split_long_rows(rows, widths, repeat)
     return Table(kind, columns, rows, widths, small=small)
+
+
+def headed_table(heading: str, kind: str, columns, rows, **options) -> list[Block]:
+    """A Heading 2 and the table under it (`table`'s options)."""
+    return [Subheading(heading), table(kind, columns, rows, **options)]

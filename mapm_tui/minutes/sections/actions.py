@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...vocabulary import ACTION_STATUS_LABELS
 from .. import family_copy
-from ..blocks import Block, Para, Subheading, table
+from ..blocks import Block, Para, Subheading, headed_table, table
 from ..context import Context
 from ..values import as_line, as_text, fmt_date
 from ..words import NOT_RECORDED
@@ -19,8 +19,9 @@ def actions_blocks(ctx: Context) -> list[Block]:
     """The review of earlier actions (on a review meeting) and the action plan."""
     blocks: list[Block] = []
     if ctx.reviewed:
-        blocks.append(Subheading("Review of earlier actions"))
-        blocks.append(table("review", REVIEW_COLUMNS, _review_rows(ctx), repeat={1: "{}"}))
+        blocks += headed_table(
+            "Review of earlier actions", "review", REVIEW_COLUMNS, _review_rows(ctx), repeat={1: "{}"}
+        )
         if ctx.plan:
             blocks.append(Subheading("Action plan"))
     if ctx.plan:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...text import clean_line
 from ...vocabulary import ACTION_STATUS_LABELS, STATUS_WORDS, status_in_words
-from ..blocks import Block, Subheading, table
+from ..blocks import Block, headed_table
 from ..context import Context
 from ..values import as_line, as_text, dicts, fmt_date, fmt_timestamp, parse_date, sentence
 from ..words import CLOSING_TITLES, ENTRY_LABELS, TEXT_FIELD_TITLES
@@ -108,50 +108,45 @@ RULE_WORDS = {
 }
 
 
+AMENDMENT_COLUMNS = ("When", "By", "What changed", "Before", "After", "Reason")
+OVERRIDE_COLUMNS = ("Finding", "Reason", "By", "When")
+
+
 def annex(meeting: dict, ctx: Context) -> list[Block]:
     blocks: list[Block] = []
     amendments = dicts(meeting.get("amendments"))
     if amendments:
-        blocks.append(Subheading("Amendments after the meeting was finalised"))
-        blocks.append(
-            table(
-                "amendments",
-                ("When", "By", "What changed", "Before", "After", "Reason"),
-                [
-                    (
-                        fmt_timestamp(x.get("at")),
-                        as_line(x.get("by")) or "—",
-                        _amended_field(as_line(x.get("field")), ctx),
-                        _amended_value(as_line(x.get("field")), x.get("old")),
-                        _amended_value(as_line(x.get("field")), x.get("new")),
-                        as_text(x.get("reason")) or "—",
-                    )
-                    for x in amendments
-                ],
-            )
-        )
+        rows = [_amendment_row(x, ctx) for x in amendments]
+        blocks += headed_table("Amendments after the meeting was finalised", "amendments", AMENDMENT_COLUMNS, rows)
     overrides = dicts(meeting.get("finding_overrides"))
     if overrides:
         from ... import rules
 
         findings = rules.check_meeting(meeting, ctx.t)
-        blocks.append(Subheading("Findings overridden when finalising"))
-        blocks.append(
-            table(
-                "overrides",
-                ("Finding", "Reason", "By", "When"),
-                [
-                    (
-                        _overridden(as_line(o.get("rule")), ctx, findings),
-                        as_text(o.get("reason")) or "—",
-                        as_line(o.get("by")) or "—",
-                        fmt_timestamp(o.get("at")) if o.get("at") else "—",
-                    )
-                    for o in overrides
-                ],
-            )
-        )
+        rows = [_override_row(o, ctx, findings) for o in overrides]
+        blocks += headed_table("Findings overridden when finalising", "overrides", OVERRIDE_COLUMNS, rows)
     return blocks
+
+
+def _amendment_row(x: dict, ctx: Context) -> tuple[str, ...]:
+    path = as_line(x.get("field"))
+    return (
+        fmt_timestamp(x.get("at")),
+        as_line(x.get("by")) or "—",
+        _amended_field(path, ctx),
+        _amended_value(path, x.get("old")),
+        _amended_value(path, x.get("new")),
+        as_text(x.get("reason")) or "—",
+    )
+
+
+def _override_row(o: dict, ctx: Context, findings: list) -> tuple[str, ...]:
+    return (
+        _overridden(as_line(o.get("rule")), ctx, findings),
+        as_text(o.get("reason")) or "—",
+        as_line(o.get("by")) or "—",
+        fmt_timestamp(o.get("at")) if o.get("at") else "—",
+    )
 
 
 def _amended_field(path: str, ctx: Context) -> str:

@@ -3,9 +3,11 @@ final text, and the sign-off (the records are kept by `accuracy`)."""
 
 from __future__ import annotations
 
-from ..blocks import Block, Fields, Para, Subheading, table
+from ..blocks import Block, Fields, Para, Subheading, headed_table
 from ..values import as_dict, as_line, as_text, dicts, fmt_date, name_and_agency, yes_no
 from ..words import CHECK_REQUEST, NOT_RECORDED
+
+CORRECTION_COLUMNS = ("From", "Received", "Correction", "Accepted")
 
 
 def checking(meeting: dict, corrections_days: int) -> list[Block]:
@@ -26,22 +28,8 @@ def checking(meeting: dict, corrections_days: int) -> list[Block]:
             blocks.append(Para(f"Sent for checking on {fmt_date(record['requested_on'])}."))
     corrections = dicts(record.get("corrections"))
     if corrections:
-        blocks.append(Subheading("Corrections received"))
-        blocks.append(
-            table(
-                "corrections",
-                ("From", "Received", "Correction", "Accepted"),
-                [
-                    (
-                        as_line(c.get("from")),
-                        fmt_date(c.get("received_on")),
-                        as_text(c.get("summary")),
-                        yes_no(c.get("accepted")) if "accepted" in c else NOT_RECORDED,
-                    )
-                    for c in corrections
-                ],
-            )
-        )
+        rows = [_correction_row(c) for c in corrections]
+        blocks += headed_table("Corrections received", "corrections", CORRECTION_COLUMNS, rows)
     agreed = as_dict(record.get("agreed_by"))
     if agreed.get("name") and draft:
         who = ", ".join(x for x in (as_line(agreed.get("name")), as_line(agreed.get("role"))) if x)
@@ -60,3 +48,12 @@ def checking(meeting: dict, corrections_days: int) -> list[Block]:
             )
         )
     return blocks
+
+
+def _correction_row(c: dict) -> tuple[str, ...]:
+    return (
+        as_line(c.get("from")),
+        fmt_date(c.get("received_on")),
+        as_text(c.get("summary")),
+        yes_no(c.get("accepted")) if "accepted" in c else NOT_RECORDED,
+    )

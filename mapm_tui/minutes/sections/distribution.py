@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
-from ..blocks import Block, Para, Subheading, table
+from ..blocks import Block, Para, headed_table, table
 from ..context import Context
 from ..values import as_line, dicts, fmt_timestamp
 from ..words import NOT_RECORDED
 
+RECIPIENT_COLUMNS = ("Name", "Agency", "Copy", "How", "Sent")
+RECORD_COLUMNS = ("Name", "Email", "Copy", "Sent", "How")
+
 
 def distribution(meeting: dict, ctx: Context) -> list[Block]:
-    from ..recipients import VERSIONS, recipients
+    from ..recipients import recipients
 
     people = recipients(meeting)
     blocks: list[Block] = []
@@ -36,25 +39,22 @@ def distribution(meeting: dict, ctx: Context) -> list[Block]:
                 sent = how = "—"
             copy = p.version_words if p.version else f"No copy ({p.why.split(': ', 1)[-1]})"
             rows.append((p.name or "(no name)", p.agency or ("Family" if p.is_family else ""), copy, how, sent))
-        blocks.append(table("distribution", ("Name", "Agency", "Copy", "How", "Sent"), rows))
+        blocks.append(table("distribution", RECIPIENT_COLUMNS, rows))
     known = {id(r) for p in people for r in p.sent}
     others = [r for r in dicts(meeting.get("distribution")) if id(r) not in known]
     if others:
-        blocks.append(Subheading("Also sent to"))
-        blocks.append(
-            table(
-                "distribution_record",
-                ("Name", "Email", "Copy", "Sent", "How"),
-                [
-                    (
-                        as_line(r.get("name")),
-                        as_line(r.get("email")) or "—",
-                        VERSIONS.get(r.get("version"), as_line(r.get("version"))) or "—",
-                        fmt_timestamp(r.get("sent_at")) if r.get("sent_at") else "—",
-                        as_line(r.get("method")) or "—",
-                    )
-                    for r in others
-                ],
-            )
-        )
+        blocks += headed_table("Also sent to", "distribution_record", RECORD_COLUMNS, [_record_row(r) for r in others])
     return blocks
+
+
+def _record_row(r: dict) -> tuple[str, ...]:
+    """A distribution record that matches no one on the attendance list."""
+    from ..recipients import VERSIONS
+
+    return (
+        as_line(r.get("name")),
+        as_line(r.get("email")) or "—",
+        VERSIONS.get(r.get("version"), as_line(r.get("version"))) or "—",
+        fmt_timestamp(r.get("sent_at")) if r.get("sent_at") else "—",
+        as_line(r.get("method")) or "—",
+    )
