@@ -30,7 +30,8 @@ KIND_LABELS = ENTRY_KIND_LABELS
 
 BASIS_CYCLE = tuple(_BASIS)
 #: fact or opinion in the capture line and the entry list ("—": not said yet)
-BASIS_LABELS = {**_BASIS, None: "—"}
+BASIS_LABELS: dict[str | None, str] = dict(_BASIS.items())
+BASIS_LABELS[None] = "—"
 
 
 def kind_label(kind: str, subject_kind: str = "child") -> str:

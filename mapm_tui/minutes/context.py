@@ -12,7 +12,7 @@ from ..subject_words import words_for
 from ..vocabulary import CLOSED_ACTION_STATUSES
 from . import family_copy
 from .recipients import two_part
-from .values import as_dict, as_line, dicts
+from .values import as_dict, as_line, dicts, word_for
 from .words import ENTRY_LABELS, NOT_RECORDED, PART_TITLES
 
 
@@ -92,7 +92,7 @@ class Context:
         e = self.by_entry.get(entry_id)
         if e is None:
             return None
-        return f"{ENTRY_LABELS.get(e.get('kind'), 'Item')}: {as_line(e.get('text'))}"
+        return f"{word_for(ENTRY_LABELS, e.get('kind'), 'Item')}: {as_line(e.get('text'))}"
 
     # --- actions
     def owner(self, a: dict) -> str:

@@ -7,7 +7,7 @@ from ..subject_words import words_for
 from ..vocabulary import MEETING_TYPES
 from . import family_copy
 from .blocks import Para
-from .values import as_dict, as_line, fmt_date, name_and_agency, subject_names
+from .values import as_dict, as_line, fmt_date, name_and_agency, subject_names, word_for
 from .words import ANY_MEETING, HANDLING_ADULTS, HANDLING_CHILDREN, PART_TITLES, TITLE
 
 
@@ -24,7 +24,7 @@ def subtitle(meeting: dict, family: bool) -> str:
 
     The family copy shows the meeting type, never the chair's free-text title (not in design.md's list)."""
     types = family_copy.MEETING_TYPES if family else MEETING_TYPES
-    mtype = types.get(meeting.get("meeting_type"), ANY_MEETING)
+    mtype = word_for(types, meeting.get("meeting_type"), ANY_MEETING)
     bits = [mtype if family else (as_line(meeting.get("title")) or mtype)]
     if meeting.get("status") != "final":
         bits.append("DRAFT")

@@ -57,9 +57,11 @@ def _clean(value) -> str:
 
 
 def two_part(meeting: dict) -> bool:
-    fam = meeting.get("family") if isinstance(meeting.get("family"), dict) else {}
-    return fam.get("attending") == "part_two" or any(
-        isinstance(a, dict) and a.get("parts") for a in meeting.get("attendees") or []
+    fam = meeting.get("family")
+    return (
+        isinstance(fam, dict)
+        and fam.get("attending") == "part_two"
+        or any(isinstance(a, dict) and a.get("parts") for a in meeting.get("attendees") or [])
     )
 
 

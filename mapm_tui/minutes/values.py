@@ -4,6 +4,7 @@ dates in the house style, people and yes/no in words. Every section reads the di
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from ..text import clean, clean_line
@@ -31,6 +32,14 @@ def as_dict(value: Any) -> dict:
 def dicts(value: Any) -> list:
     """The dicts of a list (an imported bundle may hold anything)."""
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def word_for(table: Mapping[str, str], key: Any, default: str | None = None) -> str:
+    """`table`'s words for `key` (a value from the meeting dict, which may be anything); else `default`, or
+    without one the value itself as a clean line."""
+    if isinstance(key, str) and key in table:
+        return table[key]
+    return as_line(key) if default is None else default
 
 
 def parse_date(text: Any) -> dt.date | None:

@@ -6,7 +6,7 @@ from ...vocabulary import ACTION_STATUS_LABELS
 from .. import family_copy
 from ..blocks import Block, Para, Subheading, headed_table, table
 from ..context import Context
-from ..values import as_line, as_text, fmt_date
+from ..values import as_line, as_text, fmt_date, word_for
 from ..words import NOT_RECORDED
 
 ACTION_COLUMNS = ("No.", "Action", "Owner", "Due", "How we will know it is done", "Addresses", "Status")
@@ -40,14 +40,14 @@ def actions_blocks(ctx: Context) -> list[Block]:
 
 
 def status_label(status) -> str:
-    return ACTION_STATUS_LABELS.get(status, as_line(status)) or "Open"
+    return word_for(ACTION_STATUS_LABELS, status) or "Open"
 
 
 def _action_rows(ctx: Context) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for n, a in enumerate(ctx.plan, start=1):
-        addresses = [ctx.entry_short(i) for i in (a.get("addresses") or []) if isinstance(i, str)]
-        addresses = [x for x in addresses if x]
+        shown = (ctx.entry_short(i) for i in (a.get("addresses") or []) if isinstance(i, str))
+        addresses = [x for x in shown if x]
         lines = [status_label(a.get("status"))]
         if a.get("carried_from_action_id"):
             lines.append("Carried over (see the review of earlier actions)")
@@ -73,7 +73,7 @@ def _review_rows(ctx: Context) -> list[tuple[str, ...]]:
     The bundle records no decision of its own: it follows from the status now (done: closed; cancelled:
     stopped) and, for an action that goes on, from what changed since the earlier meeting (when that
     meeting is in the store) — else it continues as it was."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for a in ctx.reviewed:
         before = ctx.earlier_actions.get(a.get("carried_from_action_id"))
         then = status_label(before.get("status")) if before is not None else "Not finished (carried over)"

@@ -10,7 +10,7 @@ from ...text import clean_line
 from ...vocabulary import ACTION_STATUS_LABELS, STATUS_WORDS, status_in_words
 from ..blocks import Block, headed_table
 from ..context import Context
-from ..values import as_line, as_text, dicts, fmt_date, fmt_timestamp, parse_date, sentence
+from ..values import as_line, as_text, dicts, fmt_date, fmt_timestamp, parse_date, sentence, word_for
 from ..words import CLOSING_TITLES, ENTRY_LABELS, TEXT_FIELD_TITLES
 from .attendance import attendance_in_words
 
@@ -160,7 +160,7 @@ def _amended_field(path: str, ctx: Context) -> str:
             head = f"Action {n}" if n else "An action"
         elif kind == "entries":
             e = ctx.by_entry.get(key)
-            head = f"An entry ({ENTRY_LABELS.get(e.get('kind'), 'item').lower()})" if e else "An entry"
+            head = f"An entry ({word_for(ENTRY_LABELS, e.get('kind'), 'item').lower()})" if e else "An entry"
         elif kind == "attendees":
             who = ctx.by_attendee.get(key)
             head = f"Attendee {as_line(who.get('name'))}" if who else "An attendee"

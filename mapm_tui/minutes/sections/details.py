@@ -7,7 +7,19 @@ from ...vocabulary import MEETING_REASONS, MEETING_TYPES, OTHER_PROCEDURES
 from .. import family_copy
 from ..blocks import Fields
 from ..context import Context
-from ..values import as_dict, as_line, as_text, dates, dicts, fmt_date, fmt_long, fmt_timestamp, parse_date, person
+from ..values import (
+    as_dict,
+    as_line,
+    as_text,
+    dates,
+    dicts,
+    fmt_date,
+    fmt_long,
+    fmt_timestamp,
+    parse_date,
+    person,
+    word_for,
+)
 from ..words import FAMILY_ATTENDING, NOT_RECORDED
 
 
@@ -15,7 +27,7 @@ def details(meeting: dict, ctx: Context) -> Fields:
     """The details table; the family copy's stops after the chair (design.md's list)."""
     types = family_copy.MEETING_TYPES if ctx.family else MEETING_TYPES
     rows: list[tuple[str, str]] = [
-        ("Meeting type", types.get(meeting.get("meeting_type"), as_line(meeting.get("meeting_type"))) or NOT_RECORDED),
+        ("Meeting type", word_for(types, meeting.get("meeting_type")) or NOT_RECORDED),
         ("Case reference", as_line(meeting.get("case_ref")) or NOT_RECORDED),
         ("Subjects" if len(dicts(meeting.get("subjects"))) > 1 else "Subject", _subjects(meeting)),
         ("Date", fmt_date(meeting.get("date")) or NOT_RECORDED),
@@ -106,7 +118,7 @@ def _reasons(meeting: dict) -> str:
     reasons = meeting.get("reasons") or []
     if isinstance(reasons, str):
         reasons = [reasons]
-    lines = [w for w in (MEETING_REASONS.get(r, as_line(r)) for r in reasons if isinstance(r, str)) if w]
+    lines = [w for w in (word_for(MEETING_REASONS, r) for r in reasons if isinstance(r, str)) if w]
     detail = as_text(meeting.get("reasons_detail"))
     if detail:
         lines.append(f"Details: {detail}")
@@ -115,7 +127,7 @@ def _reasons(meeting: dict) -> str:
 
 def _other_procedure(meeting: dict) -> str:
     """G-02: the procedure this meeting resembled, and why the chair went on."""
-    proc = OTHER_PROCEDURES.get(meeting.get("other_procedure"), as_line(meeting.get("other_procedure")))
+    proc = word_for(OTHER_PROCEDURES, meeting.get("other_procedure"))
     text = f"This meeting resembled {proc}." if proc else "This meeting resembled another procedure."
     reason = as_text(meeting.get("other_procedure_reason"))
     return text + (f"\nWhy the chair went on: {reason}" if reason else "\nWhy the chair went on: not recorded.")
@@ -149,7 +161,7 @@ def _family_told(fam: dict, words: SubjectWords) -> str:
 def _family_attending(fam: dict) -> str:
     """G-07: whether the family attends, and if not throughout, why."""
     attending = fam.get("attending")
-    lines = [FAMILY_ATTENDING.get(attending, as_line(attending)) or NOT_RECORDED]
+    lines = [word_for(FAMILY_ATTENDING, attending) or NOT_RECORDED]
     rationale = as_text(fam.get("not_attending_rationale"))
     why = "Why the family did not attend" if attending == "no" else "Why not throughout"
     if rationale:

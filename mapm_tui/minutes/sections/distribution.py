@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..blocks import Block, Para, headed_table, table
 from ..context import Context
-from ..values import as_line, dicts, fmt_timestamp
+from ..values import as_line, dicts, fmt_timestamp, word_for
 from ..words import NOT_RECORDED
 
 RECIPIENT_COLUMNS = ("Name", "Agency", "Copy", "How", "Sent")
@@ -54,7 +54,7 @@ def _record_row(r: dict) -> tuple[str, ...]:
     return (
         as_line(r.get("name")),
         as_line(r.get("email")) or "—",
-        VERSIONS.get(r.get("version"), as_line(r.get("version"))) or "—",
+        word_for(VERSIONS, r.get("version")) or "—",
         fmt_timestamp(r.get("sent_at")) if r.get("sent_at") else "—",
         as_line(r.get("method")) or "—",
     )
