@@ -319,6 +319,8 @@ class Store(Edits):
 
     #: record who did what to a meeting, inside a transaction the caller holds (lifecycle uses it)
     audit = _audit
+    #: the meeting's row inside a transaction the caller holds, or NotFound (lifecycle uses it)
+    meeting_in = _get
 
 
 #: Search (migration 0004): a place's rowid is its meeting's docid * 2**32 + an offset, and docids follow
