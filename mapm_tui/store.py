@@ -188,10 +188,7 @@ class Store(Edits):
 
     def meeting_row(self, meeting_id: str) -> Meeting:
         with self.reading() as s:
-            row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
-        return row
+            return self._get(s, meeting_id)
 
     def load_meeting(self, meeting_id: str) -> dict:
         """The whole meeting as a dict shaped like the bundle's `meeting` object."""
@@ -200,9 +197,7 @@ class Store(Edits):
 
     def load_meeting_in(self, s: Session, meeting_id: str) -> dict:
         """`load_meeting` inside a session the caller holds (to check and write in one transaction)."""
-        row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        row = self._get(s, meeting_id)
         children = {
             key: list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
             for key, (model, _fields) in CHILD_LISTS.items()
