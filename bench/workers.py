@@ -287,6 +287,62 @@ def _same_widgets_factory():
     return lambda n: SameWidgetsScreen(steps, pages[n % 2], 4 + 2 * (n % 2))
 
 
+def _one_screen_factory(kept: bool):
+    """The bare one-screen app's screen (header, agenda, footer, and a body per step shown in it)."""
+    from bare_screens import OneScreen
+
+    meeting = generate.big_meeting()
+    steps = [f"{'✓' if i < 4 else ' '} {i + 1:>2}. Step {i + 1}" for i in range(15)]
+    by_step: dict[str, list[tuple[str, ...]]] = {}
+    for e in meeting["entries"]:
+        text = e["text"] if len(e["text"]) <= 70 else e["text"][:69] + "…"
+        by_step.setdefault(e["step"], []).append(
+            (
+                e["kind"].capitalize(),
+                text,
+                e.get("source_agency", ""),
+                e.get("basis") or "—",
+                "shared" if e.get("share_with_family") else "—",
+            )
+        )
+    return OneScreen(steps, [by_step["known_before"], by_step["identified_during"]], kept=kept)
+
+
+async def _step_one_screen(switches: int, mode: str) -> dict:
+    """mode: body_kept (each body built on its first showing, then hidden and shown again, as the app's
+    meeting screen does) or body_rebuilt (a new body mounted for each switch, the old one removed)."""
+    sys.path.insert(0, str(HERE / "baselines"))
+    from bare_screens import BareScreensApp
+
+    paints = _Paints()
+    app = BareScreensApp()
+    walls, cpus = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = _one_screen_factory(kept=mode == "body_kept")
+        app.switch_screen(screen)
+        await pilot.pause()
+        for n in range(switches + 2):
+            await pilot.pause()
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            screen.show(n)
+            body = screen.shown
+            painted = await paints.wait_for(pilot, screen, wall0)
+            while not (body.is_mounted and body.query("DataTable") and screen.focused is not None):
+                painted = await paints.wait_for(pilot, screen, painted)  # rebuilt: until the body is drawn
+            cpu1 = time.process_time()
+            if n >= 2:
+                walls.append(painted - wall0)
+                cpus.append(cpu1 - cpu0)
+    return {
+        "kind": "step",
+        "mode": mode,
+        "switches": switches,
+        "median_ms": statistics.median(walls) * 1000,
+        "cpu_median_ms": statistics.median(cpus) * 1000,
+    }
+
+
 async def _step_bare(switches: int, mode: str) -> dict:
     """mode: bare (two empty screens), same_widgets (a step screen's widgets, built for each switch) or
     kept_widgets (two such screens built once and shown again, as the app keeps its step screens)."""
@@ -483,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(_typing(args.mode, args.keys, args.warmup, "known_before"))
     elif args.kind == "step" and args.mode == "app":
         out = asyncio.run(_step_app(args.switches, ("known_before", "identified_during")))
+    elif args.kind == "step" and args.mode.startswith("body_"):
+        out = asyncio.run(_step_one_screen(args.switches, args.mode))
     elif args.kind == "step":
         out = asyncio.run(_step_bare(args.switches, args.mode))
     elif args.kind == "search":

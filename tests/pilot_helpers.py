@@ -46,4 +46,7 @@ async def choose(pilot, selector: str, value) -> None:
 
 
 def screen_name(pilot) -> str:
-    return type(pilot.app.screen).__name__
+    """The name of what is on show: the screen's, or on the meeting screen the step's (its body's kind)."""
+    screen = pilot.app.screen
+    body = getattr(screen, "body", None)
+    return type(body if body is not None else screen).__name__
