@@ -219,7 +219,9 @@ class MeetingScreen(Screen):
         if enter < len(keys):
             self._early_submitted = target
             await target.action_submit()  # posts Input.Submitted to the field, to bubble up to the step
-            target.post_message(_EarlyKeysResume())  # arrives here after it, by the same queues
+            # arrives here after it, by the same queues (sent as from this screen: a message stops
+            # bubbling at its sender, and this may run on behalf of the step's body)
+            target.post_message(_EarlyKeysResume().set_sender(self))
 
     @on(_EarlyKeysResume)
     async def _resume_early(self, event: _EarlyKeysResume) -> None:

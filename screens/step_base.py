@@ -65,7 +65,8 @@ class StepBody(VerticalScroll):
     def on_mount(self) -> None:
         # (each kind's own on_mount runs too: Textual calls every class's handler, and focuses its field)
         self.drawn_version = self.live.version
-        self.call_after_refresh(self.screen.type_early_keys)
+        screen = self.screen
+        screen.call_after_refresh(screen.type_early_keys)  # keys typed while this body was being built
 
     # -- what the meeting screen asks of a body ---------------------------------------------------
     def refresh_step(self) -> None:
