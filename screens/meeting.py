@@ -105,14 +105,19 @@ class MeetingScreen(Screen):
         body = self.bodies.get(step.key)
         if body is not None and body is old:
             return
+        focused = self.focused
         with self.app.batch_update():
             if old is not None:
-                focused = self.focused
                 if focused is not None and old in focused.ancestors:
                     old.last_focused = focused
                 old.display = False
                 old.left()
             self._step = step
+            if body is not None:
+                body.display = True
+                body.shown_again()
+            self.query_one(AgendaSidebar).show_current(step.key)
+            self.refresh_header()
             if body is None:
                 body = body_for_step(step)
                 self.bodies[step.key] = body
@@ -120,12 +125,9 @@ class MeetingScreen(Screen):
                 self.set_focus(None)
                 self.query_one("#steps").mount(body)
             else:
-                body.display = True
                 self.set_focus(body.focus_on_return())
-                body.shown_again()
-            self.query_one(AgendaSidebar).show_current(step.key)
-            self.refresh_header()
-        self.refresh_bindings()
+        if self.focused is focused:  # (a change of focus has told the key bar already)
+            self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         """Shown again (back from the review, a dialog, help): the meeting may have changed meanwhile."""
