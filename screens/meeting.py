@@ -232,16 +232,25 @@ class MeetingScreen(Screen):
         await self.type_early_keys()
 
     # -- header and agenda -------------------------------------------------------------------------
-    def refresh_header(self) -> None:
+    def _header(self) -> MeetingHeader | None:
+        """The header, or None when there is none to update: the screen is not on show (it is brought up
+        to date when it is: on_screen_resume) or is being taken down (a field's blur saves on the way)."""
         if self.app.live is None or not self.is_current:
-            return
-        self.query_one(MeetingHeader).update_from(self.live, self._step)
+            return None
+        found = self.query(MeetingHeader)
+        header = found.first() if found else None
+        return header if header is not None and header.children else None
+
+    def refresh_header(self) -> None:
+        header = self._header()
+        if header is not None:
+            header.update_from(self.live, self._step)
 
     def show_save_state(self) -> None:
-        if self.app.live is None:
-            return
-        self.query_one(MeetingHeader).show_save_state(self.app.last_saved, self.app.save_error)
-        self.refresh_ticks()
+        header = self._header()
+        if header is not None:
+            header.show_save_state(self.app.last_saved, self.app.save_error)
+            self.refresh_ticks()
 
     def refresh_ticks(self) -> None:
         """Tick the agenda's steps that have content (only when the meeting changed, not for drafts)."""
