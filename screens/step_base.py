@@ -67,6 +67,15 @@ class StepBody(VerticalScroll):
         self.drawn_version = self.live.version
         screen = self.screen
         screen.call_after_refresh(screen.type_early_keys)  # keys typed while this body was being built
+        self.call_after_refresh(self._show_focused)
+
+    def _show_focused(self) -> None:
+        """Scroll the field the step focused on arriving into view, now that the body has its size
+        (Textual tries when the focus is given, before a body just built has been laid out)."""
+        screen = self.screen
+        focused = screen.focused
+        if focused is not None and self in focused.ancestors and not screen.can_view_entire(focused):
+            screen.scroll_to_center(focused, origin_visible=True)
 
     # -- what the meeting screen asks of a body ---------------------------------------------------
     def refresh_step(self) -> None:
