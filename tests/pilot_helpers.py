@@ -6,10 +6,20 @@ from __future__ import annotations
 from textual.widgets import Input, Select, TextArea
 
 
+def on_show(app, selector: str, expect_type=None):
+    """The widget `selector` picks on the screen on show. On the meeting screen the step's body on show is
+    searched first: the bodies of the other steps are kept, hidden, with the same ids (two entries steps
+    both have a #capture line)."""
+    screen = app.screen
+    body = getattr(screen, "body", None)
+    if body is not None and body.query(selector):
+        return body.query_one(selector, expect_type)
+    return screen.query_one(selector, expect_type)
+
+
 async def fill(pilot, selector: str, text: str, *, submit: bool = False) -> None:
     """Put `text` in a field as if typed (Changed events fire), optionally pressing Enter."""
-    screen = pilot.app.screen
-    widget = screen.query_one(selector)
+    widget = on_show(pilot.app, selector)
     widget.focus()
     await pilot.pause()
     if isinstance(widget, TextArea):
@@ -28,8 +38,7 @@ async def fill(pilot, selector: str, text: str, *, submit: bool = False) -> None
 
 async def choose(pilot, selector: str, value) -> None:
     """Pick a value in a Select by keys: focus it, open it, move to the option, Enter."""
-    screen = pilot.app.screen
-    select = screen.query_one(selector, Select)
+    select = on_show(pilot.app, selector, Select)
     select.focus()
     await pilot.pause()
     values = [v for _label, v in select._options]
@@ -46,4 +55,7 @@ async def choose(pilot, selector: str, value) -> None:
 
 
 def screen_name(pilot) -> str:
-    return type(pilot.app.screen).__name__
+    """The name of what is on show: the screen's, or on the meeting screen the step's (its body's kind)."""
+    screen = pilot.app.screen
+    body = getattr(screen, "body", None)
+    return type(body if body is not None else screen).__name__
