@@ -9,11 +9,11 @@ import sqlite3
 import subprocess
 import sys
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle
 from mapm_tui.bundle import import_bundle
+from tests import keys
 from tests.samples import load_sample
 from tests.test_audit_lock import finalised_sample
 

@@ -15,14 +15,14 @@ import sqlite3
 import subprocess
 import sys
 
-import keys
 import pytest
-from samples import load_sample, sample_names
 
 from mapm_tui import backup, cli
 from mapm_tui.crypto import WrongPassphrase, derive_key, file_salt
 from mapm_tui.db import APPLICATION_ID, SQLITE_HEADER, DamagedDatabase, ForeignDatabase
 from mapm_tui.store import open_store
+from tests import keys
+from tests.samples import load_sample, sample_names
 
 MEETING = "m-2026-hants-001"
 #: every command, with arguments that would do something on a sound database
@@ -99,7 +99,7 @@ def test_a_foreign_sqlite_database_is_refused_and_never_migrated(tmp_path, capsy
 
 
 def test_a_database_of_ours_from_before_the_id_is_recognised_and_given_it(tmp_path):
-    from test_migrations import _migrate
+    from tests.test_migrations import _migrate
 
     db = tmp_path / "old.db"
     _migrate(db, "0004")

@@ -16,11 +16,11 @@ import sys
 import textwrap
 
 import pytest
-from pilot_helpers import fill
 from sqlalchemy import event
 
 from mapm_tui import recovery
 from mapm_tui.store import StorageFull, WriteFailed, open_store
+from tests.pilot_helpers import fill
 
 SIZE = (120, 40)
 #: long enough to need new pages (overflow pages) in the file

@@ -9,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import keys
 import pytest
 import sqlcipher3
-from samples import sample_names
 
 from mapm_tui import crypto
 from mapm_tui.passphrase import MAX_TRIES, TooManyTries, Unlocker
+from tests import keys
+from tests.samples import sample_names
 
 PASSPHRASE = "lantern meadow copper finch"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"

@@ -7,10 +7,10 @@ import subprocess
 import sys
 import threading
 
-import keys
 import pytest
 
 from mapm_tui.listing import quick_list
+from tests import keys
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from minutes_fixtures import all_text, body_blocks, open_docx
-from samples import load_sample
 
 from mapm_tui.bundle import import_bundle
 from mapm_tui.outbox import check_before_sending, next_review_invitation, record_sent, write_outbox
 from mapm_tui.settings import Settings
+from tests.minutes_fixtures import all_text, body_blocks, open_docx
+from tests.samples import load_sample
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -177,9 +177,8 @@ def test_the_command_line_writes_no_outbox_for_a_meeting_that_has_not_ended(tmp_
     """QA found `mapm outbox` writing drafts for a meeting still in progress and recording them as sent."""
     import json
 
-    import keys
-
     from mapm_tui import cli
+    from tests import keys
 
     db = tmp_path / "m.db"
     sample = Path(__file__).resolve().parents[1] / "sample_data" / "hampshire-planning.json"

@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import docx
-import keys
 import msoffcrypto
 import pytest
 from msoffcrypto.exceptions import InvalidKeyError
 
 from mapm_tui.file_crypto import AGE_HEADERS
+from tests import keys
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "hampshire-planning.json"
 PASSWORD = "otter shingle 42 quay"

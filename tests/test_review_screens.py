@@ -5,11 +5,11 @@ distribution, the next meeting, and search from the home screen."""
 from __future__ import annotations
 
 import docx
-import keys
 import pytest
 from textual.widgets import Input, OptionList
 
 from mapm_tui.bundle import import_bundle
+from tests import keys
 from tests.pilot_helpers import fill, screen_name
 from tests.samples import load_sample
 

@@ -8,10 +8,10 @@ import re
 import sqlite3
 import time
 
-import keys
 import pytest
 
 from mapm_tui.search import explain, fts_query, search
+from tests import keys
 
 
 def ids(hits) -> list[str]:
@@ -368,11 +368,11 @@ def big_store(tmp_path_factory):
     the upgrades to 0003 and 0004 build the index from all of them (the backfill at scale)."""
     from alembic import command
     from alembic.config import Config
-    from conftest import NOW
 
     from mapm_tui.clock import FixedClock
     from mapm_tui.db import make_engine
     from mapm_tui.store import open_store
+    from tests.conftest import NOW
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     engine = make_engine(path)

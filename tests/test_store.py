@@ -6,10 +6,10 @@ import datetime as dt
 import os
 import stat
 
-import keys
 import pytest
 
 from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
+from tests import keys
 
 
 def test_sqlite_is_opened_safe(store):
