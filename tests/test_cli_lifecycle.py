@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.test_cli import mapm, one_sentence
+from tests.cli_helpers import mapm, one_sentence
 from tests.test_lifecycle import complete
 
 
