@@ -101,6 +101,7 @@ def _errors(name: str) -> tuple[type[Exception], ...]:
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
 IntegrityError = _errors("IntegrityError")
 DatabaseError = _errors("DatabaseError")
+OperationalError = _errors("OperationalError")
 
 
 def dump(path) -> str:
