@@ -198,10 +198,15 @@ ODD = [
 ]
 
 
+#: the odd texts whose every word is in the meeting (operators and punctuation are plain text, not syntax)
+FINDS = {"AND", "Mum AND Dad", '"Mum', 'Mum"', "damp*", "*damp", "(damp", "damp)", "{damp}", "^damp", "damp -cold"}
+FINDS |= {"+damp", "\x00damp", "😀 damp", " ".join(["damp"] * 200)}
+
+
 @pytest.mark.parametrize("text", ODD, ids=[repr(t)[:30] for t in ODD])
 def test_whatever_a_chair_types_never_raises(store, meeting, text):
-    hits = search(store, text)
-    assert isinstance(hits, list)
+    """No error, and the meeting is found exactly when every word typed is in it."""
+    assert ids(search(store, text)) == ([meeting] if text in FINDS else [])
     assert explain(store, text)  # the plan too
 
 
@@ -439,17 +444,9 @@ def test_search_on_5000_meetings(big_store):
     raw.close()
     hits = search(big_store, "BULK-01234")
     assert ids(hits) == ["m-bulk-01234"] and hits[0].label == "Case ref"
-    timings = []
+    # how fast is measured by bench/, never asserted here: a loaded machine is not a slow search
     for text in ("audiology", "notice seeking possession", "Thornbury", "college", "Brookvale", "zzzz", "a"):
-        started = time.perf_counter()
-        hits = search(big_store, text)
-        timings.append(time.perf_counter() - started)
-        assert len(hits) <= 50
-    print(
-        f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median "
-        f"{sorted(timings)[3] * 1000:.1f} ms"
-    )
-    assert max(timings) < 2.0  # generous for a slow CI box; typically a few tens of milliseconds
+        assert len(search(big_store, text)) <= 50
     # an edit in the big database is found at once
     big_store.add_item("m-bulk-04999", "entries", {"kind": "note", "text": "Quokka sighting"})
     assert ids(search(big_store, "quokka")) == ["m-bulk-04999"]
