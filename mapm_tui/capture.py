@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocabulary import ENTRY_KIND_LABELS
+from .subject_words import WORDS
+from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
+from .vocabulary import BASIS_LABELS as _BASIS
 
 #: One letter per entry kind: typed as a prefix (`r: …`) or with alt (`alt+r`) in the capture field.
 KIND_KEYS = {
@@ -27,13 +29,15 @@ KIND_KEYS = {
 
 KIND_LABELS = ENTRY_KIND_LABELS
 
-BASIS_CYCLE = ("fact", "opinion", "unverified")
-BASIS_LABELS = {"fact": "Fact", "opinion": "Opinion", "unverified": "Unverified", None: "—"}
+BASIS_CYCLE = tuple(_BASIS)
+#: fact or opinion in the capture line and the entry list ("—": not said yet)
+BASIS_LABELS: dict[str | None, str] = dict(_BASIS.items())
+BASIS_LABELS[None] = "—"
 
 
 def kind_label(kind: str, subject_kind: str = "child") -> str:
     if kind == "voice_of_subject":
-        return "Voice of the adult" if subject_kind == "adult_at_risk" else "Voice of the child"
+        return WORDS["adult" if subject_kind == "adult_at_risk" else "child"].voice_title
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
@@ -248,14 +252,8 @@ def step_time_level(seconds: float, suggested_minutes: int) -> str:
     return "red" if share > 1.0 else "amber" if share >= 0.7 else "ok"
 
 
-ATTENDANCE_LABELS = {
-    "present": "Present",
-    "apologies": "Apologies",
-    "written_contribution": "Written contribution",
-    "substitute": "Substitute",
-    "absent": "Absent",
-    "invited": "Invited",
-}
+#: one person's attendance (the people list, the owner picker)
+ATTENDANCE_LABELS = ATTENDANCE_WORDS
 
 
 def parse_person(text: str) -> dict:

@@ -51,7 +51,7 @@ def test_minutes_package_does_not_import_python_docx_until_export():
 def test_app_module_defers_sqlmodel():
     """The first frame must not wait for SQLModel/SQLAlchemy: the app module does not import them."""
     code = (
-        "import sys, mapm_tui.app, screens.home\nprint(any(m.startswith(('sqlmodel', 'sqlalchemy')) for m "
+        "import sys, mapm_tui.app, mapm_tui.screens.home\nprint(any(m.startswith(('sqlmodel', 'sqlalchemy')) for m "
         "in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

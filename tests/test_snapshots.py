@@ -220,7 +220,7 @@ def test_send(snap_compare, make_app, samples, size):
 @SIZES
 def test_password(snap_compare, make_app, samples, size):
     async def password(pilot):
-        from screens.password import AskPassword
+        from mapm_tui.screens.password import AskPassword
 
         pilot.app.push_screen(AskPassword("the Word minutes", True))
         await pilot.pause()
@@ -231,7 +231,7 @@ def test_password(snap_compare, make_app, samples, size):
 @SIZES
 def test_person_form(snap_compare, make_app, samples, size):
     async def person(pilot):
-        from screens.person_form import PersonForm
+        from mapm_tui.screens.person_form import PersonForm
 
         pilot.app.push_screen(PersonForm({"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes"}))
         await pilot.pause()
@@ -242,7 +242,7 @@ def test_person_form(snap_compare, make_app, samples, size):
 @SIZES
 def test_confirm(snap_compare, make_app, samples, size):
     async def confirm(pilot):
-        from screens.dialogs import Confirm
+        from mapm_tui.screens.dialogs import Confirm
 
         pilot.app.push_screen(Confirm("Text typed while the disk was full was kept in a file. Put it back?"))
         await pilot.pause()
@@ -253,7 +253,7 @@ def test_confirm(snap_compare, make_app, samples, size):
 @SIZES
 def test_ask_text(snap_compare, make_app, samples, size):
     async def ask(pilot):
-        from screens.dialogs import AskText
+        from mapm_tui.screens.dialogs import AskText
 
         question = "This meeting is open in another window. Why take it over?"
         pilot.app.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"))
