@@ -367,6 +367,10 @@ def _bulk_meetings(path, n: int) -> float:
     return elapsed
 
 
+#: the tests on the 5,000-meeting database run on one pytest-xdist worker, so it is built once
+ON_BIG_STORE = pytest.mark.xdist_group("big_store")
+
+
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory):
     """5,000 meetings written in bulk into a database of the schema before search (0002), then opened:
@@ -398,6 +402,7 @@ def big_store(tmp_path_factory):
     store.close()
 
 
+@ON_BIG_STORE
 def test_search_answers_from_the_fts_index_not_a_scan(big_store):
     plan = explain(big_store, "audiology appointments")
     fts = [line for line in plan if "VIRTUAL TABLE" in line and "search_index" in line]
@@ -426,6 +431,7 @@ def _expected_newest(store, text: str, limit: int) -> list[tuple[str, int]]:
     return [(mid, n) for mid, n in rows]
 
 
+@ON_BIG_STORE
 @pytest.mark.parametrize(
     "text, limit", [("audiology", 50), ("college", 7), ("Brookvale", 50), ("a", 50), ("rent arrears", 3)]
 )
@@ -437,6 +443,7 @@ def test_the_newest_meetings_and_all_their_matches_on_5000_meetings(big_store, t
     assert len(hits) == limit
 
 
+@ON_BIG_STORE
 def test_search_on_5000_meetings(big_store):
     assert len(big_store.list_meetings()) == N_MEETINGS
     raw = keys.connect_raw(big_store.engine.url.database)
