@@ -9,12 +9,12 @@ import datetime as dt
 import io
 import json
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle, retention, rules
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings, SettingsError, load_settings
+from tests import keys
 from tests.samples import load_sample
 
 TODAY = dt.date(2026, 11, 24)
