@@ -58,11 +58,18 @@ def open_test_store(path, clock=None):
 
 def connect_raw(path, **kwargs):
     """A DB-API connection straight to a test database, past the store: SQLCipher with the tests' key
-    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect)."""
+    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect); for
+    a test's PostgreSQL database (its name, as `store.engine.url.database` gives it) a psycopg connection
+    that takes sqlite3's `?` placeholders (tests/pg.py)."""
     import sqlite3
     from pathlib import Path
 
+    import pg
+
     from mapm_tui import crypto
+
+    if pg.is_test_database(path):
+        return pg.raw_connection(str(path))
 
     if crypto.file_kind(Path(path)) == "encrypted":
         return crypto.connect(path, _key(crypto.file_salt(Path(path))), **kwargs)
@@ -72,9 +79,10 @@ def connect_raw(path, **kwargs):
 def _errors(name: str) -> tuple[type[Exception], ...]:
     import sqlite3
 
+    import psycopg
     import sqlcipher3.dbapi2
 
-    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name))
+    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name), getattr(psycopg, name))
 
 
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
