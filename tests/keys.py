@@ -50,10 +50,22 @@ def key():
 
 
 def open_test_store(path, clock=None):
-    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0."""
+    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
+    database (its name, `store.engine.url.database`) is opened on the tests' server."""
+    import pg
+
     from mapm_tui.store import open_store
 
+    if pg.is_test_database(path):
+        return open_store(pg.with_database(pg.need_server(), str(path)), clock)
     return open_store(path, clock, key=key_for(path))
+
+
+def db_of(store) -> str:
+    """What `--db` names to reach the same database as `store`: its file, or its server URL."""
+    if store.engine.dialect.name == "postgresql":
+        return store.engine.url.render_as_string(hide_password=False)
+    return str(store.engine.url.database)
 
 
 def connect_raw(path, **kwargs):
@@ -68,7 +80,7 @@ def connect_raw(path, **kwargs):
 
     from mapm_tui import crypto
 
-    if pg.is_test_database(path):
+    if pg.is_test_database(path) or "://" in str(path):
         return pg.raw_connection(str(path))
 
     if crypto.file_kind(Path(path)) == "encrypted":

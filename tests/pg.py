@@ -158,8 +158,10 @@ class RawConnection:
 
 
 def raw_connection(database: str) -> RawConnection:
+    """A raw connection to a test's database, by its name or its whole URL."""
     import psycopg
 
-    url = with_database(need_server(), database).replace("postgresql+psycopg://", "postgresql://")
+    url = database if "://" in database else with_database(need_server(), database)
+    url = url.replace("postgresql+psycopg://", "postgresql://")
     # autocommit: a refused statement does not spoil the next one (sqlite3 carries on after a refusal)
     return RawConnection(psycopg.connect(url, autocommit=True))
