@@ -58,6 +58,10 @@ def start_unlocker(db: str | None, passphrase_file: Path | None = None):
 
 def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
     """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    if not demo:  # a team's server: its password is asked here, at the terminal, before the app starts
+        from .pgserver import login_at_terminal
+
+        login_at_terminal(db)
     unlocker = None if demo else start_unlocker(db, passphrase_file)
     from .app import MapmApp
 

@@ -33,6 +33,7 @@ from .edits import Edits, end_time_for
 from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
 from .models import CHILD_LISTS, Meeting, StepProgress
 from .store_errors import (
+    PG_INSUFFICIENT_PRIVILEGE,
     REFUSED_AUDIT,
     REFUSED_FINAL,
     REFUSED_HOLD,
@@ -90,7 +91,9 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         try:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except (OperationalError, ProgrammingError):  # no such table: SQLite's, PostgreSQL's error
+        except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite's, PostgreSQL's error
+            if getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:  # there, but not for this role
+                raise
             current = None
         conn.rollback()
     if current == migrations.HEAD:
