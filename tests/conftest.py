@@ -44,7 +44,9 @@ def templates():
 #: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
 #: (test_audit_lock is SQLite's: its attacks are INSERT OR REPLACE and rowid order; PostgreSQL's own
 #: attacks on the lock and the audit trail are in test_pg_server)
-BOTH_DIALECTS = frozenset({"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail"})
+BOTH_DIALECTS = frozenset(
+    {"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail", "test_sar", "test_retention"}
+)
 DIALECTS = ("sqlite", "postgresql")
 
 
