@@ -52,14 +52,15 @@ DIALECTS = ("sqlite", "postgresql")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own machinery (pragmas, files, raw SQLite)")
+    config.addinivalue_line("markers", "both_dialects: this test's store runs on SQLite and on PostgreSQL")
 
 
 def pytest_generate_tests(metafunc):
-    if (
-        "backend" in metafunc.fixturenames
-        and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
-        and metafunc.definition.get_closest_marker("sqlite_only") is None
-    ):
+    both = (
+        metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
+        or metafunc.definition.get_closest_marker("both_dialects") is not None
+    )
+    if "backend" in metafunc.fixturenames and both and metafunc.definition.get_closest_marker("sqlite_only") is None:
         metafunc.parametrize("backend", DIALECTS, indirect=True)
 
 
