@@ -92,10 +92,10 @@ class MapmApp(App[None]):
 
     # -- start-up ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        from screens.home import HomeScreen
+        from mapm_tui.screens.home import HomeScreen
 
         if self.unlocker is not None and self.unlocker.needs_passphrase:
-            from screens.unlock import UnlockScreen
+            from mapm_tui.screens.unlock import UnlockScreen
 
             # nothing is read before the passphrase is known
             self.push_screen(UnlockScreen(self.unlocker), lambda _unlocked: self.push_screen(HomeScreen()))
@@ -223,7 +223,7 @@ class MapmApp(App[None]):
 
     def open_review(self) -> None:
         """The review of the open meeting: back to it if it is under the current screen, else opened."""
-        from screens.review import ReviewScreen
+        from mapm_tui.screens.review import ReviewScreen
 
         if self.live is None:
             return
@@ -234,7 +234,7 @@ class MapmApp(App[None]):
             while not isinstance(self.screen, ReviewScreen):
                 self.pop_screen()
             return
-        from screens.setup import SetupScreen
+        from mapm_tui.screens.setup import SetupScreen
 
         if isinstance(self.screen, (_step_screen_base(), SetupScreen)):
             self.switch_screen(ReviewScreen())
@@ -243,7 +243,7 @@ class MapmApp(App[None]):
 
     def open_setup(self) -> None:
         """The setup screen (before the meeting) for the open meeting."""
-        from screens.setup import SetupScreen
+        from mapm_tui.screens.setup import SetupScreen
 
         if self.live is None:
             return
@@ -256,8 +256,8 @@ class MapmApp(App[None]):
     def goto_step(self, key: str) -> None:
         """Show agenda step `key`. Each step's screen is built once per open meeting and kept, so moving
         between steps only shows it again (composing a screen costs far more than showing one)."""
-        from screens.setup import SetupScreen
-        from screens.steps import screen_for_step
+        from mapm_tui.screens.setup import SetupScreen
+        from mapm_tui.screens.steps import screen_for_step
 
         live = self.live
         assert live is not None
@@ -300,7 +300,7 @@ class MapmApp(App[None]):
             self._keep_unsaved()
             self.release_hold()
             self.live = None
-        from screens.home import HomeScreen
+        from mapm_tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -413,7 +413,7 @@ class MapmApp(App[None]):
                 self._show_save_state()
 
     def _offer_takeover(self, meeting_id: str) -> None:
-        from screens.dialogs import AskText
+        from mapm_tui.screens.dialogs import AskText
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -459,7 +459,7 @@ class MapmApp(App[None]):
     # -- text the database would not take (recovery.py) ---------------------------------------------
     def _ask_before_losing_text(self) -> None:
         """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""
-        from screens.dialogs import Confirm
+        from mapm_tui.screens.dialogs import Confirm
 
         def answered(write: bool | None) -> None:
             if not write:
@@ -579,7 +579,7 @@ class MapmApp(App[None]):
         found = recovery.find(path) if path is not None else []
         if not found:
             return
-        from screens.dialogs import Confirm
+        from mapm_tui.screens.dialogs import Confirm
 
         from .dates import format_date
 
@@ -608,20 +608,20 @@ class MapmApp(App[None]):
 
     # -- global keys ------------------------------------------------------------------------------
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from mapm_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_privacy(self) -> None:
-        from screens.privacy import PrivacyScreen
+        from mapm_tui.screens.privacy import PrivacyScreen
 
         if not isinstance(self.screen, PrivacyScreen):
             self.save_everything()
             self.push_screen(PrivacyScreen())
 
     def get_system_commands(self, screen):
-        from screens.commands import system_commands
+        from mapm_tui.screens.commands import system_commands
 
         yield from system_commands(self, screen)
 
@@ -661,7 +661,7 @@ class MapmApp(App[None]):
 
 
 def _step_screen_base():
-    from screens.step_base import StepScreen
+    from mapm_tui.screens.step_base import StepScreen
 
     return StepScreen
 

@@ -209,7 +209,7 @@ async def test_f2_and_enter_jump_to_a_step(make_app, new_meeting):
 
 
 async def test_the_palette_lists_every_step(make_app, new_meeting):
-    from screens.commands import system_commands
+    from mapm_tui.screens.commands import system_commands
 
     meeting_id = new_meeting("calderdale")
     app = make_app()

@@ -29,7 +29,7 @@ def test_core_modules_do_not_import_textual():
         "import sys\n"
         + "".join(f"import {m}\n" for m in CORE)
         + "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.') or m == "
-        "'screens' or m.startswith('screens.'))\n" + "print(','.join(bad))\n"
+        "'mapm_tui.screens' or m.startswith('mapm_tui.screens.'))\n" + "print(','.join(bad))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -45,7 +45,7 @@ def test_minutes_package_does_not_import_python_docx_until_export():
 def test_app_module_defers_sqlmodel():
     """The first frame must not wait for SQLModel/SQLAlchemy: the app module does not import them."""
     code = (
-        "import sys, mapm_tui.app, screens.home\nprint(any(m.startswith(('sqlmodel', 'sqlalchemy')) for m "
+        "import sys, mapm_tui.app, mapm_tui.screens.home\nprint(any(m.startswith(('sqlmodel', 'sqlalchemy')) for m "
         "in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -194,7 +194,7 @@ def test_a_real_file_that_cannot_grow_gives_a_typed_write_failure(tmp_path):
 
 async def test_a_crash_on_a_full_disk_never_claims_the_text_was_saved(make_app, store, new_meeting, monkeypatch):
     """Before: the crash sentence said 'Everything you typed up to now was saved.' whatever happened."""
-    from screens.steps.text import TextStep
+    from mapm_tui.screens.steps.text import TextStep
 
     meeting_id = new_meeting("hampshire")
     disk = FullDisk(store)

@@ -538,7 +538,7 @@ async def test_crash_saves_and_says_one_sentence(store, templates, make_app, iso
     from textual.widgets import Input
 
     from mapm_tui.bundle import import_bundle
-    from screens.steps.entries import EntriesStep
+    from mapm_tui.screens.steps.entries import EntriesStep
 
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     meeting_id = import_bundle(store, data, templates, source=SAMPLE.name)
@@ -588,7 +588,7 @@ BOOTSTRAP = textwrap.dedent(
     """
     import sys
     from mapm_tui.app import MapmApp
-    from screens.steps.entries import EntriesStep
+    from mapm_tui.screens.steps.entries import EntriesStep
 
     # no debounced save: only the crash can write the note
     MapmApp.__init__.__kwdefaults__["save_delay"] = 3600.0

@@ -118,10 +118,10 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
 
 
 async def test_home_lists_the_newest_meetings_and_says_how_many_there_are(demo_store, clock, monkeypatch):
-    """A big database lists its newest meetings (screens.home.LIMIT), says how many there are in all and
+    """A big database lists its newest meetings (mapm_tui.screens.home.LIMIT), says how many there are in all and
     that search covers them; the chair's own meeting of today still comes first."""
     from mapm_tui.app import MapmApp
-    from screens import home
+    from mapm_tui.screens import home
 
     everything = demo_store.list_meetings()
     monkeypatch.setattr(home, "LIMIT", 2)

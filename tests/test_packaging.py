@@ -13,11 +13,16 @@ ROOT = Path(__file__).parents[1]
 def test_every_package_is_in_the_wheel():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     listed = set(config["packages"])
+    # each folder of packages, and the package it installs as (package-dir maps screens/ to mapm_tui.screens)
+    folders = {"mapm_tui": "mapm_tui", **config["package-dir"]}
     found = set()
-    for top in ("mapm_tui", "screens"):
-        for init in (ROOT / top).rglob("__init__.py"):
+    for package, folder in folders.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
             if "__pycache__" in init.parts:
                 continue
-            found.add(".".join(init.parent.relative_to(ROOT).parts))
+            found.add(".".join((package, *init.parent.relative_to(ROOT / folder).parts)))
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
     assert "mapm_tui.sample_data" in listed and config["package-dir"]["mapm_tui.sample_data"] == "sample_data"
+    # one top-level package: the screens ship inside mapm_tui, not as a package named `screens`
+    assert {name.split(".")[0] for name in listed} == {"mapm_tui"}
+    assert "mapm_tui.screens.steps" in found and config["package-dir"]["mapm_tui.screens"] == "screens"

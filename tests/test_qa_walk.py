@@ -79,7 +79,7 @@ async def test_a_long_question_and_a_long_date_error_are_shown_whole(make_app):
     date error ('… try 20/11, 20 Nov, tue, next tue o') were cut at the dialog's edge."""
     from textual.widgets import Label
 
-    from screens.dialogs import AskText
+    from mapm_tui.screens.dialogs import AskText
 
     question = "This meeting is held by Sam Chair (sam) on LAPTOP-7 (process 4242), since Wed 2 Dec 2026 11:23, " * 2
     app = make_app()
@@ -154,7 +154,7 @@ async def test_the_export_password_question_is_read_whole_at_80_columns(make_app
     """F7 at 80×24: 'Type a password twice, or press Enter to' and 'by another way (a' were cut."""
     from textual.widgets import Label
 
-    from screens.password import AskPassword
+    from mapm_tui.screens.password import AskPassword
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

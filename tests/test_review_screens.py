@@ -273,7 +273,7 @@ async def test_next_meeting_question_counts_only_what_will_be_carried(make_app, 
     """The question counts the actions the next meeting would carry: not done or cancelled ones, and not
     those already carried into a later meeting (before, it counted every action not done or cancelled)."""
     from mapm_tui import lifecycle
-    from screens.dialogs import Confirm
+    from mapm_tui.screens.dialogs import Confirm
 
     open_ids = [
         a["id"] for a in store.load_meeting(hampshire)["actions"] if a.get("status") not in ("done", "cancelled")

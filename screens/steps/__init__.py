@@ -6,17 +6,17 @@ from importlib import import_module
 
 #: step kind -> "module:Class" of its screen, imported when first used (start-up stays light)
 SCREENS = {
-    "details": "screens.steps.details:DetailsStep",
-    "attendance": "screens.steps.attendance:AttendanceStep",
-    "text": "screens.steps.text:TextStep",
-    "entries": "screens.steps.entries:EntriesStep",
-    "actions": "screens.steps.actions:ActionsStep",
-    "family_meeting": "screens.steps.closing:FamilyMeetingStep",
-    "lead_practitioner": "screens.steps.closing:LeadPractitionerStep",
-    "disagreement": "screens.steps.closing:DisagreementStep",
-    "feedback_to_family": "screens.steps.closing:FeedbackStep",
-    "minutes_sharing": "screens.steps.closing:MinutesSharingStep",
-    "next_review": "screens.steps.closing:NextReviewStep",
+    "details": "mapm_tui.screens.steps.details:DetailsStep",
+    "attendance": "mapm_tui.screens.steps.attendance:AttendanceStep",
+    "text": "mapm_tui.screens.steps.text:TextStep",
+    "entries": "mapm_tui.screens.steps.entries:EntriesStep",
+    "actions": "mapm_tui.screens.steps.actions:ActionsStep",
+    "family_meeting": "mapm_tui.screens.steps.closing:FamilyMeetingStep",
+    "lead_practitioner": "mapm_tui.screens.steps.closing:LeadPractitionerStep",
+    "disagreement": "mapm_tui.screens.steps.closing:DisagreementStep",
+    "feedback_to_family": "mapm_tui.screens.steps.closing:FeedbackStep",
+    "minutes_sharing": "mapm_tui.screens.steps.closing:MinutesSharingStep",
+    "next_review": "mapm_tui.screens.steps.closing:NextReviewStep",
 }
 
 
