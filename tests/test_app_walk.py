@@ -114,6 +114,7 @@ async def do_step(pilot, typed: dict) -> None:
         raise AssertionError(f"no walk for step kind {kind}")
 
 
+@pytest.mark.both_dialects  # and on a team's PostgreSQL server (issue 13)
 @pytest.mark.parametrize(
     "template,subject",
     [("hampshire", "Sam Example, 12/03/2015"), ("calderdale", "Sam Example, 12/03/2015")],

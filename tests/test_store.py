@@ -12,6 +12,7 @@ from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
 from tests import keys
 
 
+@pytest.mark.sqlite_only  # a second connection to the file; PostgreSQL is MVCC by nature
 def test_a_window_reading_does_not_stop_an_edit(store, new_meeting):
     """Write-ahead logging: another window in the middle of a read (the list, a search) does not make the
     chair's edit wait or fail (a rollback journal would refuse the commit until the reader finished)."""
@@ -28,6 +29,7 @@ def test_a_window_reading_does_not_stop_an_edit(store, new_meeting):
     assert store.load_meeting(mid)["aim"] == "Agree a plan"
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
 def test_an_edit_waits_for_another_windows_short_write(store, new_meeting):
     """A write lock held for a moment by another window is waited for, not reported as an error."""
     import threading
@@ -48,7 +50,7 @@ def test_an_edit_waits_for_another_windows_short_write(store, new_meeting):
 def test_a_row_of_a_meeting_that_does_not_exist_is_refused(store):
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError, match="FOREIGN KEY"), store.engine.begin() as conn:
+    with pytest.raises(IntegrityError, match="(?i)foreign key"), store.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO subject (meeting_id, position, name, kind) VALUES ('m-none', 0, 'X', 'child')"
         )
@@ -65,6 +67,7 @@ def test_database_file_and_folder_are_owner_only(tmp_path, new_meeting):
     s.close()
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
 def test_no_other_writer_slips_in_between_an_edits_read_and_its_write(store, new_meeting):
     """An edit takes the write lock when it begins (BEGIN IMMEDIATE): another window's write attempted
     after the edit has started reading is refused at once, and the edit completes. (In a deferred
@@ -182,11 +185,14 @@ def test_unknown_meeting_is_a_clear_error(store):
 
 def _make_final(store, mid):
     """Raw moves along the lifecycle (the database refuses a draft made final in one step, 0005)."""
+    from sqlalchemy import text
+
     with store.engine.begin() as conn:
         for status in ("in_progress", "in_review", "final"):
-            conn.exec_driver_sql("UPDATE meeting SET status=? WHERE id=?", (status, mid))
+            conn.execute(text("UPDATE meeting SET status = :s WHERE id = :id"), {"s": status, "id": mid})
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's triggers, with raw SQL: test_pg_server
 def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tmp_path):
     mid = new_meeting(aim="Agreed aim")
     entry = store.add_item(mid, "entries", {"kind": "need", "text": "Needs glasses"})
@@ -238,17 +244,26 @@ def test_list_meetings_counts_open_actions(store, new_meeting):
     assert (summary.case_ref, summary.subjects, summary.open_actions) == ("C-7", "Child A", 2)
 
 
-def test_database_refusals_come_out_typed(store, new_meeting):
+def test_database_refusals_come_out_typed(store, new_meeting, backend):
     """A trigger's refusal is classified by SQLite's result code and the trigger's own RAISE words (defined
-    once in the store, and checked here against the triggers a new database has), not by a word in it."""
+    once in the store, and checked here against the triggers a new database has), not by a word in it; on
+    PostgreSQL by the SQLSTATE each trigger function raises with those words."""
     from sqlalchemy import text
 
     from mapm_tui.store import TRIGGER_REFUSALS, AuditAppendOnly, StatusRefused
+    from mapm_tui.store_errors import SERVER_REFUSALS
 
     with store.engine.connect() as conn:
-        triggers = "\n".join(conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type='trigger'").scalars())
-    for words in TRIGGER_REFUSALS:
-        assert f"RAISE(ABORT, '{words}')" in triggers
+        if backend == "postgresql":
+            sql = "SELECT prosrc FROM pg_proc WHERE starts_with(proname, 'mapm')"
+            raised = {state: f"ERRCODE = '{state}', MESSAGE = '{words}'" for state, words in SERVER_REFUSALS.items()}
+        else:
+            sql = "SELECT sql FROM sqlite_master WHERE type='trigger'"
+            raised = {words: f"RAISE(ABORT, '{words}')" for words in TRIGGER_REFUSALS}
+        triggers = "\n".join(conn.exec_driver_sql(sql).scalars())
+    assert set(SERVER_REFUSALS.values()) == set(TRIGGER_REFUSALS)
+    for words in raised.values():
+        assert words in triggers
     mid = new_meeting(aim="Agreed aim")
     store.set_status(mid, "in_progress")
     with pytest.raises(StatusRefused, match="lifecycle allows"), store.writing() as s:
