@@ -73,7 +73,7 @@ def key():
 def open_test_store(path, clock=None):
     """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
     database (its name, `store.engine.url.database`) is opened on the tests' server."""
-    import pg
+    from tests import pg
 
     from mapm_tui.store import open_store
 
@@ -97,7 +97,7 @@ def connect_raw(path, **kwargs):
     import sqlite3
     from pathlib import Path
 
-    import pg
+    from tests import pg
 
     from mapm_tui import crypto
 
