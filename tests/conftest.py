@@ -54,6 +54,7 @@ BOTH_DIALECTS = frozenset(
         "test_sar",
         "test_retention",
         "test_cli",
+        "test_cli_lifecycle",
     }
 )
 DIALECTS = ("sqlite", "postgresql")
