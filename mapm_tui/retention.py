@@ -271,8 +271,10 @@ def scrub(store: Store) -> bool:
     try:
         # secure_delete zeroes what a delete frees, but copies of a row's text left behind when pages were
         # split or rebalanced earlier stay in free space and free pages: VACUUM writes every page anew
-        raw.driver_connection.execute("VACUUM")
-        busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        driver = raw.driver_connection
+        assert driver is not None  # None only once a connection is closed; this one was just opened
+        driver.execute("VACUUM")
+        busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:  # another program is writing, or reading through the VACUUM
         return False
     finally:
