@@ -440,8 +440,8 @@ def _print_meetings(meetings) -> None:
         box=None,
         header_style="bold",
     )
-    for cells in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
-        table.add_row(*(Text(c) for c in cells))
+    for row in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
+        table.add_row(*(Text(c) for c in row))
     Console(soft_wrap=True).print(table)
 
 
@@ -788,8 +788,7 @@ def cmd_audit(args, store, templates) -> int:
         elif result.ok:
             print(f"The audit trail holds: {result.count:,} events, each linked to the one before.")
             print(f"Newest hash: {result.head} (note it elsewhere to check later that none were cut off the end)")
-        if not result.ok:
-            b = result.broken
+        if (b := result.broken) is not None:  # not result.ok
             raise Refused(
                 f"The audit trail is broken at event {b.pk} (meeting {b.meeting_id or '-'}, {b.kind}, {b.at}): "
                 f"{result.problem}; the {result.count:,} events before it hold."
@@ -875,6 +874,7 @@ def cmd_retention(args, store, templates) -> int:
         print("No case is past its retention date.")
         return EXIT_OK
     for c in cases:
+        assert c.until is not None  # past_retention lists only cases with a retention date
         hold = f"  ON LEGAL HOLD: {' '.join(c.hold.reason.split())[:80]}" if c.hold else ""
         print(
             f"{c.case_ref}  {c.kind}  last meeting {format_date(c.last_meeting)}  kept until "
