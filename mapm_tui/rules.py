@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .agenda import Template
+from .agenda import RULE_DEFAULTS, Template
 from .minutes import family_copy
 from .subject_words import words_for
 from .vocabulary import OTHER_PROCEDURES, is_open_action
@@ -163,7 +163,7 @@ class _Places:
 
 def _severity(template: Template | None, rule: str, meeting: dict) -> str | None:
     """The template's severity for a per-template rule, as block / warn, or None when off."""
-    sev = template.severity(rule) if template else {"G-12": WARN, "G-21": "off", "G-40": "off"}.get(rule, BLOCK)
+    sev = template.severity(rule) if template else RULE_DEFAULTS.get(rule, BLOCK)
     if sev == "block_in_disagreement_meeting":
         return BLOCK if meeting.get("meeting_type") == "professional_disagreement" else WARN
     return None if sev == "off" else sev
@@ -282,7 +282,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     """Every finding for the meeting: blocking first, then in agenda order (setup first)."""
     places = _Places(template)
     out: list[Finding] = []
-    agenda_rule = "G-21" if template.key == "calderdale" else "G-20"
+    agenda_rule = template.agenda_rule  # the guidance agenda the template follows (G-20, G-21)
 
     def step_finding(
         rule: str, severity: str, step: str | None, fallback: str, message: str, target: str | None = None
