@@ -3,9 +3,13 @@ database and the SQL hold agree with them, and that the screens' questions follo
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import sqlite3
 
+import keys
+
+from mapm_tui import lifecycle
 from mapm_tui import vocabulary as v
 
 
@@ -37,3 +41,25 @@ def test_open_action_is_the_same_for_a_dict_and_for_sql():
     open_in_sql = [r[0] for r in con.execute(f"SELECT status FROM action AS a WHERE {v.open_action_sql('a')}")]
     assert open_in_sql == [s for s in statuses if v.is_open_action({"status": s})]
     assert open_in_sql == ["open", "partly_done", "not_done", None]
+
+
+def test_every_reader_of_open_actions_agrees_with_the_one_definition(tmp_path, clock, templates):
+    """An action of every status (and none) in one meeting: the open-actions list across meetings, the
+    meetings list's count and what the next meeting would carry are exactly the open ones by
+    `is_open_action`; a second copy of "open" that disagreed (SQL or Python) fails here."""
+    store = keys.open_test_store(tmp_path / "test.db", clock)
+    try:
+        mid = store.create_meeting(templates["hampshire"], dt.date(2026, 11, 24))
+        statuses = [None, *v.ACTION_STATUS_LABELS]
+        ids = {}
+        for n, status in enumerate(statuses):
+            values = {"description": f"Action {n}"} | ({"status": status} if status else {})
+            ids[store.add_item(mid, "actions", values)] = status
+        expected = {i for i, status in ids.items() if v.is_open_action({"status": status})}
+        assert {ids[i] for i in expected} == {None, *v.OPEN_ACTION_STATUSES}
+        assert {a.action_id for a in lifecycle.actions(store)} == expected
+        assert {a["id"] for a in lifecycle.actions_to_carry(store, mid)} == expected
+        [summary] = store.list_meetings()
+        assert summary.open_actions == len(expected)
+    finally:
+        store.close()
