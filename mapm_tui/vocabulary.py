@@ -60,6 +60,14 @@ def may_start_or_end(status: str | None) -> bool:
     return status in TRANSITIONS and is_editable(status)
 
 
+def start_or_end_move(status: str | None) -> str | None:
+    """Where that one key moves the meeting: a draft starts and a meeting in review resumes (in progress),
+    a running meeting ends (in review); None where it does nothing (a final meeting)."""
+    if not may_start_or_end(status):
+        return None
+    return "in_review" if status == "in_progress" else "in_progress"
+
+
 def has_ended(status: str | None) -> bool:
     """The meeting has ended: in review, or final. The review is its screen; the minutes can go out and
     the next meeting can be prepared."""
