@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .agenda import RULE_DEFAULTS, Template
 from .minutes import family_copy
+from .participants import is_family_member
 from .subject_words import words_for
 from .vocabulary import OTHER_PROCEDURES, is_open_action
 
@@ -257,7 +258,11 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
     owner_id = action.get("owner_attendee_id")
     if _has(owner_id):
         owner = next((a for a in meeting.get("attendees") or [] if a.get("id") == owner_id), None)
-        if owner is not None and owner.get("attendance") not in PRESENT and not owner.get("is_family"):
+        if (
+            owner is not None
+            and owner.get("attendance") not in PRESENT
+            and not is_family_member(owner, meeting.get("subjects"))
+        ):
             add(
                 "G-32",
                 WARN,

@@ -7,10 +7,9 @@ import datetime as dt
 import importlib
 import sqlite3
 
-import keys
-
 from mapm_tui import lifecycle
 from mapm_tui import vocabulary as v
+from tests import keys
 
 
 def test_the_database_allows_the_same_status_moves_as_the_table():
@@ -63,3 +62,37 @@ def test_every_reader_of_open_actions_agrees_with_the_one_definition(tmp_path, c
         assert summary.open_actions == len(expected)
     finally:
         store.close()
+
+
+def test_who_is_family_is_one_answer_for_the_form_the_minutes_and_the_rules():
+    """A mother added without the Family flag (an import, a quick line) is family by her role; the person
+    form, the people list and the minutes' attendance table (`taking_part_as`) and the rule about an
+    absent action owner (G-32) all say so, as the recipients list did (before, only the minutes knew)."""
+    from mapm_tui import rules
+    from mapm_tui.minutes.context import Context
+    from mapm_tui.minutes.sections.attendance import attendance_table
+    from mapm_tui.participants import is_family_member, taking_part_as
+
+    mother = {"id": "att-1", "name": "Kim Jones", "role": "Mother", "attendance": "apologies"}
+    sam = {"id": "att-2", "name": "Sam Jones", "attendance": "present"}  # the subject themself
+    advocate = {"id": "att-3", "name": "Lee Hart", "role": "Advocate", "agency": "Family"}
+    flagged_off = {"id": "att-4", "name": "Pat Jones", "role": "Father", "is_family": False}
+    meeting = {
+        "id": "m-1",
+        "date": "2026-03-02",
+        "subjects": [{"name": "Sam Jones", "kind": "child"}],
+        "attendees": [mother, sam, advocate, flagged_off],
+    }
+    subjects = meeting["subjects"]
+    as_ = {p["name"]: taking_part_as(p, subjects) for p in meeting["attendees"]}
+    assert as_ == {"Kim Jones": "family", "Sam Jones": "family", "Lee Hart": "advocate", "Pat Jones": "professional"}
+    assert all(is_family_member(p, subjects) == (as_[p["name"]] != "professional") for p in meeting["attendees"])
+
+    table = attendance_table(Context(meeting, None, family=False))
+    assert [row[3] for row in table.rows] == ["Family", "Family", "Advocate or supporter", "Professional"]
+
+    def owner_warned(owner: dict) -> bool:
+        action = {"id": "act-1", "description": "Ring school", "owner_attendee_id": owner["id"]}
+        return any(f.rule == "G-32" for f in rules.check_action(action, meeting, 1))
+
+    assert not owner_warned(mother) and owner_warned({**flagged_off, "attendance": "apologies"})
