@@ -300,11 +300,11 @@ def _add_encryption_commands(sub) -> None:
 def cmd_encrypt(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
-    from .passphrase import PassphrasesDiffer, database_file, given_passphrase, new_passphrase, terminal_prompt
+    from .db import DatabaseError, database_path
+    from .passphrase import PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
     try:
-        path = database_file(args.db)
+        path = database_path(args.db)
         if path is None or crypto.file_kind(path) != "plain":
             kind = "not a database file" if path is None else crypto.file_kind(path)
             what = {
@@ -323,10 +323,10 @@ def cmd_encrypt(args) -> int:
 def cmd_rekey(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
+    from .db import DatabaseError, database_path
     from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
-    path = _database_path(args.db)
+    path = database_path(args.db)
     if path is None or crypto.file_kind(path) == "new":
         raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
     key = _database_key(args.db, args.passphrase_file)
@@ -343,12 +343,6 @@ def cmd_rekey(args) -> int:
         remember_key(path, new)
     print(f"The passphrase of {path} is changed; the old one no longer opens it.")
     return EXIT_OK
-
-
-def _database_path(db):
-    from .passphrase import database_file
-
-    return database_file(db)
 
 
 def _settings(needed: bool = True):
