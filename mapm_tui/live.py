@@ -110,10 +110,6 @@ class LiveMeeting:
         return words_for(self.meeting, self.template)
 
     @property
-    def subject_kind(self) -> str:
-        return self.words.subject_kind
-
-    @property
     def part_two_started(self) -> bool:
         return self._row.part_two_started_at is not None
 

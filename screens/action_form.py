@@ -191,7 +191,7 @@ class ActionForm(ModalScreen[str | None]):
         out = []
         for e in first + rest:
             text = e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…"
-            label = capture.kind_label(e["kind"], self.live.subject_kind) + ": " + text
+            label = capture.kind_label(e["kind"], self.live.words) + ": " + text
             out.append((label, e["id"], e["id"] in chosen))
         return out
 
