@@ -96,3 +96,21 @@ def test_who_is_family_is_one_answer_for_the_form_the_minutes_and_the_rules():
         return any(f.rule == "G-32" for f in rules.check_action(action, meeting, 1))
 
     assert not owner_warned(mother) and owner_warned({**flagged_off, "attendance": "apologies"})
+
+
+def test_the_voice_of_the_subject_is_named_as_the_minutes_name_it():
+    """The entry label the capture line and the lists show takes the meeting's own words, as the minutes'
+    heading and the G-12 finding do: a meeting about a child and an adult says "the child or adult"
+    (before, the screens passed a child-or-adult flag and said "Voice of the child")."""
+    from mapm_tui.capture import kind_label
+    from mapm_tui.subject_words import words_for
+
+    child, adult = {"name": "Amy", "kind": "child"}, {"name": "Ray", "kind": "adult_at_risk"}
+    for subjects, said in (
+        ([child], "Voice of the child"),
+        ([adult], "Voice of the adult"),
+        ([child, adult], "Voice of the child or adult"),
+    ):
+        words = words_for({"subjects": subjects})
+        assert kind_label("voice_of_subject", words) == words.voice_title == said
+    assert kind_label("voice_of_subject") == "Voice of the child" and kind_label("risk", words) == "Risk"
