@@ -168,11 +168,7 @@ class LiveMeeting:
     # -- entries ----------------------------------------------------------------------------------
     def entries_in_step(self, step: Step) -> list[dict]:
         """Entries captured under `step`, plus those captured under no step whose home it is."""
-        return [
-            entry
-            for entry in self.meeting.get("entries", [])
-            if (where := self.template.step_of_entry(entry)) is not None and where.key == step.key
-        ]
+        return self.template.entries_in(self.meeting.get("entries"), step.key)
 
     def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
         return capture.entry_defaults(self.meeting, step.stage if step else None, self.status, self.part_two_started)

@@ -589,15 +589,8 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
 
 
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
-    """Entries that the minutes place under step `key`: captured there, or homeless and of its kind."""
-    out = []
-    for e in meeting.get("entries") or []:
-        if not isinstance(e, dict) or not _has(e.get("text")):
-            continue
-        where = template.step_of_entry(e)
-        if where is not None and where.key == key:
-            out.append(e)
-    return out
+    """Entries with text that the minutes place under step `key` (`Template.entries_in`)."""
+    return [e for e in template.entries_in(meeting.get("entries"), key) if _has(e.get("text"))]
 
 
 # -- starting the meeting (G-02) -----------------------------------------------------------------------

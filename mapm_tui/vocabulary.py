@@ -42,7 +42,8 @@ def status_in_words(status: str) -> str:
 
 
 def may_finalise(status: str | None) -> bool:
-    """Finalising is offered in review, and while the meeting runs (it is ended first)."""
+    """The review offers finalising (F5) in review, and while the meeting runs, where F5 says to end it
+    first: only a meeting in review is finalised (`may_move(status, "final")`, which lifecycle asks)."""
     return status in ("in_review", "in_progress")
 
 

@@ -116,6 +116,14 @@ class Template:
             return step
         return self.home_step(entry.get("kind") or "", entry.get("stage"))
 
+    def entries_in(self, entries, step_key: str) -> list[dict]:
+        """The entries (of a meeting's list) that belong under step `step_key` (`step_of_entry`)."""
+        return [
+            e
+            for e in entries or ()
+            if isinstance(e, dict) and (where := self.step_of_entry(e)) is not None and where.key == step_key
+        ]
+
     def home_step(self, entry_kind: str, stage: str | None = None) -> Step | None:
         """The step where an entry of this kind (and stage) belongs when it was captured under no step.
 
