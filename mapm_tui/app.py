@@ -326,9 +326,12 @@ class MapmApp(App[None]):
     def save_everything(self) -> None:
         """Write everything typed and not yet saved, now (quit, signals, crashes)."""
         if self.live is not None:
+            from .db import DatabaseError
+            from .store_errors import StoreError
+
             try:
                 self.live.save_progress()
-            except Exception:
+            except (StoreError, DatabaseError):  # the step's time was refused: the typed text is still written
                 self.live.autosaver.flush()
 
     def _saved(self, count: int) -> None:

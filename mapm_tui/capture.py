@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .subject_words import WORDS
+from .subject_words import WORDS, SubjectWords
 from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
 from .vocabulary import BASIS_LABELS as _BASIS
 
@@ -35,9 +35,11 @@ BASIS_LABELS: dict[str | None, str] = dict(_BASIS.items())
 BASIS_LABELS[None] = "—"
 
 
-def kind_label(kind: str, subject_kind: str = "child") -> str:
+def kind_label(kind: str, words: SubjectWords | None = None) -> str:
+    """An entry kind as a label; the voice of the subject follows the meeting's words (`LiveMeeting.words`:
+    "Voice of the adult", "Voice of the child or adult"), a child's without them."""
     if kind == "voice_of_subject":
-        return WORDS["adult" if subject_kind == "adult_at_risk" else "child"].voice_title
+        return (words or WORDS["child"]).voice_title
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 

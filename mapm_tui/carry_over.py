@@ -53,18 +53,7 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
             day = dt.date.fromisoformat(review.get("date") or "")
         except ValueError:
             day = store.clock.today()
-        new_id = store.new_meeting_id(day)
-        s.add(
-            Meeting(
-                id=new_id,
-                template=template.key,
-                template_snapshot=template.to_dict(),
-                status="draft",
-                date=day.isoformat(),
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        new_id = store.create_meeting_in(s, template, day)
         s.flush()
         # the fields and items through the store's checks, as the app's own edits go
         store.set_fields_in(

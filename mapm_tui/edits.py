@@ -100,23 +100,29 @@ class Edits(Amendments):
 
     def create_meeting(self, template: Template, day: dt.date, **fields: Any) -> str:
         """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`."""
-        meeting_id = self.new_meeting_id(day)
-        now = self.clock.utcnow()
         with self.writing() as s:
-            s.add(
-                Meeting(
-                    id=meeting_id,
-                    template=template.key,
-                    template_snapshot=template.to_dict(),
-                    status="draft",
-                    date=day.isoformat(),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            meeting_id = self.create_meeting_in(s, template, day)
             self._audit(s, meeting_id, "created", None)
         if fields:
             self.set_fields(meeting_id, fields)
+        return meeting_id
+
+    def create_meeting_in(self, s: Session, template: Template, day: dt.date) -> str:
+        """A new draft meeting row on `template` (with its snapshot), inside a transaction the caller holds
+        (`create_meeting`, and carry_over's next meeting); returns its id. The caller records the audit."""
+        meeting_id = self.new_meeting_id(day)
+        now = self.clock.utcnow()
+        s.add(
+            Meeting(
+                id=meeting_id,
+                template=template.key,
+                template_snapshot=template.to_dict(),
+                status="draft",
+                date=day.isoformat(),
+                created_at=now,
+                updated_at=now,
+            )
+        )
         return meeting_id
 
     def insert_meeting(self, data: dict, template: Template, *, bundle_extensions: dict | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -18,7 +18,7 @@ from .listing import MeetingSummary
 from .models import Action, Attendee, Meeting
 from .store import Store
 from .text import clean_line
-from .vocabulary import OPEN_ACTION_STATUSES
+from .vocabulary import open_action_sql
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def actions(
         .join(Meeting, col(Meeting.id) == Action.meeting_id)
         .join(numbered, numbered.c.pk == Action.pk)
         .outerjoin(owner, (owner.meeting_id == Action.meeting_id) & (owner.id == Action.owner_attendee_id))
-        .where(col(Action.status).is_(None) | col(Action.status).in_(OPEN_ACTION_STATUSES))
+        .where(text(open_action_sql("action")))  # what "open" is: vocabulary, one definition
         .where(~superseded)
     )
     if case_ref is not None:

@@ -7,7 +7,8 @@
 
 A case is every meeting with one case reference. Its retention date is its last meeting's date plus the
 years set for its kind of case (`retention_child_years`, `retention_adult_years` in settings.toml); a case
-about a child (any subject a child) follows the child setting, else the adult one. With no setting for its
+follows the adult setting only when every subject is an adult at risk (with none recorded, when every
+meeting's template is for adults), else the child one (the safer reading in doubt). With no setting for its
 kind, a case is never past retention: nothing is ever deleted automatically, and nothing is purged
 unless the partnership has decided a period (many schedules say 35 years or more for child protection).
 
@@ -32,6 +33,7 @@ from .dates import format_date
 from .models import Action, Amendment, Attendee, Entry, LegalHold, Meeting, Subject
 from .settings import Settings
 from .store import NotFound, Store, StoreError
+from .subject_words import is_adult
 from .text import clean, clean_line
 
 
@@ -117,9 +119,11 @@ def _case(s, settings: Settings, case_ref: str) -> CaseRetention | None:
         return None
     ids = [m[0] for m in meetings]
     kinds = set(s.exec(select(Subject.kind).where(col(Subject.meeting_id).in_(ids))).all())
-    if not kinds:  # no subject recorded: the kind the template is for
-        kinds = {(m[3] or {}).get("subject_kind", "child") for m in meetings}
-    kind = "child" if "child" in kinds else "adult"
+    if kinds:  # an adult case only when every subject is an adult at risk (subject_words.is_adult)
+        adult = all(is_adult(k) for k in kinds)
+    else:  # no subject recorded: only a template for adults (not "child_or_adult") makes it an adult case
+        adult = all((m[3] or {}).get("subject_kind") == "adult" for m in meetings)
+    kind = "adult" if adult else "child"
     hold = _hold_row(s, case_ref)
     last = max(dt.date.fromisoformat(m[1]) for m in meetings)
     return CaseRetention(

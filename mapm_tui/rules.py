@@ -14,9 +14,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .agenda import Template
+from .agenda import RULE_DEFAULTS, Template
 from .minutes import family_copy
 from .minutes.values import as_dict
+from .participants import is_family_member
 from .subject_words import words_for
 from .vocabulary import OTHER_PROCEDURES, is_open_action
 
@@ -165,7 +166,7 @@ class _Places:
 
 def _severity(template: Template | None, rule: str, meeting: dict) -> str | None:
     """The template's severity for a per-template rule, as block / warn, or None when off."""
-    sev = template.severity(rule) if template else {"G-12": WARN, "G-21": "off", "G-40": "off"}.get(rule, BLOCK)
+    sev = template.severity(rule) if template else RULE_DEFAULTS.get(rule, BLOCK)
     if sev == "block_in_disagreement_meeting":
         return BLOCK if meeting.get("meeting_type") == "professional_disagreement" else WARN
     return None if sev == "off" else sev
@@ -259,7 +260,11 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
     owner_id = action.get("owner_attendee_id")
     if _has(owner_id):
         owner = next((a for a in meeting.get("attendees") or [] if a.get("id") == owner_id), None)
-        if owner is not None and owner.get("attendance") not in PRESENT and not owner.get("is_family"):
+        if (
+            owner is not None
+            and owner.get("attendance") not in PRESENT
+            and not is_family_member(owner, meeting.get("subjects"))
+        ):
             add(
                 "G-32",
                 WARN,
@@ -284,7 +289,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     """Every finding for the meeting: blocking first, then in agenda order (setup first)."""
     places = _Places(template)
     out: list[Finding] = []
-    agenda_rule = "G-21" if template.key == "calderdale" else "G-20"
+    agenda_rule = template.agenda_rule  # the guidance agenda the template follows (G-20, G-21)
 
     def step_finding(
         rule: str, severity: str, step: str | None, fallback: str, message: str, target: str | None = None
@@ -586,15 +591,8 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
 
 
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
-    """Entries that the minutes place under step `key`: captured there, or homeless and of its kind."""
-    out = []
-    for e in meeting.get("entries") or []:
-        if not isinstance(e, dict) or not _has(e.get("text")):
-            continue
-        where = template.step_of_entry(e)
-        if where is not None and where.key == key:
-            out.append(e)
-    return out
+    """Entries with text that the minutes place under step `key` (`Template.entries_in`)."""
+    return [e for e in template.entries_in(meeting.get("entries"), key) if _has(e.get("text"))]
 
 
 # -- starting the meeting (G-02) -----------------------------------------------------------------------
