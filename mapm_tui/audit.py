@@ -57,6 +57,9 @@ KINDS = {
     "released": "legal hold released",
     "purged": "deleted at the end of its retention",
     "checked": "completeness findings listed (mapm check)",
+    "checked_out": "taken offline (checked out to a laptop)",
+    "checked_in": "brought back (checked in from a laptop)",
+    "checkout_forced": "checkout ended on the server without the laptop's copy",
 }
 
 

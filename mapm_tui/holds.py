@@ -37,6 +37,10 @@ HEARTBEAT = 30
 #: a hold with no heartbeat for this long can be taken over
 STALE_AFTER = dt.timedelta(minutes=3)
 
+#: the kinds of hold (migration 0007): a window editing the meeting; the meeting taken offline to a laptop
+#: (on the server); a copy that is read-only where it is (on the laptop: for reference, or kept after check-in)
+WINDOW, CHECKOUT, COPY = "window", "checkout", "copy"
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -65,18 +69,29 @@ class Hold:
     heartbeat: dt.datetime
     taken_over_from: str | None = None
     takeover_reason: str | None = None
+    #: WINDOW (an app window editing it), CHECKOUT (taken offline to a laptop) or COPY (a read-only copy)
+    kind: str = "window"
+    #: why, in the words of whoever took it (a checkout, a copy); None for a window
+    purpose: str | None = None
 
     def describe(self) -> str:
-        """'Sam Chair (sam on LAPTOP-7, process 4242), since Tue 24 Nov 2026 10:00'."""
+        """'Sam Chair (sam on LAPTOP-7, process 4242), since Tue 24 Nov 2026 10:00'; for a checkout,
+        'Sam Chair (sam on LAPTOP-7), since Tue 24 Nov 2026 10:00: taken to the venue'."""
         from .dates import format_date
 
         h = self.holder
         local = self.since.astimezone()
         who = h.name if h.name == h.os_user else f"{h.name} ({h.os_user})"
-        return f"{who} on {h.host} (process {h.pid}), since {format_date(local.date())} {local.strftime('%H:%M')}"
+        when = f"since {format_date(local.date())} {local.strftime('%H:%M')}"
+        if self.kind != WINDOW:
+            return f"{who} on {h.host}, {when}" + (f": {self.purpose}" if self.purpose else "")
+        return f"{who} on {h.host} (process {h.pid}), {when}"
 
     def stale(self, now: dt.datetime, stale_after: dt.timedelta = STALE_AFTER) -> bool:
-        """No heartbeat for `stale_after`, or its process on this very host has ended."""
+        """No heartbeat for `stale_after`, or its process on this very host has ended. Only a window's
+        hold goes stale: a checkout lasts until it is checked in (or a manager forces it, checkout.py)."""
+        if self.kind != WINDOW:
+            return False
         if now - self.heartbeat >= stale_after:
             return True
         return self.holder.host == socket.gethostname() and not _alive(self.holder.pid)
@@ -98,17 +113,28 @@ def new_token() -> str:
 def current(conn: Connection, meeting_id: str) -> Hold | None:
     row = (
         conn.execute(
-            text(
-                "SELECT meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, taken_over_from, "
-                "takeover_reason FROM editor_hold WHERE meeting_id = :m"
-            ),
+            text(f"SELECT {_COLUMNS} FROM editor_hold WHERE meeting_id = :m"),
             {"m": meeting_id},
         )
         .mappings()
         .first()
     )
-    if row is None:
-        return None
+    return None if row is None else _hold(row)
+
+
+def every_hold(conn: Connection) -> dict[str, Hold]:
+    """meeting id -> its hold, for every held meeting (the meeting list's marks)."""
+    rows = conn.execute(text(f"SELECT {_COLUMNS} FROM editor_hold")).mappings().all()
+    return {row["meeting_id"]: _hold(row) for row in rows}
+
+
+_COLUMNS = (
+    "meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, taken_over_from, takeover_reason, "
+    "kind, purpose"
+)
+
+
+def _hold(row) -> Hold:
     return Hold(
         meeting_id=row["meeting_id"],
         token=row["token"],
@@ -117,6 +143,8 @@ def current(conn: Connection, meeting_id: str) -> Hold | None:
         heartbeat=dt.datetime.fromisoformat(row["heartbeat"]),
         taken_over_from=row["taken_over_from"],
         takeover_reason=row["takeover_reason"],
+        kind=row["kind"] or WINDOW,
+        purpose=row["purpose"],
     )
 
 
@@ -183,6 +211,18 @@ def check(conn: Connection, meeting_id: str, token: str | None, now: dt.datetime
 
 
 def _held(theirs: Hold, now: dt.datetime) -> HeldElsewhere:
+    if theirs.kind == CHECKOUT:
+        return HeldElsewhere(
+            f"This meeting is checked out: taken offline by {theirs.describe()}. It is open read-only here "
+            "until it is checked in.",
+            theirs,
+        )
+    if theirs.kind == COPY:
+        return HeldElsewhere(
+            f"This is a read-only copy ({theirs.purpose or 'the meeting is kept elsewhere'}); "
+            "change it where it is kept.",
+            theirs,
+        )
     if theirs.stale(now):
         return HeldElsewhere(
             f"This meeting is held by {theirs.describe()}, but that window has shown no sign of life since "
@@ -194,11 +234,37 @@ def _held(theirs: Hold, now: dt.datetime) -> HeldElsewhere:
     )
 
 
-def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reason) -> None:
+def place_hold(
+    conn: Connection, meeting_id: str, holder: Holder, token: str, now: dt.datetime, kind: str, purpose: str | None
+) -> Hold:
+    """Put a checkout's or a copy's hold on a meeting, inside the caller's write transaction (checkout.py:
+    the hold and what it records commit together). Refuses (HeldElsewhere) a meeting another holds, as
+    `acquire` does, except a copy's hold, which a new one replaces."""
+    theirs = current(conn, meeting_id)
+    if theirs is not None and theirs.token != token:
+        if theirs.kind != COPY:
+            raise _held(theirs, now)
+        conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
+    elif theirs is not None:
+        conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
+    _insert(conn, meeting_id, holder, token, now, None, None, kind=kind, purpose=purpose)
+    return current(conn, meeting_id)
+
+
+def drop_hold(conn: Connection, meeting_id: str) -> Hold | None:
+    """Remove whatever hold a meeting is under (inside the caller's transaction); returns the one removed."""
+    theirs = current(conn, meeting_id)
+    if theirs is not None:
+        conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
+    return theirs
+
+
+def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reason, *, kind=WINDOW, purpose=None):
     conn.execute(
         text(
             "INSERT INTO editor_hold (meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, "
-            "taken_over_from, takeover_reason) VALUES (:m, :t, :name, :user, :host, :pid, :now, :now, :from_, :why)"
+            "taken_over_from, takeover_reason, kind, purpose) "
+            "VALUES (:m, :t, :name, :user, :host, :pid, :now, :now, :from_, :why, :kind, :purpose)"
         ),
         {
             "m": meeting_id,
@@ -210,6 +276,8 @@ def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reaso
             "now": _iso(now),
             "from_": taken_over_from,
             "why": reason,
+            "kind": kind,
+            "purpose": purpose,
         },
     )
 
