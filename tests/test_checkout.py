@@ -253,3 +253,48 @@ def test_the_hold_row_names_its_kind(server, laptop, clock):
     with server.engine.connect() as conn:
         kind = conn.execute(text("SELECT kind FROM editor_hold WHERE meeting_id = :m"), {"m": SAMPLE}).scalar()
     assert kind == "checkout"
+
+
+# -- the commands ------------------------------------------------------------------------------------
+def run(*argv) -> int:
+    from mapm_tui.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def test_the_commands_take_a_meeting_to_a_new_encrypted_laptop_file_and_back(tmp_path, server, capsys):
+    from mapm_tui import crypto
+
+    server_path, laptop_path = server.path, tmp_path / "venue" / "laptop.db"
+    laptop_path.parent.mkdir()
+    assert run("--db", server_path, "checkout", SAMPLE, "--to", laptop_path, "--by", "Sam Chair") == 0
+    assert "checked out to" in capsys.readouterr().out
+    assert crypto.file_kind(laptop_path) == "encrypted"
+    laptop = keys.open_test_store(laptop_path)
+    laptop.add_item(SAMPLE, "entries", {"kind": "information", "text": "Said at the venue."})
+    laptop.close()
+    # taken: a second checkout is refused (exit 1) with who has it
+    assert run("--db", server_path, "checkout", SAMPLE, "--to", tmp_path / "other.db") == 1
+    assert "Sam Chair" in capsys.readouterr().err
+    assert run("--db", server_path, "checkin", SAMPLE, "--from", laptop_path, "--keep") == 0
+    assert "kept there, read-only" in capsys.readouterr().out
+    assert "Said at the venue." in entry_texts(server)
+
+
+def test_the_commands_refuse_a_changed_server_and_force_keeps_both(tmp_path, server, capsys):
+    server_path, laptop_path = server.path, tmp_path / "laptop.db"
+    assert run("--db", server_path, "checkout", SAMPLE, "--to", laptop_path) == 0
+    assert run("--db", server_path, "release-checkout", SAMPLE, "--reason", "laptop lost", "--by", "Pat Manager") == 0
+    server.set_fields(SAMPLE, {"aim": "changed at the office"})
+    capsys.readouterr()
+    assert run("--db", server_path, "checkin", SAMPLE, "--from", laptop_path) == 1
+    err = capsys.readouterr().err
+    assert "its details (aim) differs" in err and "Pat Manager" in err and "Traceback" not in err
+    assert run("--db", server_path, "checkin", SAMPLE, "--from", laptop_path, "--force") == 0
+    assert "kept as meeting" in capsys.readouterr().out
+    assert server.load_meeting(SAMPLE).get("aim") != "changed at the office"
+    laptop = keys.open_test_store(laptop_path)
+    try:
+        assert not laptop.exists(SAMPLE)
+    finally:
+        laptop.close()
