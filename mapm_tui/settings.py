@@ -60,6 +60,9 @@ class Settings:
     protect_exports: bool = False
     #: true: the database key is kept in the operating system's credential store (keyring) after an unlock
     remember_passphrase: bool = False
+    #: A team's PostgreSQL server (issue 13), used when neither --db nor MAPM_DB is given:
+    #: postgresql://ROLE@HOST:5432/DATABASE?sslmode=verify-full. Keep the password in ~/.pgpass, not here.
+    database_url: str = ""
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()

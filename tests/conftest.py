@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import keys
+import pg
 import pytest
 
 from mapm_tui.clock import FixedClock
@@ -38,9 +39,46 @@ def templates():
     return shipped_templates()
 
 
+#: test modules whose `store` runs on both dialects: SQLite (a file) and PostgreSQL (a fresh database on
+#: the tests' server, tests/pg.py); the PostgreSQL half is skipped with a reason when there is no server
+#: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
+BOTH_DIALECTS: frozenset[str] = frozenset()
+DIALECTS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS:
+        metafunc.parametrize("backend", DIALECTS, indirect=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    pg.drop_templates()
+
+
 @pytest.fixture
-def store(tmp_path, clock):
-    s = keys.open_test_store(tmp_path / "test.db", clock)
+def backend(request) -> str:
+    """The dialect of this test's `store`: 'sqlite' unless the module runs on both (BOTH_DIALECTS)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, migrated, empty PostgreSQL database on the tests' server (its superuser URL), dropped
+    after the test; skips (fails in CI) without a server."""
+    server = pg.need_server()
+    name = pg.fresh_database(server)
+    yield pg.with_database(server, name)
+    pg.drop_database(server, name)
+
+
+@pytest.fixture
+def store(request, backend, tmp_path, clock):
+    if backend == "postgresql":
+        from mapm_tui.store import open_store
+
+        s = open_store(request.getfixturevalue("pg_url"), clock)
+    else:
+        s = keys.open_test_store(tmp_path / "test.db", clock)
     yield s
     s.close()
 

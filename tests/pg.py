@@ -1,0 +1,103 @@
+"""The PostgreSQL half of the suite: a fresh, migrated, empty database for each test.
+
+The server is the one in `MAPM_TEST_PG_URL` (a superuser URL; `.ci/run` starts one with tests/pg_server.py,
+and `python tests/pg_server.py run` starts one by hand). Without it the PostgreSQL tests are skipped with
+that reason, except when `MAPM_TEST_PG_REQUIRED=1` (CI), where a missing server fails them.
+
+Each xdist worker migrates one template database once (`mapm_tpl_<worker>`); each test gets
+`CREATE DATABASE … TEMPLATE` of it (a file copy on the server: tens of milliseconds, against a second
+or more to run the migrations), dropped after the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+
+import pytest
+
+URL_ENV = "MAPM_TEST_PG_URL"
+REQUIRED_ENV = "MAPM_TEST_PG_REQUIRED"
+SKIP_REASON = (
+    f"no PostgreSQL server for the tests: set {URL_ENV} (`python tests/pg_server.py run` starts one; "
+    f".ci/run does, and sets {REQUIRED_ENV}=1 so these never skip there)"
+)
+
+_counter = itertools.count()
+_templates: dict[str, str] = {}
+
+
+def server_url() -> str | None:
+    return os.environ.get(URL_ENV) or None
+
+
+def required() -> bool:
+    return os.environ.get(REQUIRED_ENV) == "1"
+
+
+def need_server() -> str:
+    """The server's URL, or skip (locally) / fail (CI) the test that needs it."""
+    url = server_url()
+    if url is None:
+        if required():
+            pytest.fail(f"{REQUIRED_ENV}=1 but {URL_ENV} is not set: the PostgreSQL half must run here")
+        pytest.skip(SKIP_REASON)
+    return url
+
+
+def with_database(url: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def admin(url: str):
+    """An autocommit psycopg connection to the server's `postgres` database (CREATE/DROP DATABASE)."""
+    import psycopg
+
+    libpq_url = with_database(url, "postgres").replace("postgresql+psycopg://", "postgresql://")
+    return psycopg.connect(libpq_url, autocommit=True)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def template_database(url: str) -> str:
+    """This worker's migrated template database (made once per test session)."""
+    worker = _worker()
+    if worker in _templates:
+        return _templates[worker]
+    name = f"mapm_tpl_{worker}_{secrets.token_hex(3)}"
+    with admin(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    from mapm_tui.store import open_store
+
+    store = open_store(with_database(url, name))
+    store.close()
+    _templates[worker] = name
+    return name
+
+
+def fresh_database(url: str) -> str:
+    """A new database copied from the template: its name."""
+    template = template_database(url)
+    name = f"mapm_t_{_worker()}_{next(_counter)}_{secrets.token_hex(2)}"
+    with admin(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+def drop_database(url: str, name: str) -> None:
+    with admin(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def drop_templates() -> None:
+    url = server_url()
+    if url is None:
+        return
+    for name in _templates.values():
+        drop_database(url, name)
+    _templates.clear()
