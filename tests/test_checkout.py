@@ -1,7 +1,7 @@
 """Taking a meeting offline and bringing it back (issue 13, checkout.py).
 
-The "server" is any mapm store: a SQLite file here (test_checkout_pg.py runs the same on PostgreSQL);
-the laptop is an encrypted SQLite file, as in use.
+The "server" is a store on the tests' PostgreSQL server, and (every test again) a SQLite file: a store is a
+store. The laptop is an encrypted SQLite file, as in use.
 """
 
 from __future__ import annotations
@@ -23,9 +23,15 @@ SAMPLE = "m-2026-hants-001"
 LATER = dt.timedelta(hours=3)
 
 
-@pytest.fixture
-def server(tmp_path, clock, templates):
-    s = keys.open_test_store(tmp_path / "server.db", clock)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request, tmp_path, clock, templates):
+    """The team's store: a SQLite file, and a database on the tests' PostgreSQL server (tests/pg.py)."""
+    if request.param == "postgresql":
+        from mapm_tui.store import open_store
+
+        s = open_store(request.getfixturevalue("pg_url"), clock)
+    else:
+        s = keys.open_test_store(tmp_path / "server.db", clock)
     import_bundle(s, load_sample("hampshire-planning.json"), templates)
     yield s
     s.close()
