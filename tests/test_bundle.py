@@ -116,7 +116,7 @@ def test_a_failure_half_way_writes_nothing(store, templates, monkeypatch):
         rows["entries"][-1].id = "dup"
         return rows
 
-    monkeypatch.setattr("mapm_tui.store.child_rows", broken)
+    monkeypatch.setattr("mapm_tui.edits.child_rows", broken)  # insert_meeting lives in edits.py
     with pytest.raises(BundleError):
         import_bundle(store, minimal(), templates)
     assert _count(store) == 0

@@ -1,0 +1,148 @@
+"""The store's typed errors, and how a refusal of the database driver (SQLite's result code, a trigger's
+RAISE words) becomes one of them. Each error carries one sentence for people; callers catch them by type.
+"""
+
+from __future__ import annotations
+
+from .db import DatabaseError
+
+
+class StoreError(ValueError):
+    """An edit the store refuses; the message is one sentence for the user."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class MeetingLocked(StoreError):
+    pass
+
+
+class AlreadyStored(StoreError):
+    """A meeting with this id is in the database already (an import refused by a rule)."""
+
+
+class DatabaseBusy(StoreError, DatabaseError):
+    """Another window holds the write lock past the busy timeout; trying again later may work.
+    One type for "busy" wherever it happens (opening or writing), so the CLI gives it one exit code."""
+
+
+class WriteFailed(StoreError):
+    """The disk refused the write (an I/O error, a read-only file): nothing was changed, and the text that
+    was being saved must be kept and retried, never dropped."""
+
+
+class StorageFull(WriteFailed):
+    """The disk (or the file system's quota) is full."""
+
+
+class ReadOnlyDatabase(WriteFailed):
+    """The database file or its folder cannot be written."""
+
+
+class NewerDatabase(DatabaseError):
+    """The database is at a schema revision this version of the app does not know."""
+
+
+#: SQLite's primary result codes (the low byte of `sqlite3.Error.sqlite_errorcode`, Python 3.11+)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+
+def write_failure(exc: BaseException) -> StoreError | None:
+    """The typed error for a write SQLite (or the disk under it) could not do, from its result code; None
+    for anything else. Classified by code, never by message text (the text differs between versions)."""
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary == SQLITE_FULL:
+        return StorageFull("The disk is full, so nothing was saved; free some space.")
+    if primary in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        return ReadOnlyDatabase("The database cannot be written (it or its folder is read-only), so nothing was saved.")
+    if primary == SQLITE_IOERR:
+        return WriteFailed("The disk refused the write (an input/output error), so nothing was saved.")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    return None
+
+
+#: SQLite's result code of a refused constraint, and the extended codes of a primary key and a UNIQUE index
+#: (the standard sqlite3 module reports extended codes; sqlcipher3 reports only the primary code, 19)
+SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE = 19, 1555, 2067
+
+#: The exact words of each trigger's RAISE (the migrations write them: 0002/0003/0005 the final lock, 0005
+#: the audit trail, the status moves and the legal hold). A migration is frozen, so it keeps its own copy;
+#: test_store checks that every refusing trigger in a new database says one of these.
+REFUSED_FINAL = "this meeting is final: reopen it with a reason before changing it"
+REFUSED_AUDIT = "the audit trail is append-only: its events cannot be changed or deleted"
+REFUSED_STATUS = "that status change is not one the meeting lifecycle allows"
+REFUSED_HOLD = "this case is on legal hold: release the hold before deleting any of its meetings"
+
+
+class AuditAppendOnly(StoreError):
+    """The database refused to change or delete an audit event."""
+
+
+class StatusRefused(StoreError):
+    """The database refused a status move design.md's table does not allow."""
+
+
+class CaseOnHold(StoreError):
+    """The database refused to delete a meeting of a case on legal hold."""
+
+
+#: a trigger's RAISE words -> the typed error and its sentence for people
+TRIGGER_REFUSALS: dict[str, tuple[type[StoreError], str]] = {
+    REFUSED_FINAL: (MeetingLocked, "This meeting is final: reopen it with a reason before changing it."),
+    REFUSED_AUDIT: (AuditAppendOnly, "The audit trail is append-only: its events cannot be changed or deleted."),
+    REFUSED_STATUS: (StatusRefused, "That status change is not one the meeting lifecycle allows; nothing was changed."),
+    REFUSED_HOLD: (CaseOnHold, "This case is on legal hold: release the hold before deleting any of its meetings."),
+}
+
+
+def _refusal(exc: Exception) -> StoreError:
+    """The typed error for a write the database refused: by SQLite's result code, and for a trigger by
+    its RAISE words (one of `TRIGGER_REFUSALS`, matched whole), never by a word found in the message.
+    A duplicate key under sqlcipher3 (no extended codes) is known by SQLite's fixed "UNIQUE constraint
+    failed" prefix, the one thing that driver gives to tell it from a NOT NULL or CHECK refusal."""
+    typed = write_failure(exc)
+    if typed is not None:
+        return typed
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    message = str(orig)
+    if code is not None and code & 0xFF == SQLITE_CONSTRAINT and message in TRIGGER_REFUSALS:
+        kind, sentence = TRIGGER_REFUSALS[message]
+        return kind(sentence)
+    if code in (SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE) or (
+        code == SQLITE_CONSTRAINT and message.startswith("UNIQUE constraint failed")
+    ):
+        return StoreError("That id is already used in this meeting; nothing was changed.")
+    return StoreError(f"The database refused the change ({message}); nothing was changed.")
+
+
+def _open_failure(exc: Exception) -> DatabaseError:
+    """One sentence for a database that could not be opened, blaming the file only when it is the file:
+    a busy database, a read-only folder or disk, a full disk and an I/O error each say so."""
+    orig = getattr(exc, "orig", exc)
+    code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseBusy("The database is busy in another window; try again in a moment.")
+    if code == SQLITE_FULL:
+        return DatabaseError("cannot open the database: the disk is full; free some space and try again.")
+    if code == SQLITE_READONLY:
+        return DatabaseError(
+            "cannot open the database: it, or its folder, is read-only; allow writing there or use --db."
+        )
+    if code == SQLITE_CANTOPEN:
+        return DatabaseError(
+            "cannot open the database: the file or its folder cannot be opened for writing; check the folder "
+            "exists and may be written in, or use --db."
+        )
+    if code == SQLITE_IOERR:
+        return DatabaseError(
+            f"cannot open the database: the disk reported an error ({orig}); check there is free space and the "
+            "disk is attached, then try again."
+        )
+    return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
