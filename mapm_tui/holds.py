@@ -11,8 +11,13 @@ The store refuses a write to a meeting held by another window (`check`, called i
 transaction), so a window that lost its hold cannot overwrite the new holder's text either: its
 pending text stays queued and goes to a recovery file (recovery.py), never lost.
 
-Plain SQL through SQLAlchemy Core (no SQLite-only statements), so that a later PostgreSQL team mode
-uses the same functions. No Textual here.
+Plain SQL through SQLAlchemy Core that both databases take. On PostgreSQL (team mode) the same functions
+run in transactions that take pgserver's write lock (the form BEGIN IMMEDIATE takes there), and the hold's
+own row is what decides: `INSERT … ON CONFLICT (meeting_id) DO NOTHING` lets exactly one of two windows
+in, and the row is read `FOR UPDATE` before it is renewed, taken over or removed, so the one-editor rule
+would hold even without that global lock. Besides a window's hold there are a checkout's (the meeting
+taken offline to a laptop, checkout.py; never stale) and a copy's (read-only where it is): `kind`.
+No Textual here.
 """
 
 from __future__ import annotations
@@ -110,10 +115,14 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def current(conn: Connection, meeting_id: str) -> Hold | None:
+def current(conn: Connection, meeting_id: str, *, lock: bool = False) -> Hold | None:
+    """The meeting's hold, or None. `lock`: on PostgreSQL the row stays locked (`FOR UPDATE`) until the
+    transaction ends, so no other transaction changes or removes it between this read and our write
+    (SQLite's BEGIN IMMEDIATE already locks the whole file)."""
+    row_lock = " FOR UPDATE" if lock and conn.dialect.name == "postgresql" else ""
     row = (
         conn.execute(
-            text(f"SELECT {_COLUMNS} FROM editor_hold WHERE meeting_id = :m"),
+            text(f"SELECT {_COLUMNS} FROM editor_hold WHERE meeting_id = :m{row_lock}"),
             {"m": meeting_id},
         )
         .mappings()
@@ -152,10 +161,15 @@ def acquire(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt
     """Hold the meeting for this window (or renew its own hold). Raises HeldElsewhere when another
     window holds it, stale or not: taking a stale hold over is the chair's decision (`take_over`)."""
     with _immediate(engine) as conn:
-        theirs = current(conn, meeting_id)
+        # insert-if-absent first (ON CONFLICT DO NOTHING): of two windows opening the meeting at once, on
+        # either database, exactly one row goes in; the other finds it below, locked for the rest of its
+        # transaction, and opens the meeting read-only
+        if _insert(conn, meeting_id, holder, token, now, None, None):
+            return current(conn, meeting_id)
+        theirs = current(conn, meeting_id, lock=True)
         if theirs is not None and theirs.token != token:
             raise _held(theirs, now)
-        if theirs is None:
+        if theirs is None:  # let go of between the two statements
             _insert(conn, meeting_id, holder, token, now, None, None)
         else:
             conn.execute(
@@ -172,7 +186,7 @@ def take_over(engine: Engine, meeting_id: str, holder: Holder, token: str, now: 
     if not reason:
         raise ValueError("Say why you are taking this meeting over from the other window.")
     with _immediate(engine) as conn:
-        theirs = current(conn, meeting_id)
+        theirs = current(conn, meeting_id, lock=True)
         if theirs is not None and theirs.token != token:
             if not theirs.stale(now):
                 raise _held(theirs, now)
@@ -240,7 +254,7 @@ def place_hold(
     """Put a checkout's or a copy's hold on a meeting, inside the caller's write transaction (checkout.py:
     the hold and what it records commit together). Refuses (HeldElsewhere) a meeting another holds, as
     `acquire` does, except a copy's hold, which a new one replaces."""
-    theirs = current(conn, meeting_id)
+    theirs = current(conn, meeting_id, lock=True)
     if theirs is not None and theirs.token != token:
         if theirs.kind != COPY:
             raise _held(theirs, now)
@@ -253,18 +267,22 @@ def place_hold(
 
 def drop_hold(conn: Connection, meeting_id: str) -> Hold | None:
     """Remove whatever hold a meeting is under (inside the caller's transaction); returns the one removed."""
-    theirs = current(conn, meeting_id)
+    theirs = current(conn, meeting_id, lock=True)
     if theirs is not None:
         conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
     return theirs
 
 
-def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reason, *, kind=WINDOW, purpose=None):
-    conn.execute(
+def _insert(
+    conn, meeting_id, holder: Holder, token, now, taken_over_from, reason, *, kind=WINDOW, purpose=None
+) -> bool:
+    """Insert the hold unless the meeting has one (both databases' `ON CONFLICT DO NOTHING`); whether it went in."""
+    done = conn.execute(
         text(
             "INSERT INTO editor_hold (meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, "
             "taken_over_from, takeover_reason, kind, purpose) "
-            "VALUES (:m, :t, :name, :user, :host, :pid, :now, :now, :from_, :why, :kind, :purpose)"
+            "VALUES (:m, :t, :name, :user, :host, :pid, :now, :now, :from_, :why, :kind, :purpose) "
+            "ON CONFLICT (meeting_id) DO NOTHING"
         ),
         {
             "m": meeting_id,
@@ -280,6 +298,7 @@ def _insert(conn, meeting_id, holder: Holder, token, now, taken_over_from, reaso
             "purpose": purpose,
         },
     )
+    return done.rowcount == 1
 
 
 @contextmanager
