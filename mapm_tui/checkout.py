@@ -111,7 +111,7 @@ def server_label(store: Store) -> str:
     """The server as people and the laptop's record name it: a file's path, or the URL without a password."""
     if store.path is not None:
         return str(store.path)
-    return store.engine.url.render_as_string(hide_password=True)
+    return store.engine.url.set(password=None).render_as_string(hide_password=False)
 
 
 def fingerprint(meeting: dict, drafts: dict[str, str] | None = None) -> dict[str, str]:
@@ -204,6 +204,92 @@ def whereabouts(store: Store, now: dt.datetime) -> dict[str, Whereabouts]:
         out.setdefault(meeting_id, Whereabouts("checked_out", "Checked out"))
         _ = record
     return out
+
+
+# -- from the app's meeting list (screens/home.py): the files and servers opened here ----------------
+def default_laptop_file(server: Store):
+    """Where the list offers to take a meeting: this computer's own database file (the app's default),
+    unless that is the database open now."""
+    from pathlib import Path
+
+    from . import locations
+
+    path = Path(locations.default_db_path())
+    return path.with_name("offline.db") if server.path is not None and server.path == path else path
+
+
+def open_file_store(path, passphrase: str | None, clock=None) -> Store:
+    """A SQLite store on `path` opened with `passphrase` (a new file is made encrypted with it; the
+    passphrase must then be strong enough: crypto.check_strength). Raises the store's and crypto's errors."""
+    from pathlib import Path
+
+    from . import crypto
+    from .store import open_store
+
+    path = Path(path).expanduser()
+    if crypto.file_kind(path) == "new":
+        crypto.check_strength(passphrase or "")
+    key = crypto.key_for_file(path, passphrase or "")
+    return open_store(path, clock, key=key)
+
+
+def take_offline_to(server: Store, meeting_id: str, path, passphrase: str, now: dt.datetime) -> str:
+    """`check_out` to the encrypted file `path`; a sentence saying what was done."""
+    laptop = open_file_store(path, passphrase, server.clock)
+    try:
+        laptop.user_name = server.user_name
+        done = check_out(
+            server, laptop, meeting_id, holder=holds.Holder.here(server.user_name), purpose="taken offline", now=now
+        )
+    finally:
+        laptop.close()
+    refs = f" with {len(done.references)} earlier meeting(s) of its case" if done.references else ""
+    return f"Meeting {meeting_id} is checked out to {path}{refs}; it is read-only here until it is checked in."
+
+
+def server_of(laptop: Store, meeting_id: str) -> str:
+    """The server a meeting checked out to this file came from (CheckoutError if it was not)."""
+    record = taken(laptop, meeting_id)
+    if record is None:
+        raise CheckoutError(
+            f"Meeting {meeting_id} was not checked out to this file; only a meeting taken from a server is checked in."
+        )
+    return record.server
+
+
+def server_needs_passphrase(laptop: Store, meeting_id: str) -> bool:
+    """Whether the server of a checked-out meeting is an encrypted file (its passphrase is asked for)."""
+    from pathlib import Path
+
+    from . import crypto
+    from .db import is_server
+
+    server = server_of(laptop, meeting_id)
+    return not is_server(server) and crypto.file_kind(Path(server)) == "encrypted"
+
+
+def bring_back(
+    laptop: Store, meeting_id: str, now: dt.datetime, *, passphrase: str | None = None, keep: bool = False
+) -> str:
+    """`check_in` to the server the meeting came from (a PostgreSQL server: its password from the URL,
+    ~/.pgpass or PGPASSWORD; an encrypted file: `passphrase`); a sentence saying what was done."""
+    from .db import is_server
+    from .store import open_store
+
+    where = server_of(laptop, meeting_id)
+    if is_server(where):
+        server = open_store(where, laptop.clock)
+    else:
+        server = open_file_store(where, passphrase, laptop.clock) if passphrase else open_store(where, laptop.clock)
+    try:
+        server.user_name = laptop.user_name
+        done = check_in(server, laptop, meeting_id, by=laptop.user_name, now=now, keep=keep)
+    finally:
+        server.close()
+    sentence = f"Meeting {meeting_id} is checked in to {where}"
+    if done.kept_as:
+        sentence += f"; the server's own version was kept as meeting {done.kept_as}"
+    return sentence + (" (this copy kept, read-only)." if keep else "; this copy is deleted.")
 
 
 # -- check-out -----------------------------------------------------------------------------------------

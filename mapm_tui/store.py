@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
 from . import migrations
@@ -89,7 +89,7 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         try:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except OperationalError:
+        except (OperationalError, ProgrammingError):  # no such table: SQLite's, PostgreSQL's (UndefinedTable)
             current = None
         conn.rollback()
     if current == migrations.HEAD:
