@@ -16,8 +16,10 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -49,10 +51,12 @@ def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -
 
 
 @functools.cache
-def _draft_upsert():
-    """INSERT … ON CONFLICT DO UPDATE for a draft, built once (SQLite's upsert: kept in this module)."""
+def _draft_upsert(dialect: str = "sqlite"):
+    """INSERT … ON CONFLICT DO UPDATE for a draft, built once per dialect (SQLite's and PostgreSQL's
+    upserts are written alike; each dialect's insert construct renders its own)."""
     table = Draft.__table__
-    statement = sqlite_insert(table).values(
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(
         meeting_id=bindparam("m"), key=bindparam("k"), text=bindparam("t"), updated_at=bindparam("u")
     )
     return statement.on_conflict_do_update(
@@ -300,7 +304,8 @@ class Edits(Amendments):
 
         table = Draft.__table__
         if value:
-            statement, params = _draft_upsert(), {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
+            statement = _draft_upsert(self.engine.dialect.name)
+            params = {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
         else:
             statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
         with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
@@ -310,6 +315,11 @@ class Edits(Amendments):
                 conn.commit()
             except (IntegrityError, OperationalError) as exc:
                 conn.rollback()
+                raise _refusal(exc) from None
+            except DBAPIDatabaseError as exc:  # PostgreSQL: a trigger's SQLSTATE, a role's privilege
+                conn.rollback()
+                if self.engine.dialect.name != "postgresql":
+                    raise
                 raise _refusal(exc) from None
 
     def drafts(self, meeting_id: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -29,7 +30,7 @@ from .clock import Clock
 from .convert import meeting_to_dict
 from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .edits import Edits, end_time_for
-from .listing import COUNT_SQL, LIST_SQL, MeetingSummary, summaries
+from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
 from .models import CHILD_LISTS, Meeting, StepProgress
 from .store_errors import (
     REFUSED_AUDIT,
@@ -89,7 +90,7 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         try:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except (OperationalError, ProgrammingError):  # no such table: SQLite's, PostgreSQL's (UndefinedTable)
+        except (OperationalError, ProgrammingError):  # no such table: SQLite's, PostgreSQL's error
             current = None
         conn.rollback()
     if current == migrations.HEAD:
@@ -149,6 +150,13 @@ class Store(Edits):
             except OperationalError as exc:
                 session.rollback()
                 raise _refusal(exc) from None
+            except DBAPIDatabaseError as exc:
+                # PostgreSQL: a trigger's refusal (our SQLSTATEs), a role without the privilege; on SQLite
+                # any other database error (a damaged file) goes on as it is
+                session.rollback()
+                if self.engine.dialect.name != "postgresql":
+                    raise
+                raise _refusal(exc) from None
 
     def close(self) -> None:
         close_engine(self.engine)
@@ -172,7 +180,12 @@ class Store(Edits):
         Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
         before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(LIST_SQL, {"case_ref": case_ref, "limit": -1 if limit is None else limit}).all()
+            if self.engine.dialect.name == "postgresql":
+                rows = conn.execute(text(SERVER_LIST_SQL), {"case_ref": case_ref, "limit": limit}).all()
+            else:
+                rows = conn.exec_driver_sql(
+                    LIST_SQL, {"case_ref": case_ref, "limit": -1 if limit is None else limit}
+                ).all()
             conn.rollback()
         return summaries(rows)
 

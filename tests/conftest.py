@@ -42,12 +42,20 @@ def templates():
 #: test modules whose `store` runs on both dialects: SQLite (a file) and PostgreSQL (a fresh database on
 #: the tests' server, tests/pg.py); the PostgreSQL half is skipped with a reason when there is no server
 #: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
-BOTH_DIALECTS: frozenset[str] = frozenset()
+BOTH_DIALECTS = frozenset({"test_store"})
 DIALECTS = ("sqlite", "postgresql")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own machinery (pragmas, files, raw SQLite)")
+
+
 def pytest_generate_tests(metafunc):
-    if "backend" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS:
+    if (
+        "backend" in metafunc.fixturenames
+        and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+    ):
         metafunc.parametrize("backend", DIALECTS, indirect=True)
 
 

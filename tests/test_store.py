@@ -12,6 +12,7 @@ import pytest
 from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_safe(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -32,6 +33,7 @@ def test_database_file_and_folder_are_owner_only(tmp_path, new_meeting):
     s.close()
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
 def test_writes_use_begin_immediate(store, new_meeting):
     """A second writer gets the lock refused at BEGIN, not half way through a transaction."""
     mid = new_meeting()
@@ -137,11 +139,14 @@ def test_unknown_meeting_is_a_clear_error(store):
 
 def _make_final(store, mid):
     """Raw moves along the lifecycle (the database refuses a draft made final in one step, 0005)."""
+    from sqlalchemy import text
+
     with store.engine.begin() as conn:
         for status in ("in_progress", "in_review", "final"):
-            conn.exec_driver_sql("UPDATE meeting SET status=? WHERE id=?", (status, mid))
+            conn.execute(text("UPDATE meeting SET status = :s WHERE id = :id"), {"s": status, "id": mid})
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's triggers, with raw SQL: test_pg_server
 def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tmp_path):
     mid = new_meeting(aim="Agreed aim")
     entry = store.add_item(mid, "entries", {"kind": "need", "text": "Needs glasses"})
@@ -193,17 +198,26 @@ def test_list_meetings_counts_open_actions(store, new_meeting):
     assert (summary.case_ref, summary.subjects, summary.open_actions) == ("C-7", "Child A", 2)
 
 
-def test_database_refusals_come_out_typed(store, new_meeting):
+def test_database_refusals_come_out_typed(store, new_meeting, backend):
     """A trigger's refusal is classified by SQLite's result code and the trigger's own RAISE words (defined
-    once in the store, and checked here against the triggers a new database has), not by a word in it."""
+    once in the store, and checked here against the triggers a new database has), not by a word in it; on
+    PostgreSQL by the SQLSTATE each trigger function raises with those words."""
     from sqlalchemy import text
 
     from mapm_tui.store import TRIGGER_REFUSALS, AuditAppendOnly, StatusRefused
+    from mapm_tui.store_errors import SERVER_REFUSALS
 
     with store.engine.connect() as conn:
-        triggers = "\n".join(conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type='trigger'").scalars())
-    for words in TRIGGER_REFUSALS:
-        assert f"RAISE(ABORT, '{words}')" in triggers
+        if backend == "postgresql":
+            sql = "SELECT prosrc FROM pg_proc WHERE starts_with(proname, 'mapm')"
+            raised = {state: f"ERRCODE = '{state}', MESSAGE = '{words}'" for state, words in SERVER_REFUSALS.items()}
+        else:
+            sql = "SELECT sql FROM sqlite_master WHERE type='trigger'"
+            raised = {words: f"RAISE(ABORT, '{words}')" for words in TRIGGER_REFUSALS}
+        triggers = "\n".join(conn.exec_driver_sql(sql).scalars())
+    assert set(SERVER_REFUSALS.values()) == set(TRIGGER_REFUSALS)
+    for words in raised.values():
+        assert words in triggers
     mid = new_meeting(aim="Agreed aim")
     store.set_status(mid, "in_progress")
     with pytest.raises(StatusRefused, match="lifecycle allows"), store.writing() as s:
