@@ -262,6 +262,11 @@ def test_the_hold_row_names_its_kind(server, laptop, clock):
 
 
 # -- the commands ------------------------------------------------------------------------------------
+def target(store) -> str:
+    """What `--db` is given for the store: its file, or its server's URL."""
+    return str(store.path or store.engine.url.render_as_string(hide_password=False))
+
+
 def run(*argv) -> int:
     from mapm_tui.cli import main
 
@@ -271,7 +276,7 @@ def run(*argv) -> int:
 def test_the_commands_take_a_meeting_to_a_new_encrypted_laptop_file_and_back(tmp_path, server, capsys):
     from mapm_tui import crypto
 
-    server_path, laptop_path = server.path, tmp_path / "venue" / "laptop.db"
+    server_path, laptop_path = target(server), tmp_path / "venue" / "laptop.db"
     laptop_path.parent.mkdir()
     assert run("--db", server_path, "checkout", SAMPLE, "--to", laptop_path, "--by", "Sam Chair") == 0
     assert "checked out to" in capsys.readouterr().out
@@ -288,7 +293,7 @@ def test_the_commands_take_a_meeting_to_a_new_encrypted_laptop_file_and_back(tmp
 
 
 def test_the_commands_refuse_a_changed_server_and_force_keeps_both(tmp_path, server, capsys):
-    server_path, laptop_path = server.path, tmp_path / "laptop.db"
+    server_path, laptop_path = target(server), tmp_path / "laptop.db"
     assert run("--db", server_path, "checkout", SAMPLE, "--to", laptop_path) == 0
     assert run("--db", server_path, "release-checkout", SAMPLE, "--reason", "laptop lost", "--by", "Pat Manager") == 0
     server.set_fields(SAMPLE, {"aim": "changed at the office"})
