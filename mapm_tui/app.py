@@ -439,7 +439,13 @@ class MapmApp(App[None]):
             store.hold_token = holds.new_token()
         try:
             self._hold = holds.take_over(
-                store.engine, meeting_id, holds.Holder.here(), store.hold_token, self.clock.utcnow(), reason
+                store.engine,
+                meeting_id,
+                holds.Holder.here(store.user_name),
+                store.hold_token,
+                self.clock.utcnow(),
+                reason,
+                store=store,
             )
         except (holds.HeldElsewhere, ValueError) as exc:
             self.notify(str(exc), severity="error", timeout=10)

@@ -62,6 +62,7 @@ KINDS = {
     "checked_out": "taken offline (checked out to a laptop)",
     "checked_in": "brought back (checked in from a laptop)",
     "checkout_forced": "checkout ended on the server without the laptop's copy",
+    "taken_over": "taken over from a window that had stopped (with the reason)",
 }
 
 

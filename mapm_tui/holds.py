@@ -179,9 +179,12 @@ def acquire(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt
         return current(conn, meeting_id)
 
 
-def take_over(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt.datetime, reason: str) -> Hold:
-    """Take a stale hold over, keeping who had it and why it was taken in the row. A hold that is still
-    alive is refused (HeldElsewhere); so is an empty reason (ValueError)."""
+def take_over(
+    engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt.datetime, reason: str, store=None
+) -> Hold:
+    """Take a stale hold over, keeping who had it and why it was taken in the row, and (given the `store`)
+    an audit event `taken_over` saying so, in the same transaction. A hold that is still alive is refused
+    (HeldElsewhere); so is an empty reason (ValueError)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValueError("Say why you are taking this meeting over from the other window.")
@@ -192,6 +195,13 @@ def take_over(engine: Engine, meeting_id: str, holder: Holder, token: str, now: 
                 raise _held(theirs, now)
             conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
             _insert(conn, meeting_id, holder, token, now, theirs.describe(), reason[:300])
+            if store is not None:
+                from sqlmodel import Session
+
+                from . import audit
+
+                with Session(bind=conn) as s:
+                    audit.append(s, store, meeting_id, "taken_over", f"from {theirs.describe()}: {reason}", holder.name)
         elif theirs is None:
             _insert(conn, meeting_id, holder, token, now, None, None)
         return current(conn, meeting_id)

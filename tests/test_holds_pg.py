@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import pytest
 from samples import load_sample
 
 from mapm_tui.bundle import import_bundle
@@ -101,3 +102,36 @@ def test_two_processes_editing_the_same_meetings_lose_nothing(pg_url, templates,
         assert len(texts) == before[meeting] + LINES
         assert texts[-LINES:] == winner["written"]
     store.close()
+
+
+def test_a_stale_hold_is_taken_over_with_a_reason_audited_on_postgresql(pg_url, templates, clock):
+    import datetime as dt
+    import os
+
+    from mapm_tui import audit, holds
+
+    store = open_store(pg_url, clock)
+    try:
+        meeting = import_bundle(store, load_sample("hampshire-planning.json"), templates)
+        here = holds.Holder.here("Sam Chair")
+        crashed = holds.Holder(here.name, here.os_user, "another-host", os.getpid())
+        long_ago = clock.utcnow() - holds.STALE_AFTER - dt.timedelta(seconds=1)
+        holds.acquire(store.engine, meeting, crashed, holds.new_token(), long_ago)
+        mine = holds.new_token()
+        with pytest.raises(holds.HeldElsewhere) as refused:
+            holds.acquire(store.engine, meeting, holds.Holder.here("Alex Minutes"), mine, clock.utcnow())
+        assert "can be taken over" in str(refused.value)
+        hold = holds.take_over(
+            store.engine,
+            meeting,
+            holds.Holder.here("Alex Minutes"),
+            mine,
+            clock.utcnow(),
+            "Sam's laptop died",
+            store=store,
+        )
+        assert hold.token == mine and "Sam Chair" in hold.taken_over_from
+        events = [e for e in audit.events(store, meeting) if e.kind == "taken_over"]
+        assert len(events) == 1 and "Sam's laptop died" in events[0].detail and events[0].by == "Alex Minutes"
+    finally:
+        store.close()
