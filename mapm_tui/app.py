@@ -82,7 +82,7 @@ class MapmApp(App[None]):
         #: here unless `launch.run_app` made it first (to derive a given passphrase while Textual loads)
         if unlocker is None and store is None and not demo:
             from .db import DatabaseError
-            from .launch import start_unlocker
+            from .passphrase import start_unlocker
 
             try:
                 unlocker = start_unlocker(db)
@@ -168,7 +168,7 @@ class MapmApp(App[None]):
             # thread, after the first frame); a big one after opening, in `_check_and_back_up`
             store = open_store(self.db, self.clock, key=self.database_key())
             if self.demo and not store.list_meetings():
-                from .launch import load_demo
+                from .demo import load_demo
 
                 load_demo(store, self.templates)
             self.store = store

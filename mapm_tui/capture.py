@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .vocabulary import ENTRY_KIND_LABELS
+from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
+from .vocabulary import BASIS_LABELS as _BASIS
 
 #: One letter per entry kind: typed as a prefix (`r: …`) or with alt (`alt+r`) in the capture field.
 KIND_KEYS = {
@@ -27,8 +28,10 @@ KIND_KEYS = {
 
 KIND_LABELS = ENTRY_KIND_LABELS
 
-BASIS_CYCLE = ("fact", "opinion", "unverified")
-BASIS_LABELS = {"fact": "Fact", "opinion": "Opinion", "unverified": "Unverified", None: "—"}
+BASIS_CYCLE = tuple(_BASIS)
+#: fact or opinion in the capture line and the entry list ("—": not said yet)
+BASIS_LABELS: dict[str | None, str] = dict(_BASIS.items())
+BASIS_LABELS[None] = "—"
 
 
 def kind_label(kind: str, subject_kind: str = "child") -> str:
@@ -248,14 +251,8 @@ def step_time_level(seconds: float, suggested_minutes: int) -> str:
     return "red" if share > 1.0 else "amber" if share >= 0.7 else "ok"
 
 
-ATTENDANCE_LABELS = {
-    "present": "Present",
-    "apologies": "Apologies",
-    "written_contribution": "Written contribution",
-    "substitute": "Substitute",
-    "absent": "Absent",
-    "invited": "Invited",
-}
+#: one person's attendance (the people list, the owner picker)
+ATTENDANCE_LABELS = ATTENDANCE_WORDS
 
 
 def parse_person(text: str) -> dict:

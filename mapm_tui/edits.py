@@ -146,21 +146,33 @@ class Edits(Amendments):
     # -- editing the meeting's own fields ---------------------------------------------------------
     def set_fields(self, meeting_id: str, values: dict[str, Any]) -> None:
         """Set meeting fields by bundle path: `aim`, `family.attending`, `next_review.date` … None clears."""
+        columns = self._checked_fields(values)
+        with self.writing() as s:
+            self._set_columns(s, meeting_id, columns)
+
+    def set_fields_in(self, s: Session, meeting_id: str, values: dict[str, Any]) -> None:
+        """`set_fields` inside a transaction the caller holds (lifecycle's next meeting uses it)."""
+        self._set_columns(s, meeting_id, self._checked_fields(values))
+
+    @staticmethod
+    def _checked_fields(values: dict[str, Any]) -> dict[str, tuple[str, Any]]:
         columns = {}
         for path, value in values.items():
             column, schema_path = _meeting_column(path)
             value = _checked(value, schema_path, path)
             columns[path] = (column, value)
-        with self.writing() as s:
-            row = self._editable(s, meeting_id)
-            amending = self._amending(s, row)
-            for path, (column, value) in columns.items():
-                old = getattr(row, column)
-                setattr(row, column, value)
-                if amending:
-                    self._amend(s, amending, path, old, value)
-            row.updated_at = self.clock.utcnow()
-            s.add(row)
+        return columns
+
+    def _set_columns(self, s: Session, meeting_id: str, columns: dict[str, tuple[str, Any]]) -> None:
+        row = self._editable(s, meeting_id)
+        amending = self._amending(s, row)
+        for path, (column, value) in columns.items():
+            old = getattr(row, column)
+            setattr(row, column, value)
+            if amending:
+                self._amend(s, amending, path, old, value)
+        row.updated_at = self.clock.utcnow()
+        s.add(row)
 
     def set_status(self, meeting_id: str, status: str, by: str | None = None) -> str | None:
         """Move a meeting along design.md's status table (start, end, resume, back to draft).
@@ -213,22 +225,27 @@ class Edits(Amendments):
         """Add an attendee, entry, action or subject (kind: attendees, entries, actions, subjects).
 
         Returns the new item's id (for subjects, its position as text)."""
+        with self.writing() as s:
+            return self.add_item_in(s, meeting_id, kind, values)
+
+    def add_item_in(self, s: Session, meeting_id: str, kind: str, values: dict[str, Any]) -> str:
+        """`add_item` inside a transaction the caller holds (lifecycle's next meeting uses it): the same
+        checks (the meeting editable, the values against the schema, the ids it refers to) and amendments."""
         model, fields = CHILD_LISTS[kind]
         item = {k: v for k, v in values.items() if v is not None}
-        with self.writing() as s:
-            meeting = self._editable(s, meeting_id)
-            position = (s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0) + 1
-            if "id" in fields:
-                item.setdefault("id", self._next_id(s, model, meeting_id, _ID_PREFIX[kind]))
-            if "created_at" in fields:
-                item.setdefault("created_at", self.clock.utcnow().isoformat())
-            item = self._checked_item(s, meeting_id, kind, item)
-            row = model(meeting_id=meeting_id, position=position, **_row_values(item, fields))
-            s.add(row)
-            amending = self._amending(s, meeting)
-            if amending:
-                self._amend(s, amending, _item_label(kind, row), None, _item_summary(kind, row))
-            self._touch(s, meeting_id)
+        meeting = self._editable(s, meeting_id)
+        position = (s.exec(select(func.max(model.position)).where(model.meeting_id == meeting_id)).one() or 0) + 1
+        if "id" in fields:
+            item.setdefault("id", self._next_id(s, model, meeting_id, _ID_PREFIX[kind]))
+        if "created_at" in fields:
+            item.setdefault("created_at", self.clock.utcnow().isoformat())
+        item = self._checked_item(s, meeting_id, kind, item)
+        row = model(meeting_id=meeting_id, position=position, **_row_values(item, fields))
+        s.add(row)
+        amending = self._amending(s, meeting)
+        if amending:
+            self._amend(s, amending, _item_label(kind, row), None, _item_summary(kind, row))
+        self._touch(s, meeting_id)
         return item.get("id", str(position))
 
     def update_item(self, meeting_id: str, kind: str, item_id: str, values: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Starting the app from the command line: settings, the demo copy, signals, and a crash that saves first.
+"""Starting the app from the command line: the demo copy, signals, and a crash that saves first.
 
 Kept apart from `cli.py` so the scripting commands never import Textual, and apart from `app.py` so
 the app itself stays a router.
@@ -11,53 +11,15 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
-
-def demo_database() -> Path:
-    """A throw-away folder for the demo database (never the user's data)."""
-    folder = Path(tempfile.mkdtemp(prefix="mapm-demo-"))
-    if os.name == "posix":
-        os.chmod(folder, 0o700)
-    return folder / "demo.db"
-
-
-def load_demo(store, templates) -> list[str]:
-    """Import every shipped sample bundle into `store`; returns the meeting ids."""
-    import json
-    from importlib import resources
-
-    from .bundle import import_bundle
-
-    ids = []
-    for item in sorted(resources.files("mapm_tui.sample_data").iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".json"):
-            data = json.loads(item.read_text(encoding="utf-8"))
-            ids.append(import_bundle(store, data, templates, source=item.name))
-    return ids
-
-
-def start_unlocker(db: str | None, passphrase_file: Path | None = None):
-    """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
-    given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
-    while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
-    from .passphrase import Unlocker, database_file, given_passphrase, remembering
-
-    path = database_file(db)
-    if path is None:
-        return None
-    given = given_passphrase(passphrase_file)
-    unlocker = Unlocker(path, remember=given is None and remembering())
-    if given is not None and unlocker.kind != "plain":
-        unlocker.begin(given)
-    elif unlocker.remember:
-        unlocker.use_remembered()  # the key kept in the credential store: no unlock screen
-    return unlocker
+from .demo import demo_database
 
 
 def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
     """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    from .passphrase import start_unlocker  # here, as before: nothing of the database is imported for the demo
+
     unlocker = None if demo else start_unlocker(db, passphrase_file)
     from .app import MapmApp
 

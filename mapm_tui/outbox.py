@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
+from .minutes import family_copy
 from .minutes.recipients import BUNDLE_VERSION, VERSIONS, Recipient, recipients
 
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -93,14 +94,12 @@ def check_before_sending(meeting: dict) -> list[SendingWarning]:
     copy shows; a person named there who is not at the meeting (a third party); a recipient who was not at
     the part whose minutes they would get; the family copy withheld but a family member recorded as sent."""
     out: list[SendingWarning] = []
-    shared = (meeting.get("minutes_sharing") or {}).get("share_with_family") is True
+    shared = family_copy.is_shared(meeting)
     if shared:
         known = _known_names(meeting)
         places = _agencies(meeting)
-        items = [("entry", e.get("text")) for e in meeting.get("entries") or [] if isinstance(e, dict)
-                 and e.get("share_with_family") is True and e.get("kind") != "disagreement"]  # fmt: skip
-        items += [("action", a.get("description")) for a in meeting.get("actions") or [] if isinstance(a, dict)
-                  and a.get("share_with_family") is True]  # fmt: skip
+        entries, actions = family_copy.shared_items(meeting)
+        items = [("entry", e.get("text")) for e in entries] + [("action", a.get("description")) for a in actions]
         for what, text in items:
             if not isinstance(text, str):
                 continue

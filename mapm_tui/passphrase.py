@@ -273,6 +273,22 @@ class Unlocker:
         return self._key
 
 
+def start_unlocker(db: str | None, passphrase_file: Path | None = None):
+    """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
+    given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
+    while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
+    path = database_file(db)
+    if path is None:
+        return None
+    given = given_passphrase(passphrase_file)
+    unlocker = Unlocker(path, remember=given is None and remembering())
+    if given is not None and unlocker.kind != "plain":
+        unlocker.begin(given)
+    elif unlocker.remember:
+        unlocker.use_remembered()  # the key kept in the credential store: no unlock screen
+    return unlocker
+
+
 def unlock_for_command(target, passphrase_file: Path | None = None) -> DatabaseKey | None:
     """The key for a command-line command on `target`: None for a plain file (or not a file); for an
     encrypted one the given passphrase, or up to three asked on the terminal; for a new one a passphrase

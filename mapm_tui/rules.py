@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .agenda import Template
+from .minutes import family_copy
 from .subject_words import words_for
 from .vocabulary import OTHER_PROCEDURES, is_open_action
 
@@ -509,7 +510,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
                 "G-43", BLOCK, fb_step, "Feedback to the family", f"Record {missing}, or why it is not needed."
             )
 
-    ms = meeting.get("minutes_sharing") if isinstance(meeting.get("minutes_sharing"), dict) else {}
+    ms = family_copy.sharing(meeting)  # G-52: the chair's decision, which decides the family copy
     ms_step = places.of_kind("minutes_sharing")
     share = ms.get("share_with_family")
     if share is None:

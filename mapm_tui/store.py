@@ -261,6 +261,8 @@ class Store(Edits):
 
     #: record who did what to a meeting, inside a transaction the caller holds (lifecycle uses it)
     audit = _audit
+    #: the meeting's row inside a transaction the caller holds, or NotFound (lifecycle uses it)
+    meeting_in = _get
 
 
 def open_store(

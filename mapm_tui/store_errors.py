@@ -4,7 +4,12 @@ RAISE words) becomes one of them. Each error carries one sentence for people; ca
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .db import DatabaseError
+
+if TYPE_CHECKING:
+    from .rules import Finding
 
 
 class StoreError(ValueError):
@@ -234,3 +239,20 @@ def _open_failure(exc: Exception) -> DatabaseError:
             "disk is attached, then try again."
         )
     return DatabaseError(f"cannot open the database ({orig}); check the file is a mapm database, or use --db.")
+
+
+# -- the lifecycle's refusals (lifecycle.py, distribution.py, carry_over.py) -------------------------
+class LifecycleError(StoreError):
+    """A valid request that a rule refuses (the status table, G-52): the CLI exits 1."""
+
+
+class FinaliseRefused(LifecycleError):
+    """Finalising is refused while blocking findings are open; `findings` lists them."""
+
+    def __init__(self, message: str, findings: list[Finding]):
+        super().__init__(message)
+        self.findings = findings
+
+
+class BadRequest(StoreError):
+    """A request that lacks something (a name, a reason) or names no finding: the CLI exits 2."""

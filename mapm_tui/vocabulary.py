@@ -1,5 +1,6 @@
 """The domain's words, each defined once: meeting statuses and how a meeting may move between them,
-what an open action is (for a dict and for SQL), the labels of entry kinds and the other procedures a
+what an open action is (for a dict and for SQL) and its status in words, the labels of entry kinds, fact
+or opinion, attendance, the types of meeting and the reasons for holding one, and the other procedures a
 professionals' meeting must not stand in for (G-02).
 
 The store, lifecycle, rules, listing, capture, the minutes and the screens all read these; a change to the
@@ -76,13 +77,17 @@ CLOSED_ACTION_STATUSES = frozenset({"done", "cancelled"})
 #: the statuses of an open action (a missing status is open too)
 OPEN_ACTION_STATUSES = ("open", "partly_done", "not_done")
 
-#: an action's status in the action list beside its row ("open" says nothing)
+#: an action's status as a label (the minutes' action plan and review of earlier actions)
+ACTION_STATUS_LABELS: Mapping[str, str] = {
+    "open": "Open",
+    "done": "Done",
+    "partly_done": "Partly done",
+    "not_done": "Not done",
+    "cancelled": "Cancelled",
+}
+#: an action's status in the action list beside its row: the same words in lower case; "open" says nothing
 ACTION_STATUS_WORDS: Mapping[str, str] = {
-    "open": "",
-    "done": "done",
-    "partly_done": "partly done",
-    "not_done": "not done",
-    "cancelled": "cancelled",
+    status: "" if status == "open" else label.lower() for status, label in ACTION_STATUS_LABELS.items()
 }
 
 
@@ -114,7 +119,42 @@ ENTRY_KIND_LABELS: Mapping[str, str] = {
     "note": "Note",
 }
 
+#: fact or opinion (G-11) as a label; the minutes write it in lower case after the source
+BASIS_LABELS: Mapping[str, str] = {"fact": "Fact", "opinion": "Opinion", "unverified": "Unverified"}
+
+# -- people ------------------------------------------------------------------------------------------------
+#: one person's attendance (G-22: the record shows a substitute or a written contribution)
+ATTENDANCE_WORDS: Mapping[str, str] = {
+    "present": "Present",
+    "apologies": "Apologies",
+    "written_contribution": "Written contribution",
+    "substitute": "Substitute",
+    "absent": "Absent",
+    "invited": "Invited",
+}
+
 # -- the meeting -------------------------------------------------------------------------------------------
+#: the type of meeting (G-01), as the minutes name it
+MEETING_TYPES: Mapping[str, str] = {
+    "planning": "Planning meeting",
+    "professional_disagreement": "Meeting to resolve professional disagreement",
+    "other": "Other professionals' meeting",
+}
+
+#: why the meeting was called (G-03), in the guidance's words
+MEETING_REASONS: Mapping[str, str] = {
+    "uncertainty": "Uncertainty about the steps needed to safeguard",
+    "family_undermining": "The family undermining attempts to understand the risk "
+    "(disguised compliance, hostility or resistance)",
+    "professional_disagreement": "Professional disagreement",
+    "drift": "Drift or no progress (a stuck case)",
+    "needs_unmet": "Needs not being met within one agency",
+    "discussion_needed": "Telephone or email discussion is not enough",
+    "significant_event": "A significant life event",
+    "fii_concern": "Concerns about fabricated or induced illness",
+    "other": "Another reason (see the details)",
+}
+
 #: the procedures a professionals' meeting must not stand in for (G-02), as words inside a sentence
 OTHER_PROCEDURES: Mapping[str, str] = {
     "strategy_discussion": "a strategy discussion",

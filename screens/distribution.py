@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
+from mapm_tui.minutes import family_copy
 from mapm_tui.schema import SHORT_LIMIT
 
 from .widgets import cut
@@ -38,7 +39,7 @@ class DistributionDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         sent = self.live.meeting.get("distribution", [])
-        shared = (self.live.meeting.get("minutes_sharing") or {}).get("share_with_family") is True
+        shared = family_copy.is_shared(self.live.meeting)
         versions = [("Full minutes", "full")] + ([("Family copy", "family")] if shared else [])
         with Vertical():
             yield Label("The minutes were sent to…", id="dist-title")

@@ -63,7 +63,7 @@ def encrypted_store(path: Path, passphrase: str = PASSPHRASE):
 
 def load_samples(store) -> list[str]:
     from mapm_tui.agenda import shipped_templates
-    from mapm_tui.launch import load_demo
+    from mapm_tui.demo import load_demo
 
     return load_demo(store, shipped_templates())
 

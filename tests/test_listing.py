@@ -15,7 +15,7 @@ from mapm_tui.listing import quick_list
 
 @pytest.fixture
 def demo_store(store, templates):
-    from mapm_tui.launch import load_demo
+    from mapm_tui.demo import load_demo
 
     load_demo(store, templates)
     return store

@@ -18,7 +18,7 @@ PASSPHRASE = "lantern meadow copper finch"
 @pytest.fixture
 def encrypted_db(tmp_path) -> Path:
     from mapm_tui.agenda import shipped_templates
-    from mapm_tui.launch import load_demo
+    from mapm_tui.demo import load_demo
     from mapm_tui.store import open_store
 
     db = tmp_path / "meetings.db"
@@ -129,7 +129,7 @@ async def test_a_passphrase_given_in_advance_skips_the_screen(encrypted_db, cloc
 
 async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, monkeypatch, tmp_path):
     from mapm_tui.app import MapmApp
-    from mapm_tui.launch import demo_database
+    from mapm_tui.demo import demo_database
     from screens.home import HomeScreen
 
     monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
@@ -204,7 +204,7 @@ async def test_the_credential_store_keeps_the_key_only_when_the_setting_asks(
     encrypted_db, clock, credential_store, monkeypatch
 ):
     from mapm_tui.app import MapmApp
-    from mapm_tui.launch import start_unlocker
+    from mapm_tui.passphrase import start_unlocker
     from screens.home import HomeScreen
     from screens.unlock import UnlockScreen
 

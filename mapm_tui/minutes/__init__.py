@@ -42,18 +42,12 @@ class MinutesExist(ExportError):
         self.path = path
 
 
-def build_layout(
-    meeting: dict,
-    template,
-    *,
-    family: bool = False,
-    marking: str = "OFFICIAL-SENSITIVE",
-    previous: dict | None = None,
-):
-    """What goes where in the minutes, without Word (see `layout.build_layout`)."""
-    from .layout import build_layout as _build
+def build_layout(meeting: dict, template, **options):
+    """What goes where in the minutes, without Word (`layout.build_layout`, whose options these are;
+    imported when first called, so `import mapm_tui.minutes` stays cheap)."""
+    from .layout import build_layout as build
 
-    return _build(meeting, template, family=family, marking=marking, previous=previous)
+    return build(meeting, template, **options)
 
 
 def previous_meeting(store, meeting: dict) -> dict | None:
@@ -133,24 +127,6 @@ def default_filename(meeting: dict, family: bool = False) -> str:
     date = _safe(str(meeting.get("date") or ""), 10)
     name = "-".join(x for x in ("minutes", ref, date) if x)
     return name + ("-family" if family else "") + ".docx"
-
-
-def _withheld_message(sharing: dict) -> str:
-    reason = " ".join(clean_line(str(sharing.get("reason_not_shared") or "")).split()).rstrip(" .")
-    if sharing.get("share_with_family") is False:
-        if reason:
-            return (
-                "The family copy was not made: the chair decided not to share these minutes with the family, "
-                f"recording this reason: {reason}."
-            )
-        return (
-            "The family copy was not made: the chair decided not to share these minutes with the family "
-            "and recorded no reason."
-        )
-    return (
-        "The family copy was not made: whether these minutes are shared with the family has not been recorded; "
-        "record the chair's decision under 'Sharing the minutes' first."
-    )
 
 
 def _corrections_days(settings: Settings) -> int:
@@ -269,9 +245,11 @@ def export_minutes(
     settings = settings or Settings()
     path = Path(path).expanduser()
     if family:
-        sharing = meeting.get("minutes_sharing") if isinstance(meeting.get("minutes_sharing"), dict) else {}
-        if sharing.get("share_with_family") is not True:
-            raise MinutesWithheld(_withheld_message(sharing))
+        from .family_copy import withheld_reason
+
+        withheld = withheld_reason(meeting)
+        if withheld is not None:
+            raise MinutesWithheld(withheld)
     _check_target(path, force)
     if letterhead is None and settings.letterhead:
         letterhead = Path(settings.letterhead).expanduser()

@@ -79,7 +79,7 @@ def add_correction(
         raise AccuracyError("Say what the correction is; nothing was recorded.")
     if len(text) > TEXT:
         raise AccuracyError(f"The correction is longer than {TEXT} characters; shorten it.")
-    item = {
+    item: dict[str, str | bool] = {
         "from": _short(from_name, "who sent the correction"),
         "received_on": _day(received_on, "the date it was received"),
         "summary": text,

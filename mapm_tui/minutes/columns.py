@@ -65,7 +65,7 @@ def content_widths(columns, rows, total: int = PAGE_CHARS) -> tuple[int, ...]:
         scale = max(total - fixed, n) / max(flexible, 1)
         return tuple(w if keep else max(3, round(w * scale)) for w, keep in zip(least, nowrap, strict=True))
     most = [max(least[i], min(longest_line[i] + PADDING, LINE_CAP)) for i in range(n)]
-    widths = list(least)
+    widths: list[float] = list(least)
     spare = total - sum(widths)
     # give the spare room to the columns that still wrap, in proportion to how much text they hold
     while spare > 0.5:

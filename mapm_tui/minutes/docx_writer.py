@@ -12,7 +12,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ..text import clean
 from . import ooxml
-from .layout import Fields, Group, Layout, Para, Section, Subheading, Table
+from .blocks import Fields, Group, Layout, Para, Section, Subheading, Table
 
 STYLES_USED = ("Heading 1", "Heading 2", "Table Grid", "List Bullet")
 #: The document title's paragraph style. Named "Heading" (the name LibreOffice gives the style its headings

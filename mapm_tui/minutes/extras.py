@@ -41,7 +41,8 @@ def extras(meeting: dict) -> dict:
 
 def with_extras(meeting: dict, mine: dict) -> dict:
     """The meeting's whole `extensions` object with ours replaced by `mine` (others' keys kept)."""
-    ext = dict(meeting.get("extensions")) if isinstance(meeting.get("extensions"), dict) else {}
+    ext = meeting.get("extensions")
+    ext = dict(ext) if isinstance(ext, dict) else {}
     ext[EXT_KEY] = mine
     return ext
 

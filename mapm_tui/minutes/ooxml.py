@@ -268,7 +268,8 @@ def run_xml(
             + (f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if half_points else "")
             + "</w:rPr>"
         )
-    parts, buf = [], []
+    parts: list[str] = []
+    buf: list[str] = []
     for ch in text:
         if ch == "\t" or ch in "\r\n":
             if buf:

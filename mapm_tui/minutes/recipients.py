@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..family import is_family_member
+from .family_copy import is_shared
 
 #: Versions of the minutes. "full" and "family" are the bundle's distribution versions; a part copy is
 #: recorded in the bundle as "full" with the part named in its method (the bundle has no value for it).
@@ -56,15 +57,17 @@ def _clean(value) -> str:
 
 
 def two_part(meeting: dict) -> bool:
-    fam = meeting.get("family") if isinstance(meeting.get("family"), dict) else {}
-    return fam.get("attending") == "part_two" or any(
-        isinstance(a, dict) and a.get("parts") for a in meeting.get("attendees") or []
+    fam = meeting.get("family")
+    return (
+        isinstance(fam, dict)
+        and fam.get("attending") == "part_two"
+        or any(isinstance(a, dict) and a.get("parts") for a in meeting.get("attendees") or [])
     )
 
 
 def recipients(meeting: dict) -> list[Recipient]:
     """Everyone who should receive these minutes, in attendance-list order, with the version for each."""
-    shared = (meeting.get("minutes_sharing") or {}).get("share_with_family") is True
+    shared = is_shared(meeting)
     subjects = [s for s in meeting.get("subjects") or [] if isinstance(s, dict)]
     records = [d for d in meeting.get("distribution") or [] if isinstance(d, dict)]
     parted = two_part(meeting)
