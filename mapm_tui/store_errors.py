@@ -152,7 +152,7 @@ REFUSED_AUDIT = "the audit trail is append-only: its events cannot be changed or
 REFUSED_STATUS = "that status change is not one the meeting lifecycle allows"
 REFUSED_HOLD = "this case is on legal hold: release the hold before deleting any of its meetings"
 #: the same refusals on PostgreSQL, by the SQLSTATE each trigger raises (the words are the same)
-SERVER_REFUSALS = {"MAP01": REFUSED_FINAL, "MAP02": REFUSED_AUDIT, "MAP03": REFUSED_STATUS, "MAP04": REFUSED_HOLD}
+SERVER_REFUSALS = {"23M01": REFUSED_FINAL, "23M02": REFUSED_AUDIT, "23M03": REFUSED_STATUS, "23M04": REFUSED_HOLD}
 
 
 class AuditAppendOnly(StoreError):

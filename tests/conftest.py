@@ -42,7 +42,9 @@ def templates():
 #: test modules whose `store` runs on both dialects: SQLite (a file) and PostgreSQL (a fresh database on
 #: the tests' server, tests/pg.py); the PostgreSQL half is skipped with a reason when there is no server
 #: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
-BOTH_DIALECTS = frozenset({"test_store"})
+#: (test_audit_lock is SQLite's: its attacks are INSERT OR REPLACE and rowid order; PostgreSQL's own
+#: attacks on the lock and the audit trail are in test_pg_server)
+BOTH_DIALECTS = frozenset({"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail"})
 DIALECTS = ("sqlite", "postgresql")
 
 

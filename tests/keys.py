@@ -50,19 +50,38 @@ def key():
 
 
 def open_test_store(path, clock=None):
-    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0."""
+    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
+    database (its name, `store.engine.url.database`) is opened on the tests' server."""
+    import pg
+
     from mapm_tui.store import open_store
 
+    if pg.is_test_database(path):
+        return open_store(pg.with_database(pg.need_server(), str(path)), clock)
     return open_store(path, clock, key=key_for(path))
+
+
+def db_of(store) -> str:
+    """What `--db` names to reach the same database as `store`: its file, or its server URL."""
+    if store.engine.dialect.name == "postgresql":
+        return store.engine.url.render_as_string(hide_password=False)
+    return str(store.engine.url.database)
 
 
 def connect_raw(path, **kwargs):
     """A DB-API connection straight to a test database, past the store: SQLCipher with the tests' key
-    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect)."""
+    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect); for
+    a test's PostgreSQL database (its name, as `store.engine.url.database` gives it) a psycopg connection
+    that takes sqlite3's `?` placeholders (tests/pg.py)."""
     import sqlite3
     from pathlib import Path
 
+    import pg
+
     from mapm_tui import crypto
+
+    if pg.is_test_database(path) or "://" in str(path):
+        return pg.raw_connection(str(path))
 
     if crypto.file_kind(Path(path)) == "encrypted":
         return crypto.connect(path, _key(crypto.file_salt(Path(path))), **kwargs)
@@ -72,9 +91,10 @@ def connect_raw(path, **kwargs):
 def _errors(name: str) -> tuple[type[Exception], ...]:
     import sqlite3
 
+    import psycopg
     import sqlcipher3.dbapi2
 
-    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name))
+    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name), getattr(psycopg, name))
 
 
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)

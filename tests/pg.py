@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import secrets
 
 import pytest
@@ -101,3 +102,66 @@ def drop_templates() -> None:
     for name in _templates.values():
         drop_database(url, name)
     _templates.clear()
+
+
+def is_test_database(name) -> bool:
+    """Whether `name` is one of these tests' PostgreSQL databases (not a SQLite file's path)."""
+    text = str(name)
+    return text.startswith("mapm_t_") and "/" not in text and server_url() is not None
+
+
+class RawConnection:
+    """A psycopg connection that reads SQL written for sqlite3 (`?` placeholders), for the tests that
+    change a database past the store, as an attacker or a careless tool would."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    #: SQLite statements with nothing to do on PostgreSQL: foreign keys are always enforced, and the index's
+    #: words are a generated column (computed from the body by the server, so they cannot drift from it)
+    SQLITE_ONLY = frozenset(
+        {"PRAGMA foreign_keys = ON", "INSERT INTO search_index (search_index) VALUES ('integrity-check')"}
+    )
+
+    def execute(self, sql: str, params=()):
+        if sql in self.SQLITE_ONLY:
+            return self._conn.execute("SELECT 1")
+        if isinstance(params, dict):
+            sql = re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql.replace("%", "%%"))
+            return self._conn.execute(sql, params)
+        if not params:
+            return self._conn.execute(sql)
+        return self._conn.execute(sql.replace("%", "%%").replace("?", "%s"), tuple(params))
+
+    def executemany(self, sql: str, seq):
+        with self._conn.cursor() as cursor:
+            cursor.executemany(sql.replace("%", "%%").replace("?", "%s"), list(seq))
+        return cursor
+
+    def commit(self) -> None:
+        self._conn.commit()
+
+    def rollback(self) -> None:
+        self._conn.rollback()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+def raw_connection(database: str) -> RawConnection:
+    """A raw connection to a test's database, by its name or its whole URL."""
+    import psycopg
+
+    url = database if "://" in database else with_database(need_server(), database)
+    url = url.replace("postgresql+psycopg://", "postgresql://")
+    # autocommit: a refused statement does not spoil the next one (sqlite3 carries on after a refusal)
+    return RawConnection(psycopg.connect(url, autocommit=True))

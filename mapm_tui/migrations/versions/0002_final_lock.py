@@ -3,7 +3,7 @@
 Triggers refuse any change to a final meeting's own rows. The meeting row may still change status
 (a reopen moves it back to in_review); the distribution record and the audit trail live outside the lock.
 
-On PostgreSQL the same rules are PL/pgSQL trigger functions that raise SQLSTATE MAP01 (FINAL_SQLSTATE)
+On PostgreSQL the same rules are PL/pgSQL trigger functions that raise SQLSTATE 23M01 (FINAL_SQLSTATE)
 with the same words; the store maps the code to MeetingLocked.
 
 Revision ID: 0002
@@ -18,8 +18,9 @@ depends_on = None
 
 LOCKED_CHILDREN = ("subject", "attendee", "entry", "action", "findingoverride", "amendment", "stepprogress")
 MESSAGE = "this meeting is final: reopen it with a reason before changing it"
-#: the SQLSTATE of the final lock's refusal on PostgreSQL (a code of our own: class "MA")
-FINAL_SQLSTATE = "MAP01"
+#: the SQLSTATE of the final lock's refusal on PostgreSQL: class 23 (integrity constraint violation, as
+#: SQLite's RAISE is a constraint error) with a subclass of our own, so drivers raise an IntegrityError
+FINAL_SQLSTATE = "23M01"
 
 
 def _refuse(sqlstate: str, message: str) -> str:

@@ -31,7 +31,7 @@ PostgreSQL
 ----------
 The lock is 0002's PL/pgSQL function, replaced: a final meeting's row may change its status to in_review
 and its `updated_at`, every other column (all of them, compared as the whole row, so a later column is
-locked too) must stay; refused with SQLSTATE MAP01. The search index on PostgreSQL is made by 0004 (team
+locked too) must stay; refused with SQLSTATE 23M01. The search index on PostgreSQL is made by 0004 (team
 mode came after both: no PostgreSQL database was ever at this revision).
 
 Revision ID: 0003
@@ -209,7 +209,7 @@ def _lock_trigger() -> str:
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
 
 
-FINAL_SQLSTATE = "MAP01"
+FINAL_SQLSTATE = "23M01"
 
 
 def _meeting_lock_postgresql(update_rule: str) -> str:

@@ -29,7 +29,7 @@ The same tables, rowids and docids (so the same order: newest first), with `sear
 folded as FTS5 folds it (`mapm_fold`: lower case, accents off with the `unaccent` extension, everything but
 letters and digits a space) and a GIN index on it; word starts are matched with `:*` (search.py builds the
 query). PL/pgSQL triggers keep it in step in the edit's own transaction; the two limits raise SQLSTATE
-MAP05 and MAP06. `unaccent` is a trusted extension: the database's owner may create it.
+23M05 and 23M06. `unaccent` is a trusted extension: the database's owner may create it.
 
 Revision ID: 0004
 """
@@ -436,8 +436,8 @@ def _upgrade_0003() -> None:
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------------
-FULL_DAY_SQLSTATE = "MAP05"
-BIG_PK_SQLSTATE = "MAP06"
+FULL_DAY_SQLSTATE = "23M05"
+BIG_PK_SQLSTATE = "23M06"
 
 
 def _pg_refuse(sqlstate: str, message: str) -> str:

@@ -37,7 +37,7 @@ PostgreSQL
 ----------
 There is no INSERT OR REPLACE (a clashing key is a unique violation), so the no-replace and no-rekey
 guards are not needed; the rest are PL/pgSQL trigger functions raising our own SQLSTATEs with the same
-words: MAP01 final, MAP02 audit trail, MAP03 status move, MAP04 legal hold (the store maps each to its
+words: 23M01 final, 23M02 audit trail, 23M03 status move, 23M04 legal hold (the store maps each to its
 typed error). The audit trail also refuses TRUNCATE, which skips row triggers.
 
 Revision ID: 0005
@@ -230,7 +230,7 @@ def downgrade() -> None:
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------------
-SQLSTATES = {FINAL: "MAP01", AUDIT: "MAP02", STATUS: "MAP03", HOLD: "MAP04"}
+SQLSTATES = {FINAL: "23M01", AUDIT: "23M02", STATUS: "23M03", HOLD: "23M04"}
 
 
 def _refuse(message: str) -> str:
@@ -246,7 +246,7 @@ def _pg_reopen_written() -> str:
         "EXISTS (SELECT 1 FROM amendment AS a WHERE a.meeting_id = OLD.id "
         "AND a.pk = (SELECT max(pk) FROM amendment WHERE meeting_id = OLD.id) "
         "AND a.field = 'status' AND a.old = 'final' AND a.new = 'in review' "
-        "AND trim(coalesce(a.reason, '')) <> '' AND trim(coalesce(a.by, '')) <> '' "
+        "AND trim(coalesce(a.reason, '')) <> '' AND trim(coalesce(a.\"by\", '')) <> '' "
         "AND (OLD.finalised_at IS NULL OR a.at::timestamptz >= OLD.finalised_at::timestamptz))"
     )
 
@@ -292,7 +292,7 @@ RETURN NEW;""",
             "mapm_amendment_final_lock",
             f"""IF TG_OP = 'INSERT' AND (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'final'
     AND NOT (NEW.field = 'status' AND NEW.old = 'final' AND NEW.new = 'in review'
-    AND trim(coalesce(NEW.reason, '')) <> '' AND trim(coalesce(NEW.by, '')) <> '') THEN {_refuse(FINAL)}; END IF;
+    AND trim(coalesce(NEW.reason, '')) <> '' AND trim(coalesce(NEW."by", '')) <> '') THEN {_refuse(FINAL)}; END IF;
 IF TG_OP <> 'INSERT' AND (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'final' THEN {_refuse(FINAL)}; END IF;
 IF TG_OP = 'UPDATE' AND (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'final' THEN {_refuse(FINAL)}; END IF;
 IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
@@ -343,7 +343,7 @@ def _downgrade_postgresql() -> None:
     )
     op.execute("DROP TRIGGER IF EXISTS meeting_rules ON meeting")
     op.execute("DROP FUNCTION IF EXISTS mapm_meeting_rules()")
-    final = f"RAISE EXCEPTION USING ERRCODE = 'MAP01', MESSAGE = '{FINAL}'"
+    final = f"RAISE EXCEPTION USING ERRCODE = '23M01', MESSAGE = '{FINAL}'"
     op.execute(  # 0003's lock, delete refused again
         _function(
             "mapm_meeting_final_lock",
