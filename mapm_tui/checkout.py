@@ -417,6 +417,12 @@ def check_in(
             f"Meeting {meeting_id} was not checked out to {server_label(laptop)}; nothing was changed. "
             "`mapm list` on the laptop's file shows what it holds."
         )
+    editing = _hold_of(laptop, meeting_id)
+    if editing is not None and editing.kind == holds.WINDOW and not editing.stale(now):
+        raise CheckoutError(
+            f"Meeting {meeting_id} is open in a window on this laptop ({editing.describe()}); close it there "
+            "first, so that everything typed goes back with it. Nothing was changed."
+        )
     with laptop.reading() as ls:
         ours = _portable(ls, laptop, meeting_id, laptop.load_meeting_in(ls, meeting_id))
     _validated(ours, f"the laptop's copy of meeting {meeting_id}")

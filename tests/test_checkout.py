@@ -240,6 +240,17 @@ def test_a_deleted_laptop_copy_leaves_no_text_in_the_file(tmp_path, server, cloc
     assert sample_note.encode()[:40] not in raw
 
 
+def test_a_meeting_still_open_in_a_window_on_the_laptop_is_not_checked_in(server, laptop, clock):
+    take(server, laptop, clock)
+    window = holds.acquire(laptop.engine, SAMPLE, Holder.here("Sam Chair"), holds.new_token(), clock.utcnow())
+    with pytest.raises(CheckoutError) as refused:
+        checkout.check_in(server, laptop, SAMPLE, by="Sam Chair", now=clock.utcnow())
+    assert "open in a window on this laptop" in str(refused.value)
+    assert laptop.exists(SAMPLE)
+    holds.release(laptop.engine, window)
+    checkout.check_in(server, laptop, SAMPLE, by="Sam Chair", now=clock.utcnow())
+
+
 def test_check_in_of_a_meeting_not_checked_out_here_is_refused(server, laptop, clock):
     with pytest.raises(CheckoutError) as refused:
         checkout.check_in(server, laptop, SAMPLE, by="Sam Chair", now=clock.utcnow())
