@@ -167,12 +167,12 @@ def taken(laptop: Store, meeting_id: str) -> Taken | None:
     )
 
 
-def every_taken(laptop: Store) -> dict[str, Taken]:
-    """meeting id -> the laptop's record, for every meeting checked out to this file (the meeting list)."""
+def checked_out_here(laptop: Store) -> list[str]:
+    """The meetings checked out to this file (the meeting list's "Checked out")."""
     with laptop.engine.connect() as conn:
-        ids = [r[0] for r in conn.execute(text("SELECT meeting_id FROM checkout"))]
+        ids = [r[0] for r in conn.execute(text("SELECT meeting_id FROM checkout ORDER BY meeting_id"))]
         conn.rollback()
-    return {m: t for m in ids if (t := taken(laptop, m)) is not None}
+    return ids
 
 
 # -- where a meeting is (the meeting list's mark) ------------------------------------------------------
@@ -200,9 +200,8 @@ def whereabouts(store: Store, now: dt.datetime) -> dict[str, Whereabouts]:
             out[meeting_id] = Whereabouts("copy", "Copy (read-only)")
         elif hold.token != store.hold_token and not hold.stale(now):
             out[meeting_id] = Whereabouts("editing", f"Open: {who}")
-    for meeting_id, record in every_taken(store).items():
+    for meeting_id in checked_out_here(store):
         out.setdefault(meeting_id, Whereabouts("checked_out", "Checked out"))
-        _ = record
     return out
 
 
