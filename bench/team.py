@@ -106,8 +106,9 @@ def bare_queries(store, text: str):
 
     if store.engine.dialect.name == "postgresql":
         with store.engine.connect() as conn:
-            query = _server_query(conn.connection.cursor(), text)
+            made = _server_query(conn.connection.cursor(), text)
             conn.rollback()
+        query = made[0] if made else None
         ranked = sql(
             "SELECT rowid FROM search_index WHERE words @@ to_tsquery('simple', :q) "
             "ORDER BY ts_rank(words, to_tsquery('simple', :q)) DESC LIMIT 50"

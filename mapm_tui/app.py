@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from .store import Store
 
 
+#: the name the open meeting's screen is installed under (one at a time: see `goto_step`)
+MEETING_SCREEN = "meeting"
+
+
 class MapmApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "mapm"
@@ -70,8 +74,8 @@ class MapmApp(App[None]):
         #: shown on stderr after the app closes (a crash, a database that could not be opened)
         self.fatal_message: str | None = None
         self.last_saved: str | None = None
-        #: kept step screens to drop as soon as they are no longer on show
-        self._stale_screens: set[str] = set()
+        #: the open meeting's screen is out of date (final, reopened): dropped as soon as it is left
+        self._meeting_screen_stale = False
         self.save_error: str | None = None
         #: what the check after opening found wrong with the database file (a sentence), or None
         self.database_problem: str | None = None
@@ -92,10 +96,10 @@ class MapmApp(App[None]):
 
     # -- start-up ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        from screens.home import HomeScreen
+        from mapm_tui.screens.home import HomeScreen
 
         if self.unlocker is not None and self.unlocker.needs_passphrase:
-            from screens.unlock import UnlockScreen
+            from mapm_tui.screens.unlock import UnlockScreen
 
             # nothing is read before the passphrase is known
             self.push_screen(UnlockScreen(self.unlocker), lambda _unlocked: self.push_screen(HomeScreen()))
@@ -184,7 +188,7 @@ class MapmApp(App[None]):
         self.save_everything()
         self._keep_unsaved()
         self.release_hold()
-        self.forget_step_screens()
+        self.forget_meeting_screen()
         autosaver = Autosaver(delay=self.save_delay, now=self.clock.monotonic)
         if self.save_max_latency is not None:
             autosaver.max_latency = self.save_max_latency
@@ -223,7 +227,7 @@ class MapmApp(App[None]):
 
     def open_review(self) -> None:
         """The review of the open meeting: back to it if it is under the current screen, else opened."""
-        from screens.review import ReviewScreen
+        from mapm_tui.screens.review import ReviewScreen
 
         if self.live is None:
             return
@@ -234,65 +238,66 @@ class MapmApp(App[None]):
             while not isinstance(self.screen, ReviewScreen):
                 self.pop_screen()
             return
-        from screens.setup import SetupScreen
+        from mapm_tui.screens.setup import SetupScreen
 
-        if isinstance(self.screen, (_step_screen_base(), SetupScreen)):
+        if isinstance(self.screen, (_meeting_screen_class(), SetupScreen)):
             self.switch_screen(ReviewScreen())
         else:
             self.push_screen(ReviewScreen())
 
     def open_setup(self) -> None:
         """The setup screen (before the meeting) for the open meeting."""
-        from screens.setup import SetupScreen
+        from mapm_tui.screens.setup import SetupScreen
 
         if self.live is None:
             return
         self.live.leave_step()
-        if isinstance(self.screen, _step_screen_base()):
+        if isinstance(self.screen, _meeting_screen_class()):
             self.switch_screen(SetupScreen())
         elif not isinstance(self.screen, SetupScreen):
             self.push_screen(SetupScreen())
 
     def goto_step(self, key: str) -> None:
-        """Show agenda step `key`. Each step's screen is built once per open meeting and kept, so moving
-        between steps only shows it again (composing a screen costs far more than showing one)."""
-        from screens.setup import SetupScreen
-        from screens.steps import screen_for_step
+        """Show agenda step `key` on the open meeting's screen (meeting.py: one screen per open meeting,
+        kept while it is open, whose body changes with the step)."""
+        from mapm_tui.screens.meeting import MeetingScreen
+        from mapm_tui.screens.setup import SetupScreen
 
         live = self.live
         assert live is not None
         step = live.template.step(key) or live.steps[0]
         live.enter_step(step.key)
-        self.forget_step_screens(stale_only=True)
-        name = f"step:{live.id}:{step.key}"
-        if not self.is_screen_installed(name):
-            self.install_screen(screen_for_step(step), name)
-        screen = self.get_screen(name)
+        if self._meeting_screen_stale:
+            self.forget_meeting_screen()
+        if not self.is_screen_installed(MEETING_SCREEN):
+            self.install_screen(MeetingScreen(step), MEETING_SCREEN)
+        screen = self.get_screen(MEETING_SCREEN)
+        screen.show_step(step)
         if self.screen is screen:
             return
         if screen in self.screen_stack:
             while self.screen is not screen:
                 self.pop_screen()
-        elif isinstance(self.screen, (_step_screen_base(), SetupScreen)):
+        elif isinstance(self.screen, (MeetingScreen, SetupScreen)):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    def forget_step_screens(self, stale_only: bool = False) -> None:
-        """Drop the kept step screens (a meeting closed, or final/reopened: their widgets are out of date).
-        A screen still on show is dropped once it is left."""
-        stacked = {id(s) for stack in self._screen_stacks.values() for s in stack}
-        for name in [n for n in self._installed_screens if n.startswith("step:")]:
-            if stale_only and name not in self._stale_screens:
-                continue
-            screen = self._installed_screens[name]
-            if id(screen) in stacked:
-                self._stale_screens.add(name)
-                continue
-            self.uninstall_screen(name)
-            self._stale_screens.discard(name)
-            if screen.is_attached:
-                screen.remove()
+    def forget_meeting_screen(self) -> None:
+        """Drop the open meeting's screen and its steps' bodies (a meeting closed, or final/reopened: they
+        were built editable, or read-only, and are out of date). A screen still on show is dropped once it
+        is left (the next `goto_step` builds a new one)."""
+        if not self.is_screen_installed(MEETING_SCREEN):
+            self._meeting_screen_stale = False
+            return
+        screen = self.get_screen(MEETING_SCREEN)
+        if any(screen is s for stack in self._screen_stacks.values() for s in stack):
+            self._meeting_screen_stale = True
+            return
+        self.uninstall_screen(MEETING_SCREEN)
+        self._meeting_screen_stale = False
+        if screen.is_attached:
+            screen.remove()
 
     def close_meeting(self) -> None:
         if self.live is not None:
@@ -300,11 +305,11 @@ class MapmApp(App[None]):
             self._keep_unsaved()
             self.release_hold()
             self.live = None
-        from screens.home import HomeScreen
+        from mapm_tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.call_after_refresh(self.forget_step_screens)
+        self.call_after_refresh(self.forget_meeting_screen)
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_meetings()
 
@@ -419,7 +424,7 @@ class MapmApp(App[None]):
                 self._show_save_state()
 
     def _offer_takeover(self, meeting_id: str) -> None:
-        from screens.dialogs import AskText
+        from mapm_tui.screens.dialogs import AskText
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -454,7 +459,7 @@ class MapmApp(App[None]):
         # the step on show was built read-only: leave it so that it is built again, editable
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.forget_step_screens()
+        self.forget_meeting_screen()
         self.open_meeting(meeting_id, step)
 
     def release_hold(self) -> None:
@@ -471,7 +476,7 @@ class MapmApp(App[None]):
     # -- text the database would not take (recovery.py) ---------------------------------------------
     def _ask_before_losing_text(self) -> None:
         """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""
-        from screens.dialogs import Confirm
+        from mapm_tui.screens.dialogs import Confirm
 
         def answered(write: bool | None) -> None:
             if not write:
@@ -591,7 +596,7 @@ class MapmApp(App[None]):
         found = recovery.find(path) if path is not None else []
         if not found:
             return
-        from screens.dialogs import Confirm
+        from mapm_tui.screens.dialogs import Confirm
 
         from .dates import format_date
 
@@ -620,20 +625,20 @@ class MapmApp(App[None]):
 
     # -- global keys ------------------------------------------------------------------------------
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from mapm_tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_privacy(self) -> None:
-        from screens.privacy import PrivacyScreen
+        from mapm_tui.screens.privacy import PrivacyScreen
 
         if not isinstance(self.screen, PrivacyScreen):
             self.save_everything()
             self.push_screen(PrivacyScreen())
 
     def get_system_commands(self, screen):
-        from screens.commands import system_commands
+        from mapm_tui.screens.commands import system_commands
 
         yield from system_commands(self, screen)
 
@@ -672,10 +677,10 @@ class MapmApp(App[None]):
         self._close_messages_no_wait()
 
 
-def _step_screen_base():
-    from screens.step_base import StepScreen
+def _meeting_screen_class():
+    from mapm_tui.screens.meeting import MeetingScreen
 
-    return StepScreen
+    return MeetingScreen
 
 
 def _write_crash_log(error: BaseException | None) -> Path | None:

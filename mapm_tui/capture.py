@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .subject_words import WORDS
 from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
 from .vocabulary import BASIS_LABELS as _BASIS
 
@@ -36,7 +37,7 @@ BASIS_LABELS[None] = "—"
 
 def kind_label(kind: str, subject_kind: str = "child") -> str:
     if kind == "voice_of_subject":
-        return "Voice of the adult" if subject_kind == "adult_at_risk" else "Voice of the child"
+        return WORDS["adult" if subject_kind == "adult_at_risk" else "child"].voice_title
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 

@@ -224,6 +224,9 @@ def _open(db, passphrase_file: Path | None = None):
     for refused in templates.refused:  # left out; the other templates and every stored meeting still work
         _say(f"an agenda template was left out: {refused}")
     try:
+        from .pgserver import login_at_terminal
+
+        login_at_terminal(db)  # a team's server: its password asked at the terminal if it wants one
         store = open_store(db, key=_database_key(db, passphrase_file))
     except DatabaseBusy as exc:
         raise Refused(str(exc)) from None

@@ -18,6 +18,10 @@ from .demo import demo_database
 
 def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
     """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    if not demo:  # a team's server: its password is asked here, at the terminal, before the app starts
+        from .pgserver import login_at_terminal
+
+        login_at_terminal(db)
     from .passphrase import start_unlocker  # here, as before: nothing of the database is imported for the demo
 
     unlocker = None if demo else start_unlocker(db, passphrase_file)

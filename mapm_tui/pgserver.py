@@ -139,6 +139,25 @@ def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
             ) from None
 
 
+def login_at_terminal(target) -> None:
+    """Before a command or the app opens `target`: when it is a server that wants a password that was not
+    given (URL, ~/.pgpass, PGPASSWORD), ask for it at the terminal (no echo), once; it is kept in memory
+    for the connections that follow. Not a server: nothing to do. Raises ServerError's kinds."""
+    import sys
+
+    from .db import resolve_target
+
+    url = resolve_target(target)
+    if not is_server_url(url):
+        return
+    ask = None
+    if sys.stdin.isatty():
+        import getpass
+
+        ask = getpass.getpass
+    login(engine_url(url), ask)
+
+
 def engine_options() -> dict:
     """The keyword arguments of `create_engine` for a server (the pool checks a connection before use:
     a server restarted under the app gives a new connection, not an error on the next save)."""

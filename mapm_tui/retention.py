@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import select
 
 from . import audit
@@ -255,14 +255,22 @@ def purge(store: Store, settings: Settings, case_ref: str, reason: str, by: str 
             audit.append(s, store, meeting_id, "purged", detail, by)
         conn = s.connection()
         for meeting_id, _date, _status in case.meetings:
-            conn.exec_driver_sql("DELETE FROM meeting WHERE id = ?", (meeting_id,))  # its rows go with it
+            conn.execute(text("DELETE FROM meeting WHERE id = :m"), {"m": meeting_id})  # its rows go with it
     return Purged(case, counts, scrub(store))
 
 
 def scrub(store: Store) -> bool:
     """Leave no deleted text behind: merge the search index (deleted rows' words leave its segments), VACUUM,
     and checkpoint the write-ahead log into the file, truncating it. False when another program using the
-    database stopped that (`mapm purge --clear` runs it again once that program is closed)."""
+    database stopped that (`mapm purge --clear` runs it again once that program is closed).
+
+    On a PostgreSQL server the index holds no copy of deleted text (its words are a column of the rows
+    deleted); VACUUM frees the deleted rows' space for reuse, and wiping the disk under it is the server's,
+    as its encryption at rest is."""
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+        return True
     with store.writing() as s:
         s.connection().exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
     import sqlite3

@@ -353,41 +353,45 @@ SERVER_MEETINGS_SQL = """
 SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
 JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
 """
-#: Step 3: the chosen places' snippets, the words found between \x02 and \x03 (as SQLite's snippet())
-SERVER_SNIPPETS_SQL = """
-SELECT rowid, ts_headline('simple', body, to_tsquery('simple', %(q)s), %(options)s) FROM search_index
-WHERE rowid = ANY(%(rowids)s)
-"""
-HEADLINE_OPTIONS = (
-    "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=8, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
-)
+#: Step 3 is done here, not by ts_headline (whose parser cuts "C-1" or "o'Brien" unlike the index): the
+#: chosen place's words are cut as FTS5 cuts them and folded by the server, and the snippet is made as
+#: FTS5's snippet() makes it (below), so the same words are marked on both dialects.
+SNIPPET_TOKENS = 16
 
 
-def _server_query(cursor, text: str) -> str | None:
-    """The tsquery for what a person typed: cut into groups of words as for SQLite, each word folded by
-    the server, so `C-2026-0042` is the phrase c <-> 2026 <-> 0042:* and `Zoë` finds "zoe"."""
+def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
+    """The tsquery for what a person typed, and its groups of folded words: cut into groups of words as
+    for SQLite, each word folded by the server, so `C-2026-0042` is the phrase c <-> 2026 <-> 0042:* and
+    `Zoë` finds "zoe"."""
     groups = words(text)
     flat = [word for group in groups for word in group][:MAX_WORDS]
     if not flat:
         return None
-    cursor.execute(SERVER_FOLD_SQL, {"words": flat})
-    folded = iter(row[0] for row in cursor.fetchall())
+    folded = iter(_server_fold(cursor, flat))
     out: list[list[str]] = []
     for group in groups:
         taken = [next(folded, "") for _ in group]
         out.append([part for word in taken for part in word.split()])
-    return ts_query([group for group in out if group])
+    out = [group for group in out if group]
+    query = ts_query(out)
+    return None if query is None else (query, out)
+
+
+def _server_fold(cursor, texts: list[str]) -> list[str]:
+    cursor.execute(SERVER_FOLD_SQL, {"words": texts})
+    return [row[0] or "" for row in cursor.fetchall()]
 
 
 def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[dict]:
-    """`search_index` on PostgreSQL: the same three steps, the same rows."""
+    """`search_index` on PostgreSQL: the same steps, the same rows, snippets made as FTS5 makes them."""
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
-            query = _server_query(cursor, text)
-            if query is None:
+            made = _server_query(cursor, text)
+            if made is None:
                 conn.rollback()
                 return []
+            query, groups = made
             # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
             # are complete (a client-side cursor would first fetch every match of a common word)
             places = conn.connection.cursor(name="mapm_search_places")
@@ -403,13 +407,89 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
             cursor.execute(SERVER_MEETINGS_SQL, {"docids": list(found)})
             meetings = {row[0]: row[1:] for row in cursor.fetchall()}
             chosen = {docid: choose(places) for docid, places in found.items()}
-            rowids = [place.rowid for place in chosen.values()]
-            cursor.execute(SERVER_SNIPPETS_SQL, {"q": query, "options": HEADLINE_OPTIONS, "rowids": rowids})
-            snippets = dict(cursor.fetchall())
+            tokens = {
+                place.rowid: [(m.start(), m.end(), m.group()) for m in _WORD.finditer(place.body)]
+                for place in chosen.values()
+            }
+            every = [token for cut in tokens.values() for _s, _e, token in cut]
+            folded = iter(_server_fold(cursor, every) if every else [])
+            snippets = {}
+            for place in chosen.values():
+                cut = [(start, end, "".join(next(folded, "").split())) for start, end, _t in tokens[place.rowid]]
+                snippets[place.rowid] = fts5_snippet(place.body, cut, groups)
         finally:
             cursor.close()
         conn.rollback()
     return _results(found, meetings, chosen, snippets)
+
+
+def fts5_snippet(
+    body: str, tokens: list[tuple[int, int, str]], groups: list[list[str]], size: int = SNIPPET_TOKENS
+) -> str:
+    """The snippet FTS5's snippet(…, char(2), char(3), '…', 16) gives, for a body cut into `tokens`
+    ((start, end, folded word)) and a query of phrases `groups` (each phrase's last word also a word start
+    unless a single letter): FTS5's own choice of window (fts5_aux.c: each match scored by the phrases it
+    and the matches after it within `size` words show, 1000 for a phrase's first and 1 for a repeat, the
+    window then centred on them; a window from a sentence's start scores 100 more, 120 at the body's
+    start), every phrase found in it marked whole between \x02 and \x03, and '…' where the body goes on."""
+    hits: list[tuple[int, int, int]] = []  # (first token, token after the last, phrase), by position
+    for number, group in enumerate(groups):
+        width = len(group)
+        for i in range(len(tokens) - width + 1):
+            if all(
+                tokens[i + k][2] == word or (k == width - 1 and len(word) > 1 and tokens[i + k][2].startswith(word))
+                for k, word in enumerate(group)
+            ):
+                hits.append((i, i + width, number))
+    hits.sort()
+    if not tokens:
+        return body
+    count = len(tokens)
+
+    def score(start: int) -> tuple[int, int]:
+        seen: set[int] = set()
+        total, first, last = 0, -1, -1
+        for begin, end, phrase in hits:
+            if start <= begin < start + size:
+                total += 1 if phrase in seen else 1000
+                seen.add(phrase)
+                first = begin if first < 0 else first
+                last = end
+        centred = first - (size - (last - first)) // 2
+        return total, max(0, min(centred, count - size))
+
+    sentences = [i for i, (start, _e, _t) in enumerate(tokens) if i == 0 or _after_full_stop(body, start)]
+    best, first = -1, 0
+    for begin, _end, _phrase in hits:
+        total, centred = score(begin)
+        if total > best:
+            best, first = total, centred
+        starts = [i for i in sentences if i <= begin]
+        if starts and starts[-1] < begin:
+            opening = starts[-1]
+            total = score(opening)[0] + (120 if opening == 0 else 100)
+            if total > best:
+                best, first = total, opening
+    last = min(count, first + size)
+    out, at = [], 0 if first == 0 else tokens[first][0]
+    for begin, end, _phrase in hits:
+        if begin < first or end > last or tokens[begin][0] < at:
+            continue  # outside the window, or inside a phrase already marked
+        out += [body[at : tokens[begin][0]], "\x02", body[tokens[begin][0] : tokens[end - 1][1]], "\x03"]
+        at = tokens[end - 1][1]
+    if last >= count:
+        out.append(body[at:])
+    else:
+        out += [body[at : tokens[last - 1][1]], "…"]
+    return ("…" if first > 0 else "") + "".join(out)
+
+
+def _after_full_stop(body: str, start: int) -> bool:
+    """Whether the word at `start` begins a sentence as FTS5 sees it: white space, and before it '.' or ':'."""
+    i = start - 1
+    while i >= 0 and body[i] in " \t\n\r":
+        i -= 1
+    return i != start - 1 and i >= 0 and body[i] in ".:"
 
 
 def _server_plan(store: Store, text: str) -> list[str]:
@@ -417,8 +497,8 @@ def _server_plan(store: Store, text: str) -> list[str]:
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
-            query = _server_query(cursor, text) or "x"
-            cursor.execute("EXPLAIN " + SERVER_PLACES_SQL, {"q": query})
+            made = _server_query(cursor, text)
+            cursor.execute("EXPLAIN " + SERVER_PLACES_SQL, {"q": made[0] if made else "x"})
             plan = [row[0] for row in cursor.fetchall()]
         finally:
             cursor.close()

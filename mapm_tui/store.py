@@ -33,6 +33,7 @@ from .edits import Edits, end_time_for
 from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
 from .models import CHILD_LISTS, Meeting, StepProgress
 from .store_errors import (
+    PG_INSUFFICIENT_PRIVILEGE,
     REFUSED_AUDIT,
     REFUSED_FINAL,
     REFUSED_HOLD,
@@ -90,7 +91,9 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         try:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except (OperationalError, ProgrammingError):  # no such table: SQLite's, PostgreSQL's error
+        except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite's, PostgreSQL's error
+            if getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:  # there, but not for this role
+                raise
             current = None
         conn.rollback()
     if current == migrations.HEAD:
@@ -202,10 +205,7 @@ class Store(Edits):
 
     def meeting_row(self, meeting_id: str) -> Meeting:
         with self.reading() as s:
-            row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
-        return row
+            return self._get(s, meeting_id)
 
     def load_meeting(self, meeting_id: str) -> dict:
         """The whole meeting as a dict shaped like the bundle's `meeting` object."""
@@ -214,9 +214,7 @@ class Store(Edits):
 
     def load_meeting_in(self, s: Session, meeting_id: str) -> dict:
         """`load_meeting` inside a session the caller holds (to check and write in one transaction)."""
-        row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        row = self._get(s, meeting_id)
         children = {
             key: list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
             for key, (model, _fields) in CHILD_LISTS.items()

@@ -211,8 +211,9 @@ def _open_failure(exc: Exception) -> DatabaseError:
     orig = getattr(exc, "orig", exc)
     if getattr(orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:
         return DatabaseError(
-            "cannot open the server's database: it needs upgrading to this version of mapm and your database "
-            "role may not change its tables; ask its owner to open it once with this version."
+            "cannot open the server's database: your database role may not read mapm's tables (or, when they "
+            "need upgrading to this version, change them); ask its administrator for the grants that "
+            "'Sharing with a team' in the README gives."
         )
     typed = _server_failure(exc)
     if isinstance(typed, DatabaseError):

@@ -28,12 +28,15 @@ class SubjectWords:
     subject: str
     #: "the child's" / "the adult's" / "the child's or adult's"
     subjects: str
-    #: "Voice of the child" …
-    voice_title: str
     #: who "the family" is, as the subject of a singular verb: "the family" / "the adult or their family"
     family: str
     #: who is told and invited, as the subject of a plural verb: "the parents or carers" …
     carers: str
+
+    @property
+    def voice_title(self) -> str:
+        """The heading of what the subject said (G-12): "Voice of the child" …"""
+        return f"Voice of {self.subject}"
 
     @property
     def subject_kind(self) -> str:
@@ -59,30 +62,14 @@ class SubjectWords:
         return text[:1].upper() + text[1:]
 
 
+#: kind -> its words (the fields in order: kind, subject, subject's, family, carers)
 WORDS = {
-    "child": SubjectWords(
-        kind="child",
-        subject="the child",
-        subjects="the child's",
-        voice_title="Voice of the child",
-        family="the family",
-        carers="the parents or carers",
-    ),
+    "child": SubjectWords("child", "the child", "the child's", "the family", "the parents or carers"),
     "adult": SubjectWords(
-        kind="adult",
-        subject="the adult",
-        subjects="the adult's",
-        voice_title="Voice of the adult",
-        family="the adult or their family",
-        carers="the adult and their family or carers",
+        "adult", "the adult", "the adult's", "the adult or their family", "the adult and their family or carers"
     ),
     "both": SubjectWords(
-        kind="both",
-        subject="the child or adult",
-        subjects="the child's or adult's",
-        voice_title="Voice of the child or adult",
-        family="the family",
-        carers="the parents, carers or the adult",
+        "both", "the child or adult", "the child's or adult's", "the family", "the parents, carers or the adult"
     ),
 }
 

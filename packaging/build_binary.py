@@ -31,9 +31,9 @@ HOOKS = Path(__file__).resolve().parent / "hooks"
 #: imported by name at run time, so PyInstaller's scan of the code cannot see them
 HIDDEN = ("sqlalchemy.dialects.sqlite", "logging.config")
 #: packages whose modules are loaded lazily by name (Textual's widgets, Rich's Unicode tables) or whole
-COLLECT_SUBMODULES = ("mapm_tui", "screens", "textual", "rich", "alembic", "sqlmodel", "pygments.styles")
+COLLECT_SUBMODULES = ("mapm_tui", "textual", "rich", "alembic", "sqlmodel", "pygments.styles")
 #: packages that need their data files (the JSON Schema metaschemas; tzdata on Windows)
-COLLECT_DATA = ("mapm_tui", "screens", "textual", "jsonschema_specifications", "alembic")
+COLLECT_DATA = ("mapm_tui", "textual", "jsonschema_specifications", "alembic")
 
 
 def build(dist: Path, onedir: bool = False, runtime_tmpdir: str | None = None) -> Path:

@@ -19,16 +19,12 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextA
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 from mapm_tui.store import StoreError
+from mapm_tui.vocabulary import ACTION_STATUS_LABELS
 
 from .widgets import KeyBar, TickBox, TickList
 
-PROGRESS = (
-    ("Open", "open"),
-    ("Done", "done"),
-    ("Partly done", "partly_done"),
-    ("Not done", "not_done"),
-    ("Cancelled", "cancelled"),
-)
+#: an action's progress, as the choice list shows it (label, status)
+PROGRESS = tuple((label, status) for status, label in ACTION_STATUS_LABELS.items())
 FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
 
 

@@ -56,7 +56,7 @@ COLUMNS = (Col("Key", whole=True, most=24), Col("Does", whole=True, most=28), Co
 
 def _ours(node) -> bool:
     """Bindings of the app and its screens and widgets, not the editing keys of Textual's own widgets."""
-    return type(node).__module__.split(".")[0] in ("screens", "mapm_tui")
+    return type(node).__module__.split(".")[0] == "mapm_tui"
 
 
 def _rows(screen: Screen) -> list[tuple[str, str, str]]:

@@ -253,8 +253,8 @@ class KeyBar(Static):
 
     def keys_here(self) -> list[tuple[str, str, str]]:
         """(action, keys, description) of every key shown here, the most useful first: the focused
-        widget's own keys, then those the screen's own class adds, then those every screen of its kind
-        shares (next step …), then the app's; the palette last."""
+        widget's own keys, then those the step (or the screen's own class) adds, then those every screen of
+        its kind shares (next step …), then the app's; the palette last."""
         app = self.app
         screen = self.screen
         seen: dict[str, list[str]] = {}
@@ -275,9 +275,12 @@ class KeyBar(Static):
         return ordered
 
     def _rank(self, node, binding) -> int:
+        """0: the focused widget's keys; 1: those its own class adds, of a part of the screen holding the
+        focus (a step's body: "Risk", "New action") or of the screen; 2: those the class inherits (next
+        step …) and the privacy key; 3: the app's other keys."""
         if node is self.app:
             return 2 if binding.action == "privacy" else 3
-        if node is not self.screen:
+        if node is self.screen.focused:
             return 0
         own = type(node).__dict__.get("BINDINGS", ())
         return 1 if any(getattr(b, "action", None) == binding.action for b in own) else 2

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import keys
-import pg
 import pytest
 
 from mapm_tui.clock import FixedClock
+from tests import keys, pg
 
 #: Tue 24 Nov 2026, 10:00 UTC: the fixed "now" of the tests and snapshots.
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def keys_derived_once():
+    """Each key the tests' stores, CLI runs and apps need is derived once per test session (keys.py)."""
+    from mapm_tui import crypto
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crypto, "derive_key", keys.remembering(crypto.derive_key))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -44,20 +53,23 @@ def templates():
 #: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
 #: (test_audit_lock is SQLite's: its attacks are INSERT OR REPLACE and rowid order; PostgreSQL's own
 #: attacks on the lock and the audit trail are in test_pg_server)
-BOTH_DIALECTS = frozenset({"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail"})
+BOTH_DIALECTS = frozenset(
+    {"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail", "test_sar", "test_retention"}
+)
 DIALECTS = ("sqlite", "postgresql")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own machinery (pragmas, files, raw SQLite)")
+    config.addinivalue_line("markers", "both_dialects: this test's store runs on SQLite and on PostgreSQL")
 
 
 def pytest_generate_tests(metafunc):
-    if (
-        "backend" in metafunc.fixturenames
-        and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
-        and metafunc.definition.get_closest_marker("sqlite_only") is None
-    ):
+    both = (
+        metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
+        or metafunc.definition.get_closest_marker("both_dialects") is not None
+    )
+    if "backend" in metafunc.fixturenames and both and metafunc.definition.get_closest_marker("sqlite_only") is None:
         metafunc.parametrize("backend", DIALECTS, indirect=True)
 
 

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input
 
 from mapm_tui.bundle import import_bundle
-from screens.dialogs import Confirm
+from mapm_tui.screens.dialogs import Confirm
 from tests.pilot_helpers import fill, screen_name
 from tests.samples import load_sample
 

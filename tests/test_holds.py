@@ -11,14 +11,14 @@ import subprocess
 import sys
 
 import pytest
-from pilot_helpers import fill
-from samples import load_sample
 from sqlalchemy import text
 
 from mapm_tui import holds
 from mapm_tui.app import MapmApp
 from mapm_tui.holds import HeldElsewhere, Holder
 from mapm_tui.store import open_store
+from tests.pilot_helpers import fill
+from tests.samples import load_sample
 
 MEETING = "m-2026-hants-001"
 SIZE = (120, 40)

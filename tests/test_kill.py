@@ -27,8 +27,9 @@ import time
 import uuid
 from pathlib import Path
 
-import keys
 import pytest
+
+from tests import keys
 
 try:  # POSIX only: Windows has no pseudo-terminals of this kind and no SIGHUP
     import fcntl
@@ -538,7 +539,7 @@ async def test_crash_saves_and_says_one_sentence(store, templates, make_app, iso
     from textual.widgets import Input
 
     from mapm_tui.bundle import import_bundle
-    from screens.steps.entries import EntriesStep
+    from mapm_tui.screens.steps.entries import EntriesStep
 
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     meeting_id = import_bundle(store, data, templates, source=SAMPLE.name)
@@ -556,9 +557,9 @@ async def test_crash_saves_and_says_one_sentence(store, templates, make_app, iso
             await pilot.pause()
             app.open_meeting(meeting_id, "known_before")
             await pilot.pause()
-            assert isinstance(app.screen, EntriesStep)
+            assert isinstance(app.screen.body, EntriesStep)
             await pilot.press(*note)  # short text: about 60 ms a key
-            assert app.screen.query_one("#capture", Input).value == note
+            assert app.screen.body.query_one("#capture", Input).value == note
             assert app.live.autosaver.pending
             assert "capture:known_before" not in store.drafts(meeting_id)  # typed, not yet saved
             await pilot.press("ctrl+o")
@@ -588,7 +589,7 @@ BOOTSTRAP = textwrap.dedent(
     """
     import sys
     from mapm_tui.app import MapmApp
-    from screens.steps.entries import EntriesStep
+    from mapm_tui.screens.steps.entries import EntriesStep
 
     # no debounced save: only the crash can write the note
     MapmApp.__init__.__kwdefaults__["save_delay"] = 3600.0

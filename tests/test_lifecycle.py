@@ -8,7 +8,6 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-import keys
 import pytest
 
 from mapm_tui import lifecycle, rules
@@ -16,6 +15,7 @@ from mapm_tui.bundle import export_bundle, import_bundle
 from mapm_tui.lifecycle import BadRequest, FinaliseRefused, LifecycleError
 from mapm_tui.schema import bundle_validator
 from mapm_tui.store import MeetingLocked, open_store
+from tests import keys
 
 TODAY = dt.date(2026, 11, 24)  # the fixed clock's day (conftest.NOW)
 
@@ -364,9 +364,8 @@ def test_edits_after_a_reopen_become_amendments(store, templates, clock):
 
 
 def test_amendments_appear_in_the_word_minutes_annex(store, templates, tmp_path):
-    from minutes_fixtures import by_heading, open_docx
-
     from mapm_tui.minutes import export_minutes
+    from tests.minutes_fixtures import by_heading, open_docx
 
     bundle = complete()
     del bundle["meeting"]["aim"]

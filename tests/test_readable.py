@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import DataTable
 
 from mapm_tui.bundle import import_bundle
-from screens.widgets import Col, RowDetail, cut_words, fit_columns
+from mapm_tui.screens.widgets import Col, RowDetail, cut_words, fit_columns
 from tests.samples import load_sample
 
 SMALL, LARGE = (80, 24), (120, 40)
@@ -134,7 +134,7 @@ async def test_no_detail_line_when_the_row_is_shown_whole(make_app, hampshire):
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("step", ["identified_during", "attendance", "plan"])
 async def test_key_bar_fits_and_keeps_f1_last(make_app, hampshire, size, step):
-    from screens.widgets import KeyBar
+    from mapm_tui.screens.widgets import KeyBar
 
     app = make_app()
     async with app.run_test(size=size) as pilot:
@@ -148,7 +148,7 @@ async def test_key_bar_fits_and_keeps_f1_last(make_app, hampshire, size, step):
 
 
 async def test_key_bar_of_a_dialog_shows_f1(make_app, hampshire):
-    from screens.widgets import KeyBar
+    from mapm_tui.screens.widgets import KeyBar
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -163,7 +163,7 @@ async def test_key_bar_of_a_dialog_shows_f1(make_app, hampshire):
 
 
 async def test_help_wraps_what_each_key_does(make_app, hampshire):
-    from screens.help import EXTRA
+    from mapm_tui.screens.help import EXTRA
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
@@ -178,7 +178,7 @@ async def test_help_wraps_what_each_key_does(make_app, hampshire):
 
 # -- state without colour -------------------------------------------------------------------------------
 async def test_share_with_family_box_shows_its_state_in_the_glyph(make_app, hampshire):
-    from screens.widgets import TickBox
+    from mapm_tui.screens.widgets import TickBox
 
     app = make_app()
     async with app.run_test(size=LARGE) as pilot:
@@ -193,7 +193,7 @@ async def test_share_with_family_box_shows_its_state_in_the_glyph(make_app, hamp
 
 
 async def test_address_boxes_show_their_state_in_the_glyph(make_app, hampshire):
-    from screens.widgets import TickList
+    from mapm_tui.screens.widgets import TickList
 
     app = make_app()
     async with app.run_test(size=LARGE) as pilot:
@@ -328,7 +328,7 @@ async def test_without_colour_the_focused_field_is_underlined(make_app, hampshir
 
 
 async def test_at_80_columns_the_agenda_shows_numbers_and_its_titles_when_focused(make_app, hampshire):
-    from screens.widgets import AgendaSidebar
+    from mapm_tui.screens.widgets import AgendaSidebar
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:

@@ -325,7 +325,7 @@ async def test_privacy_key_blanks_everything_and_any_key_returns(make_app, new_m
 
 
 async def test_privacy_is_in_the_palette(make_app):
-    from screens.commands import system_commands
+    from mapm_tui.screens.commands import system_commands
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -1,4 +1,4 @@
-"""screens.widgets.Table: a row drawn before the table widened its columns is drawn again at the new widths."""
+"""mapm_tui.screens.widgets.Table: a row drawn before the table widened its columns is drawn again at the new widths."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from textual.app import App
 from textual.geometry import Region
 from textual.widgets import DataTable
 
-from screens.widgets import Table
+from mapm_tui.screens.widgets import Table
 
 
 class OneTable(App[None]):

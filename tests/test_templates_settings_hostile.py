@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keys
 import pytest
-from test_bundle import minimal
 
 from mapm_tui import cli
 from mapm_tui.agenda import Template, TemplateError, load_templates
 from mapm_tui.settings import Settings, SettingsError, load_settings
+from tests import keys
+from tests.test_bundle import minimal
 
 GOOD = """
 key = "westshire"

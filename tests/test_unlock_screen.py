@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from mapm_tui import crypto
 from mapm_tui.passphrase import Unlocker
+from tests.pilot_helpers import wait_until
 
 PASSPHRASE = "lantern meadow copper finch"
 
@@ -40,21 +41,13 @@ async def submit(pilot, field: str, text: str) -> None:
     await pilot.press("enter")
 
 
-async def wait_until(pilot, condition, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app did not get there")
-
-
 def said(pilot) -> str:
     return str(pilot.app.screen.query_one("#unlock-error", Static).render())
 
 
 async def test_a_wrong_passphrase_says_how_many_tries_are_left_then_the_right_one_opens(encrypted_db, clock):
-    from screens.home import HomeScreen
-    from screens.unlock import UnlockScreen
+    from mapm_tui.screens.home import HomeScreen
+    from mapm_tui.screens.unlock import UnlockScreen
 
     app = make(encrypted_db, clock)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -87,7 +80,7 @@ async def test_three_wrong_passphrases_close_the_app_with_one_sentence(encrypted
 
 
 async def test_the_first_start_chooses_a_passphrase_twice(tmp_path, clock):
-    from screens.home import HomeScreen
+    from mapm_tui.screens.home import HomeScreen
 
     db = tmp_path / "new" / "meetings.db"
     app = make(db, clock)
@@ -112,7 +105,7 @@ async def test_the_first_start_chooses_a_passphrase_twice(tmp_path, clock):
 async def test_a_passphrase_given_in_advance_skips_the_screen(encrypted_db, clock, monkeypatch):
     """MAPM_PASSPHRASE (scripts, tests): derived while the app starts; a wrong one closes it, exit 2."""
     from mapm_tui.app import MapmApp
-    from screens.home import HomeScreen
+    from mapm_tui.screens.home import HomeScreen
 
     monkeypatch.setenv("MAPM_PASSPHRASE", PASSPHRASE)
     app = MapmApp(db=str(encrypted_db), clock=clock)
@@ -130,7 +123,7 @@ async def test_a_passphrase_given_in_advance_skips_the_screen(encrypted_db, cloc
 async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, monkeypatch, tmp_path):
     from mapm_tui.app import MapmApp
     from mapm_tui.demo import demo_database
-    from screens.home import HomeScreen
+    from mapm_tui.screens.home import HomeScreen
 
     monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
     db = demo_database()
@@ -147,8 +140,8 @@ async def test_the_demo_asks_no_passphrase_and_says_it_is_unencrypted(clock, mon
 
 async def test_a_plain_database_opens_and_the_chair_is_told_to_encrypt_it(tmp_path, clock):
     from mapm_tui.app import MapmApp
+    from mapm_tui.screens.home import HomeScreen
     from mapm_tui.store import open_store
-    from screens.home import HomeScreen
 
     db = tmp_path / "old.db"
     open_store(db).close()
@@ -205,8 +198,8 @@ async def test_the_credential_store_keeps_the_key_only_when_the_setting_asks(
 ):
     from mapm_tui.app import MapmApp
     from mapm_tui.passphrase import start_unlocker
-    from screens.home import HomeScreen
-    from screens.unlock import UnlockScreen
+    from mapm_tui.screens.home import HomeScreen
+    from mapm_tui.screens.unlock import UnlockScreen
 
     monkeypatch.delenv("MAPM_PASSPHRASE", raising=False)
 

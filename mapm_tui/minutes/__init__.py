@@ -4,8 +4,10 @@
                    force=False) -> Path
     default_filename(meeting, family) -> "minutes-<case_ref>-<date>[-family].docx"
 
-`layout` decides what goes where (pure, no Word); `docx_writer` renders it with python-docx, which is
-imported only when exporting (`import mapm_tui.minutes` stays cheap); `ooxml` holds the raw XML bits.
+`layout` decides what goes where (pure, no Word; each section's words in `sections/`); `family_copy` is
+the rule of what the family's copy shows and when there is none (G-52); `docx_writer` renders a layout
+with python-docx, which is imported only when exporting (`import mapm_tui.minutes` stays cheap); `ooxml`
+holds the raw XML bits.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from ..vocabulary import CLOSED_ACTION_STATUSES
 from . import family_copy
 from .recipients import two_part
 from .values import as_dict, as_line, dicts, word_for
-from .words import ENTRY_LABELS, NOT_RECORDED, PART_TITLES
+from .words import CLOSING_KINDS, ENTRY_LABELS, NOT_RECORDED, PART_TITLES
 
 
 class Context:
@@ -57,6 +57,13 @@ class Context:
     def shows_field(self, name: str) -> bool:
         """Whether this copy shows a free-text field (every field in the full copy)."""
         return not self.family or family_copy.shows_text_field(name, self.shared_fields)
+
+    def leaves_out(self, step) -> bool:
+        """Whether this copy leaves a template step out whole: in the family copy, a free-text field or a
+        closing record it may not show (entries captured there that it may show go to "Other information")."""
+        if step.kind == "text":
+            return not self.shows_field(step.field or "")
+        return self.family and step.kind in CLOSING_KINDS and not family_copy.shows_closing(step.kind)
 
     # --- people
     def attendee(self, attendee_id: Any) -> dict | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..text import clean_line
-from . import family_copy, front
+from . import front
 from .blocks import Block, Fields, Group, Item, Layout, Para, Section, Subheading, Table
 from .context import Context
 from .sections.actions import actions_blocks
@@ -94,9 +94,7 @@ def build_layout(
     for step in template.steps:
         entries_here = placed.get(step.key, [])
         kind = step.kind
-        if (kind == "text" and not ctx.shows_field(step.field or "")) or (
-            kind in CLOSING_KINDS and family and not family_copy.shows_closing(kind)
-        ):
+        if ctx.leaves_out(step):
             other_entries.extend(entries_here)  # shared entries captured here still reach the family
             continue
         blocks: list[Block] = []
