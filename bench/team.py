@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 import generate  # noqa: E402
 from workers import SEARCHES  # noqa: E402
@@ -53,10 +53,9 @@ def timed(fn, *args) -> float:
 # -- the databases -------------------------------------------------------------------------------------
 def pg_database(server_url: str, count: int, entries: int) -> tuple[str, float | None]:
     """The generated database on the server (made once): its URL, and the seconds generating it took."""
-    import pg
-
     from mapm_tui.clock import FixedClock
     from mapm_tui.store import open_store
+    from tests import pg
 
     name = f"mapm_bench_g{generate.GEN_VERSION}_s{generate._schema_head()}_m{count}_e{entries}"
     url = pg.with_database(server_url, name)
@@ -235,10 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.meetings, args.entries = 1000, 100_000
-    import pg
-    import pg_server
-
     from mapm_tui.store import open_store
+    from tests import pg, pg_server
 
     started_here = None
     server = os.environ.get(pg.URL_ENV)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import keys
 import pytest
-from samples import load_sample
 from sqlalchemy import text
 
 from mapm_tui import audit, checkout, holds
@@ -18,6 +16,8 @@ from mapm_tui.bundle import import_bundle
 from mapm_tui.checkout import CheckoutError, ServerChanged
 from mapm_tui.holds import HeldElsewhere, Holder
 from mapm_tui.lifecycle import next_meeting
+from tests import keys
+from tests.samples import load_sample
 
 SAMPLE = "m-2026-hants-001"
 LATER = dt.timedelta(hours=3)

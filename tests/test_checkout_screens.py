@@ -3,14 +3,14 @@ SQLite "server" (test_checkout.py runs the core on PostgreSQL too)."""
 
 from __future__ import annotations
 
-import keys
 import pytest
-from pilot_helpers import fill, screen_name
-from samples import load_sample
 
 from mapm_tui import checkout
 from mapm_tui.app import MapmApp
 from mapm_tui.bundle import import_bundle
+from tests import keys
+from tests.pilot_helpers import fill, screen_name
+from tests.samples import load_sample
 
 SAMPLE = "m-2026-hants-001"
 SIZE = (120, 40)

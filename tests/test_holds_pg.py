@@ -11,10 +11,10 @@ import textwrap
 import time
 
 import pytest
-from samples import load_sample
 
 from mapm_tui.bundle import import_bundle
 from mapm_tui.store import open_store
+from tests.samples import load_sample
 
 #: each meeting is raced for by both processes
 ROUNDS = 6

@@ -11,15 +11,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pg
-import pg_server
 import pytest
-from pilot_helpers import fill
-from samples import load_sample
 
 from mapm_tui.app import MapmApp
 from mapm_tui.bundle import import_bundle
 from mapm_tui.store import open_store
+from tests import pg, pg_server
+from tests.pilot_helpers import fill
+from tests.samples import load_sample
 
 SAMPLE = "m-2026-hants-001"
 SIZE = (120, 40)
