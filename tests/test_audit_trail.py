@@ -165,7 +165,7 @@ def test_verify_finds_the_first_broken_link(store, used, tamper, capsys):
     raw.close()
     result = audit.verify(store)
     assert not result.ok and result.broken.pk == expected
-    proc = mapm("audit", "verify", db=store.engine.url.database)
+    proc = mapm("audit", "verify", db=keys.db_of(store))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"broken at event {expected}" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
