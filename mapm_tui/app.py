@@ -338,6 +338,9 @@ class MapmApp(App[None]):
         self.last_saved = self.clock.now().strftime("%H:%M:%S")
         self.save_error = None
         self._show_save_state()
+        if getattr(self, "_connection_lost", False) and not (self.live and self.live.autosaver.pending):
+            self._connection_lost = False
+            self.notify("The database server is back: everything you typed is saved.", timeout=8)
 
     def _save_failed(self, exc: Exception) -> bool:
         """A save failed. A full disk, a failed write or a busy database keeps the text queued (retried on
@@ -345,10 +348,13 @@ class MapmApp(App[None]):
         a value the store refuses for good is dropped once the chair has been told why."""
         from .holds import HeldElsewhere
         from .store import DatabaseBusy, StoreError, WriteFailed
+        from .store_errors import ConnectionLost
 
         first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
+        if isinstance(exc, ConnectionLost):  # a server gone (team mode): kept and retried like a full disk
+            self._connection_lost = True
         if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
             if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
                 self.notify(
@@ -446,7 +452,13 @@ class MapmApp(App[None]):
             store.hold_token = holds.new_token()
         try:
             self._hold = holds.take_over(
-                store.engine, meeting_id, holds.Holder.here(), store.hold_token, self.clock.utcnow(), reason
+                store.engine,
+                meeting_id,
+                holds.Holder.here(store.user_name),
+                store.hold_token,
+                self.clock.utcnow(),
+                reason,
+                store=store,
             )
         except (holds.HeldElsewhere, ValueError) as exc:
             self.notify(str(exc), severity="error", timeout=10)

@@ -337,7 +337,11 @@ class Edits(Amendments):
             params = {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
         else:
             statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
-        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn:
             try:
                 holds.check(conn, meeting_id, self.hold_token, self.clock.utcnow())
                 conn.execute(statement, params)

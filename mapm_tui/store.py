@@ -140,10 +140,11 @@ class Store(Edits):
 
         Database refusals (the final-meeting triggers, constraints) come out as StoreError sentences.
         """
-        with (
-            self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
-            Session(bind=conn, expire_on_commit=False) as session,
-        ):
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn, Session(bind=conn, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
