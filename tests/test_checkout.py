@@ -79,6 +79,10 @@ def test_a_checked_out_meeting_is_on_the_laptop_and_read_only_on_the_server_sayi
     # the laptop's copy can be edited
     laptop.add_item(SAMPLE, "entries", {"kind": "information", "text": "Said at the venue."})
     assert "checked_out" in kinds(server) and "checked_out" in kinds(laptop)
+    # the laptop keeps where the meeting came from, never a password
+    record = checkout.taken(laptop, SAMPLE)
+    password = server.engine.url.password
+    assert record.server and (password is None or password not in record.server)
     where = checkout.whereabouts(server, clock.utcnow())
     assert where[SAMPLE].where == "taken" and "Sam Chair" in where[SAMPLE].words
     assert checkout.whereabouts(laptop, clock.utcnow())[SAMPLE].where == "checked_out"
