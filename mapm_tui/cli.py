@@ -301,11 +301,11 @@ def _add_encryption_commands(sub) -> None:
 def cmd_encrypt(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
-    from .passphrase import PassphrasesDiffer, database_file, given_passphrase, new_passphrase, terminal_prompt
+    from .db import DatabaseError, database_path
+    from .passphrase import PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
     try:
-        path = database_file(args.db)
+        path = database_path(args.db)
         if path is None or crypto.file_kind(path) != "plain":
             kind = "not a database file" if path is None else crypto.file_kind(path)
             what = {
@@ -324,10 +324,10 @@ def cmd_encrypt(args) -> int:
 def cmd_rekey(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
+    from .db import DatabaseError, database_path
     from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
-    path = _database_path(args.db)
+    path = database_path(args.db)
     if path is None or crypto.file_kind(path) == "new":
         raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
     key = _database_key(args.db, args.passphrase_file)
@@ -344,12 +344,6 @@ def cmd_rekey(args) -> int:
         remember_key(path, new)
     print(f"The passphrase of {path} is changed; the old one no longer opens it.")
     return EXIT_OK
-
-
-def _database_path(db):
-    from .passphrase import database_file
-
-    return database_file(db)
 
 
 def _settings(needed: bool = True):
@@ -420,12 +414,13 @@ def _print_meetings(meetings) -> None:
     from rich.text import Text
 
     from .dates import format_date, parse_iso
+    from .vocabulary import status_in_words
 
     rows = []
     for m in meetings:
         day = parse_iso(m.date)
         when = format_date(day) if day else m.date
-        cells = (m.id, m.case_ref or "", when, m.status.replace("_", " "), m.subjects or "", str(m.open_actions))
+        cells = (m.id, m.case_ref or "", when, status_in_words(m.status), m.subjects or "", str(m.open_actions))
         rows.append([_shown(c, one_line=True) for c in cells])
 
     def whole(title: str, i: int) -> Column:
@@ -441,8 +436,8 @@ def _print_meetings(meetings) -> None:
         box=None,
         header_style="bold",
     )
-    for cells in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
-        table.add_row(*(Text(c) for c in cells))
+    for row in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
+        table.add_row(*(Text(c) for c in row))
     Console(soft_wrap=True).print(table)
 
 
@@ -704,6 +699,7 @@ def cmd_search(args, store, templates) -> int:
 
 def cmd_actions(args, store, templates) -> int:
     from .lifecycle import actions
+    from .vocabulary import ACTION_STATUS_LABELS
 
     found = actions(store, overdue_only=args.overdue)
     if args.format == "json":
@@ -718,7 +714,8 @@ def cmd_actions(args, store, templates) -> int:
     for a in found:
         day = parse_iso(a.due_date) if a.due_date else None
         due = f"due {format_date(day) if day else a.due_date}" if a.due_date else "no due date"
-        bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [a.status.replace("_", " ")]
+        status = ACTION_STATUS_LABELS.get(a.status, a.status).lower()
+        bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [status]
         _out(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
         _out(f"    {' · '.join(bits)}")
     return EXIT_OK
@@ -789,8 +786,7 @@ def cmd_audit(args, store, templates) -> int:
         elif result.ok:
             print(f"The audit trail holds: {result.count:,} events, each linked to the one before.")
             print(f"Newest hash: {result.head} (note it elsewhere to check later that none were cut off the end)")
-        if not result.ok:
-            b = result.broken
+        if (b := result.broken) is not None:  # not result.ok
             raise Refused(
                 f"The audit trail is broken at event {b.pk} (meeting {b.meeting_id or '-'}, {b.kind}, {b.at}): "
                 f"{result.problem}; the {result.count:,} events before it hold."
@@ -876,6 +872,7 @@ def cmd_retention(args, store, templates) -> int:
         print("No case is past its retention date.")
         return EXIT_OK
     for c in cases:
+        assert c.until is not None  # past_retention lists only cases with a retention date
         hold = f"  ON LEGAL HOLD: {' '.join(c.hold.reason.split())[:80]}" if c.hold else ""
         print(
             f"{c.case_ref}  {c.kind}  last meeting {format_date(c.last_meeting)}  kept until "
@@ -903,6 +900,7 @@ def cmd_release(args, store, templates) -> int:
 def cmd_purge(args, store, templates) -> int:
     from .dates import format_date
     from .retention import plan, purge
+    from .vocabulary import status_in_words
 
     if args.clear:
         from .retention import scrub
@@ -921,7 +919,7 @@ def cmd_purge(args, store, templates) -> int:
         f"{format_date(case.until)}) deletes, for good:"
     )
     for meeting_id, date, status in case.meetings:
-        _out(f"    meeting {meeting_id}  {date}  {status.replace('_', ' ')}")
+        _out(f"    meeting {meeting_id}  {date}  {status_in_words(status)}")
     _out("    " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     print("The audit trail keeps that the case existed and when, why and by whom it was purged; none of its content.")
     if not args.yes:
@@ -988,12 +986,12 @@ def cmd_outbox(args, store, templates) -> int:
 
     from .minutes import ExportError, MinutesWithheld, previous_meeting
     from .outbox import OutboxError, check_before_sending, folder_name, record_sent, write_outbox
-    from .vocabulary import has_ended
+    from .vocabulary import has_ended, status_in_words
 
     meeting = _load(store, args.id)
     if not has_ended(meeting.get("status")):  # nothing goes out, or is recorded as sent, before the meeting ends
         raise Refused(
-            f"Meeting {args.id} has not ended (it is {meeting.get('status', 'draft').replace('_', ' ')}); end it and "
+            f"Meeting {args.id} has not ended (it is {status_in_words(meeting.get('status', 'draft'))}); end it and "
             "review it before writing its outbox."
         )
     if meeting.get("status") != "final":

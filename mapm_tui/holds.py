@@ -176,7 +176,7 @@ def acquire(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt
                 text("UPDATE editor_hold SET heartbeat = :now WHERE meeting_id = :m AND token = :t"),
                 {"now": _iso(now), "m": meeting_id, "t": token},
             )
-        return current(conn, meeting_id)
+        return _written(conn, meeting_id)
 
 
 def take_over(
@@ -204,7 +204,7 @@ def take_over(
                     audit.append(s, store, meeting_id, "taken_over", f"from {theirs.describe()}: {reason}", holder.name)
         elif theirs is None:
             _insert(conn, meeting_id, holder, token, now, None, None)
-        return current(conn, meeting_id)
+        return _written(conn, meeting_id)
 
 
 def heartbeat(engine: Engine, hold: Hold, now: dt.datetime) -> bool:
@@ -232,6 +232,13 @@ def check(conn: Connection, meeting_id: str, token: str | None, now: dt.datetime
     theirs = current(conn, meeting_id)
     if theirs is not None and theirs.token != token and not theirs.stale(now):
         raise _held(theirs, now)
+
+
+def _written(conn: Connection, meeting_id: str) -> Hold:
+    """The hold this transaction has just written or renewed (so there is one)."""
+    hold = current(conn, meeting_id)
+    assert hold is not None  # written in this same transaction
+    return hold
 
 
 def _held(theirs: Hold, now: dt.datetime) -> HeldElsewhere:
