@@ -211,6 +211,21 @@ def test_a_check_in_is_one_transaction(server, laptop, clock, monkeypatch):
     assert laptop.exists(SAMPLE) and checkout.taken(laptop, SAMPLE) is not None
 
 
+def test_a_checkout_the_laptop_cannot_take_marks_nothing_on_the_server(server, laptop, clock, monkeypatch):
+    from mapm_tui.store import StorageFull
+
+    def laptop_full(*args, **kwargs):
+        raise StorageFull("The disk is full, so nothing was saved; free some space.")
+
+    monkeypatch.setattr(checkout, "_write_new", laptop_full)
+    with pytest.raises(StorageFull):
+        take(server, laptop, clock)
+    monkeypatch.undo()
+    assert not laptop.exists(SAMPLE) and checkout.taken(laptop, SAMPLE) is None
+    assert "checked_out" not in kinds(server)
+    server.set_fields(SAMPLE, {"aim": "still editable here"})  # not marked taken
+
+
 def test_a_check_in_whose_laptop_step_did_not_finish_can_be_run_again(server, laptop, clock, monkeypatch):
     take(server, laptop, clock)
     laptop.add_item(SAMPLE, "entries", {"kind": "information", "text": "Said at the venue."})
