@@ -111,7 +111,9 @@ def server_label(store: Store) -> str:
     """The server as people and the laptop's record name it: a file's path, or the URL without a password."""
     if store.path is not None:
         return str(store.path)
-    return store.engine.url.set(password=None).render_as_string(hide_password=False)
+    url = store.engine.url
+    # URL.set(password=None) would leave the password as it is ("None: unchanged"): take it out by hand
+    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 def fingerprint(meeting: dict, drafts: dict[str, str] | None = None) -> dict[str, str]:
