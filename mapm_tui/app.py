@@ -397,7 +397,7 @@ class MapmApp(App[None]):
             store.hold_token = holds.new_token()
         try:
             self._hold = holds.acquire(
-                store.engine, live.id, holds.Holder.here(), store.hold_token, self.clock.utcnow()
+                store.engine, live.id, holds.Holder.here(store.user_name), store.hold_token, self.clock.utcnow()
             )
         except holds.HeldElsewhere as exc:
             live.read_only = str(exc)

@@ -127,10 +127,11 @@ def os_user() -> str | None:
         return None
 
 
-def _who(conn) -> str | None:
+def acting_user(conn) -> str | None:
     """Who is acting, as the database can vouch for it: on a PostgreSQL server the role this person
     connected as (`current_user`: each member of a team logs in as their own role), on a SQLite file
-    the operating-system user. Kept in the event's `os_user` column, and in its hash."""
+    the operating-system user. Kept in the event's `os_user` column, and in its hash, and in an editor
+    hold's (holds.py), so that who holds a meeting on a server is the role the others know them by."""
     if conn.dialect.name == "postgresql":
         return conn.execute(text("SELECT current_user")).scalar()
     return os_user()
@@ -148,7 +149,7 @@ def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | N
     # control character; SQLite refuses the first and a terminal would run the second
     by = " ".join(clean_line(str(by or getattr(store, "user_name", None) or "")).split())[:300] or None
     detail = clean_line(detail)[:2000] if detail else None
-    who = clean_line(_who(conn) or "") or None
+    who = clean_line(acting_user(conn) or "") or None
     digest = event_hash(prev, pk, meeting_id, at, by, who, kind, detail)
     conn.execute(
         _INSERT_EVENT,

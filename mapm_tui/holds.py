@@ -293,7 +293,14 @@ def drop_hold(conn: Connection, meeting_id: str) -> Hold | None:
 def _insert(
     conn, meeting_id, holder: Holder, token, now, taken_over_from, reason, *, kind=WINDOW, purpose=None
 ) -> bool:
-    """Insert the hold unless the meeting has one (both databases' `ON CONFLICT DO NOTHING`); whether it went in."""
+    """Insert the hold unless the meeting has one (both databases' `ON CONFLICT DO NOTHING`); whether it went in.
+    On a server the user is the database role this person logged in as (as in the audit trail), not the
+    operating-system login, which on a shared server says nothing to the others; it is their name too
+    when no other name was given (settings' user_name)."""
+    from .audit import acting_user
+
+    user = (acting_user(conn) if conn.dialect.name == "postgresql" else None) or holder.os_user
+    name = user if holder.name == holder.os_user else holder.name
     done = conn.execute(
         text(
             "INSERT INTO editor_hold (meeting_id, token, holder_name, os_user, host, pid, since, heartbeat, "
@@ -304,8 +311,8 @@ def _insert(
         {
             "m": meeting_id,
             "t": token,
-            "name": holder.name,
-            "user": holder.os_user,
+            "name": name,
+            "user": user,
             "host": holder.host,
             "pid": holder.pid,
             "now": _iso(now),

@@ -273,6 +273,28 @@ def test_who_did_what_is_the_database_role(pg_url, member, templates, clock):
     admin.close()
 
 
+def test_who_holds_a_meeting_is_the_database_role(pg_url, member, templates, clock):
+    """The others see who has a meeting open by the role they logged in as, not the login of the computer
+    their window runs on (on a shared server that says nothing: every window was 'root' or 'chair')."""
+    import datetime as dt
+
+    from mapm_tui import holds
+
+    person, url = member("chair")
+    store = open_store(url, clock)
+    mid = store.create_meeting(templates["hampshire"], clock.utcnow().date())
+    now = dt.datetime.now(dt.UTC)
+    mine = holds.acquire(store.engine, mid, holds.Holder.here(), holds.new_token(), now)
+    assert (mine.holder.name, mine.holder.os_user) == (person, person)
+    with pytest.raises(holds.HeldElsewhere) as refused:
+        holds.acquire(store.engine, mid, holds.Holder.here(), holds.new_token(), now)
+    assert f"another window: {person} on " in str(refused.value)
+    holds.release(store.engine, mine)
+    named = holds.acquire(store.engine, mid, holds.Holder.here("Sam Patel"), holds.new_token(), now)
+    assert (named.holder.name, named.holder.os_user) == ("Sam Patel", person)  # a name from settings stays
+    store.close()
+
+
 def test_a_minute_taker_can_finalise(pg_url, member, templates, clock):
     _person, url = member("minute_taker")
     store = open_store(url, clock)
