@@ -146,7 +146,9 @@ class ReviewScreen(Screen):
         self.refresh_review()
 
     def show_save_state(self) -> None:
-        if self.app.last_saved:
+        if self.live.read_only:  # another window or a checkout holds it: nothing here is saved
+            show(self.query_one("#save-state", Label), "READ-ONLY", layout=False)
+        elif self.app.last_saved:
             show(self.query_one("#save-state", Label), f"Saved {self.app.last_saved}", layout=False)
 
     # -- what is shown ----------------------------------------------------------------------------

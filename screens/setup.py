@@ -157,6 +157,8 @@ class SetupScreen(Screen):
         border-bottom: solid $panel-lighten-2;
         width: 100%;
     }
+    SetupScreen #save-state.error { color: $error; text-style: bold reverse; }
+    SetupScreen #held-by { background: $error 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; }
     SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; width: 100%; }
     SetupScreen #reasons-trap { width: 100%; }
     SetupScreen #reasons { height: auto; max-height: 12; }
@@ -178,6 +180,11 @@ class SetupScreen(Screen):
             yield Label(self.live.template.name, id="setup-template", markup=False)
             yield Label("", id="save-state")
         with VerticalScroll(id="setup-body"):
+            # why nothing here can be changed (another window or a checkout holds the meeting: who and since
+            # when), for as long as the screen is up, not only in a message that goes
+            held = Label(self.live.read_only or "", id="held-by", markup=False)
+            held.display = bool(self.live.read_only)
+            yield held
             yield Label("The meeting", classes="section")
             yield FieldForm(MEETING, self.live, id="form-meeting")
             yield Label("", id="g02", markup=False)
@@ -218,7 +225,10 @@ class SetupScreen(Screen):
 
     def show_save_state(self) -> None:
         label = self.query_one("#save-state", Label)
-        if self.app.save_error:
+        label.set_class(bool(self.app.save_error or self.live.read_only), "error")
+        if self.live.read_only:  # nothing here is saved, so never "Saved" (as the meeting's own header)
+            label.update("READ-ONLY")
+        elif self.app.save_error:
             label.update("NOT SAVED - see message")
         elif self.app.last_saved:
             label.update(f"Saved {self.app.last_saved}")

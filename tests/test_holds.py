@@ -127,6 +127,25 @@ async def test_the_app_opens_a_held_meeting_read_only_saying_who_has_it(two, clo
         assert holds.current(conn, MEETING).token == first.hold_token
 
 
+async def test_a_held_draft_says_read_only_and_who_has_it_for_as_long_as_it_is_open(two, clock, templates):
+    """A draft opens on its set-up screen: that screen too says READ-ONLY, and who holds the meeting and
+    since when stays on it (not only in a message that goes after a few seconds)."""
+    first, second = two
+    draft = first.create_meeting(templates["hampshire"], clock.utcnow().date())
+    holds.acquire(first.engine, draft, other_window(), first.hold_token, clock.utcnow())
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(draft)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SetupScreen" and not app.live.editable
+        assert "READ-ONLY" in str(app.screen.query_one("#save-state").render())
+        held = app.screen.query_one("#held-by")
+        assert held.display and "Sam Chair" in str(held.render()) and "since" in str(held.render())
+        app.clear_notifications()
+        await pilot.pause()
+        assert "Sam Chair" in str(app.screen.query_one("#held-by").render())
+
+
 async def test_the_app_offers_to_take_over_a_stale_hold_and_then_edits(two, clock):
     first, second = two
     holds.acquire(first.engine, MEETING, other_window(dead_pid()), first.hold_token, clock.utcnow())
