@@ -382,7 +382,12 @@ def _load(store, meeting_id: str) -> dict:
 
 
 def cmd_list(args, store, templates) -> int:
+    from .checkout import whereabouts
+
     meetings = store.list_meetings()
+    # where a meeting is when not simply here (taken offline, checked out to this file, a copy, open in a
+    # window): the app's meeting list shows it, and so does this
+    places = whereabouts(store, store.clock.utcnow())
     if args.format == "json":
         rows = [
             {
@@ -393,6 +398,7 @@ def cmd_list(args, store, templates) -> int:
                 "template": m.template,
                 "subjects": m.subjects,
                 "open_actions": m.open_actions,
+                "where": places[m.id].words if m.id in places else None,
             }
             for m in meetings
         ]
@@ -401,11 +407,11 @@ def cmd_list(args, store, templates) -> int:
     if not meetings:
         print("No meetings yet. Start one with `mapm`, or import a bundle with `mapm import FILE.json`.")
         return EXIT_OK
-    _print_meetings(meetings)
+    _print_meetings(meetings, {mid: place.words for mid, place in places.items()})
     return EXIT_OK
 
 
-def _print_meetings(meetings) -> None:
+def _print_meetings(meetings, places: dict[str, str] | None = None) -> None:
     """The meetings as a table whose id, case reference and date are never cut or wrapped (`mapm export ID`
     and `mapm check ID` need the id whole, the case ref is copied into the case system): at 80 columns, or
     piped, the status, subjects and open actions wrap instead, never cut with an ellipsis."""
@@ -421,6 +427,8 @@ def _print_meetings(meetings) -> None:
         day = parse_iso(m.date)
         when = format_date(day) if day else m.date
         cells = (m.id, m.case_ref or "", when, status_in_words(m.status), m.subjects or "", str(m.open_actions))
+        if places:  # "Taken by Sam Chair", "Checked out", "Open: Alex Minutes"
+            cells += ((places.get(m.id) or ""),)
         rows.append([_shown(c, one_line=True) for c in cells])
 
     def whole(title: str, i: int) -> Column:
@@ -433,6 +441,8 @@ def _print_meetings(meetings) -> None:
         Column("Status", overflow="fold"),
         Column("Subjects", overflow="fold"),
         Column("Open actions", overflow="fold"),
+        # where a meeting is when not simply here; left out while every meeting is (as in the app)
+        *([Column("Where", overflow="fold")] if places else []),
         box=None,
         header_style="bold",
     )
