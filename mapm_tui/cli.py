@@ -427,8 +427,6 @@ def _print_meetings(meetings, places: dict[str, str] | None = None) -> None:
         day = parse_iso(m.date)
         when = format_date(day) if day else m.date
         cells = (m.id, m.case_ref or "", when, status_in_words(m.status), m.subjects or "", str(m.open_actions))
-        if places:  # "Taken by Sam Chair", "Checked out", "Open: Alex Minutes"
-            cells += ((places.get(m.id) or ""),)
         rows.append([_shown(c, one_line=True) for c in cells])
 
     def whole(title: str, i: int) -> Column:
@@ -441,14 +439,18 @@ def _print_meetings(meetings, places: dict[str, str] | None = None) -> None:
         Column("Status", overflow="fold"),
         Column("Subjects", overflow="fold"),
         Column("Open actions", overflow="fold"),
-        # where a meeting is when not simply here; left out while every meeting is (as in the app)
-        *([Column("Where", overflow="fold")] if places else []),
         box=None,
         header_style="bold",
     )
     for row in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
         table.add_row(*(Text(c) for c in row))
-    Console(soft_wrap=True).print(table)
+    console = Console(soft_wrap=True)
+    console.print(table)
+    # where a meeting is when not simply here, under the table (a column would not fit in 80): one line each
+    # ("m-… Taken by Sam Chair"), none while every meeting is here
+    for m in meetings:
+        if places and m.id in places:
+            console.print(Text(f" {m.id}  {_shown(places[m.id], one_line=True)}"))
 
 
 def cmd_import(args, store, templates) -> int:

@@ -341,15 +341,14 @@ def test_the_commands_refuse_a_changed_server_and_force_keeps_both(tmp_path, ser
         laptop.close()
 
 
-def test_mapm_list_says_where_a_meeting_is_as_the_app_does(tmp_path, server, capsys, monkeypatch):
+def test_mapm_list_says_where_a_meeting_is_as_the_app_does(tmp_path, server, capsys):
     """`mapm list` marks a meeting that is not simply here, as the app's list does: taken offline (and by
     whom) on the server, checked out on the laptop; `--format json` gives the same words as `where`."""
     import json
 
-    monkeypatch.setenv("COLUMNS", "200")  # one line a meeting, so the words are read whole
     server_path, laptop_path = target(server), tmp_path / "laptop.db"
     assert run("--db", server_path, "list") == 0
-    assert "Where" not in capsys.readouterr().out  # every meeting here: no column for it
+    assert "Taken" not in capsys.readouterr().out
     assert run("--db", server_path, "checkout", SAMPLE, "--to", laptop_path, "--by", "Sam Chair") == 0
     capsys.readouterr()
     assert run("--db", server_path, "list") == 0
