@@ -498,6 +498,8 @@ class _Portable:
     extensions: Any
     drafts: dict[str, str]
     steps_done: list[str]
+    #: when the meeting (and its part two) started: not in a bundle, but the meeting clock counts from it
+    started: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
 
     @property
     def fingerprint(self) -> dict[str, str]:
@@ -510,7 +512,10 @@ def _portable(s: Session, store: Store, meeting_id: str, meeting: dict) -> _Port
     done = [
         p.step_key for p in s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id, StepProgress.done))
     ]
-    return _Portable(meeting_id, meeting, row.template_snapshot or {}, row.bundle_extensions, drafts, sorted(done))
+    started = (row.started_at, row.part_two_started_at)
+    return _Portable(
+        meeting_id, meeting, row.template_snapshot or {}, row.bundle_extensions, drafts, sorted(done), started
+    )
 
 
 def _validated(item: _Portable, source: str) -> dict:
@@ -583,6 +588,10 @@ def _fill(s: Session, row: Meeting, meeting: dict, item: _Portable) -> None:
     s.flush()
     for status in status_path(row.status, meeting["status"]):
         row.status = status
+        s.add(row)
+        s.flush()
+    if item.started != (None, None):  # the meeting clock goes on from when it started, not from 00:00
+        row.started_at, row.part_two_started_at = item.started
         s.add(row)
         s.flush()
 

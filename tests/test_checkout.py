@@ -361,3 +361,24 @@ def test_mapm_list_says_where_a_meeting_is_as_the_app_does(tmp_path, server, cap
     capsys.readouterr()
     assert run("--db", server_path, "list", "--format", "json") == 0
     assert [m["where"] for m in json.loads(capsys.readouterr().out) if m["id"] == SAMPLE] == [None]
+
+
+def test_a_meeting_in_progress_keeps_its_clock_on_the_laptop_and_back(server, laptop, clock, templates):
+    """When the meeting started is not in a bundle, but the meeting clock counts from it: a meeting taken
+    to the venue mid-way showed 'Meeting 00:00' there for good."""
+    from sqlmodel import Session
+
+    def started(store, meeting_id):
+        with Session(store.engine) as s:
+            row = store._get(s, meeting_id)
+            return row.started_at
+
+    mid = server.create_meeting(templates["hampshire"], clock.utcnow().date())
+    server.set_status(mid, "in_progress")
+    began = started(server, mid)
+    assert began is not None
+    take(server, laptop, clock, mid)
+    assert started(laptop, mid) == began
+    laptop.add_item(mid, "entries", {"kind": "information", "text": "Said at the venue."})
+    checkout.check_in(server, laptop, mid, by="Sam Chair", now=clock.utcnow(), keep=False)
+    assert started(server, mid) == began
