@@ -966,14 +966,13 @@ def cmd_doctor(args) -> int:
     """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
     import shutil
 
-    from .db import DatabaseError, resolve_target
+    from .db import DatabaseError, database_path
     from .doctor import render, report
 
     try:
-        url = resolve_target(args.db)
+        path = database_path(args.db)
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
     print(render(report(path, os.environ, terminal, _doctor_key(path, args.passphrase_file))))
     return EXIT_OK
