@@ -313,6 +313,7 @@ def parse_subject(text: str, today, default_kind: str = "child") -> dict:
         return {}
     out: dict = {"name": parts[0]}
     kind = None
+    born = None
     for part in parts[1:]:
         word = part.lower()
         if word in ("child", "young person"):
@@ -320,10 +321,11 @@ def parse_subject(text: str, today, default_kind: str = "child") -> dict:
         elif word in ("adult", "adult at risk"):
             kind = "adult_at_risk"
         else:
-            out["date_of_birth"] = dates.parse_date(part, today, prefer="past").isoformat()
+            born = dates.parse_date(part, today, prefer="past")
+            out["date_of_birth"] = born.isoformat()
     if kind is None:
         kind = "adult_at_risk" if default_kind == "adult_at_risk" else "child"
-        if "date_of_birth" in out and dates.age_on(dates.parse_iso(out["date_of_birth"]), today) >= 18:
+        if born is not None and dates.age_on(born, today) >= 18:
             kind = "adult_at_risk"
     out["kind"] = kind
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .agenda import Template
 from .models import Action, Meeting
@@ -137,8 +137,8 @@ def _superseded_ids(s: Session, meeting_id: str) -> set[str]:
     """Ids of this meeting's actions already carried into a later meeting."""
     later = aliased(Meeting)
     rows = s.exec(
-        select(Action.carried_from_action_id)
-        .join(later, later.id == Action.meeting_id)
-        .where(later.previous_meeting_id == meeting_id, Action.carried_from_action_id.is_not(None))
+        select(col(Action.carried_from_action_id))
+        .join(later, col(later.id) == Action.meeting_id)
+        .where(later.previous_meeting_id == meeting_id, col(Action.carried_from_action_id).is_not(None))
     ).all()
-    return set(rows)
+    return {action_id for action_id in rows if action_id is not None}

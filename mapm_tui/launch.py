@@ -62,7 +62,12 @@ def _save_after_run(app) -> str | None:
     failures: list[Exception] = []
     saver = live.autosaver
     saver.on_saved = None  # the screens are gone: there is no "Saved" to show
-    saver.on_error = lambda exc: failures.append(exc) or True  # keep it (for the recovery file); report below
+
+    def keep(exc: Exception) -> bool:  # keep it (for the recovery file); report below
+        failures.append(exc)
+        return True
+
+    saver.on_error = keep
     try:
         live.leave_step()  # flushes, then adds the time on the current step (a no-op if already left)
     except Exception as exc:  # the app has stopped: whatever the failure, the unsaved text goes to a recovery file

@@ -287,7 +287,7 @@ class LiveMeeting:
             self._progress[key] = (old + seconds, done)
 
     def step_seconds(self, key: str) -> float:
-        seconds = self._progress.get(key, (0, False))[0]
+        seconds: float = self._progress.get(key, (0, False))[0]
         if key == self._step_key and self._step_since is not None and self.status == "in_progress":
             seconds += self.clock.monotonic() - self._step_since
         return seconds

@@ -259,7 +259,7 @@ def search_index(store: Store, match: str, limit: int, choose) -> list[dict]:
         }
         chosen = {docid: choose(places) for docid, places in found.items()}
         rowids = [place.rowid for place in chosen.values()]
-        snippets = dict(
+        snippets: dict[int, str] = dict(
             conn.exec_driver_sql(
                 SEARCH_SNIPPETS_SQL,
                 {"q": match, "low": min(rowids), "high": max(rowids), "rowids": json.dumps(rowids)},
@@ -392,8 +392,15 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 conn.rollback()
                 return []
             query, groups = made
-            cursor.execute(SERVER_PLACES_SQL, {"q": query})
-            found = _newest_places(cursor, limit)
+            # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
+            # are complete (a client-side cursor would first fetch every match of a common word)
+            places = conn.connection.cursor(name="mapm_search_places")
+            try:
+                places.itersize = 200
+                places.execute(SERVER_PLACES_SQL, {"q": query})
+                found = _newest_places(places, limit)
+            finally:
+                places.close()
             if not found:
                 conn.rollback()
                 return []

@@ -54,7 +54,17 @@ def templates():
 #: (test_audit_lock is SQLite's: its attacks are INSERT OR REPLACE and rowid order; PostgreSQL's own
 #: attacks on the lock and the audit trail are in test_pg_server)
 BOTH_DIALECTS = frozenset(
-    {"test_store", "test_lifecycle", "test_search", "test_bundle", "test_audit_trail", "test_sar", "test_retention"}
+    {
+        "test_store",
+        "test_lifecycle",
+        "test_search",
+        "test_bundle",
+        "test_audit_trail",
+        "test_sar",
+        "test_retention",
+        "test_cli",
+        "test_cli_lifecycle",
+    }
 )
 DIALECTS = ("sqlite", "postgresql")
 

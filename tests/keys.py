@@ -73,9 +73,8 @@ def key():
 def open_test_store(path, clock=None):
     """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
     database (its name, `store.engine.url.database`) is opened on the tests' server."""
-    from tests import pg
-
     from mapm_tui.store import open_store
+    from tests import pg
 
     if pg.is_test_database(path):
         return open_store(pg.with_database(pg.need_server(), str(path)), clock)
@@ -97,9 +96,8 @@ def connect_raw(path, **kwargs):
     import sqlite3
     from pathlib import Path
 
-    from tests import pg
-
     from mapm_tui import crypto
+    from tests import pg
 
     if pg.is_test_database(path) or "://" in str(path):
         return pg.raw_connection(str(path))

@@ -15,7 +15,11 @@ from tests.test_bundle import minimal
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, backend, request):
+    """The database the commands are given: a file, or (this module runs on both dialects) a fresh
+    database on the tests' PostgreSQL server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "cli.db"
 
 

@@ -12,7 +12,10 @@ from tests.test_lifecycle import complete
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, backend, request):
+    """A file, or (this module runs on both dialects) a fresh database on the tests' PostgreSQL server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "cli.db"
 
 
