@@ -29,6 +29,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -118,10 +119,13 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
         conn = s.connection()
         server = conn.dialect.name == "postgresql"
         sql, phrase = (SERVER_MENTIONS_SQL, " ".join) if server else (MENTIONS_SQL, _fts_phrase)
-        mentions = conn.execute(text(sql.format(places="'entry', 'action', 'meeting'")), {"q": phrase(tokens)}).all()
+        mentions: list[Any] = list(
+            conn.execute(text(sql.format(places="'entry', 'action', 'meeting'")), {"q": phrase(tokens)})
+        )
         # possible: another meeting where the first name and the surname both appear, but not together
         # ("Maisie" in an entry, "Thornbury" in the attendance): not written out, listed for the user to judge
-        possible, surname_meetings = [], set()
+        possible: list[Any] = []
+        surname_meetings: set[str] = set()
         if len(tokens) > 1:
             surname_meetings = {
                 row[0]
@@ -129,10 +133,12 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
                     text(SERVER_MEETINGS_SQL if server else MEETINGS_SQL), {"q": phrase(tokens[-1:])}
                 )
             }
-            possible = conn.execute(
-                text(sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'")),
-                {"q": phrase(tokens[:1])},
-            ).all()
+            possible = list(
+                conn.execute(
+                    text(sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'")),
+                    {"q": phrase(tokens[:1])},
+                )
+            )
         if server:  # ts_headline marks the words found: the listing shows the text plain, as FTS5's snippet
             mentions = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in mentions]
             possible = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in possible]

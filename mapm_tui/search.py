@@ -259,7 +259,7 @@ def search_index(store: Store, match: str, limit: int, choose) -> list[dict]:
         }
         chosen = {docid: choose(places) for docid, places in found.items()}
         rowids = [place.rowid for place in chosen.values()]
-        snippets = dict(
+        snippets: dict[int, str] = dict(
             conn.exec_driver_sql(
                 SEARCH_SNIPPETS_SQL,
                 {"q": match, "low": min(rowids), "high": max(rowids), "rowids": json.dumps(rowids)},
