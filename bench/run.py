@@ -53,7 +53,7 @@ GOALS = {
     "first_frame": ("<=", 1.15),
     "home_listed": ("<=", 2.5),
     "typing": ("<=", 1.10),
-    "step_change": ("<=", 1.5),
+    "step_change": ("<=", 1.2),
     "export": ("<=", 1.5),
     "search": ("<=", 2.0),
     "search_vs_like": (">=", 50.0),
@@ -265,31 +265,33 @@ def bench_typing(ctx: Context) -> dict:
 
 # -- 3: step change -----------------------------------------------------------------------------------
 def bench_step(ctx: Context) -> dict:
+    """The app's meeting screen showing another step's body, against a bare Textual screen showing a
+    body of the same widgets the same way (kept, hidden and shown again: `baselines/bare_screens.OneScreen`).
+    Also measured: two empty screens (the old baseline) and the bare body rebuilt for every change."""
     p = ctx.p
-    res: dict[str, list[dict]] = {"app": [], "bare": [], "same_widgets": [], "kept_widgets": []}
+    res: dict[str, list[dict]] = {"app": [], "body_kept": [], "bare": [], "body_rebuilt": []}
     for n in range(p["step_pairs"]):
         for mode in res:
             res[mode].append(ctx.worker("step", mode, "--switches", str(p["step_switches"])))
         say(f"  step change pair {n + 1}/{p['step_pairs']}")
     app = median([r["median_ms"] for r in res["app"]])
+    kept = median([r["median_ms"] for r in res["body_kept"]])
     bare = median([r["median_ms"] for r in res["bare"]])
-    same = median([r["median_ms"] for r in res["same_widgets"]])
-    kept = median([r["median_ms"] for r in res["kept_widgets"]])
+    rebuilt = median([r["median_ms"] for r in res["body_rebuilt"]])
     return {
-        "step_change": ratio(app, bare),
+        "step_change": ratio(app, kept),
         "details": {
             "pairs": p["step_pairs"],
             "switches_per_trial": p["step_switches"],
             "app_ms": app,
+            "bare_body_kept_ms": kept,
             "bare_empty_ms": bare,
-            "bare_same_widgets_ms": same,
-            "app_vs_same_widgets": ratio(app, same),
-            "bare_kept_widgets_ms": kept,
-            "app_vs_kept_widgets": ratio(app, kept),
+            "app_vs_empty_screens": ratio(app, bare),
+            "bare_body_rebuilt_ms": rebuilt,
             "app_cpu_ms": median([r["cpu_median_ms"] for r in res["app"]]),
+            "body_kept_cpu_ms": median([r["cpu_median_ms"] for r in res["body_kept"]]),
             "bare_cpu_ms": median([r["cpu_median_ms"] for r in res["bare"]]),
-            "same_widgets_cpu_ms": median([r["cpu_median_ms"] for r in res["same_widgets"]]),
-            "kept_widgets_cpu_ms": median([r["cpu_median_ms"] for r in res["kept_widgets"]]),
+            "body_rebuilt_cpu_ms": median([r["cpu_median_ms"] for r in res["body_rebuilt"]]),
             "rows_shown": res["app"][0].get("rows_shown"),
             "runs": res,
         },
@@ -514,9 +516,9 @@ def report(results: dict, details: dict, errors: dict, quick: bool, elapsed: flo
         rows.append(
             (
                 "step_change",
-                f"{fmt(s['app_ms'])} vs {fmt(s['bare_empty_ms'])} empty screens"
-                f" (bare screens with the same widgets: kept {fmt(s['bare_kept_widgets_ms'])},"
-                f" built each time {fmt(s['bare_same_widgets_ms'])})",
+                f"{fmt(s['app_ms'])} vs {fmt(s['bare_body_kept_ms'])} a bare body of the same widgets, kept"
+                f" (CPU {fmt(s['app_cpu_ms'])} vs {fmt(s['body_kept_cpu_ms'])}; the bare body rebuilt each time"
+                f" {fmt(s['bare_body_rebuilt_ms'])}; two empty screens {fmt(s['bare_empty_ms'])})",
             )
         )
     if "export" in d:

@@ -7,11 +7,12 @@ folder, so no trial sees another's writes.
     typing  save|nosave   500 keys through Pilot into the quick-capture field (#capture) of an entries
                           step; CPU time per key (time.process_time: every thread of the process), and
                           for `save` the lag from the last key to the committed draft row
-    step    app|bare|same_widgets|kept_widgets
-                          app.goto_step between two entries steps of the big meeting, or switch_screen in
-                          a bare app between two empty screens, between screens with a step screen's
-                          widgets built for each switch, or between two such screens built once and kept;
-                          time to the frame painted after the switch
+    step    app|body_kept|body_rebuilt|bare
+                          app.goto_step between two entries steps of the big meeting (each step's body
+                          built on its first showing, then kept); a bare one-screen app showing a body of
+                          the same widgets the same way (body_kept), or rebuilding the body each time
+                          (body_rebuilt); switch_screen between two empty screens (bare); time to the
+                          frame painted after the change
     search  --db DB       search.search against a bare FTS5 query and a LIKE scan, on a generated database
     export  -             the Word minutes of the big meeting against python-docx writing the same text
                           as plain paragraphs, alternated in one process
@@ -201,7 +202,7 @@ class _Paints:
     def __init__(self) -> None:
         from textual.app import App
 
-        #: the latest frame painted of each screen (the app keeps step screens and shows them again)
+        #: the latest frame painted of each screen
         self.last: dict[int, float] = {}
         original = App._display
 
@@ -265,9 +266,9 @@ async def _step_app(switches: int, keys: tuple[str, str]) -> dict:
     }
 
 
-def _same_widgets_factory():
-    """Screens with a step screen's widgets, filled with the big meeting's plain text (no code of ours)."""
-    from bare_screens import SameWidgetsScreen
+def _one_screen_factory(kept: bool):
+    """The bare one-screen app's screen (header, agenda, footer, and a body per step shown in it)."""
+    from bare_screens import OneScreen
 
     meeting = generate.big_meeting()
     steps = [f"{'✓' if i < 4 else ' '} {i + 1:>2}. Step {i + 1}" for i in range(15)]
@@ -283,29 +284,58 @@ def _same_widgets_factory():
                 "shared" if e.get("share_with_family") else "—",
             )
         )
-    pages = [by_step["known_before"], by_step["identified_during"]]
-    return lambda n: SameWidgetsScreen(steps, pages[n % 2], 4 + 2 * (n % 2))
+    return OneScreen(steps, [by_step["known_before"], by_step["identified_during"]], kept=kept)
 
 
-async def _step_bare(switches: int, mode: str) -> dict:
-    """mode: bare (two empty screens), same_widgets (a step screen's widgets, built for each switch) or
-    kept_widgets (two such screens built once and shown again, as the app keeps its step screens)."""
+async def _step_one_screen(switches: int, mode: str) -> dict:
+    """mode: body_kept (each body built on its first showing, then hidden and shown again, as the app's
+    meeting screen does) or body_rebuilt (a new body mounted for each switch, the old one removed)."""
     sys.path.insert(0, str(HERE / "baselines"))
-    from bare_screens import BareScreensApp, EmptyScreen
+    from bare_screens import BareScreensApp
 
-    make = _same_widgets_factory() if mode != "bare" else (lambda n: EmptyScreen(name=f"s{n % 2}"))
     paints = _Paints()
     app = BareScreensApp()
     walls, cpus = [], []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        if mode == "kept_widgets":
-            app.install_screen(make(0), "s0")
-            app.install_screen(make(1), "s1")
+        screen = _one_screen_factory(kept=mode == "body_kept")
+        app.switch_screen(screen)
+        await pilot.pause()
         for n in range(switches + 2):
             await pilot.pause()
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            app.switch_screen(f"s{n % 2}" if mode == "kept_widgets" else make(n))
+            screen.show(n)
+            body = screen.shown
+            painted = await paints.wait_for(pilot, screen, wall0)
+            while not (body.is_mounted and body.query("DataTable") and screen.focused is not None):
+                painted = await paints.wait_for(pilot, screen, painted)  # rebuilt: until the body is drawn
+            cpu1 = time.process_time()
+            if n >= 2:
+                walls.append(painted - wall0)
+                cpus.append(cpu1 - cpu0)
+    return {
+        "kind": "step",
+        "mode": mode,
+        "switches": switches,
+        "median_ms": statistics.median(walls) * 1000,
+        "cpu_median_ms": statistics.median(cpus) * 1000,
+    }
+
+
+async def _step_bare(switches: int, mode: str) -> dict:
+    """mode: bare (switch_screen between two empty screens: Textual's floor)."""
+    sys.path.insert(0, str(HERE / "baselines"))
+    from bare_screens import BareScreensApp, EmptyScreen
+
+    paints = _Paints()
+    app = BareScreensApp()
+    walls, cpus = [], []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for n in range(switches + 2):
+            await pilot.pause()
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            app.switch_screen(EmptyScreen(name=f"s{n % 2}"))
             screen = app.screen
             painted = await paints.wait_for(pilot, screen, wall0)
             cpu1 = time.process_time()
@@ -483,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         out = asyncio.run(_typing(args.mode, args.keys, args.warmup, "known_before"))
     elif args.kind == "step" and args.mode == "app":
         out = asyncio.run(_step_app(args.switches, ("known_before", "identified_during")))
+    elif args.kind == "step" and args.mode.startswith("body_"):
+        out = asyncio.run(_step_one_screen(args.switches, args.mode))
     elif args.kind == "step":
         out = asyncio.run(_step_bare(args.switches, args.mode))
     elif args.kind == "search":

@@ -59,6 +59,10 @@ KINDS = {
     "released": "legal hold released",
     "purged": "deleted at the end of its retention",
     "checked": "completeness findings listed (mapm check)",
+    "checked_out": "taken offline (checked out to a laptop)",
+    "checked_in": "brought back (checked in from a laptop)",
+    "checkout_forced": "checkout ended on the server without the laptop's copy",
+    "taken_over": "taken over from a window that had stopped (with the reason)",
 }
 
 

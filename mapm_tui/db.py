@@ -20,7 +20,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import locations
@@ -210,12 +210,14 @@ def check_database(
     The header, application id and tables are always checked (well under a millisecond); `quick_check`
     None runs `PRAGMA quick_check` on files up to QUICK_CHECK_MAX_BYTES, True on any, False on none."""
     path = database_path(target)
-    if quick_check is None and path is not None:
+    if path is None:
+        return
+    if quick_check is None:
         try:
             quick_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
         except OSError:
             quick_check = True
-    problem = file_problem(path, quick_check=bool(quick_check), key=key) if path is not None else None
+    problem = file_problem(path, quick_check=bool(quick_check), key=key)
     if problem is None:
         return
     kind, detail = problem
@@ -328,7 +330,7 @@ def engine_driver(url: str, key: DatabaseKey | None, *, read_only: bool = False)
         from . import pgserver
 
         return pgserver.engine_options()
-    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     path = file_path(url)
     kind = crypto.file_kind(path) if path is not None else "plain"
     if key is None:
@@ -421,6 +423,7 @@ def erase_deleted_search_text(engine: Engine) -> None:
         return
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # None only once a connection is closed; this one was just opened
         version = tuple(int(p) for p in raw.execute("SELECT sqlite_version()").fetchone()[0].split(".")[:2])
         if version < (3, 42):
             conn.rollback()

@@ -15,7 +15,7 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import Table, bindparam, func, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -50,11 +50,17 @@ def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -
     return end, None
 
 
+def _draft_table() -> Table:
+    """The drafts' table: SQLModel sets `__table__` on every table model but does not declare it for type
+    checkers, hence the one ignore."""
+    return Draft.__table__  # type: ignore[attr-defined]
+
+
 @functools.cache
 def _draft_upsert(dialect: str = "sqlite"):
     """INSERT … ON CONFLICT DO UPDATE for a draft, built once per dialect (SQLite's and PostgreSQL's
     upserts are written alike; each dialect's insert construct renders its own)."""
-    table = Draft.__table__
+    table = _draft_table()
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(
         meeting_id=bindparam("m"), key=bindparam("k"), text=bindparam("t"), updated_at=bindparam("u")
@@ -94,23 +100,29 @@ class Edits(Amendments):
 
     def create_meeting(self, template: Template, day: dt.date, **fields: Any) -> str:
         """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`."""
-        meeting_id = self.new_meeting_id(day)
-        now = self.clock.utcnow()
         with self.writing() as s:
-            s.add(
-                Meeting(
-                    id=meeting_id,
-                    template=template.key,
-                    template_snapshot=template.to_dict(),
-                    status="draft",
-                    date=day.isoformat(),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            meeting_id = self.create_meeting_in(s, template, day)
             self._audit(s, meeting_id, "created", None)
         if fields:
             self.set_fields(meeting_id, fields)
+        return meeting_id
+
+    def create_meeting_in(self, s: Session, template: Template, day: dt.date) -> str:
+        """A new draft meeting row on `template` (with its snapshot), inside a transaction the caller holds
+        (`create_meeting`, and carry_over's next meeting); returns its id. The caller records the audit."""
+        meeting_id = self.new_meeting_id(day)
+        now = self.clock.utcnow()
+        s.add(
+            Meeting(
+                id=meeting_id,
+                template=template.key,
+                template_snapshot=template.to_dict(),
+                status="draft",
+                date=day.isoformat(),
+                created_at=now,
+                updated_at=now,
+            )
+        )
         return meeting_id
 
     def insert_meeting(self, data: dict, template: Template, *, bundle_extensions: dict | None = None) -> str:
@@ -319,13 +331,17 @@ class Edits(Amendments):
         value = clean(value)
         from . import holds
 
-        table = Draft.__table__
+        table = _draft_table()
         if value:
             statement = _draft_upsert(self.engine.dialect.name)
             params = {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
         else:
             statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
-        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn:
             try:
                 holds.check(conn, meeting_id, self.hold_token, self.clock.utcnow())
                 conn.execute(statement, params)
@@ -344,9 +360,11 @@ class Edits(Amendments):
             return {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
 
     def _touch(self, s: Session, meeting_id: str) -> None:
-        s.exec(
+        # Session.execute (sqlmodel's exec is typed for select() only): it flushes the session's pending
+        # changes first, as exec did, so a reopen's status is written before this (the final lock's order)
+        s.execute(
             text("UPDATE meeting SET updated_at = :now WHERE id = :id"),
-            params={"now": self.clock.utcnow().astimezone(dt.UTC).isoformat(), "id": meeting_id},
+            {"now": self.clock.utcnow().astimezone(dt.UTC).isoformat(), "id": meeting_id},
         )
 
     def _progress(self, s: Session, meeting_id: str, step_key: str) -> StepProgress:
@@ -378,7 +396,7 @@ class Edits(Amendments):
         problems = errors_for(item, definition)
         if problems:
             raise StoreError(f"The {definition} was not saved: {problems[0]}.")
-        refs = []
+        refs: list[tuple[str, Any, type[Attendee] | type[Entry]]] = []
         if kind == "entries" and item.get("source_attendee_id"):
             refs.append(("attendee", item["source_attendee_id"], Attendee))
         if kind == "actions":

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Column, String, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -337,8 +337,19 @@ class LegalHold(SQLModel, table=True):
     at: dt.datetime | None = _ts()
 
 
+#: a child table that holds a bundle list (each has `pk`, `meeting_id` and `position`)
+ChildModel: TypeAlias = (
+    type[Subject]
+    | type[Attendee]
+    | type[Entry]
+    | type[Action]
+    | type[FindingOverride]
+    | type[Amendment]
+    | type[Distribution]
+)
+
 #: child tables that hold a bundle list, in the order the bundle lists them, and their bundle fields
-CHILD_LISTS: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
+CHILD_LISTS: dict[str, tuple[ChildModel, tuple[str, ...]]] = {
     "subjects": (Subject, ("name", "kind", "date_of_birth")),
     "attendees": (
         Attendee,

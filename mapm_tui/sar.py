@@ -27,12 +27,13 @@ import io
 import re
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from . import audit
 from .dates import format_date, parse_iso
@@ -99,7 +100,7 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
             case_ref, date = meetings[meeting_id]
             out.append(Appearance(meeting_id, case_ref, date, match, where, " ".join(text.split())))
 
-        for subject in s.exec(select(Subject).order_by(Subject.meeting_id, Subject.position)):
+        for subject in s.exec(select(Subject).order_by(col(Subject.meeting_id), col(Subject.position))):
             if _norm(subject.name) != wanted:
                 continue
             born = subject.date_of_birth
@@ -110,7 +111,7 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
                 continue
             note = f", born {born}" if born else (", date of birth not recorded" if dob else "")
             add(subject.meeting_id, "subject", "Subject", f"{subject.name}{note}")
-        for person in s.exec(select(Attendee).order_by(Attendee.meeting_id, Attendee.position)):
+        for person in s.exec(select(Attendee).order_by(col(Attendee.meeting_id), col(Attendee.position))):
             if _norm(person.name) == wanted:
                 role = ", ".join(x for x in (person.role, person.agency) if x)
                 add(person.meeting_id, "attendee", f"Attendee ({role})" if role else "Attendee", person.name)
@@ -119,12 +120,13 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
         conn = s.connection()
         server = conn.dialect.name == "postgresql"
         sql, phrase = (SERVER_MENTIONS_SQL, " ".join) if server else (MENTIONS_SQL, _fts_phrase)
-        mentions: list[Any] = list(
-            conn.execute(text(sql.format(places="'entry', 'action', 'meeting'")), {"q": phrase(tokens)})
-        )
+        # rows of (meeting_id, place, item, detail, snippet)
+        mentions: Sequence[Sequence[Any]] = conn.execute(
+            text(sql.format(places="'entry', 'action', 'meeting'")), {"q": phrase(tokens)}
+        ).all()
         # possible: another meeting where the first name and the surname both appear, but not together
         # ("Maisie" in an entry, "Thornbury" in the attendance): not written out, listed for the user to judge
-        possible: list[Any] = []
+        possible: Sequence[Sequence[Any]] = []
         surname_meetings: set[str] = set()
         if len(tokens) > 1:
             surname_meetings = {
@@ -133,12 +135,10 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
                     text(SERVER_MEETINGS_SQL if server else MEETINGS_SQL), {"q": phrase(tokens[-1:])}
                 )
             }
-            possible = list(
-                conn.execute(
-                    text(sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'")),
-                    {"q": phrase(tokens[:1])},
-                )
-            )
+            possible = conn.execute(
+                text(sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'")),
+                {"q": phrase(tokens[:1])},
+            ).all()
         if server:  # ts_headline marks the words found: the listing shows the text plain, as FTS5's snippet
             mentions = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in mentions]
             possible = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in possible]
@@ -158,7 +158,7 @@ def _where(place: str, item: str | None, detail: str | None) -> str:
     from .search import FIELD_LABELS, PLACE_LABELS
 
     if place == "meeting":
-        return FIELD_LABELS.get(item, item or "Meeting")
+        return FIELD_LABELS.get(item, item) if item else "Meeting"
     if place in ("subject", "attendee"):
         return PLACE_LABELS[place]
     return PLACE_LABELS.get(place, place) + (f" ({detail.replace('_', ' ')})" if detail else f" {item}")

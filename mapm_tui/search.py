@@ -392,8 +392,15 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 conn.rollback()
                 return []
             query, groups = made
-            cursor.execute(SERVER_PLACES_SQL, {"q": query})
-            found = _newest_places(cursor, limit)
+            # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
+            # are complete (a client-side cursor would first fetch every match of a common word)
+            places = conn.connection.cursor(name="mapm_search_places")
+            try:
+                places.itersize = 200
+                places.execute(SERVER_PLACES_SQL, {"q": query})
+                found = _newest_places(places, limit)
+            finally:
+                places.close()
             if not found:
                 conn.rollback()
                 return []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from . import locations
 from .oserrors import os_reason
@@ -100,7 +101,7 @@ def load_settings(path: Path | None = None) -> Settings:
             f"{name}: is not valid TOML ({exc}); fix it or delete the file to use the defaults."
         ) from None
     known = {f.name for f in fields(Settings)}
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{name}: {quote(key)} is not a setting; use one of {', '.join(sorted(known))}.")

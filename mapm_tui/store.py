@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from . import migrations
 from .agenda import Template
@@ -140,10 +140,11 @@ class Store(Edits):
 
         Database refusals (the final-meeting triggers, constraints) come out as StoreError sentences.
         """
-        with (
-            self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
-            Session(bind=conn, expire_on_commit=False) as session,
-        ):
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn, Session(bind=conn, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -204,10 +205,7 @@ class Store(Edits):
 
     def meeting_row(self, meeting_id: str) -> Meeting:
         with self.reading() as s:
-            row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
-        return row
+            return self._get(s, meeting_id)
 
     def load_meeting(self, meeting_id: str) -> dict:
         """The whole meeting as a dict shaped like the bundle's `meeting` object."""
@@ -216,11 +214,11 @@ class Store(Edits):
 
     def load_meeting_in(self, s: Session, meeting_id: str) -> dict:
         """`load_meeting` inside a session the caller holds (to check and write in one transaction)."""
-        row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        row = self._get(s, meeting_id)
         children = {
-            key: list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
+            key: list(
+                s.exec(select(model).where(model.meeting_id == meeting_id).order_by(col(model.position), col(model.pk)))
+            )
             for key, (model, _fields) in CHILD_LISTS.items()
         }
         progress = list(s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id)))

@@ -82,10 +82,16 @@ def _server_failure(exc: BaseException) -> StoreError | None:
             "The connection to the database server was lost, so nothing was saved; it is kept and saved when "
             "the server is back."
         )
-    state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None)
     if not state:
+        if _no_connection(orig):
+            return ConnectionLost(
+                "The connection to the database server was lost, so nothing was saved; it is kept and saved "
+                "when the server is back."
+            )
         return None
-    if state.startswith("08"):  # connection exception
+    if state.startswith("08") or state in PG_SHUTTING_DOWN:  # connection exception, server going or coming
         return ConnectionLost(
             "The connection to the database server was lost, so nothing was saved; it is kept and saved when "
             "the server is back."
@@ -99,6 +105,20 @@ def _server_failure(exc: BaseException) -> StoreError | None:
     if state == PG_DISK_FULL:
         return StorageFull("The database server's disk is full, so nothing was saved; tell its administrator.")
     return None
+
+
+#: admin_shutdown, crash_shutdown, cannot_connect_now (the server stopping, or not yet ready again)
+PG_SHUTTING_DOWN = ("57P01", "57P02", "57P03")
+
+
+def _no_connection(orig: BaseException) -> bool:
+    """psycopg's OperationalError with no SQLSTATE: libpq found no connection (refused, closed, timed out),
+    as opposed to an error the server reported (which always carries a SQLSTATE). By type, never by text."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(orig, psycopg.OperationalError)
 
 
 def write_failure(exc: BaseException) -> StoreError | None:

@@ -325,7 +325,7 @@ class ReviewScreen(Screen):
                 return
             self.pending.clear()
             self.live.reload()
-            self.app.forget_step_screens()  # kept step screens were built editable
+            self.app.forget_meeting_screen()  # its steps were built editable
             self.refresh_review()
             warn = (
                 f" {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''} left open."
@@ -354,7 +354,7 @@ class ReviewScreen(Screen):
                     self.notify(str(exc), severity="error", timeout=8, markup=False)
                     return
                 self.live.reload()
-                self.app.forget_step_screens()
+                self.app.forget_meeting_screen()
                 self.refresh_review()
                 self.notify("Reopened: every change from now on is kept as an amendment in the minutes.", timeout=6)
 

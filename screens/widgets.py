@@ -19,6 +19,12 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
 from mapm_tui.text import clean, clean_line
+from mapm_tui.vocabulary import STATUS_WORDS
+
+#: a meeting that is not running, in the header where the meeting's clock is (the status words, with a
+#: draft "not started" yet); the wide header says a little more than the narrow one
+HEADER_STATUS_SHORT = {**STATUS_WORDS, "draft": "Not started"}
+HEADER_STATUS = {**HEADER_STATUS_SHORT, "in_review": "Ended: in review", "final": "Final (read-only)"}
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:
@@ -73,12 +79,8 @@ class MeetingHeader(Horizontal):
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
-        elif compact:
-            clock = {"draft": "Not started", "in_review": "In review", "final": "Final"}.get(status, status)
         else:
-            clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(
-                status, status
-            )
+            clock = (HEADER_STATUS_SHORT if compact else HEADER_STATUS).get(status, status)
         show(self.query_one("#meeting-clock", Label), clock, layout=compact)
         part = self.query_one("#meeting-part", Label)
         part.display = bool(live.part_label)
@@ -253,8 +255,8 @@ class KeyBar(Static):
 
     def keys_here(self) -> list[tuple[str, str, str]]:
         """(action, keys, description) of every key shown here, the most useful first: the focused
-        widget's own keys, then those the screen's own class adds, then those every screen of its kind
-        shares (next step …), then the app's; the palette last."""
+        widget's own keys, then those the step (or the screen's own class) adds, then those every screen of
+        its kind shares (next step …), then the app's; the palette last."""
         app = self.app
         screen = self.screen
         seen: dict[str, list[str]] = {}
@@ -275,9 +277,12 @@ class KeyBar(Static):
         return ordered
 
     def _rank(self, node, binding) -> int:
+        """0: the focused widget's keys; 1: those its own class adds, of a part of the screen holding the
+        focus (a step's body: "Risk", "New action") or of the screen; 2: those the class inherits (next
+        step …) and the privacy key; 3: the app's other keys."""
         if node is self.app:
             return 2 if binding.action == "privacy" else 3
-        if node is not self.screen:
+        if node is self.screen.focused:
             return 0
         own = type(node).__dict__.get("BINDINGS", ())
         return 1 if any(getattr(b, "action", None) == binding.action for b in own) else 2

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import keys
-import pg
 import pytest
 
 from mapm_tui.clock import FixedClock
+from tests import keys, pg
 
 #: Tue 24 Nov 2026, 10:00 UTC: the fixed "now" of the tests and snapshots.
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def keys_derived_once():
+    """Each key the tests' stores, CLI runs and apps need is derived once per test session (keys.py)."""
+    from mapm_tui import crypto
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crypto, "derive_key", keys.remembering(crypto.derive_key))
+        yield
 
 
 @pytest.fixture(autouse=True)

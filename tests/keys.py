@@ -25,9 +25,30 @@ def encrypted() -> bool:
 
 @functools.cache
 def _key(salt: bytes = SALT):
-    from mapm_tui.crypto import derive_key
+    from mapm_tui import crypto
 
-    return derive_key(PASSPHRASE, salt)
+    return crypto.derive_key(PASSPHRASE, salt)
+
+
+def remembering(derive_key):
+    """`derive_key` (the product's, unchanged: PBKDF2, 256,000 iterations) remembering what it derived, for
+    the test session. The product derives a key once per start; the tests start the CLI and the app
+    hundreds of times on the same few files, so a key already derived for a passphrase and salt is given
+    again instead of derived again. A new database made with the tests' passphrase gets the tests' fixed
+    salt (as the fixtures' files have; see above); any other passphrase gets a fresh random salt, as in use."""
+    derived: dict[tuple[str, bytes], object] = {}
+
+    @functools.wraps(derive_key)
+    def derive(passphrase: str, salt: bytes | None = None):
+        if salt is None:
+            if passphrase != PASSPHRASE:
+                return derive_key(passphrase)
+            salt = SALT
+        if (passphrase, salt) not in derived:
+            derived[passphrase, salt] = derive_key(passphrase, salt)
+        return derived[passphrase, salt]
+
+    return derive
 
 
 def key_for(path):
@@ -52,9 +73,8 @@ def key():
 def open_test_store(path, clock=None):
     """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
     database (its name, `store.engine.url.database`) is opened on the tests' server."""
-    import pg
-
     from mapm_tui.store import open_store
+    from tests import pg
 
     if pg.is_test_database(path):
         return open_store(pg.with_database(pg.need_server(), str(path)), clock)
@@ -76,9 +96,8 @@ def connect_raw(path, **kwargs):
     import sqlite3
     from pathlib import Path
 
-    import pg
-
     from mapm_tui import crypto
+    from tests import pg
 
     if pg.is_test_database(path) or "://" in str(path):
         return pg.raw_connection(str(path))
@@ -100,6 +119,7 @@ def _errors(name: str) -> tuple[type[Exception], ...]:
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
 IntegrityError = _errors("IntegrityError")
 DatabaseError = _errors("DatabaseError")
+OperationalError = _errors("OperationalError")
 
 
 def dump(path) -> str:

@@ -3,13 +3,31 @@ keys whose behaviour a test is about."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+
 from textual.widgets import Input, Select, TextArea
+
+#: how long `wait_until` waits before it calls the app stuck: never reached by a working app, however
+#: loaded the machine (it is not a time the test asserts)
+STUCK_AFTER = 60.0
+
+
+def on_show(app, selector: str, expect_type=None):
+    """The widget `selector` picks on the screen on show. On the meeting screen the step's body on show is
+    searched first: the bodies of the other steps are kept, hidden, with the same ids (two entries steps
+    both have a #capture line)."""
+    screen = app.screen
+    body = getattr(screen, "body", None)
+    if body is not None and body.query(selector):
+        return body.query_one(selector, expect_type)
+    return screen.query_one(selector, expect_type)
 
 
 async def fill(pilot, selector: str, text: str, *, submit: bool = False) -> None:
     """Put `text` in a field as if typed (Changed events fire), optionally pressing Enter."""
-    screen = pilot.app.screen
-    widget = screen.query_one(selector)
+    widget = on_show(pilot.app, selector)
     widget.focus()
     await pilot.pause()
     if isinstance(widget, TextArea):
@@ -28,8 +46,7 @@ async def fill(pilot, selector: str, text: str, *, submit: bool = False) -> None
 
 async def choose(pilot, selector: str, value) -> None:
     """Pick a value in a Select by keys: focus it, open it, move to the option, Enter."""
-    screen = pilot.app.screen
-    select = screen.query_one(selector, Select)
+    select = on_show(pilot.app, selector, Select)
     select.focus()
     await pilot.pause()
     values = [v for _label, v in select._options]
@@ -46,4 +63,28 @@ async def choose(pilot, selector: str, value) -> None:
 
 
 def screen_name(pilot) -> str:
-    return type(pilot.app.screen).__name__
+    """The name of what is on show: the screen's, or on the meeting screen the step's (its body's kind)."""
+    screen = pilot.app.screen
+    body = getattr(screen, "body", None)
+    return type(body if body is not None else screen).__name__
+
+
+async def wait_until(pilot, condition: Callable[[], object], what: str = "the app to get there") -> None:
+    """Wait until `condition()` holds, for what the app does in its own time (a worker, a thread opening
+    the store): each round lets the app handle its pending messages, then yields to its threads. Fails
+    only if the app is stuck (STUCK_AFTER)."""
+    deadline = time.monotonic() + STUCK_AFTER
+    while True:
+        await pilot.pause()
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {STUCK_AFTER:.0f} s for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def searched(pilot) -> None:
+    """Wait for the search typed to finish (it runs in a worker) and its results to be shown."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle
 from mapm_tui.bundle import import_bundle
+from tests import keys
+from tests.cli_helpers import mapm
 from tests.samples import load_sample
 from tests.test_audit_lock import finalised_sample
 
@@ -166,12 +165,7 @@ def test_verify_finds_the_first_broken_link(store, used, tamper, capsys):
     raw.close()
     result = audit.verify(store)
     assert not result.ok and result.broken.pk == expected
-    proc = subprocess.run(
-        [sys.executable, "-m", "mapm_tui.cli", "--db", keys.db_of(store), "audit", "verify"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = mapm("audit", "verify", db=keys.db_of(store))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"broken at event {expected}" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 

@@ -6,10 +6,10 @@ import copy
 import json
 
 import pytest
-from samples import load_sample, sample_names
 
 from mapm_tui.bundle import BundleError, export_bundle, import_bundle, problems, read_bundle_file
 from mapm_tui.schema import bundle_validator
+from tests.samples import load_sample, sample_names
 
 
 def minimal() -> dict:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cli import mapm, one_sentence
-from test_lifecycle import complete
+
+from tests.cli_helpers import mapm, one_sentence
+from tests.test_lifecycle import complete
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ import time
 import uuid
 from pathlib import Path
 
-import keys
 import pytest
+
+from tests import keys
 
 try:  # POSIX only: Windows has no pseudo-terminals of this kind and no SIGHUP
     import fcntl
@@ -556,9 +557,9 @@ async def test_crash_saves_and_says_one_sentence(store, templates, make_app, iso
             await pilot.pause()
             app.open_meeting(meeting_id, "known_before")
             await pilot.pause()
-            assert isinstance(app.screen, EntriesStep)
+            assert isinstance(app.screen.body, EntriesStep)
             await pilot.press(*note)  # short text: about 60 ms a key
-            assert app.screen.query_one("#capture", Input).value == note
+            assert app.screen.body.query_one("#capture", Input).value == note
             assert app.live.autosaver.pending
             assert "capture:known_before" not in store.drafts(meeting_id)  # typed, not yet saved
             await pilot.press("ctrl+o")

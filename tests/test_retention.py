@@ -9,12 +9,12 @@ import datetime as dt
 import io
 import json
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle, retention, rules
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings, SettingsError, load_settings
+from tests import keys
 from tests.samples import load_sample
 
 TODAY = dt.date(2026, 11, 24)
@@ -63,6 +63,22 @@ def test_retention_lists_cases_past_their_date_by_kind(cases):
         ("ASC-OLD", "adult", dt.date(2025, 6, 1)),
     ]
     assert retention.past_retention(cases, Settings(retention_child_years=20), TODAY) == []
+
+
+def test_a_case_is_an_adults_case_only_when_it_is_about_adults_alone(store, templates):
+    """The same reading as the words on screen (subject_words.is_adult): a case with no subject recorded
+    on an agenda for a child or an adult (Calderdale) keeps the child period, as one with a child among
+    its subjects does; before, anything but "child" counted as an adult's case."""
+    store.create_meeting(templates["calderdale"], dt.date(2019, 6, 1), case_ref="CAL-1")
+    store.create_meeting(templates["hampshire"], dt.date(2019, 6, 1), case_ref="HAN-1")
+    assert (templates["calderdale"].subject_kind, templates["hampshire"].subject_kind) == ("child_or_adult", "child")
+    assert retention.case_retention(store, KEEP_10, "CAL-1").kind == "child"
+    assert retention.case_retention(store, KEEP_10, "HAN-1").kind == "child"
+    adult = store.create_meeting(templates["calderdale"], dt.date(2019, 6, 1), case_ref="ASC-2")
+    store.add_item(adult, "subjects", {"name": "Ray Hill", "kind": "adult_at_risk"})
+    assert retention.case_retention(store, KEEP_10, "ASC-2").kind == "adult"
+    store.add_item(adult, "subjects", {"name": "Amy Hill", "kind": "child"})
+    assert retention.case_retention(store, KEEP_10, "ASC-2").kind == "child"
 
 
 def test_settings_take_whole_years(tmp_path):

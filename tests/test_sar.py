@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import json
 
-import keys
 import pytest
 from docx import Document
 
 from mapm_tui import audit, cli, sar
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings
+from tests import keys
 from tests.samples import load_sample
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import keys
 import pytest
 
 from mapm_tui.bundle import import_bundle
 from mapm_tui.search import search
 from mapm_tui.store import open_store
+from tests import keys
 from tests.samples import load_sample, sample_names
 
 #: what the search tests type, and more: word starts, phrases, accents, operators as words, odd text

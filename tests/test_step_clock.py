@@ -1,6 +1,7 @@
-"""Each step screen runs one header clock: Textual calls `on_mount` of every class in a screen's MRO, so a
-step kind that also called `StepScreen.on_mount` itself started a second clock (never paused when the
-step was left) and replayed its early keys twice."""
+"""The meeting screen runs one header clock whichever step it opens on and however many steps' bodies it
+has built: Textual calls `on_mount` of every class in a widget's MRO, so a step kind that also called the
+base class's `on_mount` itself once started a second clock (never paused when the step was left) and
+replayed its early keys twice."""
 
 from __future__ import annotations
 
@@ -30,3 +31,7 @@ async def test_one_clock_per_step_screen(make_app, new_meeting, step):
         await pilot.pause()
         assert getattr(app.screen, "step", None) is not None and app.screen.step.key == step
         assert _clocks(app.screen) == 1
+        for other in _one_step_of_each_kind():
+            app.goto_step(other)
+            await pilot.pause()
+        assert app.screen.step.key == other and _clocks(app.screen) == 1

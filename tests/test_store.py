@@ -6,20 +6,54 @@ import datetime as dt
 import os
 import stat
 
-import keys
 import pytest
 
 from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
+from tests import keys
 
 
-@pytest.mark.sqlite_only
-def test_sqlite_is_opened_safe(store):
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
-        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+@pytest.mark.sqlite_only  # a second connection to the file; PostgreSQL is MVCC by nature
+def test_a_window_reading_does_not_stop_an_edit(store, new_meeting):
+    """Write-ahead logging: another window in the middle of a read (the list, a search) does not make the
+    chair's edit wait or fail (a rollback journal would refuse the commit until the reader finished)."""
+    mid = new_meeting()
+    reader = keys.connect_raw(store.path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM meeting").fetchone() == (1,)
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+        assert reader.execute("SELECT aim FROM meeting").fetchone() == (None,)  # its snapshot is unchanged
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
+def test_an_edit_waits_for_another_windows_short_write(store, new_meeting):
+    """A write lock held for a moment by another window is waited for, not reported as an error."""
+    import threading
+
+    mid = new_meeting()
+    holder = keys.connect_raw(store.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the other window's write lock
+    released = threading.Timer(0.3, lambda: holder.execute("ROLLBACK"))
+    released.start()
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+    finally:
+        released.join()
+        holder.close()
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
+
+
+def test_a_row_of_a_meeting_that_does_not_exist_is_refused(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="(?i)foreign key"), store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO subject (meeting_id, position, name, kind) VALUES ('m-none', 0, 'X', 'child')"
+        )
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -34,21 +68,33 @@ def test_database_file_and_folder_are_owner_only(tmp_path, new_meeting):
 
 
 @pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
-def test_writes_use_begin_immediate(store, new_meeting):
-    """A second writer gets the lock refused at BEGIN, not half way through a transaction."""
-    mid = new_meeting()
-    seen = []
+def test_no_other_writer_slips_in_between_an_edits_read_and_its_write(store, new_meeting):
+    """An edit takes the write lock when it begins (BEGIN IMMEDIATE): another window's write attempted
+    after the edit has started reading is refused at once, and the edit completes. (In a deferred
+    transaction the other write would get in, and the edit would then fail half way.)"""
     from sqlalchemy import event
 
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def spy(conn, cursor, statement, *args):
-        seen.append(statement)
+    mid = new_meeting()
+    other = keys.connect_raw(store.path, isolation_level=None, timeout=0)
+    intruded: list[str] = []
 
-    store.set_fields(mid, {"aim": "Agree a plan"})
-    assert "BEGIN IMMEDIATE" in seen
-    seen.clear()
-    store.load_meeting(mid)
-    assert "BEGIN IMMEDIATE" not in seen
+    def intrude(*_args) -> None:
+        if intruded:
+            return
+        try:
+            other.execute("UPDATE meeting SET venue = 'the other window'")
+            intruded.append("written")
+        except keys.OperationalError:
+            intruded.append("refused")
+
+    event.listen(store.engine, "after_cursor_execute", intrude)
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+    finally:
+        event.remove(store.engine, "after_cursor_execute", intrude)
+        other.close()
+    assert intruded == ["refused"]
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
 
 
 def test_field_edits_are_checked_against_the_schema(store, new_meeting):

@@ -1,11 +1,12 @@
-"""One screen class per agenda step kind (the template decides which steps there are)."""
+"""One body class per agenda step kind (the template decides which steps there are); the meeting screen
+shows one body at a time (screens/meeting.py)."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
-#: step kind -> "module:Class" of its screen, imported when first used (start-up stays light)
-SCREENS = {
+#: step kind -> "module:Class" of its body, imported when first used (start-up stays light)
+BODIES = {
     "details": "mapm_tui.screens.steps.details:DetailsStep",
     "attendance": "mapm_tui.screens.steps.attendance:AttendanceStep",
     "text": "mapm_tui.screens.steps.text:TextStep",
@@ -20,10 +21,10 @@ SCREENS = {
 }
 
 
-def screen_class(kind: str):
-    module, _, name = SCREENS[kind].partition(":")
+def body_class(kind: str):
+    module, _, name = BODIES[kind].partition(":")
     return getattr(import_module(module), name)
 
 
-def screen_for_step(step):
-    return screen_class(step.kind)(step)
+def body_for_step(step):
+    return body_class(step.kind)(step)

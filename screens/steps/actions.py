@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label
 from mapm_tui import dates
 from mapm_tui.vocabulary import ACTION_STATUS_WORDS
 
-from ..step_base import StepScreen
+from ..step_base import StepBody
 from ..widgets import Col, Table
 
 #: the list's columns: what, owner and date are kept at every width; SMART and progress give way first
@@ -25,7 +25,7 @@ COLUMNS = (
 )
 
 
-class ActionsStep(StepScreen):
+class ActionsStep(StepBody):
     BINDINGS = [
         Binding("ctrl+n", "new_action", "New action", id="new_action", priority=True),
         Binding("delete", "delete_action", "Delete action", id="delete_action", show=False),
@@ -50,7 +50,7 @@ class ActionsStep(StepScreen):
         yield table.detail
         yield Label("", id="unaddressed", markup=False)
 
-    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
+    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
         self.refresh_actions()
         self.query_one("#actions", DataTable).focus()
         if self.live.editable and self.live.draft("action:new"):  # an action half-typed before a crash
@@ -100,7 +100,7 @@ class ActionsStep(StepScreen):
         self.query_one("#unaddressed", Label).update(
             f"Needs and risks no action addresses yet: {len(open_needs)}" if open_needs and actions else ""
         )
-        self.query_one("AgendaSidebar").refresh_ticks()
+        self.screen.refresh_ticks()
 
     def _highlighted(self) -> str | None:
         table = self.query_one("#actions", DataTable)

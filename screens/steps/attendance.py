@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input
 
 from ..people import PeoplePanel
-from ..step_base import StepScreen
+from ..step_base import StepBody
 
 
-class AttendanceStep(StepScreen):
+class AttendanceStep(StepBody):
     HELP = (
         "Mark each person as they are confirmed: with the list focused, p present, a apologies, "
         "w written contribution, s substitute (you are asked for whom), x absent, i invited, e expert, "
@@ -28,7 +28,7 @@ class AttendanceStep(StepScreen):
         keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value) if table.row_count else None
         panel.refresh_people(keep)
 
-    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
+    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
         table = self.query_one("#people", DataTable)
         if table.row_count and self.live.editable:
             table.focus()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from ..form import FieldForm, FieldSpec, worded
-from ..step_base import StepScreen
+from ..step_base import StepBody
 
 
 def _is(path: str, value) -> callable:
@@ -14,7 +14,7 @@ def _is(path: str, value) -> callable:
     return lambda m: (m.get(group) or {}).get(name) is value
 
 
-class FormStep(StepScreen):
+class FormStep(StepBody):
     HELP = (
         "Tab moves between the questions. A yes/no or a choice opens with Enter (arrows, Enter); dates are "
         "typed the UK way (20/11, next tue, in 2 weeks) and shown as read. Everything is saved as you go."
@@ -41,7 +41,7 @@ class FormStep(StepScreen):
         await form.recompose()
         form.refresh_choices()
 
-    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
+    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
         focusable = [w for w in self.query_one("#step-form").query("Input, Select, TextArea") if w.focusable]
         if focusable:
             focusable[0].focus()

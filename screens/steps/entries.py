@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Label
 from mapm_tui import capture
 from mapm_tui.schema import TEXT_LIMIT
 
-from ..step_base import StepScreen
+from ..step_base import StepBody
 from ..widgets import Col, Table, show
 
 #: the list's columns: what was said takes the room; who said it, then fact/opinion give way first on a
@@ -47,7 +47,7 @@ def _kind_binding(letter: str, kind: str, show: bool) -> Binding:
     )
 
 
-class EntriesStep(StepScreen):
+class EntriesStep(StepBody):
     PRIMARY = "#capture"
     HELP = (
         "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
@@ -117,8 +117,7 @@ class EntriesStep(StepScreen):
         yield table.detail
 
     def on_mount(self) -> None:
-        # (StepScreen.on_mount runs too: Textual calls each class's handler; calling it here as well
-        # started a second header clock that was never paused)
+        # (StepBody.on_mount runs too: Textual calls each class's handler)
         self.refresh_entries()
         self.refresh_meta()
         self.query_one("#capture", Input).focus()
@@ -136,9 +135,9 @@ class EntriesStep(StepScreen):
         prefix = "Editing" if self.editing else "New"
         if typed_kind:
             head = kind_text.partition(":")[0].strip()
-            label = f"{capture.kind_label(typed_kind, self.live.subject_kind)} (typed “{head}:”, not stored)"
+            label = f"{capture.kind_label(typed_kind, self.live.words)} (typed “{head}:”, not stored)"
         else:
-            label = capture.kind_label(self.kind, self.live.subject_kind)
+            label = capture.kind_label(self.kind, self.live.words)
             if self.kind != self.default_kind and not self.editing:
                 label += " (this entry only)"
         show(self.query_one("#capture-kind", Label), f"{prefix}: {label}", layout=False)
@@ -180,7 +179,7 @@ class EntriesStep(StepScreen):
                 (
                     entry["id"],
                     [
-                        capture.kind_label(entry["kind"], self.live.subject_kind),
+                        capture.kind_label(entry["kind"], self.live.words),
                         entry["text"],
                         who,
                         capture.BASIS_LABELS.get(entry.get("basis"), ""),
@@ -250,16 +249,13 @@ class EntriesStep(StepScreen):
         self.picked = None
         self.literal_at = None
 
-    def on_screen_suspend(self) -> None:
-        # a help or confirmation screen on top is not leaving the step; another step or the review is
-        self.app.call_after_refresh(self._forget_if_left)
-
-    def _forget_if_left(self) -> None:
-        if self.editing or self in self.app.screen_stack:
+    def left(self) -> None:
+        """Another step or the review: what was chosen for the entry not yet entered is forgotten."""
+        if self.editing:
             return  # (an entry half-edited keeps its own kind and source)
         self._start_afresh()
-        if self.app.live is not None and self.is_attached and self.query("#capture"):
-            self.refresh_meta()  # (not when the meeting closed and the screen is on its way out)
+        if self.app.live is not None and self.query("#capture"):
+            self.refresh_meta()
 
     # -- keys -------------------------------------------------------------------------------------
     def action_clear_source(self) -> None:

@@ -7,10 +7,10 @@ from textual.widgets import Label, TextArea
 
 from mapm_tui.schema import TEXT_LIMIT
 
-from ..step_base import StepScreen
+from ..step_base import StepBody
 
 
-class TextStep(StepScreen):
+class TextStep(StepBody):
     PRIMARY = "#text-field"
     HELP = "Type as the meeting talks; Enter starts a new line. It is saved within a second of typing."
     DEFAULT_CSS = """
@@ -26,7 +26,7 @@ class TextStep(StepScreen):
         yield area
         yield Label(self._count(value), id="text-count")
 
-    def on_mount(self) -> None:  # (StepScreen.on_mount runs too: Textual calls every class's handler)
+    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
         self.query_one("#text-field", TextArea).focus()
 
     @staticmethod

@@ -119,7 +119,7 @@ LOCKED_COLUMNS = (
 )
 
 #: meeting fields that are searched: (code, item name, columns joined into the indexed text)
-MEETING_FIELDS = (
+MEETING_FIELDS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "case_ref", ("case_ref",)),
     (2, "title", ("title",)),
     (3, "aim", ("aim",)),
