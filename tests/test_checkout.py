@@ -79,6 +79,10 @@ def test_a_checked_out_meeting_is_on_the_laptop_and_read_only_on_the_server_sayi
     # the laptop's copy can be edited
     laptop.add_item(SAMPLE, "entries", {"kind": "information", "text": "Said at the venue."})
     assert "checked_out" in kinds(server) and "checked_out" in kinds(laptop)
+    # the laptop keeps where the meeting came from, never a password
+    record = checkout.taken(laptop, SAMPLE)
+    password = server.engine.url.password
+    assert record.server and (password is None or password not in record.server)
     where = checkout.whereabouts(server, clock.utcnow())
     assert where[SAMPLE].where == "taken" and "Sam Chair" in where[SAMPLE].words
     assert checkout.whereabouts(laptop, clock.utcnow())[SAMPLE].where == "checked_out"
@@ -205,6 +209,21 @@ def test_a_check_in_is_one_transaction(server, laptop, clock, monkeypatch):
     with pytest.raises(HeldElsewhere):  # still taken
         server.set_fields(SAMPLE, {"aim": "x"})
     assert laptop.exists(SAMPLE) and checkout.taken(laptop, SAMPLE) is not None
+
+
+def test_a_checkout_the_laptop_cannot_take_marks_nothing_on_the_server(server, laptop, clock, monkeypatch):
+    from mapm_tui.store import StorageFull
+
+    def laptop_full(*args, **kwargs):
+        raise StorageFull("The disk is full, so nothing was saved; free some space.")
+
+    monkeypatch.setattr(checkout, "_write_new", laptop_full)
+    with pytest.raises(StorageFull):
+        take(server, laptop, clock)
+    monkeypatch.undo()
+    assert not laptop.exists(SAMPLE) and checkout.taken(laptop, SAMPLE) is None
+    assert "checked_out" not in kinds(server)
+    server.set_fields(SAMPLE, {"aim": "still editable here"})  # not marked taken
 
 
 def test_a_check_in_whose_laptop_step_did_not_finish_can_be_run_again(server, laptop, clock, monkeypatch):
