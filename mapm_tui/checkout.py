@@ -37,13 +37,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from . import audit, holds
 from .agenda import Template
 from .bundle import FORMAT, VERSION, clean_bundle, problems
 from .convert import child_rows, meeting_columns
-from .models import CHILD_LISTS, Draft, Meeting, StepProgress
+from .models import CHILD_LISTS, Draft, Meeting, StepProgress, table_of
 from .store import NotFound, Store, StoreError
 from .text import clean_line, quote
 from .vocabulary import TRANSITIONS, is_open_action
@@ -505,7 +505,7 @@ class _Portable:
 
 
 def _portable(s: Session, store: Store, meeting_id: str, meeting: dict) -> _Portable:
-    row = s.get(Meeting, meeting_id)
+    row = store._get(s, meeting_id)
     drafts = {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
     done = [
         p.step_key for p in s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id, StepProgress.done))
@@ -554,10 +554,13 @@ def _replace(s: Session, store: Store, item: _Portable, now: dt.datetime) -> Non
     """Put `item` in place of the meeting of the same id, in the caller's transaction: its row updated,
     its lists, drafts and step marks rewritten, its status walked to the item's."""
     meeting = _validated(item, f"the laptop's copy of meeting {item.meeting_id}")
-    row = s.get(Meeting, item.meeting_id)
+    row = store._get(s, item.meeting_id)
     conn = s.connection()
-    for model in [model for model, _fields in CHILD_LISTS.values()] + [StepProgress, Draft]:
-        conn.execute(delete(model.__table__).where(model.__table__.c.meeting_id == item.meeting_id))
+    models: list[type[SQLModel]] = [model for model, _fields in CHILD_LISTS.values()]
+    models += [StepProgress, Draft]
+    for model in models:
+        table = table_of(model)
+        conn.execute(delete(table).where(table.c.meeting_id == item.meeting_id))
     for column, value in meeting_columns(meeting).items():
         if column not in ("id", "status"):
             setattr(row, column, value)

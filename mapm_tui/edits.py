@@ -15,7 +15,7 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, bindparam, func, text
+from sqlalchemy import bindparam, func, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from .agenda import Template
 from .amendments import Amendments, _item_label, _item_summary
 from .convert import child_rows, meeting_columns
-from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject
+from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject, table_of
 from .schema import errors_for
 from .store_errors import AlreadyStored, MeetingLocked, NotFound, StoreError, _refusal
 from .text import clean
@@ -50,17 +50,11 @@ def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -
     return end, None
 
 
-def _draft_table() -> Table:
-    """The drafts' table: SQLModel sets `__table__` on every table model but does not declare it for type
-    checkers, hence the one ignore."""
-    return Draft.__table__  # type: ignore[attr-defined]
-
-
 @functools.cache
 def _draft_upsert(dialect: str = "sqlite"):
     """INSERT … ON CONFLICT DO UPDATE for a draft, built once per dialect (SQLite's and PostgreSQL's
     upserts are written alike; each dialect's insert construct renders its own)."""
-    table = _draft_table()
+    table = table_of(Draft)
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(table).values(
         meeting_id=bindparam("m"), key=bindparam("k"), text=bindparam("t"), updated_at=bindparam("u")
@@ -331,7 +325,7 @@ class Edits(Amendments):
         value = clean(value)
         from . import holds
 
-        table = _draft_table()
+        table = table_of(Draft)
         if value:
             statement = _draft_upsert(self.engine.dialect.name)
             params = {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}

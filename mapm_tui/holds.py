@@ -165,7 +165,7 @@ def acquire(engine: Engine, meeting_id: str, holder: Holder, token: str, now: dt
         # either database, exactly one row goes in; the other finds it below, locked for the rest of its
         # transaction, and opens the meeting read-only
         if _insert(conn, meeting_id, holder, token, now, None, None):
-            return current(conn, meeting_id)
+            return _written(conn, meeting_id)
         theirs = current(conn, meeting_id, lock=True)
         if theirs is not None and theirs.token != token:
             raise _held(theirs, now)
@@ -279,7 +279,7 @@ def place_hold(
     elif theirs is not None:
         conn.execute(text("DELETE FROM editor_hold WHERE meeting_id = :m"), {"m": meeting_id})
     _insert(conn, meeting_id, holder, token, now, None, None, kind=kind, purpose=purpose)
-    return current(conn, meeting_id)
+    return _written(conn, meeting_id)
 
 
 def drop_hold(conn: Connection, meeting_id: str) -> Hold | None:

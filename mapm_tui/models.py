@@ -20,7 +20,7 @@ import datetime as dt
 import json
 from typing import Any, TypeAlias
 
-from sqlalchemy import Column, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Column, String, Table, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SHORT = 300
@@ -58,6 +58,12 @@ class JSONText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's SQLAlchemy table: SQLModel sets `__table__` on every table model but does not
+    declare it for type checkers, hence the one ignore."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _ts(**kw) -> Any:

@@ -394,7 +394,9 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
             query, groups = made
             # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
             # are complete (a client-side cursor would first fetch every match of a common word)
-            places = conn.connection.cursor(name="mapm_search_places")
+            driver = conn.connection.driver_connection  # psycopg's own: its named cursor has itersize
+            assert driver is not None  # None only once a connection is closed; this one is open
+            places = driver.cursor(name="mapm_search_places")
             try:
                 places.itersize = 200
                 places.execute(SERVER_PLACES_SQL, {"q": query})
