@@ -305,6 +305,7 @@ def cmd_encrypt(args) -> int:
     from .passphrase import PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
     try:
+        _no_passphrase_on_a_server(args.db)
         path = database_path(args.db)
         if path is None or crypto.file_kind(path) != "plain":
             kind = "not a database file" if path is None else crypto.file_kind(path)
@@ -321,12 +322,25 @@ def cmd_encrypt(args) -> int:
     return EXIT_OK
 
 
+def _no_passphrase_on_a_server(db) -> None:
+    """encrypt and rekey are for a database file: a server's URL (which may hold a password) is refused
+    in a sentence that does not repeat it."""
+    from .db import is_server, resolve_target
+
+    if is_server(resolve_target(db)):
+        raise UsageError(
+            "a PostgreSQL server's database has no passphrase: its encryption is the server's (disk encryption, "
+            "and TLS with sslmode=verify-full); nothing was changed."
+        )
+
+
 def cmd_rekey(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
     from .db import DatabaseError, database_path
     from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
+    _no_passphrase_on_a_server(args.db)
     path = database_path(args.db)
     if path is None or crypto.file_kind(path) == "new":
         raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
@@ -979,14 +993,13 @@ def cmd_doctor(args) -> int:
     """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
     import shutil
 
-    from .db import DatabaseError, resolve_target
+    from .db import DatabaseError, database_path
     from .doctor import render, report
 
     try:
-        url = resolve_target(args.db)
+        path = database_path(args.db)
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
     print(render(report(path, os.environ, terminal, _doctor_key(path, args.passphrase_file))))
     return EXIT_OK

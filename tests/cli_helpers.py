@@ -76,6 +76,13 @@ def mapm_process(*args, db=None, env: Mapping[str, str] | None = None, stdin: st
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
+def unmeasured_env() -> dict[str, str]:
+    """The environment for a child whose files may not grow (RLIMIT_FSIZE, a full disk's stand-in): run
+    under coverage (README), the child would be measured too and fail writing its own coverage data, so it
+    is left unmeasured. Everything else is this process's environment."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+
+
 def one_sentence(stderr: str) -> bool:
     """The CLI's error contract: exactly one line on stderr, `mapm: …`, and no traceback."""
     lines = [line for line in stderr.splitlines() if line.strip()]

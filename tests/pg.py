@@ -11,6 +11,7 @@ or more to run the migrations), dropped after the test.
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import os
 import re
@@ -81,13 +82,33 @@ def template_database(url: str) -> str:
     return name
 
 
-def fresh_database(url: str) -> str:
-    """A new database copied from the template: its name."""
-    template = template_database(url)
+def _copy_template(url: str, template: str) -> str:
     name = f"mapm_t_{_worker()}_{next(_counter)}_{secrets.token_hex(2)}"
     with admin(url) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        # FILE_COPY: a file copy of the small template, faster here than WAL_LOG's page-by-page WAL
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
     return name
+
+
+def fresh_database(url: str) -> str:
+    """A new database copied from the template: its name. The next test's copy is made on the server in
+    the background while this test runs (a copy costs 0.7-1 s on the loaded 2-core machine)."""
+    global _spare
+    template = template_database(url)
+    name = _spare.result() if _spare is not None else _copy_template(url, template)
+    _spare = _background().submit(_copy_template, url, template)
+    return name
+
+
+_spare: concurrent.futures.Future | None = None
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _background() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-spare")
+    return _pool
 
 
 def drop_database(url: str, name: str) -> None:
@@ -96,9 +117,13 @@ def drop_database(url: str, name: str) -> None:
 
 
 def drop_templates() -> None:
+    global _spare
     url = server_url()
     if url is None:
         return
+    if _spare is not None:  # the copy made for a test that never came
+        drop_database(url, _spare.result())
+        _spare = None
     for name in _templates.values():
         drop_database(url, name)
     _templates.clear()

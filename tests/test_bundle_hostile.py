@@ -17,6 +17,7 @@ import pytest
 
 from mapm_tui import cli
 from tests import keys
+from tests.cli_helpers import unmeasured_env
 from tests.test_bundle import minimal
 
 HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
@@ -343,6 +344,7 @@ def test_export_past_a_real_file_size_limit_is_one_sentence(db, tmp_path):
             capture_output=True,
             text=True,
             timeout=60,
+            env=unmeasured_env(),
         )
         assert result.returncode == 2 and one_line(result.stderr), result.stderr
         assert "could not write" in result.stderr.lower() and "Exception ignored" not in result.stderr

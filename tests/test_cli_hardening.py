@@ -15,6 +15,7 @@ import pytest
 
 from mapm_tui import cli
 from tests import keys
+from tests.cli_helpers import unmeasured_env
 from tests.test_bundle import minimal
 
 
@@ -89,6 +90,7 @@ def test_a_failing_disk_is_not_blamed_on_the_file(tmp_path):
         capture_output=True,
         text=True,
         timeout=60,
+        env=unmeasured_env(),
     )
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
     assert "disk" in result.stderr and "mapm database" not in result.stderr

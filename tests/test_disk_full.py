@@ -20,6 +20,7 @@ from sqlalchemy import event
 
 from mapm_tui import recovery
 from mapm_tui.store import StorageFull, WriteFailed, open_store
+from tests.cli_helpers import unmeasured_env
 from tests.pilot_helpers import fill, wait_until
 
 SIZE = (120, 40)
@@ -174,7 +175,12 @@ def test_a_real_file_that_cannot_grow_gives_a_typed_write_failure(tmp_path):
     does. A loop-mounted or size-limited file system is not available here; this is the closest."""
     db = tmp_path / "real.db"
     run = subprocess.run(
-        [sys.executable, "-c", REAL_DISK, str(db)], capture_output=True, text=True, timeout=120, cwd=os.getcwd()
+        [sys.executable, "-c", REAL_DISK, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=os.getcwd(),
+        env=unmeasured_env(),
     )
     assert run.returncode == 0, run.stderr[-2000:]
     outcome = json.loads(run.stdout.strip().splitlines()[-1])

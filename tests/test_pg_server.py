@@ -163,6 +163,13 @@ def test_a_server_database_of_a_newer_schema_is_refused(pg_url, capsys, clock):
     assert code == 2 and "newer version of mapm-tui" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["encrypt", "rekey"])
+def test_encrypt_and_rekey_refuse_a_server_without_repeating_its_url(pg_url, capsys, command):
+    code, out, err = run(capsys, "--db", pg_url, command)
+    assert code == 2 and "has no passphrase" in err and err.count("\n") == 1
+    assert make_url(pg_url).password not in out + err
+
+
 def test_no_passphrase_for_a_server(pg_url, clock):
     from mapm_tui.crypto import derive_key
     from mapm_tui.db import DatabaseError
