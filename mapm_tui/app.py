@@ -389,6 +389,7 @@ class MapmApp(App[None]):
         what is typed is then kept as for any failed save."""
         from . import holds
         from .store import DatabaseBusy, WriteFailed
+        from .store_errors import NotPermitted
 
         store = self.store
         if store is None or store.read_only or live.status == "final":
@@ -403,6 +404,11 @@ class MapmApp(App[None]):
             live.read_only = str(exc)
             if exc.hold.stale(self.clock.utcnow()):
                 self.call_after_refresh(self._offer_takeover, live.id)
+        except NotPermitted:  # a reader's database role: it may read meetings, never hold or change them
+            live.read_only = (
+                "Your database role may read meetings but not change them; ask the partnership's database "
+                "administrator if you need to."
+            )
         except (WriteFailed, DatabaseBusy) as exc:
             self.notify(f"This window could not mark the meeting as being edited here: {exc}", severity="warning")
         if getattr(self, "_heartbeat_timer", None) is None:

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from .store import StoreError, write_failure
+from .store_errors import NOT_PERMITTED, PG_INSUFFICIENT_PRIVILEGE, NotPermitted
 
 #: seconds between heartbeats of the window holding a meeting
 HEARTBEAT = 30
@@ -332,8 +333,11 @@ def _immediate(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
             yield conn
-    except OperationalError as exc:
+    except DBAPIError as exc:
         typed = write_failure(exc)
+        if typed is None and getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:
+            # a reader's role may not hold a meeting (its GRANTs have no editor_hold): it reads it
+            typed = NotPermitted(NOT_PERMITTED)
         if typed is None:
             raise
         raise typed from None

@@ -158,7 +158,9 @@ class SetupScreen(Screen):
         width: 100%;
     }
     SetupScreen #save-state.error { color: $error; text-style: bold reverse; }
-    SetupScreen #held-by { background: $error 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; }
+    SetupScreen #held-by {
+        background: $error 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; width: 100%;
+    }
     SetupScreen #g02 { background: $warning 20%; color: $text; padding: 0 1; margin-top: 1; height: auto; width: 100%; }
     SetupScreen #reasons-trap { width: 100%; }
     SetupScreen #reasons { height: auto; max-height: 12; }

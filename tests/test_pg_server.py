@@ -302,6 +302,31 @@ def test_who_holds_a_meeting_is_the_database_role(pg_url, member, templates, clo
     store.close()
 
 
+async def test_a_reader_opens_a_meeting_in_the_app_read_only_saying_why(pg_url, member, templates, clock):
+    """A reader's role may not hold a meeting (its GRANTs have no editor_hold): opening one in the app used
+    to stop the app with a crash report; it opens read-only and says why, in a sentence that stays."""
+    from mapm_tui.app import MapmApp
+
+    chair = open_store(pg_url, clock)
+    mid = chair.create_meeting(templates["hampshire"], clock.utcnow().date())
+    chair.close()
+    _person, url = member("reader")
+    reader = open_store(url, clock)
+    app = MapmApp(db=None, clock=clock, store=reader, save_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_meeting(mid)
+        await pilot.pause()
+        assert app.live is not None and not app.live.editable
+        assert app.live.read_only.startswith("Your database role may read meetings but not change them")
+        assert "READ-ONLY" in str(app.screen.query_one("#save-state").render())
+        assert "Your database role" in str(app.screen.query_one("#held-by").render())
+        await pilot.press("a", "b", "c")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    reader.close()
+
+
 def test_a_minute_taker_can_finalise(pg_url, member, templates, clock):
     _person, url = member("minute_taker")
     store = open_store(url, clock)
