@@ -43,4 +43,5 @@ class TextStep(StepBody):
             self.live.set_field(self.step.field, value)
 
     def on_descendant_blur(self, _event) -> None:
-        self.live.autosaver.flush()
+        if self.live is not None:  # (None: the meeting was closed, and its screen is being taken down)
+            self.live.autosaver.flush()
