@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import TEXT, Amendment, Meeting
 from .text import clean, clean_line
@@ -102,10 +102,11 @@ class Amendments:
         latest = s.exec(
             select(Amendment)
             .where(Amendment.meeting_id == meeting.id, Amendment.field == STATUS_FIELD)
-            .order_by(Amendment.pk.desc())
+            .order_by(col(Amendment.pk).desc())
         ).first()
         if latest is None:
             return None if meeting.finalised_at is None else _Amending(meeting.id, None, None, 0)
+        assert latest.pk is not None  # a row read back has its primary key
         if latest.new == REOPENED:
             return _Amending(meeting.id, latest.by, latest.reason, latest.pk)
         return _Amending(meeting.id, None, None, latest.pk)
@@ -117,8 +118,8 @@ class Amendments:
         field = clean_line(field)[:300]
         earlier = s.exec(
             select(Amendment)
-            .where(Amendment.meeting_id == ctx.meeting_id, Amendment.field == field, Amendment.pk > ctx.since)
-            .order_by(Amendment.pk.desc())
+            .where(Amendment.meeting_id == ctx.meeting_id, Amendment.field == field, col(Amendment.pk) > ctx.since)
+            .order_by(col(Amendment.pk).desc())
         ).first()
         if earlier is not None and earlier.by == ctx.by and earlier.reason == ctx.reason:
             if earlier.old == new:  # back as it was before the reopen: nothing was amended after all
@@ -127,8 +128,8 @@ class Amendments:
                     for row in s.exec(
                         select(Amendment).where(
                             Amendment.meeting_id == ctx.meeting_id,
-                            Amendment.pk > ctx.since,
-                            Amendment.field.startswith(field + "."),
+                            col(Amendment.pk) > ctx.since,
+                            col(Amendment.field).startswith(field + "."),
                         )
                     ):
                         s.delete(row)

@@ -19,6 +19,9 @@ from .clock import Clock
 from .vocabulary import has_ended
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from .holds import Hold
     from .live import LiveMeeting
     from .passphrase import Unlocker
     from .settings import Settings
@@ -80,8 +83,8 @@ class MapmApp(App[None]):
         #: what the check after opening found wrong with the database file (a sentence), or None
         self.database_problem: str | None = None
         #: this window's hold on the open meeting (holds.py), None when it holds none
-        self._hold = None
-        self._heartbeat_timer = None
+        self._hold: Hold | None = None
+        self._heartbeat_timer: Timer | None = None
         #: the encrypted database's key for this start (None: the store was given, or the demo); made
         #: here unless `launch.run_app` made it first (to derive a given passphrase while Textual loads)
         if unlocker is None and store is None and not demo:
@@ -194,7 +197,9 @@ class MapmApp(App[None]):
             autosaver.max_latency = self.save_max_latency
         autosaver.on_saved = self._saved
         autosaver.on_error = self._save_failed
-        self.live = LiveMeeting(self.store, meeting_id, self.clock, autosaver)
+        store = self.store
+        assert store is not None  # meetings are opened from an open store's list
+        self.live = LiveMeeting(store, meeting_id, self.clock, autosaver)
         # every write to the database (an item added at once, a field or draft by the autosaver) moves the
         # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
         self.live.on_change = lambda: self._saved(1)
@@ -202,7 +207,7 @@ class MapmApp(App[None]):
         self._hold_meeting(self.live)
         if self.live.read_only:
             self.notify(f"Opened read-only: {self.live.read_only}", severity="warning", timeout=10)
-        self._record_view(meeting_id)
+        self._record_view(store, meeting_id)
         if step_key is None and self.live.status == "draft":
             self.open_setup()
             return
@@ -211,17 +216,17 @@ class MapmApp(App[None]):
             return
         self.goto_step(step_key or self.live.resume_step)
 
-    def _record_view(self, meeting_id: str) -> None:
+    def _record_view(self, store: Store, meeting_id: str) -> None:
         """Opening a meeting is a view in the audit trail (issue 12), under the name from settings."""
         from contextlib import suppress
 
         from .audit import record_view
         from .settings import SettingsError
 
-        if self.store.user_name is None:
+        if store.user_name is None:
             with suppress(SettingsError):  # a settings file with a mistake: no name, and it says so elsewhere
-                self.store.user_name = self.settings.user_name or None
-        problem = record_view(self.store, meeting_id)
+                store.user_name = self.settings.user_name or None
+        problem = record_view(store, meeting_id)
         if problem:
             self.notify(problem, severity="warning", timeout=8, markup=False)
 
@@ -271,7 +276,7 @@ class MapmApp(App[None]):
             self.forget_meeting_screen()
         if not self.is_screen_installed(MEETING_SCREEN):
             self.install_screen(MeetingScreen(step), MEETING_SCREEN)
-        screen = self.get_screen(MEETING_SCREEN)
+        screen = self.get_screen(MEETING_SCREEN, MeetingScreen)
         screen.show_step(step)
         if self.screen is screen:
             return
@@ -321,15 +326,21 @@ class MapmApp(App[None]):
     def save_everything(self) -> None:
         """Write everything typed and not yet saved, now (quit, signals, crashes)."""
         if self.live is not None:
+            from .db import DatabaseError
+            from .store_errors import StoreError
+
             try:
                 self.live.save_progress()
-            except Exception:
+            except (StoreError, DatabaseError):  # the step's time was refused: the typed text is still written
                 self.live.autosaver.flush()
 
     def _saved(self, count: int) -> None:
         self.last_saved = self.clock.now().strftime("%H:%M:%S")
         self.save_error = None
         self._show_save_state()
+        if getattr(self, "_connection_lost", False) and not (self.live and self.live.autosaver.pending):
+            self._connection_lost = False
+            self.notify("The database server is back: everything you typed is saved.", timeout=8)
 
     def _save_failed(self, exc: Exception) -> bool:
         """A save failed. A full disk, a failed write or a busy database keeps the text queued (retried on
@@ -337,10 +348,13 @@ class MapmApp(App[None]):
         a value the store refuses for good is dropped once the chair has been told why."""
         from .holds import HeldElsewhere
         from .store import DatabaseBusy, StoreError, WriteFailed
+        from .store_errors import ConnectionLost
 
         first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
+        if isinstance(exc, ConnectionLost):  # a server gone (team mode): kept and retried like a full disk
+            self._connection_lost = True
         if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
             if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
                 self.notify(
@@ -424,8 +438,8 @@ class MapmApp(App[None]):
             if reason:
                 self.take_over_meeting(meeting_id, reason)
 
-        live = self.live
-        question = (live.read_only if live is not None else "") + " To take it over, say why (Escape: read only)."
+        held = self.live.read_only if self.live is not None else None
+        question = (held or "") + " To take it over, say why (Escape: read only)."
         self.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"), answered)
 
     def take_over_meeting(self, meeting_id: str, reason: str) -> None:
@@ -438,7 +452,13 @@ class MapmApp(App[None]):
             store.hold_token = holds.new_token()
         try:
             self._hold = holds.take_over(
-                store.engine, meeting_id, holds.Holder.here(), store.hold_token, self.clock.utcnow(), reason
+                store.engine,
+                meeting_id,
+                holds.Holder.here(store.user_name),
+                store.hold_token,
+                self.clock.utcnow(),
+                reason,
+                store=store,
             )
         except (holds.HeldElsewhere, ValueError) as exc:
             self.notify(str(exc), severity="error", timeout=10)
@@ -547,7 +567,7 @@ class MapmApp(App[None]):
         except OSError:
             checked_on_open = False
         problem = file_problem(path) if path is not None and not checked_on_open else None
-        if problem is not None:
+        if path is not None and problem is not None:
             self.database_problem = damaged_sentence(path, problem[1])
             self.call_from_thread(self.notify, self.database_problem, severity="error", timeout=60)
             return

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import text
+
 from .text import clean_line
 
 if TYPE_CHECKING:
@@ -57,6 +59,10 @@ KINDS = {
     "released": "legal hold released",
     "purged": "deleted at the end of its retention",
     "checked": "completeness findings listed (mapm check)",
+    "checked_out": "taken offline (checked out to a laptop)",
+    "checked_in": "brought back (checked in from a laptop)",
+    "checkout_forced": "checkout ended on the server without the laptop's copy",
+    "taken_over": "taken over from a window that had stopped (with the reason)",
 }
 
 
@@ -121,6 +127,15 @@ def os_user() -> str | None:
         return None
 
 
+def _who(conn) -> str | None:
+    """Who is acting, as the database can vouch for it: on a PostgreSQL server the role this person
+    connected as (`current_user`: each member of a team logs in as their own role), on a SQLite file
+    the operating-system user. Kept in the event's `os_user` column, and in its hash."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text("SELECT current_user")).scalar()
+    return os_user()
+
+
 def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | None = None, by: str | None = None):
     """Add one event inside the caller's write transaction (BEGIN IMMEDIATE: no other writer can add an
     event between reading the newest hash and adding this one)."""
@@ -133,12 +148,18 @@ def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | N
     # control character; SQLite refuses the first and a terminal would run the second
     by = " ".join(clean_line(str(by or getattr(store, "user_name", None) or "")).split())[:300] or None
     detail = clean_line(detail)[:2000] if detail else None
-    who = clean_line(os_user() or "") or None
+    who = clean_line(_who(conn) or "") or None
     digest = event_hash(prev, pk, meeting_id, at, by, who, kind, detail)
-    conn.exec_driver_sql(
-        "INSERT INTO auditevent (pk, meeting_id, at, by, os_user, kind, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (pk, meeting_id, at, by, who, kind, detail, digest),
+    conn.execute(
+        _INSERT_EVENT,
+        {"pk": pk, "m": meeting_id, "at": at, "by": by, "who": who, "kind": kind, "detail": detail, "hash": digest},
     )
+
+
+_INSERT_EVENT = text(
+    "INSERT INTO auditevent (pk, meeting_id, at, by, os_user, kind, detail, hash) "
+    "VALUES (:pk, :m, :at, :by, :who, :kind, :detail, :hash)"
+)
 
 
 def record(store: Store, meeting_id: str, kind: str, detail: str | None = None, by: str | None = None) -> None:
@@ -189,8 +210,8 @@ _COLUMNS = "pk, meeting_id, at, by, os_user, kind, detail, hash"
 def events(store: Store, meeting_id: str) -> list[Event]:
     """A meeting's events, oldest first (also those of a meeting since purged)."""
     with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            f"SELECT {_COLUMNS} FROM auditevent WHERE meeting_id = ? ORDER BY pk", (meeting_id,)
+        rows = conn.execute(
+            text(f"SELECT {_COLUMNS} FROM auditevent WHERE meeting_id = :m ORDER BY pk"), {"m": meeting_id}
         ).all()
         conn.rollback()
     return [Event(*row) for row in rows]

@@ -118,12 +118,17 @@ def backup_store(store, reason: str, *, keep: int = DEFAULT_KEEP, now: dt.dateti
     return dest
 
 
+def _copy_errors() -> tuple[type[Exception], ...]:
+    """What copying a database can raise for reasons outside the program: the disk, or the driver."""
+    return (OSError, *driver_errors())
+
+
 def backup_to(store, dest: Path) -> Path:
     """Back the store's database up to the file `dest` (replaced if it exists)."""
     raw = store.engine.raw_connection()
     try:
         return write_backup(raw.driver_connection, dest, store.key)
-    except (OSError, *driver_errors()) as exc:
+    except _copy_errors() as exc:
         raise BackupError(f"The backup could not be written to {dest}: {_why(exc)}.") from None
     finally:
         raw.close()
@@ -222,7 +227,7 @@ def restore(backup: Path, db_path: Path, now: dt.datetime, key=None) -> Path:
                     os.replace(extra, aside.with_name(aside.name + suffix))
         os.replace(tmp, db_path)
         sync_folder(db_path.parent)
-    except (OSError, *driver_errors()) as exc:
+    except _copy_errors() as exc:
         tmp.unlink(missing_ok=True)
         raise BackupError(f"{backup} could not be restored to {db_path}: {_why(exc)}.") from None
     return aside

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .subject_words import WORDS
+from .subject_words import WORDS, SubjectWords
 from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
 from .vocabulary import BASIS_LABELS as _BASIS
 
@@ -35,9 +35,11 @@ BASIS_LABELS: dict[str | None, str] = dict(_BASIS.items())
 BASIS_LABELS[None] = "—"
 
 
-def kind_label(kind: str, subject_kind: str = "child") -> str:
+def kind_label(kind: str, words: SubjectWords | None = None) -> str:
+    """An entry kind as a label; the voice of the subject follows the meeting's words (`LiveMeeting.words`:
+    "Voice of the adult", "Voice of the child or adult"), a child's without them."""
     if kind == "voice_of_subject":
-        return WORDS["adult" if subject_kind == "adult_at_risk" else "child"].voice_title
+        return (words or WORDS["child"]).voice_title
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
@@ -311,6 +313,7 @@ def parse_subject(text: str, today, default_kind: str = "child") -> dict:
         return {}
     out: dict = {"name": parts[0]}
     kind = None
+    born = None
     for part in parts[1:]:
         word = part.lower()
         if word in ("child", "young person"):
@@ -318,10 +321,11 @@ def parse_subject(text: str, today, default_kind: str = "child") -> dict:
         elif word in ("adult", "adult at risk"):
             kind = "adult_at_risk"
         else:
-            out["date_of_birth"] = dates.parse_date(part, today, prefer="past").isoformat()
+            born = dates.parse_date(part, today, prefer="past")
+            out["date_of_birth"] = born.isoformat()
     if kind is None:
         kind = "adult_at_risk" if default_kind == "adult_at_risk" else "child"
-        if "date_of_birth" in out and dates.age_on(dates.parse_iso(out["date_of_birth"]), today) >= 18:
+        if born is not None and dates.age_on(born, today) >= 18:
             kind = "adult_at_risk"
     out["kind"] = kind
     return out

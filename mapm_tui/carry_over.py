@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .agenda import Template
 from .models import Action, Meeting
@@ -53,18 +53,7 @@ def next_meeting(store: Store, meeting_id: str, templates: dict[str, Template] |
             day = dt.date.fromisoformat(review.get("date") or "")
         except ValueError:
             day = store.clock.today()
-        new_id = store.new_meeting_id(day)
-        s.add(
-            Meeting(
-                id=new_id,
-                template=template.key,
-                template_snapshot=template.to_dict(),
-                status="draft",
-                date=day.isoformat(),
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        new_id = store.create_meeting_in(s, template, day)
         s.flush()
         # the fields and items through the store's checks, as the app's own edits go
         store.set_fields_in(
@@ -148,8 +137,8 @@ def _superseded_ids(s: Session, meeting_id: str) -> set[str]:
     """Ids of this meeting's actions already carried into a later meeting."""
     later = aliased(Meeting)
     rows = s.exec(
-        select(Action.carried_from_action_id)
-        .join(later, later.id == Action.meeting_id)
-        .where(later.previous_meeting_id == meeting_id, Action.carried_from_action_id.is_not(None))
+        select(col(Action.carried_from_action_id))
+        .join(later, col(later.id) == Action.meeting_id)
+        .where(later.previous_meeting_id == meeting_id, col(Action.carried_from_action_id).is_not(None))
     ).all()
-    return set(rows)
+    return {action_id for action_id in rows if action_id is not None}

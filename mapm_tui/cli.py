@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overdue", action="store_true", help="only those due before today")
     p.add_argument("--format", choices=("table", "json"), default="table")
     _add_record_commands(sub)
+    _add_team_commands(sub)
     # -- the database file itself: backups, restore, integrity (backup.py, db.py) --
     p = sub.add_parser("backup", help="back the database up now (SQLite's online backup); prints the backup's path")
     p.add_argument("-o", "--output", type=Path, help="the file to write (default: the rotating backups folder)")
@@ -223,6 +224,9 @@ def _open(db, passphrase_file: Path | None = None):
     for refused in templates.refused:  # left out; the other templates and every stored meeting still work
         _say(f"an agenda template was left out: {refused}")
     try:
+        from .pgserver import login_at_terminal
+
+        login_at_terminal(db)  # a team's server: its password asked at the terminal if it wants one
         store = open_store(db, key=_database_key(db, passphrase_file))
     except DatabaseBusy as exc:
         raise Refused(str(exc)) from None
@@ -297,11 +301,12 @@ def _add_encryption_commands(sub) -> None:
 def cmd_encrypt(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
-    from .passphrase import PassphrasesDiffer, database_file, given_passphrase, new_passphrase, terminal_prompt
+    from .db import DatabaseError, database_path
+    from .passphrase import PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
     try:
-        path = database_file(args.db)
+        _no_passphrase_on_a_server(args.db)
+        path = database_path(args.db)
         if path is None or crypto.file_kind(path) != "plain":
             kind = "not a database file" if path is None else crypto.file_kind(path)
             what = {
@@ -317,13 +322,26 @@ def cmd_encrypt(args) -> int:
     return EXIT_OK
 
 
+def _no_passphrase_on_a_server(db) -> None:
+    """encrypt and rekey are for a database file: a server's URL (which may hold a password) is refused
+    in a sentence that does not repeat it."""
+    from .db import is_server, resolve_target
+
+    if is_server(resolve_target(db)):
+        raise UsageError(
+            "a PostgreSQL server's database has no passphrase: its encryption is the server's (disk encryption, "
+            "and TLS with sslmode=verify-full); nothing was changed."
+        )
+
+
 def cmd_rekey(args) -> int:
     from . import crypto
     from .crypto import WeakPassphrase
-    from .db import DatabaseError
+    from .db import DatabaseError, database_path
     from .passphrase import NEW_ENV, PassphrasesDiffer, given_passphrase, new_passphrase, terminal_prompt
 
-    path = _database_path(args.db)
+    _no_passphrase_on_a_server(args.db)
+    path = database_path(args.db)
     if path is None or crypto.file_kind(path) == "new":
         raise UsageError(f"{path or args.db} does not exist yet; nothing was changed.")
     key = _database_key(args.db, args.passphrase_file)
@@ -340,12 +358,6 @@ def cmd_rekey(args) -> int:
         remember_key(path, new)
     print(f"The passphrase of {path} is changed; the old one no longer opens it.")
     return EXIT_OK
-
-
-def _database_path(db):
-    from .passphrase import database_file
-
-    return database_file(db)
 
 
 def _settings(needed: bool = True):
@@ -416,12 +428,13 @@ def _print_meetings(meetings) -> None:
     from rich.text import Text
 
     from .dates import format_date, parse_iso
+    from .vocabulary import status_in_words
 
     rows = []
     for m in meetings:
         day = parse_iso(m.date)
         when = format_date(day) if day else m.date
-        cells = (m.id, m.case_ref or "", when, m.status.replace("_", " "), m.subjects or "", str(m.open_actions))
+        cells = (m.id, m.case_ref or "", when, status_in_words(m.status), m.subjects or "", str(m.open_actions))
         rows.append([_shown(c, one_line=True) for c in cells])
 
     def whole(title: str, i: int) -> Column:
@@ -437,8 +450,8 @@ def _print_meetings(meetings) -> None:
         box=None,
         header_style="bold",
     )
-    for cells in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
-        table.add_row(*(Text(c) for c in cells))
+    for row in rows:  # Text, not str: a stored "[red]" is shown as typed, never taken as Rich markup
+        table.add_row(*(Text(c) for c in row))
     Console(soft_wrap=True).print(table)
 
 
@@ -700,6 +713,7 @@ def cmd_search(args, store, templates) -> int:
 
 def cmd_actions(args, store, templates) -> int:
     from .lifecycle import actions
+    from .vocabulary import ACTION_STATUS_LABELS
 
     found = actions(store, overdue_only=args.overdue)
     if args.format == "json":
@@ -714,7 +728,8 @@ def cmd_actions(args, store, templates) -> int:
     for a in found:
         day = parse_iso(a.due_date) if a.due_date else None
         due = f"due {format_date(day) if day else a.due_date}" if a.due_date else "no due date"
-        bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [a.status.replace("_", " ")]
+        status = ACTION_STATUS_LABELS.get(a.status, a.status).lower()
+        bits = [a.owner or "no owner", due] + (["OVERDUE"] if a.overdue else []) + [status]
         _out(f"{a.meeting_id}  {a.case_ref or '(no case ref)'}  Action {a.number}: {' '.join(a.description.split())}")
         _out(f"    {' · '.join(bits)}")
     return EXIT_OK
@@ -785,8 +800,7 @@ def cmd_audit(args, store, templates) -> int:
         elif result.ok:
             print(f"The audit trail holds: {result.count:,} events, each linked to the one before.")
             print(f"Newest hash: {result.head} (note it elsewhere to check later that none were cut off the end)")
-        if not result.ok:
-            b = result.broken
+        if (b := result.broken) is not None:  # not result.ok
             raise Refused(
                 f"The audit trail is broken at event {b.pk} (meeting {b.meeting_id or '-'}, {b.kind}, {b.at}): "
                 f"{result.problem}; the {result.count:,} events before it hold."
@@ -872,6 +886,7 @@ def cmd_retention(args, store, templates) -> int:
         print("No case is past its retention date.")
         return EXIT_OK
     for c in cases:
+        assert c.until is not None  # past_retention lists only cases with a retention date
         hold = f"  ON LEGAL HOLD: {' '.join(c.hold.reason.split())[:80]}" if c.hold else ""
         print(
             f"{c.case_ref}  {c.kind}  last meeting {format_date(c.last_meeting)}  kept until "
@@ -899,6 +914,7 @@ def cmd_release(args, store, templates) -> int:
 def cmd_purge(args, store, templates) -> int:
     from .dates import format_date
     from .retention import plan, purge
+    from .vocabulary import status_in_words
 
     if args.clear:
         from .retention import scrub
@@ -917,7 +933,7 @@ def cmd_purge(args, store, templates) -> int:
         f"{format_date(case.until)}) deletes, for good:"
     )
     for meeting_id, date, status in case.meetings:
-        _out(f"    meeting {meeting_id}  {date}  {status.replace('_', ' ')}")
+        _out(f"    meeting {meeting_id}  {date}  {status_in_words(status)}")
     _out("    " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     print("The audit trail keeps that the case existed and when, why and by whom it was purged; none of its content.")
     if not args.yes:
@@ -965,14 +981,13 @@ def cmd_doctor(args) -> int:
     """Reads the database file read-only with the standard library: no migration, no key, no meeting data."""
     import shutil
 
-    from .db import DatabaseError, resolve_target
+    from .db import DatabaseError, database_path
     from .doctor import render, report
 
     try:
-        url = resolve_target(args.db)
+        path = database_path(args.db)
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     terminal = shutil.get_terminal_size((0, 0)) if sys.stdout.isatty() else None
     print(render(report(path, os.environ, terminal, _doctor_key(path, args.passphrase_file))))
     return EXIT_OK
@@ -984,12 +999,12 @@ def cmd_outbox(args, store, templates) -> int:
 
     from .minutes import ExportError, MinutesWithheld, previous_meeting
     from .outbox import OutboxError, check_before_sending, folder_name, record_sent, write_outbox
-    from .vocabulary import has_ended
+    from .vocabulary import has_ended, status_in_words
 
     meeting = _load(store, args.id)
     if not has_ended(meeting.get("status")):  # nothing goes out, or is recorded as sent, before the meeting ends
         raise Refused(
-            f"Meeting {args.id} has not ended (it is {meeting.get('status', 'draft').replace('_', ' ')}); end it and "
+            f"Meeting {args.id} has not ended (it is {status_in_words(meeting.get('status', 'draft'))}); end it and "
             "review it before writing its outbox."
         )
     if meeting.get("status") != "final":
@@ -1022,6 +1037,149 @@ def cmd_outbox(args, store, templates) -> int:
     return EXIT_OK
 
 
+# -- taking a meeting offline and back (issue 13, checkout.py) ----------------------------------------
+def _add_team_commands(sub) -> None:
+    laptop_key = {
+        "type": Path,
+        "metavar": "FILE",
+        "help": "the laptop file's passphrase, from FILE (default: as for --db: --passphrase-file, "
+        "$MAPM_PASSPHRASE, or asked)",
+    }
+    p = sub.add_parser(
+        "checkout",
+        help="copy a meeting from this database (the team's server) to a laptop's encrypted file and mark it "
+        "taken here; others see it read-only until it is checked in",
+    )
+    p.add_argument("id")
+    p.add_argument("--to", type=Path, required=True, metavar="FILE", help="the laptop's database file (made if new)")
+    p.add_argument("--why", default="taken to the venue", metavar="TEXT", help="shown to everyone who opens it here")
+    p.add_argument("--by", metavar="NAME", help="who takes it (default: user_name in settings, else the login name)")
+    p.add_argument("--laptop-passphrase-file", **laptop_key)
+    p = sub.add_parser(
+        "checkin",
+        help="bring a checked-out meeting back from the laptop's file in one transaction and release it; the "
+        "laptop's copy is then deleted (or kept read-only with --keep)",
+    )
+    p.add_argument("id")
+    p.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE", help="the laptop's file")
+    p.add_argument("--keep", action="store_true", help="keep the laptop's copy, read-only, instead of deleting it")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="if the server's copy changed meanwhile, keep both: the server's version as a new meeting, the "
+        "laptop's in its place",
+    )
+    p.add_argument("--by", metavar="NAME", help="who checks it in (default: user_name in settings)")
+    p.add_argument("--laptop-passphrase-file", **laptop_key)
+    p = sub.add_parser(
+        "release-checkout",
+        help="end a checkout on the server without the laptop's copy (a manager's decision; audited)",
+    )
+    p.add_argument("id")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit trail)")
+    p.add_argument("--by", metavar="NAME", help="who ends it")
+
+
+def _open_laptop(path: Path, passphrase_file: Path | None):
+    """The laptop's store: an encrypted SQLite file (made, with a new passphrase, when it does not exist)."""
+    from .db import DatabaseError
+    from .store import DatabaseBusy, open_store
+
+    if "://" in str(path):
+        raise UsageError(f"{_shown(path, one_line=True)}: the laptop's copy must be a file; give its path.")
+    key = _database_key(path, passphrase_file)
+    if key is None:
+        raise UsageError(
+            f"{_shown(path, one_line=True)} is not encrypted; a meeting is only taken offline to an encrypted "
+            "file: give a new file name (it is made encrypted) or run `mapm encrypt` on it first."
+        )
+    try:
+        laptop = open_store(path, key=key)
+    except DatabaseBusy as exc:
+        raise Refused(str(exc)) from None
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    laptop.user_name = _user_name()
+    return laptop
+
+
+def _team_call(fn, *args, **kwargs):
+    """Run a checkout function, turning its refusals into the CLI's exit codes."""
+    from .store import NotFound, StoreError
+
+    try:
+        return fn(*args, **kwargs)
+    except NotFound as exc:
+        raise UsageError(_sentence(exc)) from None
+    except StoreError as exc:  # CheckoutError, ServerChanged, HeldElsewhere, a failed write
+        raise Refused(_sentence(exc)) from None
+
+
+def cmd_checkout(args, store, templates) -> int:
+    from . import checkout
+    from .holds import Holder
+
+    laptop = _open_laptop(args.to, args.laptop_passphrase_file or args.passphrase_file)
+    try:
+        holder = Holder.here(args.by or store.user_name)
+        done = _team_call(
+            checkout.check_out, store, laptop, args.id, holder=holder, purpose=args.why, now=store.clock.utcnow()
+        )
+    finally:
+        laptop.close()
+    refs = f", with {len(done.references)} earlier meeting(s) of its case (read-only there)" if done.references else ""
+    _out(
+        f"Meeting {args.id} is checked out to {args.to}{refs}; it is read-only here until "
+        f"`mapm checkin {args.id} --from {args.to}`."
+    )
+    return EXIT_OK
+
+
+def cmd_checkin(args, store, templates) -> int:
+    from . import checkout
+
+    laptop = _open_laptop(args.source, args.laptop_passphrase_file or args.passphrase_file)
+    try:
+        done = _team_call(
+            checkout.check_in,
+            store,
+            laptop,
+            args.id,
+            by=args.by or store.user_name,
+            now=store.clock.utcnow(),
+            keep=args.keep,
+            force=args.force,
+        )
+    finally:
+        laptop.close()
+    where = "kept there, read-only" if done.kept_on_laptop else "deleted from it"
+    _out(f"Meeting {args.id} is checked in from {args.source} (the laptop's copy {where}).")
+    if done.kept_as:
+        _out(f"The server's own version was kept as meeting {done.kept_as}.")
+    return EXIT_OK
+
+
+def cmd_release_checkout(args, store, templates) -> int:
+    from . import checkout
+
+    hold = _team_call(
+        checkout.force_release,
+        store,
+        args.id,
+        reason=args.reason,
+        by=args.by or store.user_name,
+        now=store.clock.utcnow(),
+    )
+    _out(
+        f"The checkout of meeting {args.id} ({hold.describe()}) is ended: it can be edited here again. A later "
+        "check-in of the laptop's copy is refused if the meeting changes here meanwhile."
+    )
+    return EXIT_OK
+
+
+TEAM_COMMANDS = {"checkout": cmd_checkout, "checkin": cmd_checkin, "release-checkout": cmd_release_checkout}
+
+
 COMMANDS = {
     "outbox": cmd_outbox,
     "list": cmd_list,
@@ -1034,6 +1192,7 @@ COMMANDS = {
     "search": cmd_search,
     "actions": cmd_actions,
     **RECORD_COMMANDS,
+    **TEAM_COMMANDS,
 }
 
 

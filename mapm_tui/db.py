@@ -20,7 +20,7 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import locations
@@ -42,15 +42,40 @@ def sqlite_url(path: Path) -> str:
 
 
 def resolve_target(target: str | Path | None) -> str:
-    """A SQLAlchemy URL for `--db PATH|URL`, `MAPM_DB`, or the default file."""
+    """A SQLAlchemy URL for `--db PATH|URL`, else `MAPM_DB`, else the `database_url` setting, else the
+    default file. A PostgreSQL server's URL (postgresql://, postgres://) comes back with psycopg 3 as its
+    driver (`postgresql+psycopg://`); it may hold a password, so it is never printed (pgserver.describe)."""
     if target is None or target == "":
-        target = os.environ.get("MAPM_DB") or locations.default_db_path()
+        target = os.environ.get("MAPM_DB") or _setting_url() or locations.default_db_path()
     target = str(target)
     if "://" in target:
+        from . import pgserver
+
+        if pgserver.is_server_url(target):
+            return pgserver.DRIVER + "://" + target.split("://", 1)[1]
         if not target.startswith("sqlite:"):
-            raise DatabaseError(f"'{target.split('://')[0]}' databases are not supported yet; use a SQLite file path.")
+            raise DatabaseError(
+                f"'{target.split('://')[0]}' databases are not supported; give a SQLite file path or a "
+                "PostgreSQL server's URL (postgresql://ROLE@HOST:5432/DATABASE)."
+            )
         return target
     return sqlite_url(Path(target).expanduser())
+
+
+def _setting_url() -> str | None:
+    """The `database_url` setting (a team's PostgreSQL server), if set. A settings file that cannot be read
+    gives none here (the app and the commands that need the settings say what is wrong with it)."""
+    from .settings import SettingsError, load_settings
+
+    try:
+        return load_settings().database_url or None
+    except SettingsError:
+        return None
+
+
+def is_server(url: str) -> bool:
+    """Whether a URL from `resolve_target` names a PostgreSQL server (not a SQLite file)."""
+    return url.startswith("postgresql")
 
 
 def _prepare_file(url: str) -> None:
@@ -185,12 +210,14 @@ def check_database(
     The header, application id and tables are always checked (well under a millisecond); `quick_check`
     None runs `PRAGMA quick_check` on files up to QUICK_CHECK_MAX_BYTES, True on any, False on none."""
     path = database_path(target)
-    if quick_check is None and path is not None:
+    if path is None:
+        return
+    if quick_check is None:
         try:
             quick_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
         except OSError:
             quick_check = True
-    problem = file_problem(path, quick_check=bool(quick_check), key=key) if path is not None else None
+    problem = file_problem(path, quick_check=bool(quick_check), key=key)
     if problem is None:
         return
     kind, detail = problem
@@ -294,7 +321,16 @@ def engine_driver(url: str, key: DatabaseKey | None, *, read_only: bool = False)
     """
     from . import crypto
 
-    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if is_server(url):
+        if key is not None:
+            raise DatabaseError(
+                "a PostgreSQL server's database has no passphrase: its encryption is the server's (disk "
+                "encryption, and TLS with sslmode=verify-full); open it without --passphrase-file or MAPM_PASSPHRASE."
+            )
+        from . import pgserver
+
+        return pgserver.engine_options()
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     path = file_path(url)
     kind = crypto.file_kind(path) if path is not None else "plain"
     if key is None:
@@ -323,6 +359,8 @@ def make_engine(target: str | Path | None = None, key: DatabaseKey | None = None
     from sqlmodel import create_engine
 
     url = resolve_target(target)
+    if is_server(url):
+        return _server_engine(url, key)
     path = file_path(url)
     read_only = read_only_reason(path) is not None
     driver = engine_driver(url, key, read_only=read_only)
@@ -355,14 +393,37 @@ def make_engine(target: str | Path | None = None, key: DatabaseKey | None = None
     return engine
 
 
+def _server_engine(url: str, key: DatabaseKey | None) -> Engine:
+    """An engine on a PostgreSQL server (psycopg 3): logged in once first, so an unreachable server, a
+    refused login or a missing password is one sentence (pgserver's typed errors) before anything else.
+    None of SQLite's pragmas, file checks or BEGIN IMMEDIATE: writes take pgserver's write lock instead."""
+    from sqlmodel import create_engine
+
+    from . import pgserver
+
+    driver = engine_driver(url, key)
+    server_url = pgserver.login(pgserver.engine_url(url))
+    engine = create_engine(server_url, **driver)
+    pgserver.install_write_lock(engine)
+    return engine
+
+
+def dialect_of(engine: Engine) -> str:
+    """'sqlite' or 'postgresql': what the SQL written by hand (search, pragmas, upserts) is chosen by."""
+    return engine.dialect.name
+
+
 def erase_deleted_search_text(engine: Engine) -> None:
     """Turn on FTS5's `secure-delete` for the search index where SQLite has it (3.42 and later; the
     SQLCipher build has it, the standard sqlite3 of older Pythons may not): deleted entries' words are
     then removed from the index's pages, not only marked deleted. The setting is kept in the file, so this
     writes once per database; it is checked on every open because a database migrated by an older SQLite
-    (or encrypted by `mapm encrypt`) may lack it."""
+    (or encrypted by `mapm encrypt`) may lack it. PostgreSQL's index keeps no text of deleted rows."""
+    if dialect_of(engine) != "sqlite":
+        return
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # None only once a connection is closed; this one was just opened
         version = tuple(int(p) for p in raw.execute("SELECT sqlite_version()").fetchone()[0].split(".")[:2])
         if version < (3, 42):
             conn.rollback()
@@ -380,6 +441,9 @@ def close_engine(engine: Engine) -> None:
     behind in the -wal file), then close every connection."""
     from sqlalchemy.exc import OperationalError
 
+    if dialect_of(engine) != "sqlite":
+        engine.dispose()
+        return
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

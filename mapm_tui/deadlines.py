@@ -149,7 +149,7 @@ def meeting_deadlines(meeting: dict, settings, today: dt.date) -> list[Deadline]
         parse_days(settings.minutes_due_days, "minutes_due_days"),
         any(isinstance(d, dict) and d.get("version") in ("full", "family") for d in sent),
     )
-    accuracy = mine.get("accuracy") if isinstance(mine.get("accuracy"), dict) else {}
+    accuracy = value if isinstance(value := mine.get("accuracy"), dict) else {}
     if accuracy.get("corrections_by"):
         try:
             by = dt.date.fromisoformat(accuracy["corrections_by"])

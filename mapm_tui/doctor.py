@@ -14,10 +14,14 @@ import sys
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, locations
 from .db import SQLITE_HEADER
 from .files import protection
+
+if TYPE_CHECKING:
+    from .crypto import DatabaseKey
 
 #: the libraries whose versions a support request needs
 LIBRARIES = ("textual", "rich", "sqlmodel", "sqlalchemy", "alembic", "python-docx", "platformdirs")
@@ -28,7 +32,7 @@ def version_line() -> str:
 
 
 def report(
-    db_path: Path | None, environ: Mapping[str, str], terminal: os.terminal_size | None, key: object = None
+    db_path: Path | None, environ: Mapping[str, str], terminal: os.terminal_size | None, key: DatabaseKey | None = None
 ) -> list[tuple[str, str]]:
     """The lines of the report, as (label, value) pairs."""
     rows: list[tuple[str, str]] = [
@@ -56,7 +60,7 @@ def report(
     return rows
 
 
-def database_health(path: Path, key: object = None) -> list[tuple[str, str]]:
+def database_health(path: Path, key: DatabaseKey | None = None) -> list[tuple[str, str]]:
     """Whether the file is encrypted, its schema version and `PRAGMA integrity_check`, read-only. An encrypted
     file is checked only with `key` (a passphrase given in advance: doctor never asks for one)."""
     if not path.is_file():

@@ -16,15 +16,17 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from .agenda import Template
 from .amendments import Amendments, _item_label, _item_summary
 from .convert import child_rows, meeting_columns
-from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject
+from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject, table_of
 from .schema import errors_for
 from .store_errors import AlreadyStored, MeetingLocked, NotFound, StoreError, _refusal
 from .text import clean
@@ -49,10 +51,12 @@ def end_time_for(date: str | None, start_time: str | None, ended: dt.datetime) -
 
 
 @functools.cache
-def _draft_upsert():
-    """INSERT … ON CONFLICT DO UPDATE for a draft, built once (SQLite's upsert: kept in this module)."""
-    table = Draft.__table__
-    statement = sqlite_insert(table).values(
+def _draft_upsert(dialect: str = "sqlite"):
+    """INSERT … ON CONFLICT DO UPDATE for a draft, built once per dialect (SQLite's and PostgreSQL's
+    upserts are written alike; each dialect's insert construct renders its own)."""
+    table = table_of(Draft)
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(
         meeting_id=bindparam("m"), key=bindparam("k"), text=bindparam("t"), updated_at=bindparam("u")
     )
     return statement.on_conflict_do_update(
@@ -90,23 +94,29 @@ class Edits(Amendments):
 
     def create_meeting(self, template: Template, day: dt.date, **fields: Any) -> str:
         """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`."""
-        meeting_id = self.new_meeting_id(day)
-        now = self.clock.utcnow()
         with self.writing() as s:
-            s.add(
-                Meeting(
-                    id=meeting_id,
-                    template=template.key,
-                    template_snapshot=template.to_dict(),
-                    status="draft",
-                    date=day.isoformat(),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            meeting_id = self.create_meeting_in(s, template, day)
             self._audit(s, meeting_id, "created", None)
         if fields:
             self.set_fields(meeting_id, fields)
+        return meeting_id
+
+    def create_meeting_in(self, s: Session, template: Template, day: dt.date) -> str:
+        """A new draft meeting row on `template` (with its snapshot), inside a transaction the caller holds
+        (`create_meeting`, and carry_over's next meeting); returns its id. The caller records the audit."""
+        meeting_id = self.new_meeting_id(day)
+        now = self.clock.utcnow()
+        s.add(
+            Meeting(
+                id=meeting_id,
+                template=template.key,
+                template_snapshot=template.to_dict(),
+                status="draft",
+                date=day.isoformat(),
+                created_at=now,
+                updated_at=now,
+            )
+        )
         return meeting_id
 
     def insert_meeting(self, data: dict, template: Template, *, bundle_extensions: dict | None = None) -> str:
@@ -315,12 +325,17 @@ class Edits(Amendments):
         value = clean(value)
         from . import holds
 
-        table = Draft.__table__
+        table = table_of(Draft)
         if value:
-            statement, params = _draft_upsert(), {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
+            statement = _draft_upsert(self.engine.dialect.name)
+            params = {"m": meeting_id, "k": key, "t": value, "u": self.clock.utcnow()}
         else:
             statement, params = table.delete().where(table.c.meeting_id == meeting_id, table.c.key == key), {}
-        with self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn:
             try:
                 holds.check(conn, meeting_id, self.hold_token, self.clock.utcnow())
                 conn.execute(statement, params)
@@ -328,15 +343,22 @@ class Edits(Amendments):
             except (IntegrityError, OperationalError) as exc:
                 conn.rollback()
                 raise _refusal(exc) from None
+            except DBAPIDatabaseError as exc:  # PostgreSQL: a trigger's SQLSTATE, a role's privilege
+                conn.rollback()
+                if self.engine.dialect.name != "postgresql":
+                    raise
+                raise _refusal(exc) from None
 
     def drafts(self, meeting_id: str) -> dict[str, str]:
         with self.reading() as s:
             return {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
 
     def _touch(self, s: Session, meeting_id: str) -> None:
-        s.exec(
+        # Session.execute (sqlmodel's exec is typed for select() only): it flushes the session's pending
+        # changes first, as exec did, so a reopen's status is written before this (the final lock's order)
+        s.execute(
             text("UPDATE meeting SET updated_at = :now WHERE id = :id"),
-            params={"now": self.clock.utcnow().astimezone(dt.UTC).isoformat(), "id": meeting_id},
+            {"now": self.clock.utcnow().astimezone(dt.UTC).isoformat(), "id": meeting_id},
         )
 
     def _progress(self, s: Session, meeting_id: str, step_key: str) -> StepProgress:
@@ -368,7 +390,7 @@ class Edits(Amendments):
         problems = errors_for(item, definition)
         if problems:
             raise StoreError(f"The {definition} was not saved: {problems[0]}.")
-        refs = []
+        refs: list[tuple[str, Any, type[Attendee] | type[Entry]]] = []
         if kind == "entries" and item.get("source_attendee_id"):
             refs.append(("attendee", item["source_attendee_id"], Attendee))
         if kind == "actions":

@@ -18,6 +18,10 @@ from .demo import demo_database
 
 def run_app(db: str | None, demo: bool = False, passphrase_file: Path | None = None) -> int:
     """The app on `db`; the demo on a throw-away, unencrypted copy of the samples (no passphrase)."""
+    if not demo:  # a team's server: its password is asked here, at the terminal, before the app starts
+        from .pgserver import login_at_terminal
+
+        login_at_terminal(db)
     from .passphrase import start_unlocker  # here, as before: nothing of the database is imported for the demo
 
     unlocker = None if demo else start_unlocker(db, passphrase_file)
@@ -58,10 +62,15 @@ def _save_after_run(app) -> str | None:
     failures: list[Exception] = []
     saver = live.autosaver
     saver.on_saved = None  # the screens are gone: there is no "Saved" to show
-    saver.on_error = lambda exc: failures.append(exc) or True  # keep it (for the recovery file); report below
+
+    def keep(exc: Exception) -> bool:  # keep it (for the recovery file); report below
+        failures.append(exc)
+        return True
+
+    saver.on_error = keep
     try:
         live.leave_step()  # flushes, then adds the time on the current step (a no-op if already left)
-    except Exception as exc:
+    except Exception as exc:  # the app has stopped: whatever the failure, the unsaved text goes to a recovery file
         failures.append(exc)
     if failures:
         return _recovery_sentence(app, failures[0])
@@ -158,8 +167,10 @@ def install_console_close_handler(app, *, kernel32=None):
 
 
 async def _settle_then_save(app) -> None:
-    await _settle(app)
-    app.save_everything()
+    try:
+        await _settle(app)
+    finally:
+        app.save_everything()
 
 
 async def _settle(app, timeout: float = 2.0) -> None:
@@ -173,12 +184,9 @@ async def _settle(app, timeout: float = 2.0) -> None:
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    nodes = [app]
-    try:
-        for screen in app.screen_stack:
-            nodes.extend(screen.walk_children(with_self=True))
-    except Exception:  # no screens (yet): only the app's own queue
-        pass
+    nodes = [app]  # with no screen yet, only the app's own queue
+    for screen in app.screen_stack:
+        nodes.extend(screen.walk_children(with_self=True))
     for _round in range(max(len(node.ancestors) for node in nodes) + 1):
         handled = []
         for node in nodes:

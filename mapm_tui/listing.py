@@ -47,6 +47,20 @@ WHERE :case_ref IS NULL OR m.case_ref = :case_ref
 ORDER BY m.date DESC, m.id
 LIMIT :limit
 """
+#: LIST_SQL on a PostgreSQL server (string_agg for group_concat; `:limit` NULL: no limit); run through
+#: SQLAlchemy's text(), which binds the parameters for psycopg
+SERVER_LIST_SQL = f"""
+SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
+       (SELECT string_agg(s.name, ', ')
+          FROM (SELECT name FROM subject WHERE meeting_id = m.id ORDER BY position, pk) AS s) AS subjects,
+       (SELECT count(*) FROM action AS a
+         WHERE a.meeting_id = m.id AND {open_action_sql("a")})
+         AS open_actions
+FROM meeting AS m
+WHERE CAST(:case_ref AS TEXT) IS NULL OR m.case_ref = :case_ref
+ORDER BY m.date DESC, m.id
+LIMIT :limit
+"""
 #: how many meetings there are
 COUNT_SQL = "SELECT count(*) FROM meeting"
 

@@ -110,10 +110,6 @@ class LiveMeeting:
         return words_for(self.meeting, self.template)
 
     @property
-    def subject_kind(self) -> str:
-        return self.words.subject_kind
-
-    @property
     def part_two_started(self) -> bool:
         return self._row.part_two_started_at is not None
 
@@ -172,11 +168,7 @@ class LiveMeeting:
     # -- entries ----------------------------------------------------------------------------------
     def entries_in_step(self, step: Step) -> list[dict]:
         """Entries captured under `step`, plus those captured under no step whose home it is."""
-        return [
-            entry
-            for entry in self.meeting.get("entries", [])
-            if (where := self.template.step_of_entry(entry)) is not None and where.key == step.key
-        ]
+        return self.template.entries_in(self.meeting.get("entries"), step.key)
 
     def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
         return capture.entry_defaults(self.meeting, step.stage if step else None, self.status, self.part_two_started)
@@ -257,10 +249,20 @@ class LiveMeeting:
         return key if key and self.template.step(key) is not None else self.steps[0].key
 
     @property
+    def running_in_two_parts(self) -> bool:
+        """The meeting is running, and the family attends its second part only (G-08)."""
+        return self.status == "in_progress" and (self.meeting.get("family") or {}).get("attending") == "part_two"
+
+    @property
+    def may_mark_part_two(self) -> bool:
+        """Whether "the family joins" (F4) may be marked now: once, while a two-part meeting runs."""
+        return self.running_in_two_parts and not self.part_two_started
+
+    @property
     def part_label(self) -> str | None:
         """Which part of a two-part meeting is running (G-08), for the header: part 1 professionals only,
         part 2 with the family (after F4). None when not two-part or not running."""
-        if self.status != "in_progress" or (self.meeting.get("family") or {}).get("attending") != "part_two":
+        if not self.running_in_two_parts:
             return None
         return "Part 2" if self.part_two_started else "Part 1"  # short: the header has 118 columns at 120
 
@@ -285,7 +287,7 @@ class LiveMeeting:
             self._progress[key] = (old + seconds, done)
 
     def step_seconds(self, key: str) -> float:
-        seconds = self._progress.get(key, (0, False))[0]
+        seconds: float = self._progress.get(key, (0, False))[0]
         if key == self._step_key and self._step_since is not None and self.status == "in_progress":
             seconds += self.clock.monotonic() - self._step_since
         return seconds

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import Column, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Column, String, Table, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SHORT = 300
@@ -58,6 +58,12 @@ class JSONText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's SQLAlchemy table: SQLModel sets `__table__` on every table model but does not
+    declare it for type checkers, hence the one ignore."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _ts(**kw) -> Any:
@@ -337,8 +343,19 @@ class LegalHold(SQLModel, table=True):
     at: dt.datetime | None = _ts()
 
 
+#: a child table that holds a bundle list (each has `pk`, `meeting_id` and `position`)
+ChildModel: TypeAlias = (
+    type[Subject]
+    | type[Attendee]
+    | type[Entry]
+    | type[Action]
+    | type[FindingOverride]
+    | type[Amendment]
+    | type[Distribution]
+)
+
 #: child tables that hold a bundle list, in the order the bundle lists them, and their bundle fields
-CHILD_LISTS: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
+CHILD_LISTS: dict[str, tuple[ChildModel, tuple[str, ...]]] = {
     "subjects": (Subject, ("name", "kind", "date_of_birth")),
     "attendees": (
         Attendee,

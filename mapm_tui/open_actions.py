@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 
 from .listing import MeetingSummary
 from .models import Action, Attendee, Meeting
 from .store import Store
 from .text import clean_line
-from .vocabulary import OPEN_ACTION_STATUSES
+from .vocabulary import open_action_sql
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,14 @@ def actions(
     today = today or store.clock.today()
     numbered = select(
         Action.pk,
-        func.row_number().over(partition_by=Action.meeting_id, order_by=(Action.position, Action.pk)).label("number"),
+        func.row_number()
+        .over(partition_by=Action.meeting_id, order_by=(col(Action.position), col(Action.pk)))
+        .label("number"),
     ).subquery()
     later_action, later_meeting = aliased(Action), aliased(Meeting)
     superseded = (
         select(later_action.pk)
-        .join(later_meeting, later_meeting.id == later_action.meeting_id)
+        .join(later_meeting, col(later_meeting.id) == later_action.meeting_id)
         .where(
             later_action.carried_from_action_id == Action.id,
             later_meeting.previous_meeting_id == Action.meeting_id,
@@ -79,17 +81,20 @@ def actions(
     )
     owner = aliased(Attendee)
     query = (
-        select(Action, Meeting.case_ref, Meeting.date, Meeting.status, numbered.c.number, owner.name)
-        .join(Meeting, Meeting.id == Action.meeting_id)
+        # sqlmodel's select() is typed for at most four columns (generated overloads); this takes six
+        select(  # type: ignore[call-overload]
+            Action, Meeting.case_ref, Meeting.date, Meeting.status, numbered.c.number, owner.name
+        )
+        .join(Meeting, col(Meeting.id) == Action.meeting_id)
         .join(numbered, numbered.c.pk == Action.pk)
         .outerjoin(owner, (owner.meeting_id == Action.meeting_id) & (owner.id == Action.owner_attendee_id))
-        .where((Action.status.is_(None)) | (Action.status.in_(OPEN_ACTION_STATUSES)))
+        .where(text(open_action_sql("action")))  # what "open" is: vocabulary, one definition
         .where(~superseded)
     )
     if case_ref is not None:
         query = query.where(Meeting.case_ref == case_ref)
     if overdue_only:
-        query = query.where(Action.due_date.is_not(None), Action.due_date < today.isoformat())
+        query = query.where(col(Action.due_date).is_not(None), col(Action.due_date) < today.isoformat())
     with store.reading() as s:
         rows = s.exec(query).all()
     out = [
@@ -147,7 +152,8 @@ def case_meetings(store: Store, case_ref: str, today: dt.date | None = None) -> 
     meetings = sorted(store.list_meetings(case_ref=case_ref), key=lambda m: (m.date, m.id))
     with store.reading() as s:
         rows = s.exec(
-            select(
+            # sqlmodel's select() is typed for at most four columns (generated overloads); this takes five
+            select(  # type: ignore[call-overload]
                 Meeting.id,
                 Meeting.date,
                 Meeting.disagreement_any,

@@ -27,7 +27,8 @@ PLACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
 
 def os_reason(exc: OSError) -> str:
     """A few words for `exc`: "the disk is full", "permission denied" … (its strerror otherwise)."""
-    return _REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+    fallback = exc.strerror or type(exc).__name__
+    return fallback if exc.errno is None else _REASONS.get(exc.errno, fallback)
 
 
 def is_full_disk(exc: OSError) -> bool:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .minutes import family_copy
 from .minutes.recipients import BUNDLE_VERSION, VERSIONS, Recipient, recipients
+from .minutes.values import as_dict
 
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 
@@ -243,7 +244,7 @@ def next_review_invitation(meeting: dict, now: dt.datetime) -> bytes | None:
 
     from icalendar import Calendar, Event, vCalAddress, vText
 
-    review = meeting.get("next_review") if isinstance(meeting.get("next_review"), dict) else {}
+    review = as_dict(meeting.get("next_review"))
     try:
         day = dt.date.fromisoformat(str(review.get("date") or ""))
     except ValueError:
@@ -272,7 +273,7 @@ def next_review_invitation(meeting: dict, now: dt.datetime) -> bytes | None:
             who = vCalAddress(f"mailto:{r.email}")
             who.params["cn"] = vText(r.name)
             who.params["role"] = vText("REQ-PARTICIPANT")
-            event.add("attendee", who, encode=0)
+            event.add("attendee", who, encode=False)
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
@@ -307,7 +308,7 @@ def write_outbox(
         raise OutboxError(f"Cannot make the outbox folder {folder} ({exc.strerror or exc}); choose another.") from None
     out = Outbox(folder)
     marking = _marking(meeting, settings)
-    chair = meeting.get("chair") if isinstance(meeting.get("chair"), dict) else {}
+    chair = as_dict(meeting.get("chair"))
     contact = (
         settings.family_contact
         or ", ".join(x for x in (chair.get("name"), chair.get("agency")) if isinstance(x, str) and x.strip())

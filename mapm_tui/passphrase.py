@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import crypto
 from .crypto import DatabaseKey, PassphraseNeeded, WeakPassphrase, WrongPassphrase
-from .db import DatabaseError, file_path, resolve_target
+from .db import DatabaseError, database_path
 
 ENV = "MAPM_PASSPHRASE"
 #: for `mapm rekey` in scripts: the new passphrase
@@ -60,11 +60,6 @@ def given_passphrase(passphrase_file: Path | None = None, env: str = ENV) -> str
     if passphrase_file is not None:
         return read_passphrase_file(passphrase_file)
     return os.environ.get(env) or None
-
-
-def database_file(target) -> Path | None:
-    """The file an encrypted database would be (None: not a SQLite file, such as `:memory:`)."""
-    return file_path(resolve_target(target))
 
 
 def new_passphrase(given: str | None, ask: Callable[[str], str] | None, what: str = "the database") -> str:
@@ -277,7 +272,7 @@ def start_unlocker(db: str | None, passphrase_file: Path | None = None):
     """The start's `Unlocker` for the database `db` (None where no key applies: not a file). A passphrase
     given in advance (--passphrase-file, MAPM_PASSPHRASE) starts its key derivation now, in a thread,
     while Textual loads; otherwise the app asks for it on the unlock screen before reading anything."""
-    path = database_file(db)
+    path = database_path(db)
     if path is None:
         return None
     given = given_passphrase(passphrase_file)
@@ -293,7 +288,7 @@ def unlock_for_command(target, passphrase_file: Path | None = None) -> DatabaseK
     """The key for a command-line command on `target`: None for a plain file (or not a file); for an
     encrypted one the given passphrase, or up to three asked on the terminal; for a new one a passphrase
     chosen (given, or asked twice)."""
-    path = database_file(target)
+    path = database_path(target)
     if path is None:
         return None
     given = given_passphrase(passphrase_file)

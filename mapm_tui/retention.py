@@ -7,7 +7,8 @@
 
 A case is every meeting with one case reference. Its retention date is its last meeting's date plus the
 years set for its kind of case (`retention_child_years`, `retention_adult_years` in settings.toml); a case
-about a child (any subject a child) follows the child setting, else the adult one. With no setting for its
+follows the adult setting only when every subject is an adult at risk (with none recorded, when every
+meeting's template is for adults), else the child one (the safer reading in doubt). With no setting for its
 kind, a case is never past retention: nothing is ever deleted automatically, and nothing is purged
 unless the partnership has decided a period (many schedules say 35 years or more for child protection).
 
@@ -24,14 +25,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, text
+from sqlmodel import col, select
 
 from . import audit
 from .dates import format_date
 from .models import Action, Amendment, Attendee, Entry, LegalHold, Meeting, Subject
 from .settings import Settings
 from .store import NotFound, Store, StoreError
+from .subject_words import is_adult
 from .text import clean, clean_line
 
 
@@ -116,10 +118,12 @@ def _case(s, settings: Settings, case_ref: str) -> CaseRetention | None:
     if not meetings:
         return None
     ids = [m[0] for m in meetings]
-    kinds = set(s.exec(select(Subject.kind).where(Subject.meeting_id.in_(ids))).all())
-    if not kinds:  # no subject recorded: the kind the template is for
-        kinds = {(m[3] or {}).get("subject_kind", "child") for m in meetings}
-    kind = "child" if "child" in kinds else "adult"
+    kinds = set(s.exec(select(Subject.kind).where(col(Subject.meeting_id).in_(ids))).all())
+    if kinds:  # an adult case only when every subject is an adult at risk (subject_words.is_adult)
+        adult = all(is_adult(k) for k in kinds)
+    else:  # no subject recorded: only a template for adults (not "child_or_adult") makes it an adult case
+        adult = all((m[3] or {}).get("subject_kind") == "adult" for m in meetings)
+    kind = "adult" if adult else "child"
     hold = _hold_row(s, case_ref)
     last = max(dt.date.fromisoformat(m[1]) for m in meetings)
     return CaseRetention(
@@ -146,8 +150,8 @@ def past_retention(store: Store, settings: Settings, today: dt.date) -> list[Cas
     if settings.retention_child_years is None and settings.retention_adult_years is None:
         return []
     with store.reading() as s:
-        refs = s.exec(select(Meeting.case_ref).where(Meeting.case_ref.is_not(None)).distinct()).all()
-        cases = [c for ref in refs if (c := _case(s, settings, ref)) is not None and c.past(today)]
+        refs = s.exec(select(Meeting.case_ref).where(col(Meeting.case_ref).is_not(None)).distinct()).all()
+        cases = [c for ref in refs if ref is not None and (c := _case(s, settings, ref)) is not None and c.past(today)]
     return sorted(cases, key=lambda c: (c.until, c.case_ref))
 
 
@@ -234,7 +238,7 @@ def _counts(store: Store, ids: list[str]) -> dict[str, int]:
             ("actions", Action),
             ("amendments", Amendment),
         ):
-            out[name] = s.exec(select(func.count()).select_from(model).where(model.meeting_id.in_(ids))).one()
+            out[name] = s.exec(select(func.count()).select_from(model).where(col(model.meeting_id).in_(ids))).one()
     return out
 
 
@@ -255,14 +259,22 @@ def purge(store: Store, settings: Settings, case_ref: str, reason: str, by: str 
             audit.append(s, store, meeting_id, "purged", detail, by)
         conn = s.connection()
         for meeting_id, _date, _status in case.meetings:
-            conn.exec_driver_sql("DELETE FROM meeting WHERE id = ?", (meeting_id,))  # its rows go with it
+            conn.execute(text("DELETE FROM meeting WHERE id = :m"), {"m": meeting_id})  # its rows go with it
     return Purged(case, counts, scrub(store))
 
 
 def scrub(store: Store) -> bool:
     """Leave no deleted text behind: merge the search index (deleted rows' words leave its segments), VACUUM,
     and checkpoint the write-ahead log into the file, truncating it. False when another program using the
-    database stopped that (`mapm purge --clear` runs it again once that program is closed)."""
+    database stopped that (`mapm purge --clear` runs it again once that program is closed).
+
+    On a PostgreSQL server the index holds no copy of deleted text (its words are a column of the rows
+    deleted); VACUUM frees the deleted rows' space for reuse, and wiping the disk under it is the server's,
+    as its encryption at rest is."""
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+        return True
     with store.writing() as s:
         s.connection().exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('optimize')")
     import sqlite3
@@ -271,8 +283,10 @@ def scrub(store: Store) -> bool:
     try:
         # secure_delete zeroes what a delete frees, but copies of a row's text left behind when pages were
         # split or rebalanced earlier stay in free space and free pages: VACUUM writes every page anew
-        raw.driver_connection.execute("VACUUM")
-        busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        driver = raw.driver_connection
+        assert driver is not None  # None only once a connection is closed; this one was just opened
+        driver.execute("VACUUM")
+        busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except sqlite3.OperationalError:  # another program is writing, or reading through the VACUUM
         return False
     finally:

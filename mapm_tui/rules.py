@@ -14,8 +14,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .agenda import Template
+from .agenda import RULE_DEFAULTS, Template
 from .minutes import family_copy
+from .minutes.values import as_dict
+from .participants import is_family_member
 from .subject_words import words_for
 from .vocabulary import OTHER_PROCEDURES, is_open_action
 
@@ -92,7 +94,8 @@ def split_overridden(findings: list[Finding], overrides: list[dict] | None) -> t
     """(still open, overridden). An override names a finding's key; a bare "rule:target" (as older
     bundles may carry) covers every finding of that rule about that target."""
     names = {str(o.get("rule", "")).strip() for o in overrides or [] if isinstance(o, dict)}
-    open_, done = [], []
+    open_: list[Finding] = []
+    done: list[Finding] = []
     for f in findings:
         (done if f.key in names or f"{f.rule}:{f.target}" in names else open_).append(f)
     return open_, done
@@ -163,7 +166,7 @@ class _Places:
 
 def _severity(template: Template | None, rule: str, meeting: dict) -> str | None:
     """The template's severity for a per-template rule, as block / warn, or None when off."""
-    sev = template.severity(rule) if template else {"G-12": WARN, "G-21": "off", "G-40": "off"}.get(rule, BLOCK)
+    sev = template.severity(rule) if template else RULE_DEFAULTS.get(rule, BLOCK)
     if sev == "block_in_disagreement_meeting":
         return BLOCK if meeting.get("meeting_type") == "professional_disagreement" else WARN
     return None if sev == "off" else sev
@@ -257,7 +260,11 @@ def check_action(action: dict, meeting: dict, number: int, template: Template | 
     owner_id = action.get("owner_attendee_id")
     if _has(owner_id):
         owner = next((a for a in meeting.get("attendees") or [] if a.get("id") == owner_id), None)
-        if owner is not None and owner.get("attendance") not in PRESENT and not owner.get("is_family"):
+        if (
+            owner is not None
+            and owner.get("attendance") not in PRESENT
+            and not is_family_member(owner, meeting.get("subjects"))
+        ):
             add(
                 "G-32",
                 WARN,
@@ -282,7 +289,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
     """Every finding for the meeting: blocking first, then in agenda order (setup first)."""
     places = _Places(template)
     out: list[Finding] = []
-    agenda_rule = "G-21" if template.key == "calderdale" else "G-20"
+    agenda_rule = template.agenda_rule  # the guidance agenda the template follows (G-20, G-21)
 
     def step_finding(
         rule: str, severity: str, step: str | None, fallback: str, message: str, target: str | None = None
@@ -290,7 +297,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         out.append(Finding(rule, severity, target or step or "meeting", places.about(step, fallback), message, step))
 
     setup_about = "Setting up the meeting"
-    family = meeting.get("family") if isinstance(meeting.get("family"), dict) else {}
+    family = as_dict(meeting.get("family"))
     words = words_for(meeting, template)
     subject_words = words.family
 
@@ -447,7 +454,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
         )
 
     # closing steps
-    fm = meeting.get("family_meeting") if isinstance(meeting.get("family_meeting"), dict) else {}
+    fm = as_dict(meeting.get("family_meeting"))
     severity = _severity(template, "G-40", meeting)
     if severity:
         fm_step = places.of_kind("family_meeting")
@@ -464,7 +471,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
                 "G-40", WARN, fm_step, "Family meeting", "A family meeting was considered: record the outcome."
             )
 
-    lp = meeting.get("lead_practitioner") if isinstance(meeting.get("lead_practitioner"), dict) else {}
+    lp = as_dict(meeting.get("lead_practitioner"))
     if not _has(lp.get("name")) and lp.get("changed") is not False:
         step_finding(
             "G-41",
@@ -474,7 +481,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             "Name the lead practitioner, or record that it does not change.",
         )
 
-    dis = meeting.get("disagreement") if isinstance(meeting.get("disagreement"), dict) else {}
+    dis = as_dict(meeting.get("disagreement"))
     severity = _severity(template, "G-42", meeting)
     dis_step = places.of_kind("disagreement")
     if severity and dis.get("any") is None:
@@ -495,16 +502,16 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             "escalation procedure).",
         )
 
-    fb = meeting.get("feedback_to_family") if isinstance(meeting.get("feedback_to_family"), dict) else {}
+    fb = as_dict(meeting.get("feedback_to_family"))
     if attending != "whole":
         fb_step = places.of_kind("feedback_to_family")
-        who = _has(fb.get("by_attendee_id")) or _has(fb.get("by_name"))
+        someone_named = _has(fb.get("by_attendee_id")) or _has(fb.get("by_name"))
         when = _has(fb.get("by_date"))
-        if not _has(fb.get("not_needed_reason")) and not (who and when):
+        if not _has(fb.get("not_needed_reason")) and not (someone_named and when):
             missing = (
                 f"who will tell {words.family} the outcome and by when"
-                if not who and not when
-                else (f"who will tell {words.family}" if not who else f"by when {words.family} will be told")
+                if not someone_named and not when
+                else (f"who will tell {words.family}" if not someone_named else f"by when {words.family} will be told")
             )
             step_finding(
                 "G-43", BLOCK, fb_step, "Feedback to the family", f"Record {missing}, or why it is not needed."
@@ -535,12 +542,12 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             "consulted before sharing.",
         )
 
-    nr = meeting.get("next_review") if isinstance(meeting.get("next_review"), dict) else {}
+    nr = as_dict(meeting.get("next_review"))
     nr_step = places.of_kind("next_review")
     if nr.get("required") is False:
         if not _has(nr.get("reason_not_required")):
             step_finding("G-44", BLOCK, nr_step, "Next review", "No review is planned: record why none is needed.")
-    elif not _date(nr.get("date")):
+    elif (review_day := _date(nr.get("date"))) is None:
         step_finding(
             "G-44",
             BLOCK,
@@ -548,7 +555,7 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             "Next review",
             "Give the date of the next review, or record that none is needed and why.",
         )
-    elif meeting.get("date") and _date(nr.get("date")) < _date(meeting.get("date")):
+    elif (meeting_day := _date(meeting.get("date"))) is not None and review_day < meeting_day:
         step_finding(
             "G-44", BLOCK, nr_step, "Next review", "The next review is dated before this meeting; give a later date."
         )
@@ -564,7 +571,7 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
     print a birth that has not happened). Also said by `mapm import`, which stores such a meeting."""
     day = _date(meeting.get("date"))
     out = []
-    subjects = meeting.get("subjects") if isinstance(meeting.get("subjects"), list) else []
+    subjects = value if isinstance(value := meeting.get("subjects"), list) else []
     for n, subject in enumerate(subjects, start=1):
         born = _date(subject.get("date_of_birth")) if isinstance(subject, dict) else None
         if day and born and born > day:
@@ -584,15 +591,8 @@ def birth_date_findings(meeting: dict) -> list[Finding]:
 
 
 def _entries_in_step(meeting: dict, template: Template, key: str) -> list[dict]:
-    """Entries that the minutes place under step `key`: captured there, or homeless and of its kind."""
-    out = []
-    for e in meeting.get("entries") or []:
-        if not isinstance(e, dict) or not _has(e.get("text")):
-            continue
-        where = template.step_of_entry(e)
-        if where is not None and where.key == key:
-            out.append(e)
-    return out
+    """Entries with text that the minutes place under step `key` (`Template.entries_in`)."""
+    return [e for e in template.entries_in(meeting.get("entries"), key) if _has(e.get("text"))]
 
 
 # -- starting the meeting (G-02) -----------------------------------------------------------------------

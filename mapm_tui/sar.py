@@ -27,10 +27,13 @@ import io
 import re
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import text
+from sqlmodel import col, select
 
 from . import audit
 from .dates import format_date, parse_iso
@@ -97,7 +100,7 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
             case_ref, date = meetings[meeting_id]
             out.append(Appearance(meeting_id, case_ref, date, match, where, " ".join(text.split())))
 
-        for subject in s.exec(select(Subject).order_by(Subject.meeting_id, Subject.position)):
+        for subject in s.exec(select(Subject).order_by(col(Subject.meeting_id), col(Subject.position))):
             if _norm(subject.name) != wanted:
                 continue
             born = subject.date_of_birth
@@ -108,33 +111,37 @@ def find(store: Store, name: str, dob: dt.date | None = None) -> list[Appearance
                 continue
             note = f", born {born}" if born else (", date of birth not recorded" if dob else "")
             add(subject.meeting_id, "subject", "Subject", f"{subject.name}{note}")
-        for person in s.exec(select(Attendee).order_by(Attendee.meeting_id, Attendee.position)):
+        for person in s.exec(select(Attendee).order_by(col(Attendee.meeting_id), col(Attendee.position))):
             if _norm(person.name) == wanted:
                 role = ", ".join(x for x in (person.role, person.agency) if x)
                 add(person.meeting_id, "attendee", f"Attendee ({role})" if role else "Attendee", person.name)
         # mentions: the whole name as a phrase, through the search index (words in order, together)
         tokens = [w for group in words(name) for w in group]
         conn = s.connection()
-        sql = (
-            "SELECT meeting_id, place, item, detail, snippet(search_index, 0, '', '', '…', 24) FROM search_index "
-            "WHERE search_index MATCH ? AND place IN ({places}) ORDER BY rowid"
-        )
-        mentions = conn.exec_driver_sql(
-            sql.format(places="'entry', 'action', 'meeting'"), ('"' + " ".join(tokens) + '"',)
+        server = conn.dialect.name == "postgresql"
+        sql, phrase = (SERVER_MENTIONS_SQL, " ".join) if server else (MENTIONS_SQL, _fts_phrase)
+        # rows of (meeting_id, place, item, detail, snippet)
+        mentions: Sequence[Sequence[Any]] = conn.execute(
+            text(sql.format(places="'entry', 'action', 'meeting'")), {"q": phrase(tokens)}
         ).all()
         # possible: another meeting where the first name and the surname both appear, but not together
         # ("Maisie" in an entry, "Thornbury" in the attendance): not written out, listed for the user to judge
-        possible, surname_meetings = [], set()
+        possible: Sequence[Sequence[Any]] = []
+        surname_meetings: set[str] = set()
         if len(tokens) > 1:
             surname_meetings = {
                 row[0]
-                for row in conn.exec_driver_sql(
-                    "SELECT DISTINCT meeting_id FROM search_index WHERE search_index MATCH ?", (f'"{tokens[-1]}"',)
+                for row in conn.execute(
+                    text(SERVER_MEETINGS_SQL if server else MEETINGS_SQL), {"q": phrase(tokens[-1:])}
                 )
             }
-            possible = conn.exec_driver_sql(
-                sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'"), (f'"{tokens[0]}"',)
+            possible = conn.execute(
+                text(sql.format(places="'entry', 'action', 'meeting', 'subject', 'attendee'")),
+                {"q": phrase(tokens[:1])},
             ).all()
+        if server:  # ts_headline marks the words found: the listing shows the text plain, as FTS5's snippet
+            mentions = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in mentions]
+            possible = [(*row[:4], row[4].replace("\x02", "").replace("\x03", "")) for row in possible]
     for meeting_id, place, item, detail, snippet in mentions:
         if meeting_id in meetings:
             add(meeting_id, "mention", _where(place, item, detail), snippet)
@@ -151,7 +158,7 @@ def _where(place: str, item: str | None, detail: str | None) -> str:
     from .search import FIELD_LABELS, PLACE_LABELS
 
     if place == "meeting":
-        return FIELD_LABELS.get(item, item or "Meeting")
+        return FIELD_LABELS.get(item, item) if item else "Meeting"
     if place in ("subject", "attendee"):
         return PLACE_LABELS[place]
     return PLACE_LABELS.get(place, place) + (f" ({detail.replace('_', ' ')})" if detail else f" {item}")
@@ -221,3 +228,26 @@ def _index(appearances: list[Appearance], files: dict[str, str]) -> str:
 def _cell(text: str) -> str:
     """Text for a spreadsheet cell: one a spreadsheet would run as a formula is quoted as text."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+#: a name's mentions through the search index: SQLite's FTS5 phrase (words in order, together)
+MENTIONS_SQL = (
+    "SELECT meeting_id, place, item, detail, snippet(search_index, 0, '', '', '…', 24) FROM search_index "
+    "WHERE search_index MATCH :q AND place IN ({places}) ORDER BY rowid"
+)
+MEETINGS_SQL = "SELECT DISTINCT meeting_id FROM search_index WHERE search_index MATCH :q"
+#: the same on a PostgreSQL server: the name folded as the index folds text, as a phrase (phraseto_tsquery
+#: reads plain text: nothing typed is query syntax)
+SERVER_MENTIONS_SQL = (
+    "SELECT meeting_id, place, item, detail, ts_headline('simple', body, phraseto_tsquery('simple', "
+    "mapm_fold(:q)), 'StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, "
+    "FragmentDelimiter=…') FROM search_index WHERE words @@ phraseto_tsquery('simple', mapm_fold(:q)) "
+    "AND place IN ({places}) ORDER BY rowid"
+)
+SERVER_MEETINGS_SQL = (
+    "SELECT DISTINCT meeting_id FROM search_index WHERE words @@ phraseto_tsquery('simple', mapm_fold(:q))"
+)
+
+
+def _fts_phrase(tokens: list[str]) -> str:
+    return '"' + " ".join(tokens) + '"'

@@ -3,10 +3,11 @@
     search(store, text, limit=50) -> list[Hit]      newest meetings first, one hit per meeting
     fts_query(text) -> str | None                   the FTS5 expression for what a person typed
 
-The index is an SQLite FTS5 table kept in step with every edit by triggers (migration 0003), in the same
-transaction as the edit: a word typed into an entry a moment ago is found at once. The SQL lives in
-`store.py` (`Store.search_index`); this module turns what a person typed into a safe query and the rows
-into hits that say where each meeting matched.
+The index is kept in step with every edit by triggers (migration 0004), in the same transaction as the
+edit: a word typed into an entry a moment ago is found at once. This module holds the search SQL of both
+dialects: SQLite's FTS5 table, and on a PostgreSQL server a `tsvector` column with a GIN index over the
+same rows (the same rowids, so the same order: newest meetings first). It turns what a person typed into
+a safe query for each, and the rows into hits that say where each meeting matched.
 
 What a person types is never FTS5 syntax. It is cut into words (letters and digits; everything else
 separates words, as the index's tokenizer does), each word is quoted, and a run of words typed together
@@ -19,9 +20,12 @@ of a longer word (a single letter only as itself), so `glass` finds "glasses" an
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .store import Store
 
@@ -126,13 +130,32 @@ def fts_query(text: str) -> str | None:
     return " ".join(out)
 
 
+def ts_query(groups: list[list[str]]) -> str | None:
+    """The PostgreSQL `to_tsquery` text for groups of words already folded as the index folds them
+    (`mapm_fold`): each group a phrase (`a <-> b`), its last word also a word start (`:*`) unless it is a
+    single letter, groups joined by `&`. Only letters, digits and those operators ever reach it."""
+    out, count = [], 0
+    for group in groups:
+        group = group[: MAX_WORDS - count]
+        if not group:
+            break
+        last = group[-1] + (":*" if len(group[-1]) > 1 else "")
+        out.append(" <-> ".join([*group[:-1], last]))
+        count += len(group)
+    return " & ".join(out) if out else None
+
+
 def search(store: Store, text: str, limit: int = 50) -> list[Hit]:
     """Meetings whose words match `text`, newest first, each with its best-matching place (and how many
     places match). Never raises, whatever the text."""
-    match = fts_query(text)
-    if match is None or limit <= 0:
+    if limit <= 0:
         return []
-    return [_hit(row) for row in store.search_index(match, limit, BestPlace(text))]
+    if store.engine.dialect.name == "postgresql":
+        rows = _server_rows(store, text, limit, BestPlace(text))
+    else:
+        match = fts_query(text)
+        rows = [] if match is None else search_index(store, match, limit, BestPlace(text))
+    return [_hit(row) for row in rows]
 
 
 class BestPlace:
@@ -183,7 +206,306 @@ def _fold(text: str) -> str:
 
 def explain(store: Store, text: str) -> list[str]:
     """The query plan of a search for `text` (it must come from the FTS index, not a scan)."""
-    return store.explain_search(fts_query(text) or '""')
+    if store.engine.dialect.name == "postgresql":
+        return _server_plan(store, text)
+    return explain_search(store, fts_query(text) or '""')
+
+
+# -- SQLite: FTS5 (the index and the triggers that keep it in step are made by migration 0004) ----------
+
+#: Search (migration 0004): a place's rowid is its meeting's docid * 2**32 + an offset, and docids follow
+#: the meetings' dates, so the matches in descending rowid order are the newest meetings' places, each
+#: meeting's together. Step 1 reads them until `limit` meetings are seen and stops: a word found in tens
+#: of thousands of places costs no more than a rare one. Only the places of the meetings shown are read.
+SEARCH_DOCID_SHIFT = 32
+SEARCH_PLACES_SQL = """
+SELECT rowid, place, item, detail, body FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC
+"""
+#: Step 2: the meetings shown, by their docids.
+SEARCH_MEETINGS_SQL = """
+SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
+JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid IN (SELECT value FROM json_each(:docids))
+"""
+#: Step 3: the snippet of the chosen place of each meeting: one pass over the matches within the rowids
+#: of the meetings shown (`+rowid`: filtered in that pass, not the whole query again for each rowid).
+SEARCH_SNIPPETS_SQL = """
+SELECT rowid, snippet(search_index, 0, char(2), char(3), '…', 16) FROM search_index
+WHERE search_index MATCH :q AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:rowids))
+"""
+
+
+def search_index(store: Store, match: str, limit: int, choose) -> list[dict]:
+    """The newest `limit` meetings with a place that matches an FTS5 `match` expression, each with
+    one of its places chosen by `choose(places) -> SearchPlace` and its snippet.
+
+    `match` must be built by `fts_query` (never a user's raw text). Each row: meeting_id,
+    case_ref, date, title, status, place, item, detail, snippet (the words found between \x02 and
+    \x03) and matches (how many places of that meeting match). Newest first: by date, and within a
+    date the meeting added last first. One read transaction.
+    """
+    with store.engine.connect() as conn:
+        # the driver's own cursor: up to thousands of rows, read as plain tuples
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(SEARCH_PLACES_SQL, {"q": match})
+            found = _newest_places(cursor, limit)
+        finally:
+            cursor.close()
+        if not found:
+            conn.rollback()
+            return []
+        meetings = {
+            row[0]: row[1:] for row in conn.exec_driver_sql(SEARCH_MEETINGS_SQL, {"docids": json.dumps(list(found))})
+        }
+        chosen = {docid: choose(places) for docid, places in found.items()}
+        rowids = [place.rowid for place in chosen.values()]
+        snippets: dict[int, str] = dict(
+            conn.exec_driver_sql(
+                SEARCH_SNIPPETS_SQL,
+                {"q": match, "low": min(rowids), "high": max(rowids), "rowids": json.dumps(rowids)},
+            ).all()
+        )
+        conn.rollback()
+    return _results(found, meetings, chosen, snippets)
+
+
+def explain_search(store: Store, match: str) -> list[str]:
+    """EXPLAIN QUERY PLAN of the search statements (for tests, and for a slow search)."""
+    plan = []
+    with store.engine.connect() as conn:
+        for sql, params in (
+            (SEARCH_PLACES_SQL, {"q": match}),
+            (SEARCH_MEETINGS_SQL, {"docids": "[]"}),
+            (SEARCH_SNIPPETS_SQL, {"q": match, "low": 0, "high": 0, "rowids": "[]"}),
+        ):
+            plan += [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+        conn.rollback()
+    return plan
+
+
+def _results(found: dict, meetings: dict, chosen: dict, snippets: dict) -> list[dict]:
+    out = []
+    for docid, places in found.items():
+        meeting = meetings.get(docid)
+        if meeting is None:
+            continue
+        meeting_id, case_ref, date, title, status = meeting
+        best = chosen[docid]
+        out.append(
+            {
+                "meeting_id": meeting_id,
+                "case_ref": case_ref,
+                "date": date,
+                "title": title,
+                "status": status,
+                "place": best.place,
+                "item": best.item,
+                "detail": best.detail,
+                "snippet": snippets.get(best.rowid) or best.body,
+                "matches": len(places),
+            }
+        )
+    return out
+
+
+def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
+    """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
+    of one more meeting ends the reading, so the index goes no further into its matches."""
+    found: dict[int, list[SearchPlace]] = {}
+    shift = SEARCH_DOCID_SHIFT
+    while rows := cursor.fetchmany(200):
+        for row in rows:
+            docid = row[0] >> shift
+            places = found.get(docid)
+            if places is None:
+                if len(found) == limit:
+                    return found
+                places = found[docid] = []
+            places.append(SearchPlace._make(row))
+    return found
+
+
+class SearchPlace(NamedTuple):
+    """A place whose words match: a meeting field, a subject, an attendee, an entry or an action."""
+
+    rowid: int
+    #: 'meeting', 'subject', 'attendee', 'entry' or 'action'
+    place: str
+    #: the meeting field's name, the item's id, or a subject's position
+    item: str | None
+    #: an entry's kind
+    detail: str | None
+    #: the text that was indexed
+    body: str
+
+
+# -- PostgreSQL: tsvector + GIN over the same rows (migration 0004's PostgreSQL form) --------------------
+
+#: the words typed, folded by the server as the index folds the text (`mapm_fold`: case, accents, and
+#: everything but letters and digits), so a query word and an indexed word compare alike
+SERVER_FOLD_SQL = "SELECT mapm_fold(w) FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n"
+#: Step 1, as SQLite's: the matching places, newest meeting first (the GIN index finds them)
+SERVER_PLACES_SQL = """
+SELECT rowid, place, item, detail, body FROM search_index
+WHERE words @@ to_tsquery('simple', %(q)s) ORDER BY rowid DESC
+"""
+SERVER_MEETINGS_SQL = """
+SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
+JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
+"""
+#: Step 3 is done here, not by ts_headline (whose parser cuts "C-1" or "o'Brien" unlike the index): the
+#: chosen place's words are cut as FTS5 cuts them and folded by the server, and the snippet is made as
+#: FTS5's snippet() makes it (below), so the same words are marked on both dialects.
+SNIPPET_TOKENS = 16
+
+
+def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
+    """The tsquery for what a person typed, and its groups of folded words: cut into groups of words as
+    for SQLite, each word folded by the server, so `C-2026-0042` is the phrase c <-> 2026 <-> 0042:* and
+    `Zoë` finds "zoe"."""
+    groups = words(text)
+    flat = [word for group in groups for word in group][:MAX_WORDS]
+    if not flat:
+        return None
+    folded = iter(_server_fold(cursor, flat))
+    out: list[list[str]] = []
+    for group in groups:
+        taken = [next(folded, "") for _ in group]
+        out.append([part for word in taken for part in word.split()])
+    out = [group for group in out if group]
+    query = ts_query(out)
+    return None if query is None else (query, out)
+
+
+def _server_fold(cursor, texts: list[str]) -> list[str]:
+    cursor.execute(SERVER_FOLD_SQL, {"words": texts})
+    return [row[0] or "" for row in cursor.fetchall()]
+
+
+def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[dict]:
+    """`search_index` on PostgreSQL: the same steps, the same rows, snippets made as FTS5 makes them."""
+    with store.engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            made = _server_query(cursor, text)
+            if made is None:
+                conn.rollback()
+                return []
+            query, groups = made
+            # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
+            # are complete (a client-side cursor would first fetch every match of a common word)
+            driver = conn.connection.driver_connection  # psycopg's own: its named cursor has itersize
+            assert driver is not None  # None only once a connection is closed; this one is open
+            places = driver.cursor(name="mapm_search_places")
+            try:
+                places.itersize = 200
+                places.execute(SERVER_PLACES_SQL, {"q": query})
+                found = _newest_places(places, limit)
+            finally:
+                places.close()
+            if not found:
+                conn.rollback()
+                return []
+            cursor.execute(SERVER_MEETINGS_SQL, {"docids": list(found)})
+            meetings = {row[0]: row[1:] for row in cursor.fetchall()}
+            chosen = {docid: choose(places) for docid, places in found.items()}
+            tokens = {
+                place.rowid: [(m.start(), m.end(), m.group()) for m in _WORD.finditer(place.body)]
+                for place in chosen.values()
+            }
+            every = [token for cut in tokens.values() for _s, _e, token in cut]
+            folded = iter(_server_fold(cursor, every) if every else [])
+            snippets = {}
+            for place in chosen.values():
+                cut = [(start, end, "".join(next(folded, "").split())) for start, end, _t in tokens[place.rowid]]
+                snippets[place.rowid] = fts5_snippet(place.body, cut, groups)
+        finally:
+            cursor.close()
+        conn.rollback()
+    return _results(found, meetings, chosen, snippets)
+
+
+def fts5_snippet(
+    body: str, tokens: list[tuple[int, int, str]], groups: list[list[str]], size: int = SNIPPET_TOKENS
+) -> str:
+    """The snippet FTS5's snippet(…, char(2), char(3), '…', 16) gives, for a body cut into `tokens`
+    ((start, end, folded word)) and a query of phrases `groups` (each phrase's last word also a word start
+    unless a single letter): FTS5's own choice of window (fts5_aux.c: each match scored by the phrases it
+    and the matches after it within `size` words show, 1000 for a phrase's first and 1 for a repeat, the
+    window then centred on them; a window from a sentence's start scores 100 more, 120 at the body's
+    start), every phrase found in it marked whole between \x02 and \x03, and '…' where the body goes on."""
+    hits: list[tuple[int, int, int]] = []  # (first token, token after the last, phrase), by position
+    for number, group in enumerate(groups):
+        width = len(group)
+        for i in range(len(tokens) - width + 1):
+            if all(
+                tokens[i + k][2] == word or (k == width - 1 and len(word) > 1 and tokens[i + k][2].startswith(word))
+                for k, word in enumerate(group)
+            ):
+                hits.append((i, i + width, number))
+    hits.sort()
+    if not tokens:
+        return body
+    count = len(tokens)
+
+    def score(start: int) -> tuple[int, int]:
+        seen: set[int] = set()
+        total, first, last = 0, -1, -1
+        for begin, end, phrase in hits:
+            if start <= begin < start + size:
+                total += 1 if phrase in seen else 1000
+                seen.add(phrase)
+                first = begin if first < 0 else first
+                last = end
+        centred = first - (size - (last - first)) // 2
+        return total, max(0, min(centred, count - size))
+
+    sentences = [i for i, (start, _e, _t) in enumerate(tokens) if i == 0 or _after_full_stop(body, start)]
+    best, first = -1, 0
+    for begin, _end, _phrase in hits:
+        total, centred = score(begin)
+        if total > best:
+            best, first = total, centred
+        starts = [i for i in sentences if i <= begin]
+        if starts and starts[-1] < begin:
+            opening = starts[-1]
+            total = score(opening)[0] + (120 if opening == 0 else 100)
+            if total > best:
+                best, first = total, opening
+    last = min(count, first + size)
+    out, at = [], 0 if first == 0 else tokens[first][0]
+    for begin, end, _phrase in hits:
+        if begin < first or end > last or tokens[begin][0] < at:
+            continue  # outside the window, or inside a phrase already marked
+        out += [body[at : tokens[begin][0]], "\x02", body[tokens[begin][0] : tokens[end - 1][1]], "\x03"]
+        at = tokens[end - 1][1]
+    if last >= count:
+        out.append(body[at:])
+    else:
+        out += [body[at : tokens[last - 1][1]], "…"]
+    return ("…" if first > 0 else "") + "".join(out)
+
+
+def _after_full_stop(body: str, start: int) -> bool:
+    """Whether the word at `start` begins a sentence as FTS5 sees it: white space, and before it '.' or ':'."""
+    i = start - 1
+    while i >= 0 and body[i] in " \t\n\r":
+        i -= 1
+    return i != start - 1 and i >= 0 and body[i] in ".:"
+
+
+def _server_plan(store: Store, text: str) -> list[str]:
+    """EXPLAIN of the PostgreSQL search's first step (it must use the GIN index)."""
+    with store.engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            made = _server_query(cursor, text)
+            cursor.execute("EXPLAIN " + SERVER_PLACES_SQL, {"q": made[0] if made else "x"})
+            plan = [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+        conn.rollback()
+    return plan
 
 
 def _hit(row: dict) -> Hit:

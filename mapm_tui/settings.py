@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from . import locations
 from .oserrors import os_reason
@@ -60,6 +61,9 @@ class Settings:
     protect_exports: bool = False
     #: true: the database key is kept in the operating system's credential store (keyring) after an unlock
     remember_passphrase: bool = False
+    #: A team's PostgreSQL server (issue 13), used when neither --db nor MAPM_DB is given:
+    #: postgresql://ROLE@HOST:5432/DATABASE?sslmode=verify-full. Keep the password in ~/.pgpass, not here.
+    database_url: str = ""
 
     def export_dir(self) -> Path:
         return Path(self.export_folder).expanduser() if self.export_folder else locations.documents_dir()
@@ -97,7 +101,7 @@ def load_settings(path: Path | None = None) -> Settings:
             f"{name}: is not valid TOML ({exc}); fix it or delete the file to use the defaults."
         ) from None
     known = {f.name for f in fields(Settings)}
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise SettingsError(f"{name}: {quote(key)} is not a setting; use one of {', '.join(sorted(known))}.")

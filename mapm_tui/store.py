@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlmodel import Session, col, select
 
 from . import migrations
 from .agenda import Template
@@ -29,9 +30,10 @@ from .clock import Clock
 from .convert import meeting_to_dict
 from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .edits import Edits, end_time_for
-from .listing import COUNT_SQL, LIST_SQL, MeetingSummary, summaries
+from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
 from .models import CHILD_LISTS, Meeting, StepProgress
 from .store_errors import (
+    PG_INSUFFICIENT_PRIVILEGE,
     REFUSED_AUDIT,
     REFUSED_FINAL,
     REFUSED_HOLD,
@@ -89,7 +91,9 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as conn:
         try:
             current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except OperationalError:
+        except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite's, PostgreSQL's error
+            if getattr(exc.orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:  # there, but not for this role
+                raise
             current = None
         conn.rollback()
     if current == migrations.HEAD:
@@ -136,10 +140,11 @@ class Store(Edits):
 
         Database refusals (the final-meeting triggers, constraints) come out as StoreError sentences.
         """
-        with (
-            self.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
-            Session(bind=conn, expire_on_commit=False) as session,
-        ):
+        try:
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        except OperationalError as exc:  # PostgreSQL: no connection to the server (ConnectionLost)
+            raise _refusal(exc) from None
+        with conn, Session(bind=conn, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -148,6 +153,13 @@ class Store(Edits):
                 raise _refusal(exc) from None
             except OperationalError as exc:
                 session.rollback()
+                raise _refusal(exc) from None
+            except DBAPIDatabaseError as exc:
+                # PostgreSQL: a trigger's refusal (our SQLSTATEs), a role without the privilege; on SQLite
+                # any other database error (a damaged file) goes on as it is
+                session.rollback()
+                if self.engine.dialect.name != "postgresql":
+                    raise
                 raise _refusal(exc) from None
 
     def close(self) -> None:
@@ -172,7 +184,12 @@ class Store(Edits):
         Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
         before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
         with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(LIST_SQL, {"case_ref": case_ref, "limit": -1 if limit is None else limit}).all()
+            if self.engine.dialect.name == "postgresql":
+                rows = conn.execute(text(SERVER_LIST_SQL), {"case_ref": case_ref, "limit": limit}).all()
+            else:
+                rows = conn.exec_driver_sql(
+                    LIST_SQL, {"case_ref": case_ref, "limit": -1 if limit is None else limit}
+                ).all()
             conn.rollback()
         return summaries(rows)
 
@@ -188,10 +205,7 @@ class Store(Edits):
 
     def meeting_row(self, meeting_id: str) -> Meeting:
         with self.reading() as s:
-            row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
-        return row
+            return self._get(s, meeting_id)
 
     def load_meeting(self, meeting_id: str) -> dict:
         """The whole meeting as a dict shaped like the bundle's `meeting` object."""
@@ -200,11 +214,11 @@ class Store(Edits):
 
     def load_meeting_in(self, s: Session, meeting_id: str) -> dict:
         """`load_meeting` inside a session the caller holds (to check and write in one transaction)."""
-        row = s.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"There is no meeting with id '{meeting_id}'; `mapm list` shows the ids.")
+        row = self._get(s, meeting_id)
         children = {
-            key: list(s.exec(select(model).where(model.meeting_id == meeting_id).order_by(model.position, model.pk)))
+            key: list(
+                s.exec(select(model).where(model.meeting_id == meeting_id).order_by(col(model.position), col(model.pk)))
+            )
             for key, (model, _fields) in CHILD_LISTS.items()
         }
         progress = list(s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id)))
@@ -219,78 +233,6 @@ class Store(Edits):
         with self.reading() as s:
             rows = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
             return {p.step_key: p for p in rows}
-
-    # -- search (SQLite FTS5: the index and the triggers that keep it in step are made by 0004) ------
-    def search_index(self, match: str, limit: int, choose) -> list[dict]:
-        """The newest `limit` meetings with a place that matches an FTS5 `match` expression, each with
-        one of its places chosen by `choose(places) -> SearchPlace` and its snippet.
-
-        `match` must be built by `search.fts_query` (never a user's raw text). Each row: meeting_id,
-        case_ref, date, title, status, place, item, detail, snippet (the words found between \x02 and
-        \x03) and matches (how many places of that meeting match). Newest first: by date, and within a
-        date the meeting added last first. One read transaction.
-        """
-        import json
-
-        with self.engine.connect() as conn:
-            # the driver's own cursor: up to thousands of rows, read as plain tuples
-            cursor = conn.connection.cursor()
-            try:
-                cursor.execute(SEARCH_PLACES_SQL, {"q": match})
-                found = _newest_places(cursor, limit)
-            finally:
-                cursor.close()
-            if not found:
-                conn.rollback()
-                return []
-            meetings = {
-                row[0]: row[1:]
-                for row in conn.exec_driver_sql(SEARCH_MEETINGS_SQL, {"docids": json.dumps(list(found))})
-            }
-            chosen = {docid: choose(places) for docid, places in found.items()}
-            rowids = [place.rowid for place in chosen.values()]
-            snippets = dict(
-                conn.exec_driver_sql(
-                    SEARCH_SNIPPETS_SQL,
-                    {"q": match, "low": min(rowids), "high": max(rowids), "rowids": json.dumps(rowids)},
-                ).all()
-            )
-            conn.rollback()
-        out = []
-        for docid, places in found.items():
-            meeting = meetings.get(docid)
-            if meeting is None:
-                continue
-            meeting_id, case_ref, date, title, status = meeting
-            best = chosen[docid]
-            out.append(
-                {
-                    "meeting_id": meeting_id,
-                    "case_ref": case_ref,
-                    "date": date,
-                    "title": title,
-                    "status": status,
-                    "place": best.place,
-                    "item": best.item,
-                    "detail": best.detail,
-                    "snippet": snippets.get(best.rowid) or best.body,
-                    "matches": len(places),
-                }
-            )
-        return out
-
-    def explain_search(self, match: str) -> list[str]:
-        """EXPLAIN QUERY PLAN of the search statements (for tests, and for a slow search)."""
-        plan = []
-        with self.engine.connect() as conn:
-            for sql, params in (
-                (SEARCH_PLACES_SQL, {"q": match}),
-                (SEARCH_MEETINGS_SQL, {"docids": "[]"}),
-                (SEARCH_SNIPPETS_SQL, {"q": match, "low": 0, "high": 0, "rowids": "[]"}),
-            ):
-                plan += [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
-            conn.rollback()
-        return plan
 
     # -- helpers ----------------------------------------------------------------------------------
     def _get(self, s: Session, meeting_id: str) -> Meeting:
@@ -321,58 +263,6 @@ class Store(Edits):
     audit = _audit
     #: the meeting's row inside a transaction the caller holds, or NotFound (lifecycle uses it)
     meeting_in = _get
-
-
-#: Search (migration 0004): a place's rowid is its meeting's docid * 2**32 + an offset, and docids follow
-#: the meetings' dates, so the matches in descending rowid order are the newest meetings' places, each
-#: meeting's together. Step 1 reads them until `limit` meetings are seen and stops: a word found in tens
-#: of thousands of places costs no more than a rare one. Only the places of the meetings shown are read.
-SEARCH_DOCID_SHIFT = 32
-SEARCH_PLACES_SQL = """
-SELECT rowid, place, item, detail, body FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC
-"""
-#: Step 2: the meetings shown, by their docids.
-SEARCH_MEETINGS_SQL = """
-SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
-JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid IN (SELECT value FROM json_each(:docids))
-"""
-#: Step 3: the snippet of the chosen place of each meeting: one pass over the matches within the rowids
-#: of the meetings shown (`+rowid`: filtered in that pass, not the whole query again for each rowid).
-SEARCH_SNIPPETS_SQL = """
-SELECT rowid, snippet(search_index, 0, char(2), char(3), '…', 16) FROM search_index
-WHERE search_index MATCH :q AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:rowids))
-"""
-
-
-def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
-    """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
-    of one more meeting ends the reading, so FTS5 goes no further into its matches."""
-    found: dict[int, list[SearchPlace]] = {}
-    shift = SEARCH_DOCID_SHIFT
-    while rows := cursor.fetchmany(200):
-        for row in rows:
-            docid = row[0] >> shift
-            places = found.get(docid)
-            if places is None:
-                if len(found) == limit:
-                    return found
-                places = found[docid] = []
-            places.append(SearchPlace._make(row))
-    return found
-
-
-class SearchPlace(NamedTuple):
-    """A place whose words match: a meeting field, a subject, an attendee, an entry or an action."""
-
-    rowid: int
-    #: 'meeting', 'subject', 'attendee', 'entry' or 'action'
-    place: str
-    #: the meeting field's name, the item's id, or a subject's position
-    item: str | None
-    #: an entry's kind
-    detail: str | None
-    #: the text that was indexed
-    body: str
 
 
 def open_store(

@@ -54,12 +54,80 @@ class NewerDatabase(DatabaseError):
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
 
 
+class NotPermitted(StoreError):
+    """PostgreSQL refused the change: the user's database role may not make it (a reader's role)."""
+
+
+class ConnectionLost(WriteFailed):
+    """The connection to the PostgreSQL server went (a restart, the network): nothing was saved; what was
+    being saved must be kept and tried again when the server is back."""
+
+
+#: PostgreSQL's SQLSTATEs (psycopg's `sqlstate`): those of our triggers (migrations 0002-0005, the same
+#: words as SQLite's RAISE) and the server's own that a write may meet
+PG_UNIQUE_VIOLATION, PG_INSUFFICIENT_PRIVILEGE, PG_READ_ONLY_TRANSACTION = "23505", "42501", "25006"
+PG_DISK_FULL = "53100"
+#: lock_not_available (the write lock's timeout), deadlock_detected, serialization_failure
+PG_BUSY = ("55P03", "40P01", "40001")
+NOT_PERMITTED = (
+    "Your database role may not make this change (a reader's role can search and export, not edit); "
+    "nothing was changed. Ask the partnership's database administrator if you need to."
+)
+
+
+def _server_failure(exc: BaseException) -> StoreError | None:
+    """write_failure's PostgreSQL half: by SQLSTATE (and a connection SQLAlchemy saw go), never by text."""
+    if getattr(exc, "connection_invalidated", False):
+        return ConnectionLost(
+            "The connection to the database server was lost, so nothing was saved; it is kept and saved when "
+            "the server is back."
+        )
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None)
+    if not state:
+        if _no_connection(orig):
+            return ConnectionLost(
+                "The connection to the database server was lost, so nothing was saved; it is kept and saved "
+                "when the server is back."
+            )
+        return None
+    if state.startswith("08") or state in PG_SHUTTING_DOWN:  # connection exception, server going or coming
+        return ConnectionLost(
+            "The connection to the database server was lost, so nothing was saved; it is kept and saved when "
+            "the server is back."
+        )
+    if state in PG_BUSY:
+        return DatabaseBusy("The database is busy with someone else's change; try again in a moment.")
+    if state == PG_READ_ONLY_TRANSACTION:
+        return ReadOnlyDatabase(
+            "The database server accepts no changes just now (it is read-only), so nothing was saved."
+        )
+    if state == PG_DISK_FULL:
+        return StorageFull("The database server's disk is full, so nothing was saved; tell its administrator.")
+    return None
+
+
+#: admin_shutdown, crash_shutdown, cannot_connect_now (the server stopping, or not yet ready again)
+PG_SHUTTING_DOWN = ("57P01", "57P02", "57P03")
+
+
+def _no_connection(orig: BaseException) -> bool:
+    """psycopg's OperationalError with no SQLSTATE: libpq found no connection (refused, closed, timed out),
+    as opposed to an error the server reported (which always carries a SQLSTATE). By type, never by text."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(orig, psycopg.OperationalError)
+
+
 def write_failure(exc: BaseException) -> StoreError | None:
     """The typed error for a write SQLite (or the disk under it) could not do, from its result code; None
-    for anything else. Classified by code, never by message text (the text differs between versions)."""
+    for anything else. Classified by code, never by message text (the text differs between versions).
+    On PostgreSQL, by SQLSTATE: a lost connection, busy, read-only, a full disk."""
     code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
     if code is None:
-        return None
+        return _server_failure(exc)
     primary = code & 0xFF
     if primary == SQLITE_FULL:
         return StorageFull("The disk is full, so nothing was saved; free some space.")
@@ -83,6 +151,8 @@ REFUSED_FINAL = "this meeting is final: reopen it with a reason before changing 
 REFUSED_AUDIT = "the audit trail is append-only: its events cannot be changed or deleted"
 REFUSED_STATUS = "that status change is not one the meeting lifecycle allows"
 REFUSED_HOLD = "this case is on legal hold: release the hold before deleting any of its meetings"
+#: the same refusals on PostgreSQL, by the SQLSTATE each trigger raises (the words are the same)
+SERVER_REFUSALS = {"23M01": REFUSED_FINAL, "23M02": REFUSED_AUDIT, "23M03": REFUSED_STATUS, "23M04": REFUSED_HOLD}
 
 
 class AuditAppendOnly(StoreError):
@@ -117,6 +187,14 @@ def _refusal(exc: Exception) -> StoreError:
     orig = getattr(exc, "orig", exc)
     code = getattr(orig, "sqlite_errorcode", None)
     message = str(orig)
+    state = getattr(orig, "sqlstate", None)
+    if state in SERVER_REFUSALS:
+        kind, sentence = TRIGGER_REFUSALS[SERVER_REFUSALS[state]]
+        return kind(sentence)
+    if state == PG_UNIQUE_VIOLATION:
+        return StoreError("That id is already used in this meeting; nothing was changed.")
+    if state == PG_INSUFFICIENT_PRIVILEGE:
+        return NotPermitted(NOT_PERMITTED)
     if code is not None and code & 0xFF == SQLITE_CONSTRAINT and message in TRIGGER_REFUSALS:
         kind, sentence = TRIGGER_REFUSALS[message]
         return kind(sentence)
@@ -131,6 +209,17 @@ def _open_failure(exc: Exception) -> DatabaseError:
     """One sentence for a database that could not be opened, blaming the file only when it is the file:
     a busy database, a read-only folder or disk, a full disk and an I/O error each say so."""
     orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == PG_INSUFFICIENT_PRIVILEGE:
+        return DatabaseError(
+            "cannot open the server's database: your database role may not read mapm's tables (or, when they "
+            "need upgrading to this version, change them); ask its administrator for the grants that "
+            "'Sharing with a team' in the README gives."
+        )
+    typed = _server_failure(exc)
+    if isinstance(typed, DatabaseError):
+        return typed
+    if typed is not None:
+        return DatabaseError(f"cannot open the server's database: {typed}")
     code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy("The database is busy in another window; try again in a moment.")

@@ -18,6 +18,14 @@ from dataclasses import dataclass
 
 #: the template subject kinds a template may declare (`subject_kind` in its TOML)
 TEMPLATE_SUBJECT_KINDS = ("child", "adult", "child_or_adult")
+#: one subject's kind (the bundle's enum) as a label: setup's list of subjects, the minutes' details
+SUBJECT_KIND_LABELS = {"child": "Child", "adult_at_risk": "Adult at risk"}
+
+
+def is_adult(kind: object) -> bool:
+    """Whether a subject of this kind (the bundle's `kind`) is an adult at risk; any other kind, or none,
+    is a child (G-05: the safer reading, with the child's questions and the longer retention)."""
+    return kind == "adult_at_risk"
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,8 @@ class SubjectWords:
 
     @property
     def subject_kind(self) -> str:
-        """The entry-label kind (capture.kind_label): adult_at_risk for an adults' meeting, else child."""
+        """The kind a new subject takes when none is typed or told by age (setup): adult_at_risk for an
+        adults' meeting, else child."""
         return "adult_at_risk" if self.kind == "adult" else "child"
 
     def fill(self, text: str) -> str:
@@ -77,7 +86,7 @@ WORDS = {
 def subject_kind(meeting: dict | None, template_kind: str | None = "child") -> str:
     """child, adult or both: from the subjects recorded, else from the template."""
     subjects = [s for s in (meeting or {}).get("subjects") or [] if isinstance(s, dict)]
-    kinds = {"adult" if s.get("kind") == "adult_at_risk" else "child" for s in subjects}
+    kinds = {"adult" if is_adult(s.get("kind")) else "child" for s in subjects}
     if len(kinds) == 1:
         return kinds.pop()
     if kinds:

@@ -42,7 +42,8 @@ def status_in_words(status: str) -> str:
 
 
 def may_finalise(status: str | None) -> bool:
-    """Finalising is offered in review, and while the meeting runs (it is ended first)."""
+    """The review offers finalising (F5) in review, and while the meeting runs, where F5 says to end it
+    first: only a meeting in review is finalised (`may_move(status, "final")`, which lifecycle asks)."""
     return status in ("in_review", "in_progress")
 
 
@@ -58,6 +59,14 @@ def may_start_or_end(status: str | None) -> bool:
     """The one key that starts (a draft), ends (in progress) or resumes (in review) a meeting; a final
     meeting moves only by a reopen, which has its own key."""
     return status in TRANSITIONS and is_editable(status)
+
+
+def start_or_end_move(status: str | None) -> str | None:
+    """Where that one key moves the meeting: a draft starts and a meeting in review resumes (in progress),
+    a running meeting ends (in review); None where it does nothing (a final meeting)."""
+    if not may_start_or_end(status):
+        return None
+    return "in_review" if status == "in_progress" else "in_progress"
 
 
 def has_ended(status: str | None) -> bool:

@@ -19,16 +19,12 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, TextA
 from mapm_tui import capture, dates
 from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 from mapm_tui.store import StoreError
+from mapm_tui.vocabulary import ACTION_STATUS_LABELS
 
 from .widgets import KeyBar, TickBox, TickList
 
-PROGRESS = (
-    ("Open", "open"),
-    ("Done", "done"),
-    ("Partly done", "partly_done"),
-    ("Not done", "not_done"),
-    ("Cancelled", "cancelled"),
-)
+#: an action's progress, as the choice list shows it (label, status)
+PROGRESS = tuple((label, status) for status, label in ACTION_STATUS_LABELS.items())
 FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
 
 
@@ -135,43 +131,23 @@ class ActionForm(ModalScreen[str | None]):
                 yield Label(
                     'What will be done? (specific: not "monitor" or "continue to support")', classes="field-label"
                 )
-                area = TextArea(v["description"], id="a-description", soft_wrap=True, read_only=read_only, compact=True)
-                area.show_line_numbers = False
-                yield area
+                yield _text_area(v["description"], "a-description", read_only)
                 yield Label("", id="hint-description", classes="hint", markup=False)
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Label("Who? (type part of a name or agency)", classes="field-label")
-                        yield Input(
-                            v["owner"],
-                            id="a-owner",
-                            classes="short",
-                            max_length=SHORT_LIMIT,
-                            disabled=read_only,
-                            compact=True,
-                        )
+                        yield _short_input(v["owner"], "a-owner", read_only)
                         yield Label("", id="echo-owner", classes="echo", markup=False)
                     with Vertical():
                         yield Label("Agency", classes="field-label")
-                        yield Input(
-                            v["agency"],
-                            id="a-agency",
-                            classes="short",
-                            max_length=SHORT_LIMIT,
-                            disabled=read_only,
-                            compact=True,
-                        )
+                        yield _short_input(v["agency"], "a-agency", read_only)
                 yield Label("", id="hint-owner", classes="hint", markup=False)
                 yield Label("By when? (20/11, next tue, in 2 weeks)", classes="field-label")
                 yield Input(v["due"], id="a-due", classes="short", disabled=read_only, compact=True)
                 yield Label("", id="echo-due", classes="echo", markup=False)
                 yield Label("", id="hint-due_date", classes="hint", markup=False)
                 yield Label("How will we know it has been done, or has worked?", classes="field-label")
-                measure = TextArea(
-                    v["success_measure"], id="a-success_measure", soft_wrap=True, read_only=read_only, compact=True
-                )
-                measure.show_line_numbers = False
-                yield measure
+                yield _text_area(v["success_measure"], "a-success_measure", read_only)
                 yield Label("", id="hint-success_measure", classes="hint", markup=False)
                 yield Label(
                     "Which needs or risks does it address, or what does it build on? (Space ticks)",
@@ -215,7 +191,7 @@ class ActionForm(ModalScreen[str | None]):
         out = []
         for e in first + rest:
             text = e["text"] if len(e["text"]) <= 80 else e["text"][:79] + "…"
-            label = capture.kind_label(e["kind"], self.live.subject_kind) + ": " + text
+            label = capture.kind_label(e["kind"], self.live.words) + ": " + text
             out.append((label, e["id"], e["id"] in chosen))
         return out
 
@@ -395,3 +371,15 @@ class ActionForm(ModalScreen[str | None]):
         if self.live.draft(self.draft_key):
             self.notify("What you typed is kept as a draft: open the action again to finish it.", timeout=4)
         self.dismiss(None)
+
+
+def _text_area(text: str, widget_id: str, read_only: bool) -> TextArea:
+    """A wrapped text field of the form, without line numbers."""
+    area = TextArea(text, id=widget_id, soft_wrap=True, read_only=read_only, compact=True)
+    area.show_line_numbers = False
+    return area
+
+
+def _short_input(value: str, widget_id: str, read_only: bool) -> Input:
+    """A one-line field of the form for a name or an agency."""
+    return Input(value, id=widget_id, classes="short", max_length=SHORT_LIMIT, disabled=read_only, compact=True)

@@ -105,16 +105,31 @@ class AskText(ModalScreen[str | None]):
     """
 
     def __init__(
-        self, question: str, value: str = "", placeholder: str = "", required: bool = True, max_length: int = 300
+        self,
+        question: str,
+        value: str = "",
+        placeholder: str = "",
+        required: bool = True,
+        max_length: int = 300,
+        *,
+        password: bool = False,
     ) -> None:
         super().__init__()
         self.question, self.value, self.placeholder = question, value, placeholder
         self.required, self.max_length = required, max_length
+        #: a passphrase: not shown as it is typed
+        self.password = password
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, markup=False)
-            yield Input(self.value, placeholder=self.placeholder, max_length=self.max_length, id="ask-input")
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                max_length=self.max_length,
+                password=self.password,
+                id="ask-input",
+            )
             yield Label("", id="ask-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

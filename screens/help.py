@@ -33,6 +33,9 @@ EXTRA = {
     "toggle_share": "Whether the entry being typed (or the highlighted one) goes in the family's copy.",
     "command_palette": "Jump to any step or command by typing part of its name.",
     "clear_source": "No one named for this entry: clears From (an @name at the end of the line stays as text).",
+    "take_offline": "Copy the highlighted meeting to a laptop's file, to chair it where there is no network; "
+    "it is read-only here until it is checked in.",
+    "check_in": "Bring the highlighted meeting, checked out to this file, back to the server it came from.",
 }
 
 EDITING = (

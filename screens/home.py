@@ -33,6 +33,9 @@ COLUMNS = (
     Col("Case ref", most=24, whole=True),
     Col("Subjects", priority=2, least=12, most=44),
     Col("Status", most=11, whole=True),
+    # where the meeting is when not simply here ("Taken by Sam Chair", "Copy (read-only)"): no heading, so
+    # the column is left out altogether while every meeting is here
+    Col("", priority=2, most=30),
     Col("Open actions", priority=3, most=12),
 )
 
@@ -45,6 +48,8 @@ class HomeScreen(Screen):
         Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False),
         Binding("a", "actions", "Overdue actions", id="overdue_actions"),
         Binding("f5", "reload", "Refresh", id="refresh", show=False),
+        Binding("o", "take_offline", "Take offline", id="take_offline", show=False),
+        Binding("i", "check_in", "Check in", id="check_in", show=False),
     ]
     DEFAULT_CSS = """
     HomeScreen #home-body { padding: 1 2; }
@@ -62,6 +67,8 @@ class HomeScreen(Screen):
         self.total = 0
         #: what the chair asked for before the store was open (the latest request), run once it is
         self._after_open: Callable[[], None] | None = None
+        #: meeting id -> where it is when not simply here (taken offline, a copy…: checkout.whereabouts)
+        self.places: dict = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home-body"):
@@ -113,6 +120,8 @@ class HomeScreen(Screen):
         return meetings, (store.count_meetings() if len(meetings) == LIMIT else len(meetings))
 
     def _store_opened(self) -> None:
+        if self._read_places() and self.meetings:
+            self.show_meetings(self.meetings, self.total)
         waiting, self._after_open = self._after_open, None
         if waiting is not None:
             waiting()
@@ -129,7 +138,15 @@ class HomeScreen(Screen):
 
     def refresh_meetings(self) -> None:
         if self.app.store is not None:
+            self._read_places()
             self.show_meetings(*self._listed())
+
+    def _read_places(self) -> bool:
+        """Read which meetings are taken offline, copies or open elsewhere; whether any are."""
+        from mapm_tui.checkout import whereabouts
+
+        self.places = whereabouts(self.app.store, self.app.clock.utcnow())
+        return bool(self.places)
 
     def show_meetings(self, meetings: list, total: int | None = None) -> None:
         from mapm_tui.dates import format_date, parse_iso
@@ -150,6 +167,7 @@ class HomeScreen(Screen):
                         m.case_ref or m.id,
                         m.subjects or "",
                         STATUS_WORDS.get(m.status, m.status),
+                        self.places[m.id].words if m.id in self.places else "",
                         str(m.open_actions),
                     ],
                 )
@@ -230,4 +248,93 @@ class HomeScreen(Screen):
         self.app.push_screen(ActionsScreen())
 
     def action_reload(self) -> None:
+        self.refresh_meetings()
+
+    # -- taking a meeting offline and back (checkout.py holds the rules) -------------------------------
+    def _highlighted(self):
+        table = self.query_one("#meetings", DataTable)
+        if not self.meetings or table.cursor_row is None:
+            return None
+        return self.meetings[table.cursor_row]
+
+    def action_take_offline(self) -> None:
+        """o: copy the highlighted meeting to a laptop file (asked for, with its passphrase) and mark it
+        taken here."""
+        if not self._store_open(self.action_take_offline):
+            return
+        meeting = self._highlighted()
+        if meeting is None:
+            return
+        from mapm_tui.checkout import default_laptop_file
+
+        from .dialogs import AskText
+
+        def file_given(path: str | None) -> None:
+            if not path:
+                return
+            self.app.push_screen(
+                AskText(f"The passphrase of {path} (a new file is made with it):", password=True),
+                lambda passphrase: self._take_offline(meeting.id, path, passphrase),
+            )
+
+        self.app.push_screen(
+            AskText(
+                f"Take meeting {meeting.case_ref or meeting.id} offline to which file?",
+                value=str(default_laptop_file(self.app.store)),
+            ),
+            file_given,
+        )
+
+    def _take_offline(self, meeting_id: str, path: str, passphrase: str | None) -> None:
+        from pathlib import Path
+
+        from mapm_tui.checkout import take_offline_to
+        from mapm_tui.store import StoreError
+
+        if not passphrase:
+            return
+        try:
+            done = take_offline_to(self.app.store, meeting_id, Path(path), passphrase, self.app.clock.utcnow())
+        except (StoreError, DatabaseError, ValueError) as exc:
+            self.app.notify(str(exc), severity="error", timeout=12, markup=False)
+            return
+        self.app.notify(done, timeout=10, markup=False)
+        self.refresh_meetings()
+
+    def action_check_in(self) -> None:
+        """i: bring the highlighted meeting, checked out to this file, back to its server (asking the
+        server file's passphrase when it is an encrypted file)."""
+        if not self._store_open(self.action_check_in):
+            return
+        meeting = self._highlighted()
+        if meeting is None:
+            return
+        from mapm_tui.checkout import server_needs_passphrase, server_of
+        from mapm_tui.store import StoreError
+
+        from .dialogs import AskText
+
+        try:
+            ask = server_needs_passphrase(self.app.store, meeting.id)
+        except StoreError as exc:
+            self.app.notify(str(exc), severity="error", timeout=12, markup=False)
+            return
+        if ask:
+            self.app.push_screen(
+                AskText(f"The passphrase of {server_of(self.app.store, meeting.id)}:", password=True),
+                lambda passphrase: passphrase and self._check_in(meeting.id, passphrase),
+            )
+        else:
+            self._check_in(meeting.id, None)
+
+    def _check_in(self, meeting_id: str, passphrase: str | None) -> None:
+        from mapm_tui.checkout import bring_back
+        from mapm_tui.store import StoreError
+
+        try:
+            done = bring_back(self.app.store, meeting_id, self.app.clock.utcnow(), passphrase=passphrase)
+        except (StoreError, DatabaseError, ValueError) as exc:
+            self.app.notify(str(exc), severity="error", timeout=12, markup=False)
+            return
+        self.app.notify(done, timeout=10, markup=False)
         self.refresh_meetings()

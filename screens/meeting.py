@@ -14,7 +14,7 @@ from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.screen import Screen
 
-from mapm_tui.vocabulary import may_start_or_end
+from mapm_tui.vocabulary import may_start_or_end, start_or_end_move
 
 from .step_base import StepBody
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader
@@ -281,8 +281,7 @@ class MeetingScreen(Screen):
         if self.app.live is None:  # the meeting was closed while this screen was on its way out
             return False
         if action == "part_two":
-            attending = (self.live.meeting.get("family") or {}).get("attending")
-            return attending == "part_two" and not self.live.part_two_started and self.live.status == "in_progress"
+            return self.live.may_mark_part_two
         if action == "start_or_end":
             return may_start_or_end(self.live.status)
         return True
@@ -322,8 +321,11 @@ class MeetingScreen(Screen):
         from .dialogs import Confirm
 
         status = self.live.status
-        if status in ("draft", "in_review"):
-            self.live.set_status("in_progress")
+        move = start_or_end_move(status)
+        if move is None:
+            return
+        if move == "in_progress":
+            self.live.set_status(move)
             self.live.enter_step(self._step.key)
             self.notify(
                 "The meeting has started: the clock is running." if status == "draft" else "The meeting has resumed."
@@ -333,7 +335,7 @@ class MeetingScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                note = self.live.set_status("in_review")
+                note = self.live.set_status(move)
                 self.notify("The meeting has ended. It is now in review.")
                 if note:
                     self.notify(note, severity="warning", timeout=12)

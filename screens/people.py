@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label
 
 from mapm_tui import capture
-from mapm_tui.participants import PART_WORDS, is_advocate
+from mapm_tui.participants import PART_WORDS, taking_part_as
 from mapm_tui.schema import SHORT_LIMIT
 
 from .widgets import Col, Table
@@ -91,15 +91,17 @@ class PeoplePanel(Vertical):
 
     def refresh_people(self, keep: str | None = None, *, reveal: bool = False) -> None:
         rows = []
+        subjects = self.live.meeting.get("subjects")
         for a in self.live.meeting.get("attendees", []):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
             if a.get("attendance") == "substitute" and a.get("substitute_for"):
                 att += f" for {a['substitute_for']}"
+            as_ = taking_part_as(a, subjects)
             flags = ", ".join(
                 w
                 for w, on_ in (
                     ("expert", a.get("is_expert")),
-                    ("advocate" if is_advocate(a) else "family", a.get("is_family")),
+                    (as_, as_ in ("family", "advocate")),
                     (PART_WORDS.get(a.get("parts"), ""), a.get("parts")),
                 )
                 if on_
@@ -150,7 +152,7 @@ class PeoplePanel(Vertical):
             if values is not None and self._store(person_id, values) and person_id is None:
                 self.query_one("#person-input", Input).value = ""
 
-        self.app.push_screen(PersonForm(person, title=title), done)
+        self.app.push_screen(PersonForm(person, title=title, subjects=self.live.meeting.get("subjects")), done)
 
     def action_add_person(self) -> None:
         line = self.query_one("#person-input", Input).value

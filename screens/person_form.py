@@ -43,10 +43,12 @@ class PersonForm(ModalScreen[dict | None]):
     PersonForm .hint { color: $text-muted; }
     """
 
-    def __init__(self, person: dict | None = None, *, title: str = "Add a person") -> None:
+    def __init__(self, person: dict | None = None, *, title: str = "Add a person", subjects: list | None = None):
         super().__init__()
         self.person = dict(person or {})
         self.title_text = title
+        #: the meeting's subjects: the individual themself is family without the flag (participants.py)
+        self.subjects = subjects
 
     def compose(self) -> ComposeResult:
         p = self.person
@@ -56,7 +58,9 @@ class PersonForm(ModalScreen[dict | None]):
                 yield Label(label, classes="field-label")
                 yield Input(p.get(name) or "", id=f"p-{name}", max_length=SHORT_LIMIT, compact=True)
             yield Label("Taking part as", classes="field-label")
-            yield Select(TAKING_PART, value=taking_part_as(p), id="p-as", allow_blank=False, compact=True)
+            yield Select(
+                TAKING_PART, value=taking_part_as(p, self.subjects), id="p-as", allow_blank=False, compact=True
+            )
             yield Label("Which part of a two-part meeting? (G-08)", classes="field-label")
             yield Select(
                 PARTS,
@@ -77,7 +81,7 @@ class PersonForm(ModalScreen[dict | None]):
         for name, _label in TEXT_FIELDS:
             out[name] = self.query_one(f"#p-{name}", Input).value.strip() or None
         choice = self.query_one("#p-as", Select).value
-        if choice != taking_part_as(self.person) or out["role"] != (self.person.get("role") or None):
+        if choice != taking_part_as(self.person, self.subjects) or out["role"] != (self.person.get("role") or None):
             out.update(taking_part_values(choice, out["role"]))
         parts = self.query_one("#p-parts", Select).value
         out["parts"] = None if parts is Select.NULL else parts

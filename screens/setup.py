@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Label, SelectionList
 from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 from mapm_tui.store import StoreError
+from mapm_tui.subject_words import SUBJECT_KIND_LABELS, is_adult
 from mapm_tui.vocabulary import OTHER_PROCEDURES
 
 from .form import FieldForm, FieldSpec, person_specs, worded
@@ -250,7 +251,7 @@ class SetupScreen(Screen):
                 age = " (after today: check the date of birth)"
             else:
                 age = f" (age {dates.age_on(dob, today)})" if dob else ""
-            kind = "Adult at risk" if s.get("kind") == "adult_at_risk" else "Child"
+            kind = SUBJECT_KIND_LABELS["adult_at_risk" if is_adult(s.get("kind")) else "child"]
             table.add_row(s.get("name", ""), kind, (dates.format_date(dob) + age) if dob else "—", key=str(n))
 
     @on(Input.Submitted, "#subject-input")

@@ -19,6 +19,12 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
 from mapm_tui.text import clean, clean_line
+from mapm_tui.vocabulary import STATUS_WORDS
+
+#: a meeting that is not running, in the header where the meeting's clock is (the status words, with a
+#: draft "not started" yet); the wide header says a little more than the narrow one
+HEADER_STATUS_SHORT = {**STATUS_WORDS, "draft": "Not started"}
+HEADER_STATUS = {**HEADER_STATUS_SHORT, "in_review": "Ended: in review", "final": "Final (read-only)"}
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:
@@ -73,12 +79,8 @@ class MeetingHeader(Horizontal):
         status = meeting["status"]
         if status == "in_progress":
             clock = f"Meeting {elapsed_text(live.meeting_seconds())}"
-        elif compact:
-            clock = {"draft": "Not started", "in_review": "In review", "final": "Final"}.get(status, status)
         else:
-            clock = {"draft": "Not started", "in_review": "Ended: in review", "final": "Final (read-only)"}.get(
-                status, status
-            )
+            clock = (HEADER_STATUS_SHORT if compact else HEADER_STATUS).get(status, status)
         show(self.query_one("#meeting-clock", Label), clock, layout=compact)
         part = self.query_one("#meeting-part", Label)
         part.display = bool(live.part_label)

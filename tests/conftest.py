@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import keys
 import pytest
 
 from mapm_tui.clock import FixedClock
+from tests import keys, pg
 
 #: Tue 24 Nov 2026, 10:00 UTC: the fixed "now" of the tests and snapshots.
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def keys_derived_once():
+    """Each key the tests' stores, CLI runs and apps need is derived once per test session (keys.py)."""
+    from mapm_tui import crypto
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crypto, "derive_key", keys.remembering(crypto.derive_key))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +48,69 @@ def templates():
     return shipped_templates()
 
 
+#: test modules whose `store` runs on both dialects: SQLite (a file) and PostgreSQL (a fresh database on
+#: the tests' server, tests/pg.py); the PostgreSQL half is skipped with a reason when there is no server
+#: (never in CI: .ci/run starts one and sets MAPM_TEST_PG_REQUIRED=1)
+#: (test_audit_lock is SQLite's: its attacks are INSERT OR REPLACE and rowid order; PostgreSQL's own
+#: attacks on the lock and the audit trail are in test_pg_server)
+BOTH_DIALECTS = frozenset(
+    {
+        "test_store",
+        "test_lifecycle",
+        "test_search",
+        "test_bundle",
+        "test_audit_trail",
+        "test_sar",
+        "test_retention",
+        "test_cli",
+        "test_cli_lifecycle",
+    }
+)
+DIALECTS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own machinery (pragmas, files, raw SQLite)")
+    config.addinivalue_line("markers", "both_dialects: this test's store runs on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    both = (
+        metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_DIALECTS
+        or metafunc.definition.get_closest_marker("both_dialects") is not None
+    )
+    if "backend" in metafunc.fixturenames and both and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("backend", DIALECTS, indirect=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    pg.drop_templates()
+
+
 @pytest.fixture
-def store(tmp_path, clock):
-    s = keys.open_test_store(tmp_path / "test.db", clock)
+def backend(request) -> str:
+    """The dialect of this test's `store`: 'sqlite' unless the module runs on both (BOTH_DIALECTS)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, migrated, empty PostgreSQL database on the tests' server (its superuser URL), dropped
+    after the test; skips (fails in CI) without a server."""
+    server = pg.need_server()
+    name = pg.fresh_database(server)
+    yield pg.with_database(server, name)
+    pg.drop_database(server, name)
+
+
+@pytest.fixture
+def store(request, backend, tmp_path, clock):
+    if backend == "postgresql":
+        from mapm_tui.store import open_store
+
+        s = open_store(request.getfixturevalue("pg_url"), clock)
+    else:
+        s = keys.open_test_store(tmp_path / "test.db", clock)
     yield s
     s.close()
 

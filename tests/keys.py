@@ -25,9 +25,30 @@ def encrypted() -> bool:
 
 @functools.cache
 def _key(salt: bytes = SALT):
-    from mapm_tui.crypto import derive_key
+    from mapm_tui import crypto
 
-    return derive_key(PASSPHRASE, salt)
+    return crypto.derive_key(PASSPHRASE, salt)
+
+
+def remembering(derive_key):
+    """`derive_key` (the product's, unchanged: PBKDF2, 256,000 iterations) remembering what it derived, for
+    the test session. The product derives a key once per start; the tests start the CLI and the app
+    hundreds of times on the same few files, so a key already derived for a passphrase and salt is given
+    again instead of derived again. A new database made with the tests' passphrase gets the tests' fixed
+    salt (as the fixtures' files have; see above); any other passphrase gets a fresh random salt, as in use."""
+    derived: dict[tuple[str, bytes], object] = {}
+
+    @functools.wraps(derive_key)
+    def derive(passphrase: str, salt: bytes | None = None):
+        if salt is None:
+            if passphrase != PASSPHRASE:
+                return derive_key(passphrase)
+            salt = SALT
+        if (passphrase, salt) not in derived:
+            derived[passphrase, salt] = derive_key(passphrase, salt)
+        return derived[passphrase, salt]
+
+    return derive
 
 
 def key_for(path):
@@ -50,19 +71,36 @@ def key():
 
 
 def open_test_store(path, clock=None):
-    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0."""
+    """`open_store` as the fixtures use it: encrypted unless MAPM_TEST_ENCRYPTED=0; a test's PostgreSQL
+    database (its name, `store.engine.url.database`) is opened on the tests' server."""
     from mapm_tui.store import open_store
+    from tests import pg
 
+    if pg.is_test_database(path):
+        return open_store(pg.with_database(pg.need_server(), str(path)), clock)
     return open_store(path, clock, key=key_for(path))
+
+
+def db_of(store) -> str:
+    """What `--db` names to reach the same database as `store`: its file, or its server URL."""
+    if store.engine.dialect.name == "postgresql":
+        return store.engine.url.render_as_string(hide_password=False)
+    return str(store.engine.url.database)
 
 
 def connect_raw(path, **kwargs):
     """A DB-API connection straight to a test database, past the store: SQLCipher with the tests' key
-    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect)."""
+    for an encrypted file, the standard sqlite3 for a plain one (`kwargs` go to the driver's connect); for
+    a test's PostgreSQL database (its name, as `store.engine.url.database` gives it) a psycopg connection
+    that takes sqlite3's `?` placeholders (tests/pg.py)."""
     import sqlite3
     from pathlib import Path
 
     from mapm_tui import crypto
+    from tests import pg
+
+    if pg.is_test_database(path) or "://" in str(path):
+        return pg.raw_connection(str(path))
 
     if crypto.file_kind(Path(path)) == "encrypted":
         return crypto.connect(path, _key(crypto.file_salt(Path(path))), **kwargs)
@@ -72,14 +110,16 @@ def connect_raw(path, **kwargs):
 def _errors(name: str) -> tuple[type[Exception], ...]:
     import sqlite3
 
+    import psycopg
     import sqlcipher3.dbapi2
 
-    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name))
+    return (getattr(sqlite3, name), getattr(sqlcipher3.dbapi2, name), getattr(psycopg, name))
 
 
 #: what `connect_raw`'s connections raise, whichever driver it chose (for pytest.raises)
 IntegrityError = _errors("IntegrityError")
 DatabaseError = _errors("DatabaseError")
+OperationalError = _errors("OperationalError")
 
 
 def dump(path) -> str:

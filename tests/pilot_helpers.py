@@ -3,7 +3,15 @@ keys whose behaviour a test is about."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+
 from textual.widgets import Input, Select, TextArea
+
+#: how long `wait_until` waits before it calls the app stuck: never reached by a working app, however
+#: loaded the machine (it is not a time the test asserts)
+STUCK_AFTER = 60.0
 
 
 def on_show(app, selector: str, expect_type=None):
@@ -59,3 +67,24 @@ def screen_name(pilot) -> str:
     screen = pilot.app.screen
     body = getattr(screen, "body", None)
     return type(body if body is not None else screen).__name__
+
+
+async def wait_until(pilot, condition: Callable[[], object], what: str = "the app to get there") -> None:
+    """Wait until `condition()` holds, for what the app does in its own time (a worker, a thread opening
+    the store): each round lets the app handle its pending messages, then yields to its threads. Fails
+    only if the app is stuck (STUCK_AFTER)."""
+    deadline = time.monotonic() + STUCK_AFTER
+    while True:
+        await pilot.pause()
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {STUCK_AFTER:.0f} s for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def searched(pilot) -> None:
+    """Wait for the search typed to finish (it runs in a worker) and its results to be shown."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

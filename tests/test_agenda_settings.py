@@ -47,6 +47,33 @@ def test_home_step_of_an_entry_kind():
     assert hants.home_step("family_view") is None  # goes under "Other information"
 
 
+def test_the_agenda_a_template_follows_is_its_own_setting():
+    """The findings about the agenda's own items (here: no aim) cite the rule of the agenda the template
+    says it follows, whatever its key: a partnership's own template chooses (before, only the key
+    "calderdale" gave G-21). A snapshot from before the setting keeps what its meeting cited."""
+    from dataclasses import replace
+
+    from mapm_tui import rules
+    from mapm_tui.agenda import Template
+
+    t = shipped_templates()
+    assert (t["hampshire"].agenda_rule, t["calderdale"].agenda_rule) == ("G-20", "G-21")
+
+    def aim_rule(template) -> str:
+        meeting = {"id": "m-1", "date": "2026-03-02", "status": "in_review", "aim": ""}
+        [found] = [f for f in rules.check_meeting(meeting, template) if "Record the aim" in f.message]
+        return found.rule
+
+    assert aim_rule(t["calderdale"]) == "G-21" and aim_rule(t["hampshire"]) == "G-20"
+    own = replace(t["hampshire"], key="westshire", agenda_rule="G-21")
+    assert aim_rule(own) == "G-21"
+    assert aim_rule(replace(t["calderdale"], key="eastshire", agenda_rule="G-20")) == "G-20"
+    old = {k: v for k, v in t["calderdale"].to_dict().items() if k != "agenda_rule"}
+    assert Template.from_dict(old).agenda_rule == "G-21"
+    old_own = {k: v for k, v in own.to_dict().items() if k != "agenda_rule"}
+    assert Template.from_dict(old_own).agenda_rule == "G-20"
+
+
 def test_template_round_trips_through_its_snapshot():
     hants = shipped_templates()["hampshire"]
     assert type(hants).from_dict(hants.to_dict()) == hants

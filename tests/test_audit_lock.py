@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 
-import keys
 import pytest
 
 from mapm_tui import lifecycle, rules
 from mapm_tui.bundle import import_bundle
+from tests import keys
 from tests.samples import load_sample
 
 TABLES = (

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, OptionList
 from mapm_tui import audit
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings
-from tests.pilot_helpers import fill, screen_name
+from tests.pilot_helpers import fill, screen_name, searched
 from tests.samples import load_sample
 
 SIZE = (120, 40)
@@ -41,10 +41,7 @@ async def test_views_exports_and_searches_appear_in_the_audit_list(make_app, sto
         await pilot.pause()
         await fill(pilot, "#search-input", "Thornbury")
         results = app.screen.query_one("#search-results", OptionList)
-        for _ in range(100):  # the search runs in a worker
-            if results.option_count:
-                break
-            await pilot.pause(0.05)
+        await searched(pilot)
         assert results.option_count == 1
         await pilot.press("enter")  # opens it: the search closes, then the meeting opens again
         await pilot.pause()

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle
 from mapm_tui.bundle import import_bundle
+from tests import keys
+from tests.cli_helpers import mapm
 from tests.samples import load_sample
 from tests.test_audit_lock import finalised_sample
 
@@ -43,7 +42,7 @@ def _texts(store, meeting_id: str) -> list[str]:
 
 def test_events_say_who_when_and_what_and_copy_no_text(store, used, tmp_path, capsys):
     final, other = used
-    db = str(store.engine.url.database)
+    db = keys.db_of(store)
     assert run(capsys, "--db", db, "export", final, "-o", str(tmp_path / "m.docx"))[0] == 0
     assert run(capsys, "--db", db, "export", final, "--format", "json", "-o", str(tmp_path / "m.json"))[0] == 0
     assert run(capsys, "--db", db, "check", other)[0] in (0, 1)
@@ -85,7 +84,7 @@ def test_cli_gives_the_settings_name(store, used, tmp_path, capsys, isolated_hom
     final, _other = used
     (isolated_home / "config").mkdir(parents=True)
     (isolated_home / "config" / "settings.toml").write_text('user_name = "Alex Minute"\n', encoding="utf-8")
-    db = str(store.engine.url.database)
+    db = keys.db_of(store)
     assert run(capsys, "--db", db, "export", final, "-o", str(tmp_path / "m.docx"))[0] == 0
     assert audit.events(store, final)[-1].by == "Alex Minute"
 
@@ -93,7 +92,7 @@ def test_cli_gives_the_settings_name(store, used, tmp_path, capsys, isolated_hom
 def test_the_chain_holds_on_real_use(store, used, capsys):
     result = audit.verify(store)
     assert result.ok and result.count == len(_all(store)) == 6
-    code, out, _err = run(capsys, "--db", str(store.engine.url.database), "audit", "verify")
+    code, out, _err = run(capsys, "--db", keys.db_of(store), "audit", "verify")
     assert code == 0 and f"{result.count:,} events" in out and result.head in out
 
 
@@ -110,6 +109,9 @@ def _attacker(store) -> sqlite3.Connection:
     """A raw connection (the key, no pragmas) that has dropped the append-only triggers, as anyone with the
     file and its passphrase could."""
     raw = keys.connect_raw(store.engine.url.database)
+    if store.engine.dialect.name == "postgresql":  # as the database's owner could
+        raw.execute("DROP TRIGGER auditevent_append_only ON auditevent")
+        return raw
     for name in ("auditevent_no_update", "auditevent_no_delete", "auditevent_no_replace"):
         raw.execute(f"DROP TRIGGER {name}")
     return raw
@@ -163,12 +165,7 @@ def test_verify_finds_the_first_broken_link(store, used, tamper, capsys):
     raw.close()
     result = audit.verify(store)
     assert not result.ok and result.broken.pk == expected
-    proc = subprocess.run(
-        [sys.executable, "-m", "mapm_tui.cli", "--db", str(store.engine.url.database), "audit", "verify"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = mapm("audit", "verify", db=keys.db_of(store))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"broken at event {expected}" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 

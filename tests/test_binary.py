@@ -25,6 +25,9 @@ CASE_REF = "EH-2026-0417"
 if importlib.util.find_spec("PyInstaller") is None and os.environ.get("CI") != "true":
     pytest.skip("PyInstaller is not installed (pip install -e '.[build]')", allow_module_level=True)
 
+#: one pytest-xdist worker runs all of these (addopts has --dist loadgroup), so the program is built once
+pytestmark = pytest.mark.xdist_group("binary")
+
 
 @pytest.fixture(scope="module")
 def program(tmp_path_factory) -> Path:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
-from samples import load_sample, sample_names
 
 from mapm_tui.bundle import BundleError, export_bundle, import_bundle, problems, read_bundle_file
 from mapm_tui.schema import bundle_validator
+from tests.samples import load_sample, sample_names
 
 
 def minimal() -> dict:
@@ -146,7 +145,7 @@ def _strip_volatile(meeting: dict) -> dict:
 
 
 @pytest.mark.parametrize("name", sample_names())
-def test_every_sample_round_trips(store, templates, name):
+def test_every_sample_round_trips(store, templates, name, tmp_path):
     original = load_sample(name)
     assert problems(original, templates) == []
     mid = import_bundle(store, original, templates)
@@ -156,7 +155,7 @@ def test_every_sample_round_trips(store, templates, name):
     # and once more through a second database: the same meeting again
     from mapm_tui.store import open_store
 
-    other = open_store(Path(store.engine.url.database).with_name("other.db"))
+    other = open_store(tmp_path / "other.db")  # beside the test's own file (a SQLite file whatever `store` is)
     import_bundle(other, exported, templates)
     assert _normalise(export_bundle(other, mid)["meeting"]) == _normalise(exported["meeting"])
     other.close()

@@ -14,13 +14,13 @@ import os
 import random
 from pathlib import Path
 
-import keys
 import pytest
-from samples import load_sample, sample_names
-from test_bundle import _normalise, minimal
 
 from mapm_tui import cli
 from mapm_tui.bundle import clean_bundle
+from tests import keys
+from tests.samples import load_sample, sample_names
+from tests.test_bundle import _normalise, minimal
 
 SEED = 17
 CASES = int(os.environ.get("MAPM_FUZZ_CASES", "300"))

@@ -13,12 +13,12 @@ import json
 import os
 from pathlib import Path
 
-import keys
 import pytest
-from pilot_helpers import screen_name
-from test_bundle import minimal
 
 from mapm_tui import cli
+from tests import keys
+from tests.pilot_helpers import screen_name
+from tests.test_bundle import minimal
 
 HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
 #: what a terminal obeys: ESC, BEL, and the 8-bit CSI

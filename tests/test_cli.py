@@ -1,30 +1,25 @@
-"""The command line contract: output, exit codes (0 / 1 / 2), one sentence on stderr, no traceback."""
+"""The command line contract: output, exit codes (0 / 1 / 2), one sentence on stderr, no traceback.
+
+Most run in-process (`cli_helpers.mapm`); the exit codes 1 and 2 and the one sentence are also checked
+through a real process (`mapm_process`), as a script calling `mapm` sees them."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from samples import load_sample, sample_names
-from test_bundle import minimal
 
-
-def mapm(*args, db=None, env_home=None):
-    cmd = [sys.executable, "-m", "mapm_tui.cli"]
-    if db is not None:
-        cmd += ["--db", str(db)]
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60)
-
-
-def one_sentence(stderr: str) -> bool:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return len(lines) == 1 and "Traceback" not in stderr and lines[0].startswith("mapm: ")
+from tests.cli_helpers import mapm, mapm_process, one_sentence
+from tests.samples import load_sample, sample_names
+from tests.test_bundle import minimal
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, backend, request):
+    """The database the commands are given: a file, or (this module runs on both dialects) a fresh
+    database on the tests' PostgreSQL server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "cli.db"
 
 
@@ -47,9 +42,9 @@ def test_import_prints_the_id_and_list_shows_it(db, bundle_file):
     assert "m-test-1" in table.stdout and "Fri 20 Nov 2026" in table.stdout
 
 
-def test_import_twice_is_refused_with_exit_1(db, bundle_file):
+def test_import_twice_is_refused_with_exit_1_through_a_real_process(db, bundle_file):
     assert mapm("import", str(bundle_file), db=db).returncode == 0
-    again = mapm("import", str(bundle_file), db=db)
+    again = mapm_process("import", str(bundle_file), db=db)
     assert again.returncode == 1 and one_sentence(again.stderr) and "already stored" in again.stderr
 
 
@@ -74,6 +69,8 @@ def test_missing_file_and_unknown_id_and_usage(db, tmp_path):
     assert result.returncode == 2 and one_sentence(result.stderr)
     result = mapm("export", "m-none", "--format", "json", db=db)
     assert result.returncode == 2 and one_sentence(result.stderr) and "m-none" in result.stderr
+    result = mapm_process("frobnicate", db=db)  # a usage error, through a real process
+    assert result.returncode == 2 and one_sentence(result.stderr)
     result = mapm("frobnicate", db=db)
     assert result.returncode == 2 and one_sentence(result.stderr)
     result = mapm("export", db=db)

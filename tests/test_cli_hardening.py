@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-import keys
 import pytest
-from test_bundle import minimal
 
 from mapm_tui import cli
+from tests import keys
+from tests.test_bundle import minimal
 
 
 def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
@@ -110,7 +110,7 @@ def test_a_busy_database_on_open_is_exit_1(monkeypatch, capsys, tmp_path):
 
 
 def test_the_demo_database_goes_when_the_terminal_closes(tmp_path):
-    from test_kill import TerminalApp, child_env, needs_pty
+    from tests.test_kill import TerminalApp, child_env, needs_pty
 
     if needs_pty.args[0]:
         pytest.skip("needs a POSIX pseudo-terminal")

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cli import mapm, one_sentence
-from test_lifecycle import complete
+
+from tests.cli_helpers import mapm, one_sentence
+from tests.test_lifecycle import complete
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, backend, request):
+    """A file, or (this module runs on both dialects) a fresh database on the tests' PostgreSQL server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "cli.db"
 
 

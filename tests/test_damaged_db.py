@@ -15,14 +15,15 @@ import sqlite3
 import subprocess
 import sys
 
-import keys
 import pytest
-from samples import load_sample, sample_names
 
 from mapm_tui import backup, cli
 from mapm_tui.crypto import WrongPassphrase, derive_key, file_salt
 from mapm_tui.db import APPLICATION_ID, SQLITE_HEADER, DamagedDatabase, ForeignDatabase
 from mapm_tui.store import open_store
+from tests import keys
+from tests.pilot_helpers import wait_until
+from tests.samples import load_sample, sample_names
 
 MEETING = "m-2026-hants-001"
 #: every command, with arguments that would do something on a sound database
@@ -99,7 +100,7 @@ def test_a_foreign_sqlite_database_is_refused_and_never_migrated(tmp_path, capsy
 
 
 def test_a_database_of_ours_from_before_the_id_is_recognised_and_given_it(tmp_path):
-    from test_migrations import _migrate
+    from tests.test_migrations import _migrate
 
     db = tmp_path / "old.db"
     _migrate(db, "0004")
@@ -274,10 +275,7 @@ async def test_the_app_checks_the_file_after_opening_and_never_backs_up_a_damage
     app = MapmApp(db=None, clock=clock, store=store)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.database_problem:
-                    break
+            await wait_until(pilot, lambda: app.database_problem, "the check after opening")
             await app.workers.wait_for_complete()
             assert app.database_problem and "damaged" in app.database_problem
             assert f"The newest good backup is {good[0].path}" in app.database_problem
@@ -297,10 +295,8 @@ async def test_the_app_backs_up_once_a_day_and_at_each_meetings_end(filled, cloc
     app = MapmApp(db=None, clock=clock, store=store)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(100):  # the daily backup follows the check after opening, in a thread
-                await pilot.pause(0.05)
-                if backup.list_backups(filled):
-                    break
+            # the daily backup follows the check after opening, in a thread
+            await wait_until(pilot, lambda: backup.list_backups(filled), "the daily backup")
             await app.workers.wait_for_complete()
             assert [b.reason for b in backup.list_backups(filled)] == ["daily"]
             app.open_meeting(MEETING, "aim")
@@ -346,11 +342,8 @@ async def test_the_app_on_a_damaged_file_says_one_sentence_on_its_home_screen(fi
     DAMAGE[how](filled)
     app = MapmApp(db=str(filled), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.05)
-            hint = str(app.screen.query_one("#home-hint").render())
-            if "could not be opened" in hint:
-                break
+        await wait_until(pilot, lambda: "could not be opened" in str(app.screen.query_one("#home-hint").render()))
+        hint = str(app.screen.query_one("#home-hint").render())
         assert "could not be opened" in hint and "is damaged" in hint
         assert "sqlalchemy" not in hint and "SQL:" not in hint
         await pilot.press("ctrl+q")

@@ -4,11 +4,9 @@ refusal with its reason, and display that never depends on the machine's locale.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 import pytest
 
-from mapm_tui import dates
 from mapm_tui.dates import (
     DateError,
     add_months,
@@ -416,10 +414,30 @@ def test_display(day, short, long):
     assert format_iso(day) == day.isoformat()
 
 
-def test_display_never_asks_the_locale():
-    source = inspect.getsource(dates)
-    assert "strftime" not in source.replace("`strftime`", "")
-    assert "import locale" not in source
+class _WelshDate(dt.date):
+    """A date as a Welsh-locale machine would format it through strftime (and hence f"{d:%a}")."""
+
+    def strftime(self, fmt: str) -> str:
+        welsh = fmt.replace("%A", "Dydd Gwener").replace("%a", "Gwe").replace("%B", "Tachwedd").replace("%b", "Tach")
+        return super().strftime(welsh)
+
+    def __format__(self, fmt: str) -> str:
+        return self.strftime(fmt) if fmt else str(self)
+
+
+def test_display_never_asks_the_locale(monkeypatch):
+    """A Welsh or German Windows shows the same English minutes: the names never come from the locale
+    (strftime, or the calendar module's locale-dependent names)."""
+    import calendar
+
+    monkeypatch.setattr(calendar, "day_name", ["Dydd Llun"] * 7)
+    monkeypatch.setattr(calendar, "day_abbr", ["Llun"] * 7)
+    monkeypatch.setattr(calendar, "month_name", ["", *["Tachwedd"] * 12])
+    monkeypatch.setattr(calendar, "month_abbr", ["", *["Tach"] * 12])
+    day = _WelshDate(2026, 11, 20)
+    assert f"{day:%a %d %b}" == "Gwe 20 Tach"  # the stand-in locale is in force
+    assert format_date(day) == "Fri 20 Nov 2026"
+    assert format_long(day) == "Friday 20 November 2026"
 
 
 def test_what_is_displayed_parses_back():

@@ -16,11 +16,11 @@ import sys
 import textwrap
 
 import pytest
-from pilot_helpers import fill
 from sqlalchemy import event
 
 from mapm_tui import recovery
 from mapm_tui.store import StorageFull, WriteFailed, open_store
+from tests.pilot_helpers import fill, wait_until
 
 SIZE = (120, 40)
 #: long enough to need new pages (overflow pages) in the file
@@ -122,10 +122,8 @@ async def test_quitting_with_unsaved_text_offers_a_recovery_file_and_the_next_st
     disk.free()
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
-        for _ in range(50):  # the home screen opens the store in a thread, then offers the file
-            await pilot.pause(0.05)
-            if type(again.screen).__name__ == "Confirm":
-                break
+        # the home screen opens the store in a thread, then offers the file
+        await wait_until(pilot, lambda: type(again.screen).__name__ == "Confirm", "the offer of the kept file")
         assert "Put it back" in str(again.screen.query_one("#yes").render())
         again.screen.GRACE = 0
         await pilot.press("y")

@@ -9,35 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import keys
 import pytest
 import sqlcipher3
-from samples import sample_names
 
 from mapm_tui import crypto
 from mapm_tui.passphrase import MAX_TRIES, TooManyTries, Unlocker
+from tests import keys
+from tests.cli_helpers import mapm, one_sentence
+from tests.samples import sample_names
 
 PASSPHRASE = "lantern meadow copper finch"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
-
-
-def mapm(*args, db, env=None, stdin=None):
-    import os
-
-    full_env = dict(os.environ) | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=full_env,
-        stdin=stdin,
-    )
-
-
-def one_sentence(stderr: str) -> bool:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return len(lines) == 1 and "Traceback" not in stderr and lines[0].startswith("mapm: ")
 
 
 def sample_words() -> list[str]:
@@ -204,7 +186,7 @@ def test_the_cli_refuses_a_wrong_or_missing_passphrase_in_one_sentence(tmp_path)
     wrong = mapm("list", db=db, env={"MAPM_PASSPHRASE": "lantern meadow copper fish"})
     assert wrong.returncode == 2 and one_sentence(wrong.stderr)
     assert "does not open" in wrong.stderr and "lantern" not in wrong.stderr
-    missing = mapm("list", db=db, env={"MAPM_PASSPHRASE": ""}, stdin=subprocess.DEVNULL)
+    missing = mapm("list", db=db, env={"MAPM_PASSPHRASE": ""})
     assert missing.returncode == 2 and one_sentence(missing.stderr) and "passphrase" in missing.stderr
     file = tmp_path / "passphrase.txt"
     file.write_text(PASSPHRASE + "\n")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 
 import pytest
-from test_kill import (  # noqa: F401  (db and imported are fixtures)
+
+from mapm_tui import recovery
+from tests.test_kill import (  # noqa: F401  (db and imported are fixtures)
     ALT_RIGHT,
     CASE_REF,
     ENTER,
@@ -29,8 +31,6 @@ from test_kill import (  # noqa: F401  (db and imported are fixtures)
     type_text,
     unique_sentence,
 )
-
-from mapm_tui import recovery
 
 CTRL_Q = b"\x11"
 

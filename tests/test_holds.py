@@ -11,14 +11,14 @@ import subprocess
 import sys
 
 import pytest
-from pilot_helpers import fill
-from samples import load_sample
 from sqlalchemy import text
 
 from mapm_tui import holds
 from mapm_tui.app import MapmApp
 from mapm_tui.holds import HeldElsewhere, Holder
 from mapm_tui.store import open_store
+from tests.pilot_helpers import fill
+from tests.samples import load_sample
 
 MEETING = "m-2026-hants-001"
 SIZE = (120, 40)
@@ -144,6 +144,10 @@ async def test_the_app_offers_to_take_over_a_stale_hold_and_then_edits(two, cloc
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert second.load_meeting(MEETING)["aim"] == "Written after taking over."
+    from mapm_tui import audit
+
+    taken = [e for e in audit.events(second, MEETING) if e.kind == "taken_over"]
+    assert len(taken) == 1 and "The laptop that had it open crashed." in taken[0].detail
     with second.engine.connect() as conn:
         row = conn.execute(text("SELECT count(*) FROM editor_hold")).scalar()
     assert row == 0, "the hold was not let go on quitting"

@@ -27,8 +27,9 @@ import time
 import uuid
 from pathlib import Path
 
-import keys
 import pytest
+
+from tests import keys
 
 try:  # POSIX only: Windows has no pseudo-terminals of this kind and no SIGHUP
     import fcntl

@@ -8,7 +8,6 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-import keys
 import pytest
 
 from mapm_tui import lifecycle, rules
@@ -16,6 +15,7 @@ from mapm_tui.bundle import export_bundle, import_bundle
 from mapm_tui.lifecycle import BadRequest, FinaliseRefused, LifecycleError
 from mapm_tui.schema import bundle_validator
 from mapm_tui.store import MeetingLocked, open_store
+from tests import keys
 
 TODAY = dt.date(2026, 11, 24)  # the fixed clock's day (conftest.NOW)
 
@@ -197,7 +197,7 @@ LOCKED_SQL = [
     ("UPDATE subject SET name = 'Someone else' WHERE meeting_id = :m", "subject"),
     ("UPDATE findingoverride SET reason = 'sneaky' WHERE meeting_id = :m", "findingoverride"),
     ("INSERT INTO amendment (meeting_id, position, field) VALUES (:m, 9, 'aim')", "amendment"),
-    ("INSERT INTO stepprogress (meeting_id, step_key, seconds, done) VALUES (:m, 'aim', 5, 0)", "stepprogress"),
+    ("INSERT INTO stepprogress (meeting_id, step_key, seconds, done) VALUES (:m, 'aim', 5, FALSE)", "stepprogress"),
     ("UPDATE meeting SET aim = 'sneaky' WHERE id = :m", "meeting"),
     ("UPDATE meeting SET status = 'in_review', aim = 'sneaky' WHERE id = :m", "meeting"),
     ("UPDATE meeting SET status = 'draft' WHERE id = :m", "meeting"),
@@ -220,25 +220,31 @@ def test_raw_sql_cannot_change_a_final_meeting(store, templates, sql, table):
     assert export_bundle(store, mid)["meeting"] == before
 
 
-def test_every_child_table_of_a_meeting_is_locked_or_deliberately_outside(store):
+#: the tables with a foreign key to meeting, and those with a final-lock trigger, in each dialect's catalogue
+CATALOGUE = {
+    "sqlite": (
+        "SELECT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f "
+        "WHERE m.type = 'table' AND f.\"table\" = 'meeting'",
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%final_no_update'",
+    ),
+    "postgresql": (
+        "SELECT c.conrelid::regclass::text FROM pg_constraint AS c "
+        "WHERE c.contype = 'f' AND c.confrelid = 'meeting'::regclass",
+        "SELECT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%final_lock'",
+    ),
+}
+
+
+def test_every_child_table_of_a_meeting_is_locked_or_deliberately_outside(store, backend):
     """A new child table must be added to the lock (or to the list of what lives outside it on purpose)."""
     raw = _raw(store)
-    children = {
-        row[0]
-        for row in raw.execute(
-            "SELECT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f "
-            "WHERE m.type = 'table' AND f.\"table\" = 'meeting'"
-        )
-    }
-    locked = {
-        row[0]
-        for row in raw.execute(
-            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%final_no_update'"
-        )
-    }
+    children_sql, locked_sql = CATALOGUE[backend]
+    children = {row[0] for row in raw.execute(children_sql)}
+    locked = {row[0] for row in raw.execute(locked_sql)}
     raw.close()
-    # the record of sending, half-typed text, and which window is editing (never part of the record)
-    outside = {"distribution", "draft", "editor_hold"}
+    # the record of sending, half-typed text, which window is editing, and a laptop's checkout record
+    # (never part of the record)
+    outside = {"distribution", "draft", "editor_hold", "checkout"}
     assert children - outside <= locked
     assert {
         "subject",
@@ -359,9 +365,8 @@ def test_edits_after_a_reopen_become_amendments(store, templates, clock):
 
 
 def test_amendments_appear_in_the_word_minutes_annex(store, templates, tmp_path):
-    from minutes_fixtures import by_heading, open_docx
-
     from mapm_tui.minutes import export_minutes
+    from tests.minutes_fixtures import by_heading, open_docx
 
     bundle = complete()
     del bundle["meeting"]["aim"]

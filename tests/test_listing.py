@@ -7,10 +7,11 @@ import subprocess
 import sys
 import threading
 
-import keys
 import pytest
 
 from mapm_tui.listing import quick_list
+from tests import keys
+from tests.pilot_helpers import wait_until
 
 
 @pytest.fixture
@@ -91,10 +92,7 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
 
     monkeypatch.setattr(app, "open_store", slow_open_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.screen.meetings:
-                break
+        await wait_until(pilot, lambda: app.screen.meetings, "the quick list")
         home = app.screen
         assert [m.id for m in home.meetings] == [
             m.id for m in sorted(expected, key=lambda m: m.date != clock.today().isoformat())
@@ -103,15 +101,10 @@ async def test_enter_before_the_store_is_open_opens_the_meeting(demo_store, cloc
         await pilot.press("enter")  # before the store is open
         assert app.live is None and app.screen is home
         release.set()
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if app.live is not None:
-                break
+        await wait_until(pilot, lambda: app.live is not None, "the meeting to open")
         assert app.live is not None and app.live.id == home.meetings[0].id
-        for _ in range(200):  # let the meeting's screen finish mounting before the app is torn down
-            await pilot.pause(0.02)
-            if app.screen is not home and app.screen.is_mounted:
-                break
+        # let the meeting's screen finish mounting before the app is torn down
+        await wait_until(pilot, lambda: app.screen is not home and app.screen.is_mounted, "the meeting's screen")
         await pilot.pause()
         app.save_everything()
     app.store.close()
@@ -130,10 +123,7 @@ async def test_home_lists_the_newest_meetings_and_says_how_many_there_are(demo_s
         if not quick:
             monkeypatch.setattr(app, "quick_meetings", lambda limit=None: None)
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if app.screen.meetings and app.store is not None:
-                    break
+            await wait_until(pilot, lambda a=app: a.screen.meetings and a.store is not None, "the list and the store")
             screen = app.screen
             assert [m.id for m in screen.meetings] == [m.id for m in everything[:2]]
             assert screen.query_one("#meetings").row_count == 2

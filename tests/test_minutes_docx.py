@@ -12,7 +12,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from minutes_fixtures import (
+
+from mapm_tui.agenda import shipped_templates
+from mapm_tui.minutes import ExportError, MinutesWithheld, default_filename, export_minutes
+from mapm_tui.settings import Settings
+from tests.minutes_fixtures import (
     SHARED,
     UNSHARED,
     all_text,
@@ -29,10 +33,6 @@ from minutes_fixtures import (
     table_with,
     tables,
 )
-
-from mapm_tui.agenda import shipped_templates
-from mapm_tui.minutes import ExportError, MinutesWithheld, default_filename, export_minutes
-from mapm_tui.settings import Settings
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

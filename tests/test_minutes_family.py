@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from minutes_fixtures import all_text, body_blocks, full_meeting, hampshire, open_docx, package_xml, table_with
-from samples import load_sample, sample_names
 
 from mapm_tui.agenda import shipped_templates
 from mapm_tui.minutes import export_minutes
 from mapm_tui.minutes.extras import set_family_field
 from mapm_tui.minutes.layout import NOTHING, NOTHING_FAMILY
 from mapm_tui.settings import Settings
+from tests.minutes_fixtures import all_text, body_blocks, full_meeting, hampshire, open_docx, package_xml, table_with
+from tests.samples import load_sample, sample_names
 
 
 def family_copy(tmp_path, meeting, template=None, name="family.docx", **kw):

@@ -8,11 +8,11 @@ import dataclasses
 import re
 
 import pytest
-from minutes_fixtures import all_text, calderdale, calderdale_adult_meeting, full_meeting, hampshire, open_docx
 
 from mapm_tui.minutes import MinutesWithheld, build_layout, export_minutes
 from mapm_tui.minutes.recipients import recipients
 from mapm_tui.outbox import check_before_sending
+from tests.minutes_fixtures import all_text, calderdale, calderdale_adult_meeting, full_meeting, hampshire, open_docx
 
 PHONE = "01632 960{:03d}"  # Ofcom's drama range: never a real number
 

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from minutes_fixtures import SHARED, UNSHARED, calderdale, calderdale_adult_meeting, full_meeting, hampshire
 
 from mapm_tui.minutes import build_layout, default_filename
 from mapm_tui.minutes.layout import NOTHING, NOTHING_FAMILY, Fields, Para
+from tests.minutes_fixtures import SHARED, UNSHARED, calderdale, calderdale_adult_meeting, full_meeting, hampshire
 
 
 def test_importing_minutes_does_not_import_python_docx():

@@ -5,7 +5,6 @@ before anything is sent."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from email import policy
 from email.parser import BytesParser
 from io import BytesIO
@@ -13,12 +12,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from minutes_fixtures import all_text, body_blocks, open_docx
-from samples import load_sample
 
 from mapm_tui.bundle import import_bundle
 from mapm_tui.outbox import check_before_sending, next_review_invitation, record_sent, write_outbox
 from mapm_tui.settings import Settings
+from tests.minutes_fixtures import all_text, body_blocks, open_docx
+from tests.samples import load_sample
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -137,19 +136,15 @@ def test_the_check_before_sending_warns_about_what_is_risky(tmp_path):
 
 def test_mapm_outbox_writes_the_drafts_and_records_them(tmp_path):
     import json
-    import subprocess
-    import sys
+
+    from tests import cli_helpers
 
     bundle = tmp_path / "two-part.json"
     bundle.write_text(json.dumps(load_sample("hampshire-two-part.json")), encoding="utf-8")
     db = tmp_path / "cli.db"
-    env = {"MAPM_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
-    if os.environ.get("MAPM_PASSPHRASE"):  # the tests' databases are encrypted (tests/keys.py)
-        env["MAPM_PASSPHRASE"] = os.environ["MAPM_PASSPHRASE"]
 
     def mapm(*args):
-        cmd = [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+        return cli_helpers.mapm(*args, db=db)
 
     meeting_id = mapm("import", str(bundle)).stdout.strip()
     result = mapm("outbox", meeting_id, "-o", str(tmp_path / "out"))
@@ -177,9 +172,8 @@ def test_the_command_line_writes_no_outbox_for_a_meeting_that_has_not_ended(tmp_
     """QA found `mapm outbox` writing drafts for a meeting still in progress and recording them as sent."""
     import json
 
-    import keys
-
     from mapm_tui import cli
+    from tests import keys
 
     db = tmp_path / "m.db"
     sample = Path(__file__).resolve().parents[1] / "sample_data" / "hampshire-planning.json"

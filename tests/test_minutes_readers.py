@@ -7,11 +7,11 @@ import re
 import zipfile
 
 import pytest
-from minutes_fixtures import all_text, body_blocks, full_meeting, hampshire, open_docx, table_with
-from samples import load_sample, sample_names
 
 from mapm_tui.agenda import shipped_templates
 from mapm_tui.minutes import export_minutes
+from tests.minutes_fixtures import all_text, body_blocks, full_meeting, hampshire, open_docx, table_with
+from tests.samples import load_sample, sample_names
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LONG_DATE = re.compile(

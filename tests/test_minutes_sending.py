@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from minutes_fixtures import (
+
+from mapm_tui.minutes import export_minutes, export_version
+from mapm_tui.minutes.accuracy import AccuracyError, accuracy, add_correction, agree_final_text, request_check
+from mapm_tui.minutes.extras import save_extras
+from mapm_tui.settings import Settings
+from tests.minutes_fixtures import (
     all_text,
     body_blocks,
     calderdale,
@@ -16,11 +21,6 @@ from minutes_fixtures import (
     open_docx,
     table_with,
 )
-
-from mapm_tui.minutes import export_minutes, export_version
-from mapm_tui.minutes.accuracy import AccuracyError, accuracy, add_correction, agree_final_text, request_check
-from mapm_tui.minutes.extras import save_extras
-from mapm_tui.settings import Settings
 
 TODAY = dt.date(2026, 11, 24)  # Tue 24 Nov 2026
 

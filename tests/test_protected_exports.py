@@ -5,37 +5,19 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
-import keys
 import msoffcrypto
 import pytest
 from msoffcrypto.exceptions import InvalidKeyError
 
 from mapm_tui.file_crypto import AGE_HEADERS
+from tests import keys
+from tests.cli_helpers import mapm, one_sentence
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "hampshire-planning.json"
 PASSWORD = "otter shingle 42 quay"
-
-
-def mapm(*args, db, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "mapm_tui.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=dict(os.environ) | (env or {}),
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def one_sentence(stderr: str) -> bool:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return len(lines) == 1 and "Traceback" not in stderr and lines[0].startswith("mapm: ")
 
 
 @pytest.fixture

@@ -108,27 +108,16 @@ async def test_a_long_question_and_a_long_date_error_are_shown_whole(make_app):
 def test_mapm_list_in_an_80_column_terminal_shows_every_id_and_date_whole(tmp_path, templates):
     """The minute-taker copies the id from `mapm list` into `mapm check ID`: at 80 columns (and when
     piped) it was cut to 'm-20261202-…' and the date broken over two lines."""
-    import os
-    import subprocess
-    import sys
-
     from mapm_tui.bundle import import_bundle
     from mapm_tui.store import open_store
+    from tests.cli_helpers import mapm
     from tests.samples import load_sample
 
     path = tmp_path / "meetings.db"
     store = open_store(path)
     ids = [import_bundle(store, load_sample(name), templates) for name in ("hampshire-planning.json",)]
     store.close()
-    env = {**os.environ, "COLUMNS": "80"}
-    env.pop("MAPM_PASSPHRASE", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "mapm_tui.cli", "--db", str(path), "list"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    out = mapm("list", db=path, env={"COLUMNS": "80"})
     assert out.returncode == 0, out.stderr
     for meeting_id in ids:
         assert meeting_id in out.stdout, out.stdout

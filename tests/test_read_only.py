@@ -8,10 +8,10 @@ import os
 import stat
 
 import pytest
-from samples import load_sample
 
 from mapm_tui.app import MapmApp
 from mapm_tui.store import ReadOnlyDatabase, WriteFailed, open_store
+from tests.samples import load_sample
 
 MEETING = "m-2026-hants-001"
 SIZE = (120, 40)
@@ -106,9 +106,8 @@ async def test_the_app_opens_a_meeting_read_only_says_so_and_never_claims_a_save
 
 @posix_only
 def test_a_read_only_database_that_needs_upgrading_says_so_and_is_not_blamed(tmp_path, capsys):
-    from test_migrations import _migrate
-
     from mapm_tui import cli
+    from tests.test_migrations import _migrate
 
     old = tmp_path / "old.db"
     _migrate(old, "0004")

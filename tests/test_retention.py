@@ -9,12 +9,12 @@ import datetime as dt
 import io
 import json
 
-import keys
 import pytest
 
 from mapm_tui import audit, cli, lifecycle, retention, rules
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings, SettingsError, load_settings
+from tests import keys
 from tests.samples import load_sample
 
 TODAY = dt.date(2026, 11, 24)
@@ -63,6 +63,22 @@ def test_retention_lists_cases_past_their_date_by_kind(cases):
         ("ASC-OLD", "adult", dt.date(2025, 6, 1)),
     ]
     assert retention.past_retention(cases, Settings(retention_child_years=20), TODAY) == []
+
+
+def test_a_case_is_an_adults_case_only_when_it_is_about_adults_alone(store, templates):
+    """The same reading as the words on screen (subject_words.is_adult): a case with no subject recorded
+    on an agenda for a child or an adult (Calderdale) keeps the child period, as one with a child among
+    its subjects does; before, anything but "child" counted as an adult's case."""
+    store.create_meeting(templates["calderdale"], dt.date(2019, 6, 1), case_ref="CAL-1")
+    store.create_meeting(templates["hampshire"], dt.date(2019, 6, 1), case_ref="HAN-1")
+    assert (templates["calderdale"].subject_kind, templates["hampshire"].subject_kind) == ("child_or_adult", "child")
+    assert retention.case_retention(store, KEEP_10, "CAL-1").kind == "child"
+    assert retention.case_retention(store, KEEP_10, "HAN-1").kind == "child"
+    adult = store.create_meeting(templates["calderdale"], dt.date(2019, 6, 1), case_ref="ASC-2")
+    store.add_item(adult, "subjects", {"name": "Ray Hill", "kind": "adult_at_risk"})
+    assert retention.case_retention(store, KEEP_10, "ASC-2").kind == "adult"
+    store.add_item(adult, "subjects", {"name": "Amy Hill", "kind": "child"})
+    assert retention.case_retention(store, KEEP_10, "ASC-2").kind == "child"
 
 
 def test_settings_take_whole_years(tmp_path):
@@ -131,7 +147,7 @@ def _case_texts(store, meeting_id: str, other: str) -> list[str]:
 
 
 def test_purge_at_the_command_line_shows_asks_deletes_and_leaves_no_text(
-    cases, capsys, monkeypatch, isolated_home, tmp_path
+    cases, capsys, monkeypatch, isolated_home, tmp_path, backend
 ):
     (isolated_home / "config").mkdir(parents=True)
     (isolated_home / "config" / "settings.toml").write_text(
@@ -139,7 +155,7 @@ def test_purge_at_the_command_line_shows_asks_deletes_and_leaves_no_text(
     )
     texts = _case_texts(cases, "m-old-2", "m-new")
     assert len(texts) > 25 and "Maisie Thornbury" in texts
-    db = str(cases.engine.url.database)
+    db = keys.db_of(cases)
 
     # the wrong ref typed: nothing deleted
     monkeypatch.setattr("sys.stdin", io.StringIO("EH-2026-0388\n"))
@@ -165,6 +181,8 @@ def test_purge_at_the_command_line_shows_asks_deletes_and_leaves_no_text(
     assert cli.main(["--db", db, "search", "Thornbury"]) == 0
     assert "No meeting matches" in capsys.readouterr().out
 
+    if backend != "sqlite":  # a server's files are the server's (README: Sharing with a team)
+        return
     # none of the case's text in the database file or its write-ahead log (read while this store still has
     # the database open, so the log is not simply removed on closing)
     wal = tmp_path / "test.db-wal"
@@ -180,7 +198,7 @@ def test_purge_at_the_command_line_shows_asks_deletes_and_leaves_no_text(
 def test_purge_with_yes_and_refusals_at_the_command_line(cases, capsys, isolated_home):
     (isolated_home / "config").mkdir(parents=True)
     (isolated_home / "config" / "settings.toml").write_text("retention_adult_years = 5\n", encoding="utf-8")
-    db = str(cases.engine.url.database)
+    db = keys.db_of(cases)
     assert cli.main(["--db", db, "hold", "ASC-OLD", "--reason", "Safeguarding adults review"]) == 0
     capsys.readouterr()
     assert cli.main(["--db", db, "retention"]) == 0

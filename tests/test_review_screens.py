@@ -5,12 +5,12 @@ distribution, the next meeting, and search from the home screen."""
 from __future__ import annotations
 
 import docx
-import keys
 import pytest
 from textual.widgets import Input, OptionList
 
 from mapm_tui.bundle import import_bundle
-from tests.pilot_helpers import fill, screen_name
+from tests import keys
+from tests.pilot_helpers import fill, screen_name, searched
 from tests.samples import load_sample
 
 SIZE = (120, 40)
@@ -205,10 +205,7 @@ async def test_search_finds_a_word_typed_a_moment_ago(make_app, store, hampshire
         assert screen_name(pilot) == "SearchScreen"
         await fill(pilot, "#search-input", "trampol")
         results = app.screen.query_one("#search-results", OptionList)
-        for _ in range(100):  # the search runs in a worker: wait for it, however loaded the machine
-            if results.option_count:
-                break
-            await pilot.pause(0.05)
+        await searched(pilot)
         assert results.option_count == 1 and "trampoline" in str(results.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await pilot.pause()

@@ -270,6 +270,16 @@ def test_feedback_to_family_blocks_unless_they_attended_throughout():
     assert find(m) == []
 
 
+def test_a_meeting_date_that_is_no_date_does_not_stop_the_next_review_check():
+    # found by mypy: the next review's date was compared with None (TypeError) when the meeting's own
+    # date was set but not a real date; the check now leaves that comparison out, as for no date at all
+    m = complete()
+    m["date"] = "2026-13-45"
+    assert not [f for f in find(m) if f.rule == "G-44"]
+    m["next_review"]["date"] = "someday"
+    assert only(find(m), "G-44")[0].severity == "block"
+
+
 def test_calderdale_warns_when_the_individuals_views_are_missing():
     m = complete("calderdale")
     m["entries"] = [e for e in m["entries"] if e["step"] != "plan_views"]

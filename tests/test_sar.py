@@ -13,6 +13,7 @@ from docx import Document
 from mapm_tui import audit, cli, sar
 from mapm_tui.bundle import import_bundle
 from mapm_tui.settings import Settings
+from tests import keys
 from tests.samples import load_sample
 
 
@@ -62,9 +63,7 @@ def _rows(folder) -> list[list[str]]:
 
 def test_the_person_with_the_date_of_birth_and_nothing_else(people, tmp_path, capsys):
     folder = tmp_path / "sar-maisie"
-    code = cli.main(
-        ["--db", str(people.engine.url.database), "sar", "Maisie Thornbury", "--dob", "14/03/2019", "-o", str(folder)]
-    )
+    code = cli.main(["--db", keys.db_of(people), "sar", "Maisie Thornbury", "--dob", "14/03/2019", "-o", str(folder)])
     out = capsys.readouterr()
     assert code == 0, out.err
     assert "2 meeting(s) written" in out.out and "1 of the same name left out" in out.out
@@ -97,7 +96,7 @@ def test_the_person_with_the_date_of_birth_and_nothing_else(people, tmp_path, ca
     assert "disclosed" not in [e.kind for e in audit.events(people, "m-jack")]
     request = audit.events(people, audit.NO_MEETING)
     assert [e.kind for e in request] == ["subject_access"] and "Maisie" not in (request[0].detail or "")
-    assert cli.main(["--db", str(people.engine.url.database), "audit", "requests"]) == 0
+    assert cli.main(["--db", keys.db_of(people), "audit", "requests"]) == 0
     assert f"subject access request answered: 2 meeting(s) written to {folder}" in capsys.readouterr().out
     assert audit.verify(people).ok
 
@@ -130,7 +129,7 @@ def test_bad_requests_are_one_sentence_and_exit_2(people, tmp_path, capsys, args
     full.mkdir()
     (full / "x.txt").write_text("x")
     args = [a.format(folder=tmp_path / "new", full=full) for a in args]
-    assert cli.main(["--db", str(people.engine.url.database), "sar", *args]) == 2
+    assert cli.main(["--db", keys.db_of(people), "sar", *args]) == 2
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "new").exists()

@@ -8,10 +8,10 @@ import re
 import sqlite3
 import time
 
-import keys
 import pytest
 
 from mapm_tui.search import explain, fts_query, search
+from tests import keys
 
 
 def ids(hits) -> list[str]:
@@ -198,10 +198,15 @@ ODD = [
 ]
 
 
+#: the odd texts whose every word is in the meeting (operators and punctuation are plain text, not syntax)
+FINDS = {"AND", "Mum AND Dad", '"Mum', 'Mum"', "damp*", "*damp", "(damp", "damp)", "{damp}", "^damp", "damp -cold"}
+FINDS |= {"+damp", "\x00damp", "😀 damp", " ".join(["damp"] * 200)}
+
+
 @pytest.mark.parametrize("text", ODD, ids=[repr(t)[:30] for t in ODD])
 def test_whatever_a_chair_types_never_raises(store, meeting, text):
-    hits = search(store, text)
-    assert isinstance(hits, list)
+    """No error, and the meeting is found exactly when every word typed is in it."""
+    assert ids(search(store, text)) == ([meeting] if text in FINDS else [])
     assert explain(store, text)  # the plan too
 
 
@@ -362,17 +367,21 @@ def _bulk_meetings(path, n: int) -> float:
     return elapsed
 
 
+#: the tests on the 5,000-meeting database run on one pytest-xdist worker, so it is built once
+ON_BIG_STORE = pytest.mark.xdist_group("big_store")
+
+
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory):
     """5,000 meetings written in bulk into a database of the schema before search (0002), then opened:
     the upgrades to 0003 and 0004 build the index from all of them (the backfill at scale)."""
     from alembic import command
     from alembic.config import Config
-    from conftest import NOW
 
     from mapm_tui.clock import FixedClock
     from mapm_tui.db import make_engine
     from mapm_tui.store import open_store
+    from tests.conftest import NOW
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     engine = make_engine(path)
@@ -393,6 +402,7 @@ def big_store(tmp_path_factory):
     store.close()
 
 
+@ON_BIG_STORE
 def test_search_answers_from_the_fts_index_not_a_scan(big_store):
     plan = explain(big_store, "audiology appointments")
     fts = [line for line in plan if "VIRTUAL TABLE" in line and "search_index" in line]
@@ -421,6 +431,7 @@ def _expected_newest(store, text: str, limit: int) -> list[tuple[str, int]]:
     return [(mid, n) for mid, n in rows]
 
 
+@ON_BIG_STORE
 @pytest.mark.parametrize(
     "text, limit", [("audiology", 50), ("college", 7), ("Brookvale", 50), ("a", 50), ("rent arrears", 3)]
 )
@@ -432,6 +443,7 @@ def test_the_newest_meetings_and_all_their_matches_on_5000_meetings(big_store, t
     assert len(hits) == limit
 
 
+@ON_BIG_STORE
 def test_search_on_5000_meetings(big_store):
     assert len(big_store.list_meetings()) == N_MEETINGS
     raw = keys.connect_raw(big_store.engine.url.database)
@@ -439,17 +451,9 @@ def test_search_on_5000_meetings(big_store):
     raw.close()
     hits = search(big_store, "BULK-01234")
     assert ids(hits) == ["m-bulk-01234"] and hits[0].label == "Case ref"
-    timings = []
+    # how fast is measured by bench/, never asserted here: a loaded machine is not a slow search
     for text in ("audiology", "notice seeking possession", "Thornbury", "college", "Brookvale", "zzzz", "a"):
-        started = time.perf_counter()
-        hits = search(big_store, text)
-        timings.append(time.perf_counter() - started)
-        assert len(hits) <= 50
-    print(
-        f"\nsearch on {N_MEETINGS} meetings: worst {max(timings) * 1000:.1f} ms, median "
-        f"{sorted(timings)[3] * 1000:.1f} ms"
-    )
-    assert max(timings) < 2.0  # generous for a slow CI box; typically a few tens of milliseconds
+        assert len(search(big_store, text)) <= 50
     # an edit in the big database is found at once
     big_store.add_item("m-bulk-04999", "entries", {"kind": "note", "text": "Quokka sighting"})
     assert ids(search(big_store, "quokka")) == ["m-bulk-04999"]

@@ -6,6 +6,8 @@ pictures and run `pytest tests/test_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input
 
@@ -14,6 +16,12 @@ from tests.samples import load_sample
 
 SMALL, LARGE = (80, 24), (120, 40)
 SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+
+
+@pytest.fixture(autouse=True)
+def login_name(monkeypatch):
+    """The operating-system user the audit trail names when settings name nobody: the same on every machine."""
+    monkeypatch.setenv("LOGNAME", "chair")
 
 
 @pytest.fixture
@@ -174,3 +182,122 @@ def test_attendance_without_colour(snap_compare, no_colour, make_app, samples):
         pilot.app.screen.query_one("#people").move_cursor(row=5)
 
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=at(samples[0], "attendance", to_substitute))
+
+
+# -- the screens and dialogs that open over the others ----------------------------------------------
+@SIZES
+def test_overdue_actions(snap_compare, make_app, samples, size):
+    async def actions(pilot):
+        await _press(pilot, "a")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, actions))
+
+
+@SIZES
+def test_audit_trail(snap_compare, make_app, samples, size):
+    async def audit(pilot):
+        await _press(pilot, "a")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, audit, review=True))
+
+
+@SIZES
+def test_distribution(snap_compare, make_app, samples, size):
+    async def distribution(pilot):
+        await _press(pilot, "d")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, distribution, review=True))
+
+
+@SIZES
+def test_send(snap_compare, make_app, samples, size):
+    async def send(pilot):
+        await _press(pilot, "s")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, send, review=True))
+
+
+@SIZES
+def test_password(snap_compare, make_app, samples, size):
+    async def password(pilot):
+        from mapm_tui.screens.password import AskPassword
+
+        pilot.app.push_screen(AskPassword("the Word minutes", True))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, password))
+
+
+@SIZES
+def test_person_form(snap_compare, make_app, samples, size):
+    async def person(pilot):
+        from mapm_tui.screens.person_form import PersonForm
+
+        pilot.app.push_screen(PersonForm({"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes"}))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, person))
+
+
+@SIZES
+def test_confirm(snap_compare, make_app, samples, size):
+    async def confirm(pilot):
+        from mapm_tui.screens.dialogs import Confirm
+
+        pilot.app.push_screen(Confirm("Text typed while the disk was full was kept in a file. Put it back?"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, confirm))
+
+
+@SIZES
+def test_ask_text(snap_compare, make_app, samples, size):
+    async def ask(pilot):
+        from mapm_tui.screens.dialogs import AskText
+
+        question = "This meeting is open in another window. Why take it over?"
+        pilot.app.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, ask))
+
+
+@SIZES
+def test_privacy(snap_compare, make_app, samples, size):
+    async def blank(pilot):
+        await _press(pilot, "f12")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[0], None, blank, review=True))
+
+
+@pytest.fixture
+def encrypted_file(tmp_path, monkeypatch):
+    """An encrypted database named `meetings.db` in the current folder (its path is on the screen)."""
+    from mapm_tui import crypto
+    from mapm_tui.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MAPM_PASSPHRASE")
+    db = Path("meetings.db")
+    open_store(db, key=crypto.key_for_file(db, "lantern meadow copper finch")).close()
+    return db
+
+
+@SIZES
+def test_unlock(snap_compare, encrypted_file, clock, size):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.passphrase import Unlocker
+
+    app = MapmApp(db=str(encrypted_file), clock=clock, unlocker=Unlocker(encrypted_file))
+    assert snap_compare(app, terminal_size=size, run_before=at(None, None))
+
+
+@SIZES
+def test_new_passphrase(snap_compare, tmp_path, monkeypatch, clock, size):
+    from mapm_tui.app import MapmApp
+    from mapm_tui.passphrase import Unlocker
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MAPM_PASSPHRASE")
+    app = MapmApp(db="meetings.db", clock=clock, unlocker=Unlocker(Path("meetings.db")))
+    assert snap_compare(app, terminal_size=size, run_before=at(None, None))

@@ -6,19 +6,54 @@ import datetime as dt
 import os
 import stat
 
-import keys
 import pytest
 
 from mapm_tui.store import MeetingLocked, NotFound, StoreError, open_store
+from tests import keys
 
 
-def test_sqlite_is_opened_safe(store):
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
-        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+@pytest.mark.sqlite_only  # a second connection to the file; PostgreSQL is MVCC by nature
+def test_a_window_reading_does_not_stop_an_edit(store, new_meeting):
+    """Write-ahead logging: another window in the middle of a read (the list, a search) does not make the
+    chair's edit wait or fail (a rollback journal would refuse the commit until the reader finished)."""
+    mid = new_meeting()
+    reader = keys.connect_raw(store.path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM meeting").fetchone() == (1,)
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+        assert reader.execute("SELECT aim FROM meeting").fetchone() == (None,)  # its snapshot is unchanged
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
+def test_an_edit_waits_for_another_windows_short_write(store, new_meeting):
+    """A write lock held for a moment by another window is waited for, not reported as an error."""
+    import threading
+
+    mid = new_meeting()
+    holder = keys.connect_raw(store.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the other window's write lock
+    released = threading.Timer(0.3, lambda: holder.execute("ROLLBACK"))
+    released.start()
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+    finally:
+        released.join()
+        holder.close()
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
+
+
+def test_a_row_of_a_meeting_that_does_not_exist_is_refused(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="(?i)foreign key"), store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO subject (meeting_id, position, name, kind) VALUES ('m-none', 0, 'X', 'child')"
+        )
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -32,21 +67,34 @@ def test_database_file_and_folder_are_owner_only(tmp_path, new_meeting):
     s.close()
 
 
-def test_writes_use_begin_immediate(store, new_meeting):
-    """A second writer gets the lock refused at BEGIN, not half way through a transaction."""
-    mid = new_meeting()
-    seen = []
+@pytest.mark.sqlite_only  # PostgreSQL's write lock: test_pg_server
+def test_no_other_writer_slips_in_between_an_edits_read_and_its_write(store, new_meeting):
+    """An edit takes the write lock when it begins (BEGIN IMMEDIATE): another window's write attempted
+    after the edit has started reading is refused at once, and the edit completes. (In a deferred
+    transaction the other write would get in, and the edit would then fail half way.)"""
     from sqlalchemy import event
 
-    @event.listens_for(store.engine, "before_cursor_execute")
-    def spy(conn, cursor, statement, *args):
-        seen.append(statement)
+    mid = new_meeting()
+    other = keys.connect_raw(store.path, isolation_level=None, timeout=0)
+    intruded: list[str] = []
 
-    store.set_fields(mid, {"aim": "Agree a plan"})
-    assert "BEGIN IMMEDIATE" in seen
-    seen.clear()
-    store.load_meeting(mid)
-    assert "BEGIN IMMEDIATE" not in seen
+    def intrude(*_args) -> None:
+        if intruded:
+            return
+        try:
+            other.execute("UPDATE meeting SET venue = 'the other window'")
+            intruded.append("written")
+        except keys.OperationalError:
+            intruded.append("refused")
+
+    event.listen(store.engine, "after_cursor_execute", intrude)
+    try:
+        store.set_fields(mid, {"aim": "Agree a plan"})
+    finally:
+        event.remove(store.engine, "after_cursor_execute", intrude)
+        other.close()
+    assert intruded == ["refused"]
+    assert store.load_meeting(mid)["aim"] == "Agree a plan"
 
 
 def test_field_edits_are_checked_against_the_schema(store, new_meeting):
@@ -137,11 +185,14 @@ def test_unknown_meeting_is_a_clear_error(store):
 
 def _make_final(store, mid):
     """Raw moves along the lifecycle (the database refuses a draft made final in one step, 0005)."""
+    from sqlalchemy import text
+
     with store.engine.begin() as conn:
         for status in ("in_progress", "in_review", "final"):
-            conn.exec_driver_sql("UPDATE meeting SET status=? WHERE id=?", (status, mid))
+            conn.execute(text("UPDATE meeting SET status = :s WHERE id = :id"), {"s": status, "id": mid})
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's triggers, with raw SQL: test_pg_server
 def test_a_final_meeting_is_locked_by_the_database_itself(store, new_meeting, tmp_path):
     mid = new_meeting(aim="Agreed aim")
     entry = store.add_item(mid, "entries", {"kind": "need", "text": "Needs glasses"})
@@ -193,17 +244,26 @@ def test_list_meetings_counts_open_actions(store, new_meeting):
     assert (summary.case_ref, summary.subjects, summary.open_actions) == ("C-7", "Child A", 2)
 
 
-def test_database_refusals_come_out_typed(store, new_meeting):
+def test_database_refusals_come_out_typed(store, new_meeting, backend):
     """A trigger's refusal is classified by SQLite's result code and the trigger's own RAISE words (defined
-    once in the store, and checked here against the triggers a new database has), not by a word in it."""
+    once in the store, and checked here against the triggers a new database has), not by a word in it; on
+    PostgreSQL by the SQLSTATE each trigger function raises with those words."""
     from sqlalchemy import text
 
     from mapm_tui.store import TRIGGER_REFUSALS, AuditAppendOnly, StatusRefused
+    from mapm_tui.store_errors import SERVER_REFUSALS
 
     with store.engine.connect() as conn:
-        triggers = "\n".join(conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type='trigger'").scalars())
-    for words in TRIGGER_REFUSALS:
-        assert f"RAISE(ABORT, '{words}')" in triggers
+        if backend == "postgresql":
+            sql = "SELECT prosrc FROM pg_proc WHERE starts_with(proname, 'mapm')"
+            raised = {state: f"ERRCODE = '{state}', MESSAGE = '{words}'" for state, words in SERVER_REFUSALS.items()}
+        else:
+            sql = "SELECT sql FROM sqlite_master WHERE type='trigger'"
+            raised = {words: f"RAISE(ABORT, '{words}')" for words in TRIGGER_REFUSALS}
+        triggers = "\n".join(conn.exec_driver_sql(sql).scalars())
+    assert set(SERVER_REFUSALS.values()) == set(TRIGGER_REFUSALS)
+    for words in raised.values():
+        assert words in triggers
     mid = new_meeting(aim="Agreed aim")
     store.set_status(mid, "in_progress")
     with pytest.raises(StatusRefused, match="lifecycle allows"), store.writing() as s:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keys
 import pytest
-from test_bundle import minimal
 
 from mapm_tui import cli
 from mapm_tui.agenda import Template, TemplateError, load_templates
 from mapm_tui.settings import Settings, SettingsError, load_settings
+from tests import keys
+from tests.test_bundle import minimal
 
 GOOD = """
 key = "westshire"
@@ -70,6 +70,7 @@ def test_a_good_user_template_loads(templates_dir):
         (('title = "Aim"', 'title = "   "'), "step 1 ('aim') 'title' is empty"),
         (('subject_kind = "child"', 'subject_kind = "martian"'), "'subject_kind' is 'martian', not one of"),
         (('subject_kind = "child"', "subject_kind = 1979-05-27"), "'subject_kind'"),
+        (('subject_kind = "child"', 'agenda_rule = "G-99"'), "'agenda_rule' is 'G-99', not one of G-20, G-21"),
         (('"G-12" = "warn"', '"G-12" = "sometimes"'), "'rules' 'G-12' is 'sometimes'"),
         (('"G-12" = "warn"', '"twelve" = "warn"'), "'rules'"),
         (('check = "G-12"', 'check = "G12"'), "step 2 ('risks') 'check' is 'G12'"),

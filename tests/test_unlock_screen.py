@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from mapm_tui import crypto
 from mapm_tui.passphrase import Unlocker
+from tests.pilot_helpers import wait_until
 
 PASSPHRASE = "lantern meadow copper finch"
 
@@ -38,14 +39,6 @@ async def submit(pilot, field: str, text: str) -> None:
     pilot.app.screen.query_one(f"#{field}", Input).value = text  # pressing each key costs ~60 ms in Pilot
     pilot.app.screen.query_one(f"#{field}", Input).focus()
     await pilot.press("enter")
-
-
-async def wait_until(pilot, condition, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app did not get there")
 
 
 def said(pilot) -> str:

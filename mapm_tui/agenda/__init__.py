@@ -59,6 +59,9 @@ STAGES = ("before_meeting", "during_meeting")
 SEVERITIES = ("block", "warn", "off", "block_in_disagreement_meeting")
 #: Rules whose severity a template may set, with the value used when it says nothing.
 RULE_DEFAULTS = {"G-12": "warn", "G-21": "off", "G-40": "off", "G-42": "block"}
+#: The guidance's agenda rules a template may follow (`agenda_rule`): the findings about the agenda's own
+#: items (an aim, someone present, the times) cite it. Hampshire's format (G-20) unless the template says.
+AGENDA_RULES = ("G-20", "G-21")
 SHIPPED = ("hampshire", "calderdale")
 
 
@@ -94,6 +97,8 @@ class Template:
     source: str = ""
     subject_kind: str = "child"
     rules: dict[str, str] = field(default_factory=dict)
+    #: which guidance agenda this template follows (one of AGENDA_RULES): the rule its agenda findings cite
+    agenda_rule: str = "G-20"
 
     def severity(self, rule: str) -> str:
         """How hard this template presses on `rule` (block, warn, off, block_in_disagreement_meeting)."""
@@ -110,6 +115,14 @@ class Template:
         if isinstance(key, str) and (step := self.step(key)) is not None:
             return step
         return self.home_step(entry.get("kind") or "", entry.get("stage"))
+
+    def entries_in(self, entries, step_key: str) -> list[dict]:
+        """The entries (of a meeting's list) that belong under step `step_key` (`step_of_entry`)."""
+        return [
+            e
+            for e in entries or ()
+            if isinstance(e, dict) and (where := self.step_of_entry(e)) is not None and where.key == step_key
+        ]
 
     def home_step(self, entry_kind: str, stage: str | None = None) -> Step | None:
         """The step where an entry of this kind (and stage) belongs when it was captured under no step.
@@ -180,6 +193,7 @@ def _parse(data: dict, origin: str) -> Template:
         source=clean_line(data.get("source", "")),
         subject_kind=data.get("subject_kind", "child"),
         rules=dict(data.get("rules", {})),
+        agenda_rule=data.get("agenda_rule", "G-20"),
     )
 
 
@@ -230,7 +244,8 @@ def _describe(error, data: dict) -> tuple[str, str]:
 def _repair_snapshot(data: dict) -> dict:
     """A meeting's template snapshot taken before templates were checked whole (issue 17) may hold a
     value the old loader let through (`prompt = 123`): such optional text is kept as text, an unknown
-    rule id or subject kind dropped, so the meeting still opens. Files are never repaired, only refused."""
+    rule id or subject kind dropped, a missing agenda rule supplied, so the meeting still opens. Files are
+    never repaired, only refused."""
     if not isinstance(data, dict):
         return data
     data = dict(data)
@@ -240,6 +255,10 @@ def _repair_snapshot(data: dict) -> dict:
         data.pop("subject_kind")
     if not isinstance(data.get("rules", {}), dict):
         data.pop("rules")
+    if data.get("agenda_rule") not in AGENDA_RULES:
+        # a snapshot taken before templates said which agenda they follow: the shipped Calderdale template
+        # was the one following G-21 then (the rules chose it by key), so its meetings keep citing it
+        data["agenda_rule"] = "G-21" if data.get("key") == "calderdale" else "G-20"
     steps = data.get("steps")
     if isinstance(steps, list):
         fixed = []

@@ -1,8 +1,9 @@
 """The JSON Schema of an agenda template file (TOML read into a dict), built from the constants the app
 uses (step kinds, entry kinds, text fields …) so that each list is written down once.
 
-A user template is checked against it whole before it is used: a `prompt = 123` or an unknown
-`subject_kind` is refused by name when the templates are loaded, never later on a screen.
+A user template is checked against it whole before it is used: a `prompt = 123`, an unknown
+`subject_kind`, `agenda_rule` or rule severity is refused by name when the templates are loaded, never
+later on a screen.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ RULE_PATTERN = "^G-[0-9]{2}$"
 
 def template_schema() -> dict:
     from ..subject_words import TEMPLATE_SUBJECT_KINDS
-    from . import ENTRY_KINDS, SEVERITIES, STAGES, STEP_KINDS, TEXT_FIELDS
+    from . import AGENDA_RULES, ENTRY_KINDS, SEVERITIES, STAGES, STEP_KINDS, TEXT_FIELDS
 
     line = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": r"\S"}
     step = {
@@ -52,6 +53,7 @@ def template_schema() -> dict:
             "name": line,
             "source": {"type": "string", "maxLength": 300},
             "subject_kind": {"enum": list(TEMPLATE_SUBJECT_KINDS)},
+            "agenda_rule": {"enum": list(AGENDA_RULES)},
             "rules": {
                 "type": "object",
                 "propertyNames": {"pattern": RULE_PATTERN},

@@ -8,11 +8,12 @@ and `include_name` keeps Alembic's autogenerate from proposing to drop them.
 
 from __future__ import annotations
 
-HEAD = "0006"
+HEAD = "0007"
 
 #: tables the migrations make by hand (the search index, its FTS5 shadow tables and its meeting map;
-#: the editor holds, kept in plain SQL by holds.py so a later PostgreSQL team mode uses the same statements)
-UNMANAGED_PREFIXES = ("search_", "editor_hold")
+#: the editor holds, kept in plain SQL by holds.py so a later PostgreSQL team mode uses the same statements;
+#: the laptop's record of meetings checked out to it, checkout.py's, likewise)
+UNMANAGED_PREFIXES = ("search_", "editor_hold", "checkout")
 
 
 def include_name(name, type_, parent_names) -> bool:

@@ -30,6 +30,7 @@ class Context:
         #: free-text fields outside design.md's list that the chair decided to share with the family
         self.shared_fields = family_fields(meeting) if family else set()
         self.attendees = dicts(meeting.get("attendees"))
+        self.subjects = dicts(meeting.get("subjects"))
         self.by_attendee = {a.get("id"): a for a in self.attendees if a.get("id")}
         all_entries = dicts(meeting.get("entries"))
         if family:
@@ -76,9 +77,9 @@ class Context:
         return as_line(fallback)
 
     def is_family(self, attendee: dict) -> bool:
-        from ..family import is_family_member
+        from ..participants import is_family_member
 
-        return is_family_member(attendee, dicts(self.m.get("subjects")))
+        return is_family_member(attendee, self.subjects)
 
     # --- entries
     def agency_of(self, e: dict) -> str:

@@ -47,7 +47,7 @@ def open_letterhead(path: Path):
         raise LetterheadError(f"The letterhead {path} does not exist or is not a file; check the path.")
     try:
         content_type = ooxml.main_content_type(path)
-    except Exception:
+    except Exception:  # a damaged or hostile file fails in zipfile, the XML parser or python-docx, in any way
         raise LetterheadError(
             f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx."
         ) from None
@@ -58,7 +58,7 @@ def open_letterhead(path: Path):
         )
     try:
         return docx.Document(str(path))
-    except Exception:
+    except Exception:  # the same: python-docx reading a damaged file may raise any error (KeyError, lxml's …)
         raise LetterheadError(
             f"The letterhead {path.name} is not a readable Word .docx file; open it in Word and save it as .docx."
         ) from None

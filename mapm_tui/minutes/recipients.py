@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..family import is_family_member
+from ..participants import is_family_member
 from .family_copy import is_shared
 
 #: Versions of the minutes. "full" and "family" are the bundle's distribution versions; a part copy is

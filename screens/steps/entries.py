@@ -134,9 +134,9 @@ class EntriesStep(StepBody):
         prefix = "Editing" if self.editing else "New"
         if typed_kind:
             head = kind_text.partition(":")[0].strip()
-            label = f"{capture.kind_label(typed_kind, self.live.subject_kind)} (typed “{head}:”, not stored)"
+            label = f"{capture.kind_label(typed_kind, self.live.words)} (typed “{head}:”, not stored)"
         else:
-            label = capture.kind_label(self.kind, self.live.subject_kind)
+            label = capture.kind_label(self.kind, self.live.words)
             if self.kind != self.default_kind and not self.editing:
                 label += " (this entry only)"
         show(self.query_one("#capture-kind", Label), f"{prefix}: {label}", layout=False)
@@ -178,7 +178,7 @@ class EntriesStep(StepBody):
                 (
                     entry["id"],
                     [
-                        capture.kind_label(entry["kind"], self.live.subject_kind),
+                        capture.kind_label(entry["kind"], self.live.words),
                         entry["text"],
                         who,
                         capture.BASIS_LABELS.get(entry.get("basis"), ""),

@@ -27,6 +27,13 @@ statement could "reopen" a meeting *and* change its aim. Now a final meeting's r
 status (to in_review: a reopen) and `updated_at`; every other column must stay as it was. A migration
 that adds a column to `meeting` must add it to `LOCKED_COLUMNS` and recreate the trigger.
 
+PostgreSQL
+----------
+The lock is 0002's PL/pgSQL function, replaced: a final meeting's row may change its status to in_review
+and its `updated_at`, every other column (all of them, compared as the whole row, so a later column is
+locked too) must stay; refused with SQLSTATE 23M01. The search index on PostgreSQL is made by 0004 (team
+mode came after both: no PostgreSQL database was ever at this revision).
+
 Revision ID: 0003
 """
 
@@ -112,7 +119,7 @@ LOCKED_COLUMNS = (
 )
 
 #: meeting fields that are searched: (code, item name, columns joined into the indexed text)
-MEETING_FIELDS = (
+MEETING_FIELDS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (1, "case_ref", ("case_ref",)),
     (2, "title", ("title",)),
     (3, "aim", ("aim",)),
@@ -202,7 +209,31 @@ def _lock_trigger() -> str:
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
 
 
+FINAL_SQLSTATE = "23M01"
+
+
+def _meeting_lock_postgresql(update_rule: str) -> str:
+    refuse = f"RAISE EXCEPTION USING ERRCODE = '{FINAL_SQLSTATE}', MESSAGE = '{MESSAGE}'"
+    return f"""CREATE OR REPLACE FUNCTION mapm_meeting_final_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND OLD.status = 'final' THEN {refuse}; END IF;
+            IF TG_OP = 'UPDATE' AND OLD.status = 'final' AND ({update_rule}) THEN {refuse}; END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        END $$"""
+
+
+#: a reopen changes the status (to in_review) and updated_at, nothing else
+REOPEN_ONLY = (
+    "NEW.status <> 'in_review' "
+    "OR to_jsonb(NEW) - 'status' - 'updated_at' IS DISTINCT FROM to_jsonb(OLD) - 'status' - 'updated_at'"
+)
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_meeting_lock_postgresql(REOPEN_ONLY))
+        return
     # -- the final lock: a reopen changes the status and nothing else ---------------------------------
     op.execute("DROP TRIGGER IF EXISTS meeting_final_no_update")
     op.execute(_lock_trigger())
@@ -254,6 +285,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_meeting_lock_postgresql("NEW.status = 'final'"))  # 0002's rule
+        return
     for _code, name, _cols in MEETING_FIELDS:
         op.execute(f"DROP TRIGGER IF EXISTS search_meeting_{name}")
     for name in ("insert", "delete"):

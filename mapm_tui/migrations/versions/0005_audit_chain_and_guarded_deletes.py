@@ -33,6 +33,13 @@ Legal hold: `legalhold` lists case references that must not be purged (one row p
 
 This revision imports no other migration: it is frozen as written.
 
+PostgreSQL
+----------
+There is no INSERT OR REPLACE (a clashing key is a unique violation), so the no-replace and no-rekey
+guards are not needed; the rest are PL/pgSQL trigger functions raising our own SQLSTATEs with the same
+words: 23M01 final, 23M02 audit trail, 23M03 status move, 23M04 legal hold (the store maps each to its
+typed error). The audit trail also refuses TRUNCATE, which skips row triggers.
+
 Revision ID: 0005
 """
 
@@ -197,8 +204,11 @@ def upgrade() -> None:
     ).fetchall()
     for pk, meeting_id, at, by, os_user, kind, detail in rows:
         prev = event_hash(prev, pk, meeting_id, at, by, os_user, kind, detail)
-        conn.exec_driver_sql("UPDATE auditevent SET hash = ? WHERE pk = ?", (prev, pk))
+        conn.execute(sa.text("UPDATE auditevent SET hash = :hash WHERE pk = :pk"), {"hash": prev, "pk": pk})
 
+    if conn.dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     for name in REPLACED_0002:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for sql in TRIGGERS.values():
@@ -206,11 +216,143 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    for sql in REPLACED_0002.values():
-        op.execute(sql)
+    if op.get_bind().dialect.name == "postgresql":
+        _downgrade_postgresql()
+    else:
+        for name in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for sql in REPLACED_0002.values():
+            op.execute(sql)
     op.drop_table("legalhold")
     with op.batch_alter_table("auditevent") as batch:
         batch.drop_column("hash")
         batch.drop_column("os_user")
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------------------
+SQLSTATES = {FINAL: "23M01", AUDIT: "23M02", STATUS: "23M03", HOLD: "23M04"}
+
+
+def _refuse(message: str) -> str:
+    return f"RAISE EXCEPTION USING ERRCODE = '{SQLSTATES[message]}', MESSAGE = '{message}'"
+
+
+def _function(name: str, body: str) -> str:
+    return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body}\nEND $$"
+
+
+def _pg_reopen_written() -> str:
+    return (
+        "EXISTS (SELECT 1 FROM amendment AS a WHERE a.meeting_id = OLD.id "
+        "AND a.pk = (SELECT max(pk) FROM amendment WHERE meeting_id = OLD.id) "
+        "AND a.field = 'status' AND a.old = 'final' AND a.new = 'in review' "
+        "AND trim(coalesce(a.reason, '')) <> '' AND trim(coalesce(a.\"by\", '')) <> '' "
+        "AND (OLD.finalised_at IS NULL OR a.at::timestamptz >= OLD.finalised_at::timestamptz))"
+    )
+
+
+def _upgrade_postgresql() -> None:
+    moves = " OR ".join(f"(OLD.status = '{a}' AND NEW.status = '{b}')" for a, b in MOVES)
+    op.execute(
+        _function(
+            "mapm_meeting_rules",
+            f"""IF TG_OP = 'UPDATE' AND NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'final'
+    AND NOT ({moves}) THEN {_refuse(STATUS)}; END IF;
+IF TG_OP = 'UPDATE' AND OLD.status = 'final' AND NEW.status = 'in_review' AND NOT {_pg_reopen_written()} THEN
+    {_refuse(FINAL)};
+END IF;
+IF TG_OP = 'DELETE' THEN
+    IF OLD.status = 'final' AND coalesce((SELECT kind FROM auditevent WHERE meeting_id = OLD.id
+        ORDER BY pk DESC LIMIT 1), '') <> 'purged' THEN {_refuse(FINAL)}; END IF;
+    IF EXISTS (SELECT 1 FROM legalhold WHERE case_ref = OLD.case_ref) THEN {_refuse(HOLD)}; END IF;
+    RETURN OLD;
+END IF;
+RETURN NEW;""",
+        )
+    )
+    op.execute(
+        "CREATE TRIGGER meeting_rules BEFORE UPDATE OR DELETE ON meeting "
+        "FOR EACH ROW EXECUTE FUNCTION mapm_meeting_rules()"
+    )
+    # 0002's lock refused any delete of a final meeting: a purge may now delete it (the rule above)
+    op.execute(
+        _function(
+            "mapm_meeting_final_lock",
+            f"""IF TG_OP = 'UPDATE' AND OLD.status = 'final' AND (NEW.status <> 'in_review'
+    OR to_jsonb(NEW) - 'status' - 'updated_at' IS DISTINCT FROM to_jsonb(OLD) - 'status' - 'updated_at') THEN
+    {_refuse(FINAL)};
+END IF;
+IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+RETURN NEW;""",
+        )
+    )
+    # the amendment lock lets in exactly a reopen's own status amendment
+    op.execute(
+        _function(
+            "mapm_amendment_final_lock",
+            f"""IF TG_OP = 'INSERT' AND (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'final'
+    AND NOT (NEW.field = 'status' AND NEW.old = 'final' AND NEW.new = 'in review'
+    AND trim(coalesce(NEW.reason, '')) <> '' AND trim(coalesce(NEW."by", '')) <> '') THEN {_refuse(FINAL)}; END IF;
+IF TG_OP <> 'INSERT' AND (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'final' THEN {_refuse(FINAL)}; END IF;
+IF TG_OP = 'UPDATE' AND (SELECT status FROM meeting WHERE id = NEW.meeting_id) = 'final' THEN {_refuse(FINAL)}; END IF;
+IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+RETURN NEW;""",
+        )
+    )
+    op.execute('DROP TRIGGER IF EXISTS amendment_final_lock ON "amendment"')
+    op.execute(
+        'CREATE TRIGGER amendment_final_lock BEFORE INSERT OR UPDATE OR DELETE ON "amendment" '
+        "FOR EACH ROW EXECUTE FUNCTION mapm_amendment_final_lock()"
+    )
+    # the distribution record: appended to, never changed, once the meeting is final
+    op.execute(
+        _function(
+            "mapm_distribution_final_lock",
+            f"""IF (SELECT status FROM meeting WHERE id = OLD.meeting_id) = 'final' THEN {_refuse(FINAL)}; END IF;
+IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+RETURN NEW;""",
+        )
+    )
+    op.execute(
+        'CREATE TRIGGER distribution_final_lock BEFORE UPDATE OR DELETE ON "distribution" '
+        "FOR EACH ROW EXECUTE FUNCTION mapm_distribution_final_lock()"
+    )
+    # the audit trail: append-only for every meeting (TRUNCATE skips row triggers: refused on its own)
+    op.execute(_function("mapm_audit_append_only", f"{_refuse(AUDIT)};"))
+    op.execute(
+        "CREATE TRIGGER auditevent_append_only BEFORE UPDATE OR DELETE ON auditevent "
+        "FOR EACH ROW EXECUTE FUNCTION mapm_audit_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER auditevent_no_truncate BEFORE TRUNCATE ON auditevent "
+        "FOR EACH STATEMENT EXECUTE FUNCTION mapm_audit_append_only()"
+    )
+
+
+def _downgrade_postgresql() -> None:
+    op.execute("DROP TRIGGER IF EXISTS auditevent_no_truncate ON auditevent")
+    op.execute("DROP TRIGGER IF EXISTS auditevent_append_only ON auditevent")
+    op.execute("DROP FUNCTION IF EXISTS mapm_audit_append_only()")
+    op.execute('DROP TRIGGER IF EXISTS distribution_final_lock ON "distribution"')
+    op.execute("DROP FUNCTION IF EXISTS mapm_distribution_final_lock()")
+    op.execute('DROP TRIGGER IF EXISTS amendment_final_lock ON "amendment"')
+    op.execute("DROP FUNCTION IF EXISTS mapm_amendment_final_lock()")
+    op.execute(
+        'CREATE TRIGGER amendment_final_lock BEFORE INSERT OR UPDATE OR DELETE ON "amendment" '
+        "FOR EACH ROW EXECUTE FUNCTION mapm_child_final_lock()"
+    )
+    op.execute("DROP TRIGGER IF EXISTS meeting_rules ON meeting")
+    op.execute("DROP FUNCTION IF EXISTS mapm_meeting_rules()")
+    final = f"RAISE EXCEPTION USING ERRCODE = '23M01', MESSAGE = '{FINAL}'"
+    op.execute(  # 0003's lock, delete refused again
+        _function(
+            "mapm_meeting_final_lock",
+            f"""IF TG_OP = 'DELETE' AND OLD.status = 'final' THEN {final}; END IF;
+IF TG_OP = 'UPDATE' AND OLD.status = 'final' AND (NEW.status <> 'in_review'
+    OR to_jsonb(NEW) - 'status' - 'updated_at' IS DISTINCT FROM to_jsonb(OLD) - 'status' - 'updated_at') THEN
+    {final};
+END IF;
+IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+RETURN NEW;""",
+        )
+    )

@@ -13,7 +13,8 @@ Revision ID: 0006
 
 from alembic import op
 
-from mapm_tui.db import APPLICATION_ID
+#: `PRAGMA application_id` of a mapm database ("MAPM"): db.APPLICATION_ID, copied (this revision is frozen)
+APPLICATION_ID = 0x4D41504D
 
 revision = "0006"
 # written against 0004 while 0005 (the audit trail) was being made alongside; re-pointed when merged

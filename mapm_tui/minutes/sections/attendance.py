@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...participants import is_advocate
+from ...participants import TAKING_PART_WORDS, taking_part_as
 from ...vocabulary import ATTENDANCE_WORDS
 from ..blocks import Table
 from ..context import Context
@@ -29,10 +29,9 @@ def attendance_table(ctx: Context) -> Table:
 
 
 def _taking_part_as(ctx: Context, a: dict) -> str:
-    if ctx.is_family(a):
-        as_ = "Advocate or supporter" if is_advocate(a) else "Family"
-        return as_ + "; expert adviser" if a.get("is_expert") else as_
-    return "Expert adviser" if a.get("is_expert") else "Professional"
+    as_ = taking_part_as(a, ctx.subjects)
+    words = TAKING_PART_WORDS[as_]
+    return words + "; expert adviser" if as_ in ("family", "advocate") and a.get("is_expert") else words
 
 
 def _attendance(a: dict) -> str:

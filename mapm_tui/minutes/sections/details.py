@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...subject_words import SubjectWords
+from ...subject_words import SUBJECT_KIND_LABELS, SubjectWords, is_adult
 from ...vocabulary import MEETING_REASONS, MEETING_TYPES, OTHER_PROCEDURES
 from .. import family_copy
 from ..blocks import Fields
@@ -88,8 +88,8 @@ def _subjects(meeting: dict) -> str:
     for s in dicts(meeting.get("subjects")):
         name = as_line(s.get("name")) or "(no name)"
         dob = parse_date(s.get("date_of_birth"))
-        child = s.get("kind") != "adult_at_risk"
-        bits = [] if child else ["adult at risk"]
+        child = not is_adult(s.get("kind"))
+        bits = [] if child else [SUBJECT_KIND_LABELS["adult_at_risk"].lower()]
         if dob:
             born = f"born {dates().format_date(dob)}"
             if child and day and dob > day:
