@@ -106,27 +106,46 @@ class MeetingScreen(Screen):
         if body is not None and body is old:
             return
         focused = self.focused
-        with self.app.batch_update():
-            if old is not None:
-                if focused is not None and old in focused.ancestors:
-                    old.last_focused = focused
-                old.display = False
-                old.left()
-            self._step = step
-            if body is not None:
-                body.display = True
-                body.shown_again()
-            self.query_one(AgendaSidebar).show_current(step.key)
-            self.refresh_header()
-            if body is None:
-                body = body_for_step(step)
-                self.bodies[step.key] = body
-                # keys typed before its field has focus come to the screen (on_key) and wait for it
-                self.set_focus(None)
-                self.query_one("#steps").mount(body)
-            else:
-                self.set_focus(body.focus_on_return())
+        if old is not None:
+            if focused is not None and old in focused.ancestors:
+                old.last_focused = focused
+            old.left()
+        self._step = step
+        if body is None:
+            # Built hidden, and shown with the header and the agenda once built (body_built), so that
+            # "Step 4 of 15" is never on screen over another step's body. Keys typed meanwhile come to
+            # the screen (no field has focus: on_key) and wait for the new step's field.
+            body = body_for_step(step)
+            body.display = False
+            self.bodies[step.key] = body
+            self.set_focus(None)
+            self.query_one("#steps").mount(body)
+            return
+        body.shown_again()
+        self._reveal(body)
+        self.set_focus(body.focus_on_return())
         if self.focused is focused:  # (a change of focus has told the key bar already)
+            self.refresh_bindings()
+
+    def _reveal(self, body: StepBody) -> None:
+        """Show `body` alone (hide whichever is on show), with its step in the header and the agenda."""
+        with self.app.batch_update():
+            for other in self.bodies.values():
+                other.display = other is body  # (no work for a body already hidden)
+            self.query_one(AgendaSidebar).show_current(body.step.key)
+            self.refresh_header()
+
+    def body_built(self, body: StepBody) -> None:
+        """A step's body has been built: show it if its step is still the one the chair went to (alt+right
+        pressed twice goes on before the first body is built), and focus its field."""
+        if body is not self.body:
+            return
+        self._reveal(body)
+        focused = self.focused
+        target = body.first_focus() if focused is None or body not in focused.ancestors else None
+        if target is not None:
+            self.set_focus(target)
+        if self.focused is focused:
             self.refresh_bindings()
 
     def on_screen_resume(self) -> None:

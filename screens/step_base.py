@@ -63,9 +63,10 @@ class StepBody(VerticalScroll):
         return f"Read-only in this window: {self.live.read_only}"
 
     def on_mount(self) -> None:
-        # (each kind's own on_mount runs too: Textual calls every class's handler, and focuses its field)
+        # (a kind's own on_mount runs too, first: Textual calls every class's handler, the subclass's first)
         self.drawn_version = self.live.version
         screen = self.screen
+        screen.body_built(self)
         screen.call_after_refresh(screen.type_early_keys)  # keys typed while this body was being built
         self.call_after_refresh(self._show_focused)
 
@@ -89,6 +90,10 @@ class StepBody(VerticalScroll):
 
     def left(self) -> None:
         """The chair went to another step, or to the review (not a dialog over this step)."""
+
+    def first_focus(self) -> Widget | None:
+        """What has the focus when the step is first shown (by default its text field)."""
+        return self.primary_field()
 
     def primary_field(self):
         if self.PRIMARY:

@@ -18,6 +18,7 @@ import pytest
 from mapm_tui import cli
 from tests import keys
 from tests.cli_helpers import unmeasured_env
+from tests.pilot_helpers import screen_name
 from tests.test_bundle import minimal
 
 HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
@@ -435,22 +436,23 @@ async def test_square_brackets_from_a_bundle_are_shown_as_written(store, templat
         shots = [app.export_screenshot()]
         app.open_meeting("m-test-1")  # in review: the review screen
         await pilot.pause()
-        screens.append(type(app.screen).__name__)
+        screens.append(screen_name(pilot))
         shots.append(app.export_screenshot())
         for step in ("attendance", "known_before", "plan"):
             app.open_meeting("m-test-1", step)
             await pilot.pause()
-            screens.append(type(app.screen).__name__)
+            screens.append(screen_name(pilot))
             if step == "known_before":  # who said it, as the capture line shows it when an entry is edited
-                app.screen.source_id = "att-1"
-                app.screen.refresh_meta()
+                body = app.screen.body
+                body.source_id = "att-1"
+                body.refresh_meta()
                 await pilot.pause()
                 shots.append(app.export_screenshot())
-                app.screen.query_one("#entries", DataTable).focus()
+                body.query_one("#entries", DataTable).focus()
                 await pilot.pause()
-                app.screen.action_delete_entry()  # "Delete this entry?" quotes the entry
+                body.action_delete_entry()  # "Delete this entry?" quotes the entry
                 await pilot.pause()
-                screens.append(type(app.screen).__name__)
+                screens.append(screen_name(pilot))
                 confirm = str(app.screen.query_one("#question").render())  # the dialog's own text
                 await pilot.press("escape")
                 await pilot.pause()
@@ -481,7 +483,7 @@ async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_
         await pilot.pause()
         app.open_meeting(meeting_id, "aim")
         await pilot.pause()
-        assert type(app.screen).__name__ == "TextStep" and app.return_code is None
+        assert screen_name(pilot) == "TextStep" and app.return_code is None
         text = app.export_screenshot().replace("&#160;", " ")
         await pilot.press("ctrl+p")  # the command palette lists every step by its title
         await pilot.pause()

@@ -52,9 +52,11 @@ class ActionsStep(StepBody):
 
     def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
         self.refresh_actions()
-        self.query_one("#actions", DataTable).focus()
         if self.live.editable and self.live.draft("action:new"):  # an action half-typed before a crash
             self.call_after_refresh(self.action_new_action)
+
+    def first_focus(self):
+        return self.query_one("#actions", DataTable)
 
     def refresh_step(self) -> None:
         self.refresh_actions(self._highlighted())

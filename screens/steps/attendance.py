@@ -28,9 +28,8 @@ class AttendanceStep(StepBody):
         keep = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value) if table.row_count else None
         panel.refresh_people(keep)
 
-    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
+    def first_focus(self):
         table = self.query_one("#people", DataTable)
         if table.row_count and self.live.editable:
-            table.focus()
-        else:
-            self.query_one("#person-input", Input).focus()
+            return table
+        return self.query_one("#person-input", Input)

@@ -41,10 +41,9 @@ class FormStep(StepBody):
         await form.recompose()
         form.refresh_choices()
 
-    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
+    def first_focus(self):
         focusable = [w for w in self.query_one("#step-form").query("Input, Select, TextArea") if w.focusable]
-        if focusable:
-            focusable[0].focus()
+        return focusable[0] if focusable else None
 
 
 class FamilyMeetingStep(FormStep):

@@ -120,7 +120,6 @@ class EntriesStep(StepBody):
         # (StepBody.on_mount runs too: Textual calls each class's handler)
         self.refresh_entries()
         self.refresh_meta()
-        self.query_one("#capture", Input).focus()
 
     # -- display ----------------------------------------------------------------------------------
     def refresh_step(self) -> None:

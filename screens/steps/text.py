@@ -26,9 +26,6 @@ class TextStep(StepBody):
         yield area
         yield Label(self._count(value), id="text-count")
 
-    def on_mount(self) -> None:  # (StepBody.on_mount runs too: Textual calls every class's handler)
-        self.query_one("#text-field", TextArea).focus()
-
     @staticmethod
     def _count(value: str) -> str:
         return f"{len(value):,} of {TEXT_LIMIT:,} characters"
@@ -46,4 +43,5 @@ class TextStep(StepBody):
             self.live.set_field(self.step.field, value)
 
     def on_descendant_blur(self, _event) -> None:
-        self.live.autosaver.flush()
+        if self.live is not None:  # (None: the meeting was closed, and its screen is being taken down)
+            self.live.autosaver.flush()
