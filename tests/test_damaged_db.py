@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from mapm_tui import backup, cli
+from mapm_tui import backup, cli, migrations
 from mapm_tui.crypto import WrongPassphrase, derive_key, file_salt
 from mapm_tui.db import APPLICATION_ID, SQLITE_HEADER, DamagedDatabase, ForeignDatabase
 from mapm_tui.store import open_store
@@ -110,7 +110,7 @@ def test_a_database_of_ours_from_before_the_id_is_recognised_and_given_it(tmp_pa
     open_store(db).close()
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrations.HEAD
 
 
 # -- damaged ----------------------------------------------------------------------------------------
