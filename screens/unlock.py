@@ -25,11 +25,11 @@ class UnlockScreen(Screen[bool]):
 
     BINDINGS = []  # ctrl+q (quit), F1 and F12 are the app's
     DEFAULT_CSS = """
-    UnlockScreen #unlock-body { padding: 1 2; width: 90; height: auto; }
+    UnlockScreen #unlock-body { padding: 1 2; width: 100%; max-width: 90; height: auto; }
     UnlockScreen #unlock-title { text-style: bold; color: $accent; margin-bottom: 1; }
     UnlockScreen #unlock-error { color: $error; height: auto; margin: 1 0 0 0; }
     UnlockScreen .unlock-note { color: $text-muted; margin-top: 1; }
-    UnlockScreen Input { width: 60; }
+    UnlockScreen Input { width: 100%; max-width: 60; }
     """
 
     def __init__(self, unlocker: Unlocker) -> None:
