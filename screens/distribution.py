@@ -24,7 +24,7 @@ class DistributionDialog(ModalScreen[bool]):
     HELP = "Record each person or agency the minutes went to, and which copy. Enter in the last field records it."
     DEFAULT_CSS = """
     DistributionDialog { align: center middle; }
-    DistributionDialog > Vertical { width: 84; height: auto; max-height: 95%; border: thick $accent;
+    DistributionDialog > Vertical { width: 100%; max-width: 84; height: auto; max-height: 95%; border: thick $accent;
         background: $surface; padding: 1 2; }
     DistributionDialog #dist-title { text-style: bold; color: $accent; }
     DistributionDialog .field-label { margin-top: 1; text-style: bold; }
@@ -143,7 +143,7 @@ class SendScreen(ModalScreen[bool]):
     )
     DEFAULT_CSS = """
     SendScreen { align: center middle; }
-    SendScreen > VerticalScroll { width: 100; height: auto; max-height: 95%; border: thick $accent;
+    SendScreen > VerticalScroll { width: 100%; max-width: 100; height: auto; max-height: 95%; border: thick $accent;
         background: $surface; padding: 1 2; }
     SendScreen .send-title { text-style: bold; color: $accent; margin-top: 1; }
     SendScreen #send-warnings { color: $warning; height: auto; width: 100%; }
@@ -162,7 +162,10 @@ class SendScreen(ModalScreen[bool]):
             yield Label("", id="send-who", markup=False)
             yield Label("Check before sending", classes="send-title")
             yield Label("", id="send-warnings", markup=False)
-            yield Label("Shared with the family beyond design.md's list (i, g, l change it)", classes="send-title")
+            yield Label(
+                "Shared with the family beyond what a family copy always shows (i, g, l change it)",
+                classes="send-title",
+            )
             yield Label("", id="send-fields", markup=False)
             yield Label("Due", classes="send-title")
             yield Label("", id="send-due", markup=False)
