@@ -33,34 +33,29 @@ class MeetingSummary:
     open_actions: int
 
 
-#: every meeting, newest first: its subjects' names (in their order) and how many actions are open.
-#: `:case_ref` NULL lists every meeting; a value lists that case's meetings. `:limit` -1: no limit.
-LIST_SQL = f"""
+def _list_sql(concat: str, no_case: str) -> str:
+    """Every meeting, newest first: its subjects' names (in their order) and how many actions are open.
+    `:case_ref` NULL lists every meeting; a value lists that case's meetings. The two dialects differ only
+    in how names are joined and how a NULL parameter is tested."""
+    return f"""
 SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
-       (SELECT group_concat(s.name, ', ')
+       (SELECT {concat}(s.name, ', ')
           FROM (SELECT name FROM subject WHERE meeting_id = m.id ORDER BY position, pk) AS s) AS subjects,
        (SELECT count(*) FROM action AS a
          WHERE a.meeting_id = m.id AND {open_action_sql("a")})
          AS open_actions
 FROM meeting AS m
-WHERE :case_ref IS NULL OR m.case_ref = :case_ref
+WHERE {no_case} OR m.case_ref = :case_ref
 ORDER BY m.date DESC, m.id
 LIMIT :limit
 """
-#: LIST_SQL on a PostgreSQL server (string_agg for group_concat; `:limit` NULL: no limit); run through
-#: SQLAlchemy's text(), which binds the parameters for psycopg
-SERVER_LIST_SQL = f"""
-SELECT m.id, m.case_ref, m.title, m.date, m.status, m.template,
-       (SELECT string_agg(s.name, ', ')
-          FROM (SELECT name FROM subject WHERE meeting_id = m.id ORDER BY position, pk) AS s) AS subjects,
-       (SELECT count(*) FROM action AS a
-         WHERE a.meeting_id = m.id AND {open_action_sql("a")})
-         AS open_actions
-FROM meeting AS m
-WHERE CAST(:case_ref AS TEXT) IS NULL OR m.case_ref = :case_ref
-ORDER BY m.date DESC, m.id
-LIMIT :limit
-"""
+
+
+#: the list on SQLite (`:limit` -1: no limit), run by the store and by sqlite3 for the quick list
+LIST_SQL = _list_sql("group_concat", ":case_ref IS NULL")
+#: the list on a PostgreSQL server (`:limit` NULL: no limit); run through SQLAlchemy's text(), which binds
+#: the parameters for psycopg (a bare NULL parameter has no type there, hence the cast)
+SERVER_LIST_SQL = _list_sql("string_agg", "CAST(:case_ref AS TEXT) IS NULL")
 #: how many meetings there are
 COUNT_SQL = "SELECT count(*) FROM meeting"
 
