@@ -83,6 +83,19 @@ async def wait_until(pilot, condition: Callable[[], object], what: str = "the ap
         await asyncio.sleep(0.01)
 
 
+def step_on_show(app) -> bool:
+    """Whether the screen on show is settled as a chair would see it: on the meeting screen, the step's
+    body is built, shown, and holds the focus (it is built in the app's own time, after the step is
+    chosen); any other screen is settled at once."""
+    body = getattr(app.screen, "body", None)
+    if not hasattr(app.screen, "body"):
+        return True
+    if body is None or not body.is_mounted or not body.display:
+        return False
+    focused = app.screen.focused
+    return focused is None or body in focused.ancestors_with_self
+
+
 async def searched(pilot) -> None:
     """Wait for the search typed to finish (it runs in a worker) and its results to be shown."""
     await pilot.pause()

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from mapm_tui.bundle import import_bundle
+from tests.pilot_helpers import step_on_show, wait_until
 from tests.samples import load_sample
 
 SMALL, LARGE = (80, 24), (120, 40)
@@ -54,6 +55,7 @@ def at(meeting_id: str | None, step: str | None, then=None, *, review: bool = Fa
                 await pilot.pause()
         else:
             await pilot.pause()
+        await wait_until(pilot, lambda: step_on_show(pilot.app), "the step's body to be built and shown")
         if then is not None:
             await then(pilot)
             await pilot.pause()
