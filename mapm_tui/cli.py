@@ -10,6 +10,7 @@ jsonschema or python-docx before its first frame.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -112,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (a few milliseconds, and `main` runs hundreds of times in the
+    tests' one process); parsing leaves it unchanged."""
+    return build_parser()
+
+
 def _version_line() -> str:
     from .doctor import version_line
 
@@ -144,7 +152,7 @@ class _ReasonAction(argparse.Action):
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = _parser().parse_args(argv)
         return _dispatch(args)
     except UsageError as exc:
         _say(str(exc))

@@ -10,6 +10,7 @@ changes the minutes of a meeting already held.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -289,11 +290,20 @@ def load_file(path: Path) -> Template:
 
 
 def shipped_templates() -> dict[str, Template]:
-    out = {}
+    """The templates that ship with the program, by key: a new dict each call, of the same Templates."""
+    return dict(_shipped())
+
+
+@functools.cache
+def _shipped() -> tuple[tuple[str, Template], ...]:
+    """Read and checked once per process: the files ship inside the program and cannot change while it
+    runs, and checking them against the schema costs milliseconds each time the app or a command
+    (or a test, hundreds of times) asks for them."""
+    out = []
     for key in SHIPPED:
         text = resources.files(__package__).joinpath(f"{key}.toml").read_text(encoding="utf-8")
-        out[key] = _parse(tomllib.loads(text), f"{key}.toml")
-    return out
+        out.append((key, _parse(tomllib.loads(text), f"{key}.toml")))
+    return tuple(out)
 
 
 class Templates(dict):
