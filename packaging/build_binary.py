@@ -32,6 +32,10 @@ HOOKS = Path(__file__).resolve().parent / "hooks"
 HIDDEN = ("sqlalchemy.dialects.sqlite", "logging.config")
 #: packages whose modules are loaded lazily by name (Textual's widgets, Rich's Unicode tables) or whole
 COLLECT_SUBMODULES = ("mapm_tui", "textual", "rich", "alembic", "sqlmodel", "pygments.styles")
+#: never used by the program, but reached by collecting whole packages (`alembic.testing` imports pytest,
+#: which brings setuptools, pkg_resources and more): left out, the build analyses far fewer modules and
+#: the program is smaller
+EXCLUDE = ("alembic.testing", "sqlalchemy.testing", "pytest", "_pytest", "setuptools", "pkg_resources", "tkinter")
 #: packages that need their data files (the JSON Schema metaschemas; tzdata on Windows)
 COLLECT_DATA = ("mapm_tui", "textual", "jsonschema_specifications", "alembic")
 
@@ -78,8 +82,14 @@ def build(dist: Path, onedir: bool = False, runtime_tmpdir: str | None = None) -
         cmd += [f"--hidden-import={name}" for name in HIDDEN]
         cmd += [f"--collect-submodules={name}" for name in COLLECT_SUBMODULES]
         cmd += [f"--collect-data={name}" for name in COLLECT_DATA]
+        cmd += [f"--exclude-module={name}" for name in EXCLUDE]
         if sys.platform == "win32":
             cmd.append("--collect-data=tzdata")
+        else:
+            # symbols stripped from the shared libraries (libpython alone 23 MB -> a few): measured on Linux, the
+            # program 62 -> 43 MB, its build 105 -> 74 s of CPU (with EXCLUDE), a start 1.2 -> 0.7 s of CPU
+            # (less to unpack); PyInstaller advises against it on Windows
+            cmd.append("--strip")
         if runtime_tmpdir:
             cmd.append(f"--runtime-tmpdir={runtime_tmpdir}")
         cmd.append(str(ENTRY))
