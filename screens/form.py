@@ -19,6 +19,8 @@ from textual.widgets import Input, Label, Select, TextArea
 from mapm_tui import dates
 from mapm_tui.schema import field_limit
 
+from .widgets import text_field
+
 YES_NO = (("Yes", True), ("No", False))
 
 
@@ -127,9 +129,7 @@ class FieldForm(Vertical):
     def _widget(self, spec: FieldSpec, value, read_only: bool) -> ComposeResult:
         wid = spec.widget_id
         if spec.kind == "text":
-            area = TextArea(value or "", id=wid, soft_wrap=True, read_only=read_only, compact=True)
-            area.show_line_numbers = False
-            yield area
+            yield text_field(value or "", wid, read_only=read_only, compact=True)
         elif spec.kind in ("yesno", "choice", "attendee"):
             options = list(YES_NO if spec.kind == "yesno" else spec.choices)
             if spec.kind == "attendee":
