@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from .agenda import Template
 from .amendments import Amendments, _item_label, _item_summary
+from .bundle_reasons import export_problem
 from .convert import child_rows, meeting_columns
 from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject, table_of
 from .schema import errors_for
@@ -177,6 +178,10 @@ class Edits(Amendments):
             setattr(row, column, value)
             if amending:
                 self._amend(s, amending, path, old, value)
+        for path in columns.keys() & {"reasons", "reasons_detail"}:
+            problem = export_problem(row.reasons, row.reasons_detail)
+            if problem:  # nothing of this change is written: the transaction is rolled back
+                raise StoreError(f"'{path}' was not saved: {problem}.")
         row.updated_at = self.clock.utcnow()
         s.add(row)
 

@@ -161,8 +161,12 @@ MEETING_REASONS: Mapping[str, str] = {
     "discussion_needed": "Telephone or email discussion is not enough",
     "significant_event": "A significant life event",
     "fii_concern": "Concerns about fabricated or induced illness",
+    "professional_safety": "A legitimate concern for professionals' safety",
     "other": "Another reason (see the details)",
 }
+#: the one reason of ours the bundle schema's fixed `reasons` list lacks: it travels in a bundle as
+#: "other" with a fixed sentence in `reasons_detail` (bundle_reasons.py)
+PROFESSIONAL_SAFETY = "professional_safety"
 
 #: the procedures a professionals' meeting must not stand in for (G-02), as words inside a sentence
 OTHER_PROCEDURES: Mapping[str, str] = {
