@@ -18,7 +18,7 @@ from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
 from .subject_words import SubjectWords, words_for
-from .vocabulary import is_editable
+from .vocabulary import is_editable, is_two_part
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -251,7 +251,7 @@ class LiveMeeting:
     @property
     def running_in_two_parts(self) -> bool:
         """The meeting is running, and the family attends its second part only (G-08)."""
-        return self.status == "in_progress" and (self.meeting.get("family") or {}).get("attending") == "part_two"
+        return self.status == "in_progress" and is_two_part(self.meeting)
 
     @property
     def may_mark_part_two(self) -> bool:

@@ -97,7 +97,12 @@ FAMILY = [
         "family.attending",
         "Does {family} attend? (G-07, G-08)",
         "choice",
-        (("No", "no"), ("Part two only (after a professionals-only part)", "part_two"), ("The whole meeting", "whole")),
+        (
+            ("No", "no"),
+            ("The second part only: a two-part meeting, professionals only first", "part_two"),
+            ("The whole meeting", "whole"),
+        ),
+        help="Change it here if the meeting did not go as planned: the minutes' parts follow this answer.",
     ),
     FieldSpec(
         "family.not_attending_rationale",
