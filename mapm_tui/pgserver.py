@@ -174,5 +174,7 @@ def install_write_lock(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})")
+            # one round trip for both (no parameters: psycopg sends it as one simple query, in order)
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}; SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})"
+            )
