@@ -114,7 +114,7 @@ def libpq_conninfo(target: str) -> str:
     key = (params.get("user"), params.get("host"), int(port) if port.isdigit() else None, params.get("dbname"))
     if "password" not in params and key in _typed:
         params["password"] = _typed[key]
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
