@@ -9,6 +9,7 @@ $MAPM_TEST_PG_URL (tests/pg_server.py starts one), else one this script starts a
 
     python bench/new_meeting.py               # 5 runs of the app per database, 4 new meetings each
     python bench/new_meeting.py --runs 3 --creates 3
+    python bench/new_meeting.py --python ../main/.venv/bin/python    # another checkout's code, same data
 
 The last line printed is one JSON object with the medians and ratios. Compare ratios, never absolute times
 across runs: the machine is shared.
@@ -47,7 +48,7 @@ def say(text: str) -> None:
 class Terminal:
     """The app on a pty: send keys, wait for text to appear in what it writes after a given point."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], size=(120, 40)):
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, size=(120, 40)):
         import fcntl
         import termios
 
@@ -57,6 +58,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             try:
+                os.chdir(cwd)  # not the repository: `python -c` imports the interpreter's installed mapm_tui
                 fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
                 os.execve(argv[0], argv, env)
             finally:
@@ -67,7 +69,7 @@ class Terminal:
     def mark(self) -> int:
         return len(self.buf)
 
-    def wait_for(self, marker: bytes, since: int = 0, timeout: float = 60.0) -> float:
+    def wait_for(self, marker: bytes, since: int = 0, timeout: float = 120.0) -> float:
         """perf_counter() when `marker` was first written after byte `since`."""
         deadline = time.perf_counter() + timeout
         while True:
@@ -106,10 +108,10 @@ class Terminal:
         ptyrun._stop(self.pid, self.fd)
 
 
-def one_run(target: str, env: dict[str, str], creates: int, tag: str) -> dict:
+def one_run(python: str, target: str, env: dict[str, str], creates: int, tag: str) -> dict:
     """Start the app on `target`, time the home list and `creates` new meetings."""
-    argv = [sys.executable, "-c", "from mapm_tui.cli import main; raise SystemExit(main())", "--db", target]
-    term = Terminal(argv, env)
+    argv = [python, "-c", "from mapm_tui.cli import main; raise SystemExit(main())", "--db", target]
+    term = Terminal(argv, env, cwd=env["MAPM_HOME"])
     try:
         listed = term.wait_for(LISTED) - term.started
         term.drain(1.0)  # the store opens after the list is painted: let it, as a chair reading the list would
@@ -121,7 +123,9 @@ def one_run(target: str, env: dict[str, str], creates: int, tag: str) -> dict:
             term.drain(0.3)
             term.send(b"\r")  # the date ("today") -> the case reference
             term.drain(0.3)
+            since = term.mark()
             term.send(f"{tag}/{n}".encode())
+            term.wait_for(f"{tag}/{n}".encode(), since)  # typed into the case reference, on screen
             term.drain(0.3)
             since = term.mark()
             pressed = term.send(b"\r")
@@ -151,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs of the app per database")
     parser.add_argument("--creates", type=int, default=4, help="new meetings per run")
     parser.add_argument("--meetings", type=int, default=20, help="meetings in each database beforehand")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter whose installed mapm runs (another checkout's .venv/bin/python: its code)",
+    )
     args = parser.parse_args(argv)
 
     from mapm_tui.clock import Clock
@@ -160,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="mapm-bench-new-"))
     env = {k: v for k, v in os.environ.items() if k not in ("MAPM_DB", "MAPM_BENCH_PROFILE")}
     env["MAPM_HOME"] = str(work / "home")
+    os.makedirs(env["MAPM_HOME"], exist_ok=True)
     env["MAPM_PASSPHRASE"] = keys.PASSPHRASE
 
     started_here = None
@@ -180,10 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         srv.close()
         results: dict[str, list[dict]] = {k: [] for k in targets}
         for name, target in targets.items():  # warm-up: bytecode, file cache, the server's caches
-            one_run(target, env, 1, f"WARM/{name}")
+            one_run(args.python, target, env, 1, f"WARM/{name}")
         for n in range(args.runs):
             for name, target in targets.items():
-                results[name].append(one_run(target, env, args.creates, f"BENCH/{name}/{n}"))
+                results[name].append(one_run(args.python, target, env, args.creates, f"BENCH/{name}/{n}"))
             say(f"  pair {n + 1}/{args.runs}")
     finally:
         with pg.admin(server) as conn:
