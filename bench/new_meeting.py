@@ -78,8 +78,11 @@ class Terminal:
                 return self._when
             now = time.perf_counter()
             if now > deadline:
-                tail = bytes(self.buf[-400:]).decode("utf-8", "replace")
-                raise RuntimeError(f"never showed {marker!r}; last output: {tail!r}")
+                import re
+
+                text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", bytes(self.buf[since:]))
+                words = " ".join(text.decode("utf-8", "replace").split())[-1500:]
+                raise RuntimeError(f"never showed {marker!r}; the words written since: {words}")
             readable, _, _ = select.select([self.fd], [], [], min(0.05, deadline - now))
             if readable:
                 data = os.read(self.fd, 1 << 16)
