@@ -93,3 +93,15 @@ async def test_the_person_form_asks_the_part_only_in_a_two_part_meeting(make_app
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "SetupScreen")
     # saved without the question: what was recorded is kept, not cleared
     assert store.load_meeting(mid)["attendees"][0]["parts"] == "professionals"
+
+
+def test_the_review_warns_of_parts_recorded_in_a_meeting_held_in_one_part():
+    from mapm_tui import rules
+
+    planned = two_part()
+    assert [f for f in rules.check_meeting(planned, hampshire()) if f.rule == "G-08"] == []
+    m = held_in_one_part("whole")
+    (finding,) = [f for f in rules.check_meeting(m, hampshire()) if f.rule == "G-08"]
+    assert finding.severity == "warn" and finding.step == "setup"
+    assert "3 people are recorded at one part only" in finding.message
+    assert "not recorded as a two-part meeting" in finding.message
