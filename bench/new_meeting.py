@@ -81,7 +81,7 @@ class Terminal:
                 import re
 
                 text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b" ", bytes(self.buf[since:]))
-                words = " ".join(text.decode("utf-8", "replace").split())[-1500:]
+                words = " ".join(text.decode("utf-8", "replace").split())[:1500]  # what came first says why
                 raise RuntimeError(f"never showed {marker!r}; the words written since: {words}")
             readable, _, _ = select.select([self.fd], [], [], min(0.05, deadline - now))
             if readable:
