@@ -133,7 +133,12 @@ def acting_user(conn) -> str | None:
     the operating-system user. Kept in the event's `os_user` column, and in its hash, and in an editor
     hold's (holds.py), so that who holds a meeting on a server is the role the others know them by."""
     if conn.dialect.name == "postgresql":
-        return conn.execute(text("SELECT current_user")).scalar()
+        # asked once per server connection and kept with it (the pool's `info`, which lives as long as the
+        # connection): a login's role does not change, and the app never runs SET ROLE
+        info = conn.info
+        if "current_user" not in info:
+            info["current_user"] = conn.execute(text("SELECT current_user")).scalar()
+        return info["current_user"]
     return os_user()
 
 

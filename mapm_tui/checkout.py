@@ -42,6 +42,7 @@ from sqlmodel import Session, SQLModel, select
 from . import audit, holds
 from .agenda import Template
 from .bundle import FORMAT, VERSION, clean_bundle, problems
+from .bundle_reasons import from_bundle, to_bundle
 from .convert import child_rows, meeting_columns
 from .models import CHILD_LISTS, Draft, Meeting, StepProgress, table_of
 from .store import NotFound, Store, StoreError
@@ -525,7 +526,7 @@ def _validated(item: _Portable, source: str) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "meeting": item.meeting,
+        "meeting": to_bundle(item.meeting),
     }
     if item.extensions is not None:
         data["extensions"] = item.extensions
@@ -534,7 +535,7 @@ def _validated(item: _Portable, source: str) -> dict:
     found = found or problems(data, {item.meeting["template"]: template})
     if found:
         raise CheckoutError(f"{source} is not a valid meeting: {found[0]}; nothing was changed.")
-    return data["meeting"]
+    return from_bundle(data["meeting"])
 
 
 def _write_new(s: Session, store: Store, item: _Portable, now: dt.datetime) -> None:

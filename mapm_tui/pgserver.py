@@ -102,6 +102,21 @@ def _conninfo(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def libpq_conninfo(target: str) -> str:
+    """The libpq connection string for a server URL, made without SQLAlchemy (the home screen's quick list
+    reads with psycopg alone, before SQLAlchemy is loaded): the driver name taken off, the connect timeout
+    added, and a password typed at the prompt in this process given back, as `engine_url` does."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict("postgresql://" + str(target).split("://", 1)[1])
+    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
+    port = str(params.get("port") or "")
+    key = (params.get("user"), params.get("host"), int(port) if port.isdigit() else None, params.get("dbname"))
+    if "password" not in params and key in _typed:
+        params["password"] = _typed[key]
+    return make_conninfo("", **params)
+
+
 def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
     """Connect once, to say clearly what is wrong before anything else is tried: the URL to open, with the
     password asked for set on it when the server wanted one and `ask` (a terminal prompt) was given.
@@ -174,5 +189,7 @@ def install_write_lock(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})")
+            # one round trip for both (no parameters: psycopg sends it as one simple query, in order)
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}; SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})"
+            )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from .convert import meeting_to_dict
 from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .edits import Edits, end_time_for
 from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
-from .models import CHILD_LISTS, Meeting, StepProgress
+from .models import CHILD_LISTS, Draft, Meeting, StepProgress
 from .store_errors import (
     PG_INSUFFICIENT_PRIVILEGE,
     REFUSED_AUDIT,
@@ -110,6 +111,18 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@dataclass(frozen=True)
+class OpenedMeeting:
+    """A meeting as `Store.opened` reads it for the screen: its row, its template snapshot, the meeting
+    dict, its drafts (key -> text) and the time and ticks of its steps."""
+
+    row: Meeting
+    template: Template
+    meeting: dict
+    drafts: dict[str, str]
+    progress: dict[str, StepProgress]
 
 
 class Store(Edits):
@@ -228,6 +241,21 @@ class Store(Edits):
         """The meeting's own snapshot of its agenda template."""
         row = self.meeting_row(meeting_id)
         return Template.from_dict(row.template_snapshot or {}, f"meeting {meeting_id}")
+
+    def opened(self, meeting_id: str) -> OpenedMeeting:
+        """What opening a meeting on screen needs (`LiveMeeting`), read in ONE transaction: on a server each
+        separate read costs a connection check, BEGIN and ROLLBACK round trips besides its own queries."""
+        with self.reading() as s:
+            row = self._get(s, meeting_id)
+            drafts = {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
+            progress = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
+            return OpenedMeeting(
+                row=row,
+                template=Template.from_dict(row.template_snapshot or {}, f"meeting {meeting_id}"),
+                meeting=self.load_meeting_in(s, meeting_id),
+                drafts=drafts,
+                progress={p.step_key: p for p in progress},
+            )
 
     def step_progress(self, meeting_id: str) -> dict[str, StepProgress]:
         with self.reading() as s:

@@ -84,6 +84,11 @@ def _limit(path: str) -> int:
         return 300
 
 
+def _blank_as_none(value):
+    """A value as `LiveMeeting.set_field` records it: an empty or blank text is nothing recorded."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class FieldForm(Vertical):
     """Widgets for `specs`, bound to the app's open meeting."""
 
@@ -243,6 +248,10 @@ class FieldForm(Vertical):
     # -- saving -----------------------------------------------------------------------------------
     def _save(self, spec: FieldSpec, value) -> None:
         if not self.live.editable:
+            return
+        if _blank_as_none(value) == self.live.field(spec.path):
+            # what is already recorded (or waiting to be saved): a widget says Changed as it is filled when
+            # the form is built; writing it again cost the set-up screen three write transactions on a server
             return
         self.live.set_field(spec.path, value)
         self.update_visibility()
