@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .store import Store
+from .store_errors import server_reads
 
 #: more words than this are dropped from a query (a pasted paragraph is not a search)
 MAX_WORDS = 16
@@ -151,7 +152,8 @@ def search(store: Store, text: str, limit: int = 50) -> list[Hit]:
     if limit <= 0:
         return []
     if store.engine.dialect.name == "postgresql":
-        rows = _server_rows(store, text, limit, BestPlace(text))
+        with server_reads():  # a server that cannot be reached: ServerGone, one sentence
+            rows = _server_rows(store, text, limit, BestPlace(text))
     else:
         match = fts_query(text)
         rows = [] if match is None else search_index(store, match, limit, BestPlace(text))
