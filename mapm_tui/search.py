@@ -310,21 +310,23 @@ def _results(found: dict, meetings: dict, chosen: dict, snippets: dict) -> list[
     return out
 
 
-def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
+def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | None = None):
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
-    of one more meeting ends the reading, so the index goes no further into its matches."""
-    found: dict[int, list[SearchPlace]] = {}
+    of one more meeting ends the reading, so the index goes no further into its matches. With `found`
+    (the server's windows), the places are added to it and the answer is whether `limit` meetings are
+    complete (all of the last one's places are in its window: a window holds whole meetings)."""
+    into: dict[int, list[SearchPlace]] = {} if found is None else found
     shift = SEARCH_DOCID_SHIFT
     while rows := cursor.fetchmany(200):
         for row in rows:
             docid = row[0] >> shift
-            places = found.get(docid)
+            places = into.get(docid)
             if places is None:
-                if len(found) == limit:
-                    return found
-                places = found[docid] = []
+                if len(into) == limit:
+                    return into if found is None else True
+                places = into[docid] = []
             places.append(SearchPlace._make(row))
-    return found
+    return into if found is None else len(into) == limit
 
 
 class SearchPlace(NamedTuple):
@@ -346,11 +348,49 @@ class SearchPlace(NamedTuple):
 #: the words typed, folded by the server as the index folds the text (`mapm_fold`: case, accents, and
 #: everything but letters and digits), so a query word and an indexed word compare alike
 SERVER_FOLD_SQL = "SELECT mapm_fold(w) FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n"
-#: Step 1, as SQLite's: the matching places, newest meeting first (the GIN index finds them)
+#: Step 1, as SQLite's: the matching places, newest meeting first, read window by window of meetings (a
+#: window: the rowids from one meeting's docid up to, not including, the first of the window before it).
+#: How it reads is chosen by how common the words are (the planner's estimate for each word alone: the
+#: places holding all of them are at most as many as those holding the rarest):
+#: - a rare word (at most SERVER_RARE places): every place that matches, from the GIN index, in one go;
+#: - common words: the newest SERVER_WALKS meetings first, their rows walked newest first through the
+#:   primary key, each place's words tested as it goes (bitmap scans off): a common word fills the 50
+#:   meetings there, never at the cost of a bitmap of its hundred thousand places (100+ ms for "housing"),
+#:   and two common words found together in 14,000 places are not all read and sorted to keep the newest
+#:   few (300+ ms). Then, for words common alone but rare together, the older meetings in windows where
+#:   the planner intersects the GIN index's bitmap with the rowid range, so only the places within the
+#:   window are read. The query there is a parameter the planner cannot see into (`(SELECT …)`): its
+#:   estimate for several words multiplies their frequencies, far too low for words that come together
+#:   ("speech and language": 152 places expected, 14,231 found), and it would read every match.
 SERVER_PLACES_SQL = """
 SELECT rowid, place, item, detail, body FROM search_index
-WHERE words @@ to_tsquery('simple', %(q)s) ORDER BY rowid DESC
+WHERE words @@ {query} AND rowid >= %(low)s AND rowid < %(high)s ORDER BY rowid DESC
 """
+SERVER_QUERY, SERVER_QUERY_HIDDEN = "to_tsquery('simple', %(q)s)", "(SELECT to_tsquery('simple', %(q)s))"
+SERVER_RARE = 2000
+#: the windows walked through the primary key, then those left to the planner (each: how many of the
+#: newest meetings it reaches back to; after the last, every older meeting)
+SERVER_WALKS, SERVER_WINDOWS = (64, 256), (2048,)
+#: the planner's estimate of how many places hold one word (EXPLAIN's JSON: its "Plan Rows")
+SERVER_ESTIMATE_SQL = "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_index WHERE words @@ to_tsquery('simple', %(q)s)"
+#: the docid of the meeting at each window's far end (the oldest meeting in it): None past the last meeting
+SERVER_WINDOW_SQL = """
+SELECT (SELECT docid FROM search_meeting ORDER BY docid DESC OFFSET n - 1 LIMIT 1)
+FROM unnest(%(sizes)s::int[]) WITH ORDINALITY AS t(n, i) ORDER BY i
+"""
+#: JIT compiling costs 10-35 ms per statement on these plans, for queries that run in a few milliseconds
+#: (the planner's cost of a walk over every row, stopped early, is what sets JIT off); parallel workers
+#: cost more to start than these reads take
+SERVER_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
+
+
+def _server_walk(walk: bool) -> str:
+    """The settings of one window: a walk through the primary key (neither a bitmap nor a table scan), or
+    the planner's choice."""
+    value = "off" if walk else "on"
+    return f"SET LOCAL enable_bitmapscan = {value}; SET LOCAL enable_seqscan = {value}"
+
+
 SERVER_MEETINGS_SQL = """
 SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
 JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
@@ -379,9 +419,20 @@ def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
     return None if query is None else (query, out)
 
 
+#: a word that folds to itself on any server: ASCII lower-case letters and digits (`unaccent` leaves ASCII
+#: as it is, and lower() keeps lower case whatever the server's locale)
+_FOLDS_TO_ITSELF = re.compile(r"[a-z0-9]+")
+
+
 def _server_fold(cursor, texts: list[str]) -> list[str]:
-    cursor.execute(SERVER_FOLD_SQL, {"words": texts})
-    return [row[0] or "" for row in cursor.fetchall()]
+    """Each text as `mapm_fold` folds it on the server. Only the texts that could change are sent, each
+    once (a snippet's words are mostly lower-case ASCII: sending all of them cost 15-20 ms a search)."""
+    asked = list(dict.fromkeys(text for text in texts if not _FOLDS_TO_ITSELF.fullmatch(text)))
+    folded: dict[str, str] = {}
+    if asked:
+        cursor.execute(SERVER_FOLD_SQL, {"words": asked})
+        folded = {text: row[0] or "" for text, row in zip(asked, cursor.fetchall(), strict=True)}
+    return [folded.get(text, text) for text in texts]
 
 
 def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[dict]:
@@ -394,17 +445,9 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 conn.rollback()
                 return []
             query, groups = made
-            # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
-            # are complete (a client-side cursor would first fetch every match of a common word)
             driver = conn.connection.driver_connection  # psycopg's own: its named cursor has itersize
             assert driver is not None  # None only once a connection is closed; this one is open
-            places = driver.cursor(name="mapm_search_places")
-            try:
-                places.itersize = 200
-                places.execute(SERVER_PLACES_SQL, {"q": query})
-                found = _newest_places(places, limit)
-            finally:
-                places.close()
+            found = _server_places(cursor, driver, query, groups, limit)
             if not found:
                 conn.rollback()
                 return []
@@ -425,6 +468,65 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
             cursor.close()
         conn.rollback()
     return _results(found, meetings, chosen, snippets)
+
+
+def _server_terms(groups: list[list[str]]) -> list[str]:
+    """Each word of a query alone, as `to_tsquery` text (the last of each group also a word start)."""
+    return [
+        word + (":*" if i == len(group) - 1 and len(word) > 1 else "")
+        for group in groups
+        for i, word in enumerate(group[:MAX_WORDS])
+    ]
+
+
+def _server_rare(cursor, groups: list[list[str]]) -> bool:
+    """Whether one of the words is rare (the planner expects at most SERVER_RARE places to hold it)."""
+    for term in _server_terms(groups):
+        cursor.execute(SERVER_ESTIMATE_SQL, {"q": term})
+        plan = cursor.fetchone()[0]
+        if plan[0]["Plan"]["Plan Rows"] <= SERVER_RARE:
+            return True
+    return False
+
+
+def _server_windows(cursor, groups: list[list[str]]) -> list[tuple[int, int, bool, str]]:
+    """How step 1 reads, newest first: (low, high, walk through the primary key, the query's SQL) for each
+    window of rowids [low, high); the last reaches the oldest meeting."""
+    everything = (-(1 << 62), 1 << 62)  # beyond any rowid (docids stop at 2**31)
+    if _server_rare(cursor, groups):
+        return [(*everything, False, SERVER_QUERY)]
+    shift = SEARCH_DOCID_SHIFT
+    sizes = [*SERVER_WALKS, *SERVER_WINDOWS]
+    cursor.execute(SERVER_WINDOW_SQL, {"sizes": sizes})
+    lows = [row[0] for row in cursor.fetchall()]
+    out, high = [], everything[1]
+    for number, docid in enumerate(lows):
+        if docid is None:
+            break
+        walk = number < len(SERVER_WALKS)
+        out.append((docid << shift, high, walk, SERVER_QUERY if walk else SERVER_QUERY_HIDDEN))
+        high = docid << shift
+    out.append((everything[0], high, len(out) < len(SERVER_WALKS), SERVER_QUERY_HIDDEN))
+    return out
+
+
+def _server_places(cursor, driver, query: str, groups: list[list[str]], limit: int) -> dict[int, list[SearchPlace]]:
+    """Step 1 on the server: the newest `limit` meetings' matching places, window by window, until `limit`
+    meetings are complete. Each window's places stream from a server-side cursor, newest first, and reading
+    stops once `limit` meetings are complete (a client-side cursor would first fetch every match)."""
+    cursor.execute(SERVER_SETTINGS)
+    found: dict[int, list[SearchPlace]] = {}
+    for number, (low, high, walk, sql) in enumerate(_server_windows(cursor, groups)):
+        cursor.execute(_server_walk(walk))
+        places = driver.cursor(name=f"mapm_search_places_{number}")
+        try:
+            places.itersize = 200
+            places.execute(SERVER_PLACES_SQL.format(query=sql), {"q": query, "low": low, "high": high})
+            if _newest_places(places, limit, found):
+                break
+        finally:
+            places.close()
+    return found
 
 
 def fts5_snippet(
@@ -497,13 +599,20 @@ def _after_full_stop(body: str, start: int) -> bool:
 
 
 def _server_plan(store: Store, text: str) -> list[str]:
-    """EXPLAIN of the PostgreSQL search's first step (it must use the GIN index)."""
+    """EXPLAIN of the PostgreSQL search's first step in its windows (the first walks the newest rows by
+    the primary key; the others may use the GIN index)."""
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
             made = _server_query(cursor, text)
-            cursor.execute("EXPLAIN " + SERVER_PLACES_SQL, {"q": made[0] if made else "x"})
-            plan = [row[0] for row in cursor.fetchall()]
+            cursor.execute(SERVER_SETTINGS)
+            plan = []
+            query, groups = made if made else ("x", [["x"]])
+            for low, high, walk, sql in _server_windows(cursor, groups):
+                cursor.execute(_server_walk(walk))
+                statement = "EXPLAIN " + SERVER_PLACES_SQL.format(query=sql)
+                cursor.execute(statement, {"q": query, "low": low, "high": high})
+                plan += [row[0] for row in cursor.fetchall()]
         finally:
             cursor.close()
         conn.rollback()
