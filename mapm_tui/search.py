@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -313,20 +314,20 @@ def _results(found: dict, meetings: dict, chosen: dict, snippets: dict) -> list[
 def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | None = None):
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
     of one more meeting ends the reading, so the index goes no further into its matches. With `found`
-    (the server's windows), the places are added to it and the answer is whether `limit` meetings are
-    complete (all of the last one's places are in its window: a window holds whole meetings)."""
-    into: dict[int, list[SearchPlace]] = {} if found is None else found
+    (the server reads window by window), the places are added to it: `limit` meetings in it are then
+    complete (a window holds whole meetings, so none of theirs is in an older one)."""
+    found = {} if found is None else found
     shift = SEARCH_DOCID_SHIFT
     while rows := cursor.fetchmany(200):
         for row in rows:
             docid = row[0] >> shift
-            places = into.get(docid)
+            places = found.get(docid)
             if places is None:
-                if len(into) == limit:
-                    return into if found is None else True
-                places = into[docid] = []
+                if len(found) == limit:
+                    return found
+                places = found[docid] = []
             places.append(SearchPlace._make(row))
-    return into if found is None else len(into) == limit
+    return found
 
 
 class SearchPlace(NamedTuple):
@@ -420,19 +421,34 @@ def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
 
 
 #: a word that folds to itself on any server: ASCII lower-case letters and digits (`unaccent` leaves ASCII
-#: as it is, and lower() keeps lower case whatever the server's locale)
-_FOLDS_TO_ITSELF = re.compile(r"[a-z0-9]+")
+#: as it is, and lower() keeps lower case whatever the server's locale); and an ASCII word, which folds to
+#: Python's lower() of it where the server's lower() agrees on the ASCII letters (not in a Turkish locale,
+#: where lower('I') is a dotless i)
+_FOLDS_TO_ITSELF, _ASCII_WORD = re.compile(r"[a-z0-9]+"), re.compile(r"[A-Za-z0-9]+")
+_ASCII_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: whether each server's lower() folds the ASCII capitals as Python's does (asked once per engine)
+_lowers_ascii: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _server_fold(cursor, texts: list[str]) -> list[str]:
+def _server_lowers_ascii(engine, cursor) -> bool:
+    known = _lowers_ascii.get(engine)
+    if known is None:
+        cursor.execute(SERVER_FOLD_SQL, {"words": [_ASCII_CAPITALS]})
+        known = _lowers_ascii[engine] = cursor.fetchone()[0] == _ASCII_CAPITALS.lower()
+    return known
+
+
+def _server_fold(cursor, texts: list[str], ascii_lower: bool = False) -> list[str]:
     """Each text as `mapm_fold` folds it on the server. Only the texts that could change are sent, each
-    once (a snippet's words are mostly lower-case ASCII: sending all of them cost 15-20 ms a search)."""
-    asked = list(dict.fromkeys(text for text in texts if not _FOLDS_TO_ITSELF.fullmatch(text)))
+    once (a snippet's words are mostly ASCII: sending all of them cost 15-20 ms a search); with
+    `ascii_lower` (`_server_lowers_ascii`), an ASCII word is folded here."""
+    local = _ASCII_WORD if ascii_lower else _FOLDS_TO_ITSELF
+    asked = list(dict.fromkeys(text for text in texts if not local.fullmatch(text)))
     folded: dict[str, str] = {}
     if asked:
         cursor.execute(SERVER_FOLD_SQL, {"words": asked})
         folded = {text: row[0] or "" for text, row in zip(asked, cursor.fetchall(), strict=True)}
-    return [folded.get(text, text) for text in texts]
+    return [folded[text] if text in folded else text.lower() for text in texts]
 
 
 def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[dict]:
@@ -459,7 +475,8 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 for place in chosen.values()
             }
             every = [token for cut in tokens.values() for _s, _e, token in cut]
-            folded = iter(_server_fold(cursor, every) if every else [])
+            ascii_lower = _server_lowers_ascii(store.engine, cursor)
+            folded = iter(_server_fold(cursor, every, ascii_lower) if every else [])
             snippets = {}
             for place in chosen.values():
                 cut = [(start, end, "".join(next(folded, "").split())) for start, end, _t in tokens[place.rowid]]
@@ -514,18 +531,20 @@ def _server_places(cursor, driver, query: str, groups: list[list[str]], limit: i
     """Step 1 on the server: the newest `limit` meetings' matching places, window by window, until `limit`
     meetings are complete. Each window's places stream from a server-side cursor, newest first, and reading
     stops once `limit` meetings are complete (a client-side cursor would first fetch every match)."""
-    cursor.execute(SERVER_SETTINGS)
     found: dict[int, list[SearchPlace]] = {}
     for number, (low, high, walk, sql) in enumerate(_server_windows(cursor, groups)):
-        cursor.execute(_server_walk(walk))
-        places = driver.cursor(name=f"mapm_search_places_{number}")
+        cursor.execute(_server_walk(walk) + ("; " + SERVER_SETTINGS if number == 0 else ""))
+        # the first window's rows are at most its 64 meetings' (one round trip); then the places stream
+        places = cursor if number == 0 else driver.cursor(name=f"mapm_search_places_{number}")
         try:
-            places.itersize = 200
+            if places is not cursor:
+                places.itersize = 200
             places.execute(SERVER_PLACES_SQL.format(query=sql), {"q": query, "low": low, "high": high})
-            if _newest_places(places, limit, found):
+            if len(_newest_places(places, limit, found)) == limit:
                 break
         finally:
-            places.close()
+            if places is not cursor:
+                places.close()
     return found
 
 
