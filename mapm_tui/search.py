@@ -311,14 +311,14 @@ def _results(found: dict, meetings: dict, chosen: dict, snippets: dict) -> list[
     return out
 
 
-def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | None = None):
+def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | None = None, batch: int = 200):
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
     of one more meeting ends the reading, so the index goes no further into its matches. With `found`
     (the server reads window by window), the places are added to it: `limit` meetings in it are then
     complete (a window holds whole meetings, so none of theirs is in an older one)."""
     found = {} if found is None else found
     shift = SEARCH_DOCID_SHIFT
-    while rows := cursor.fetchmany(200):
+    while rows := cursor.fetchmany(batch):
         for row in rows:
             docid = row[0] >> shift
             places = found.get(docid)
@@ -355,23 +355,26 @@ SERVER_FOLD_SQL = "SELECT mapm_fold(w) FROM unnest(%(words)s::text[]) WITH ORDIN
 #: places holding all of them are at most as many as those holding the rarest):
 #: - a rare word (at most SERVER_RARE places): every place that matches, from the GIN index, in one go;
 #: - common words: the newest SERVER_WALKS meetings first, their rows walked newest first through the
-#:   primary key, each place's words tested as it goes (bitmap scans off): a common word fills the 50
-#:   meetings there, never at the cost of a bitmap of its hundred thousand places (100+ ms for "housing"),
-#:   and two common words found together in 14,000 places are not all read and sorted to keep the newest
-#:   few (300+ ms). Then, for words common alone but rare together, the older meetings in windows where
-#:   the planner intersects the GIN index's bitmap with the rowid range, so only the places within the
-#:   window are read. The query there is a parameter the planner cannot see into (`(SELECT …)`): its
-#:   estimate for several words multiplies their frequencies, far too low for words that come together
-#:   ("speech and language": 152 places expected, 14,231 found), and it would read every match.
+#:   primary key, each place's words tested as it goes (bitmap scans off), the walk stopped at the 50th
+#:   meeting found (a server-side cursor). A common word's 50 meetings are found there, never at the cost
+#:   of a bitmap of its hundred thousand places (100+ ms for "housing"), and two common words found
+#:   together in 14,000 places are not all read and sorted to keep the newest few (300+ ms).
+#: - words common alone but rare together: after the walk, the older meetings in windows where the
+#:   planner intersects the GIN index's bitmap with the rowid range, so only the places within the window
+#:   are read. The query there is a parameter the planner cannot see into (`(SELECT …)`): its estimate for
+#:   several words multiplies their frequencies, far too low for words that come together ("speech and
+#:   language": 152 places expected, 14,231 found), and it would read every match.
 SERVER_PLACES_SQL = """
 SELECT rowid, place, item, detail, body FROM search_index
 WHERE words @@ {query} AND rowid >= %(low)s AND rowid < %(high)s ORDER BY rowid DESC
 """
 SERVER_QUERY, SERVER_QUERY_HIDDEN = "to_tsquery('simple', %(q)s)", "(SELECT to_tsquery('simple', %(q)s))"
 SERVER_RARE = 2000
+#: how many places one FETCH of a server-side cursor asks for
+SERVER_BATCH = 1000
 #: the windows walked through the primary key, then those left to the planner (each: how many of the
 #: newest meetings it reaches back to; after the last, every older meeting)
-SERVER_WALKS, SERVER_WINDOWS = (64, 256), (2048,)
+SERVER_WALKS, SERVER_WINDOWS = (256,), (2048,)
 #: the planner's estimate of how many places hold one word (EXPLAIN's JSON: its "Plan Rows")
 SERVER_ESTIMATE_SQL = "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_index WHERE words @@ to_tsquery('simple', %(q)s)"
 #: the docid of the meeting at each window's far end (the oldest meeting in it): None past the last meeting
@@ -402,7 +405,7 @@ JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
 SNIPPET_TOKENS = 16
 
 
-def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
+def _server_query(cursor, text: str, ascii_lower: bool = False) -> tuple[str, list[list[str]]] | None:
     """The tsquery for what a person typed, and its groups of folded words: cut into groups of words as
     for SQLite, each word folded by the server, so `C-2026-0042` is the phrase c <-> 2026 <-> 0042:* and
     `Zoë` finds "zoe"."""
@@ -410,7 +413,7 @@ def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
     flat = [word for group in groups for word in group][:MAX_WORDS]
     if not flat:
         return None
-    folded = iter(_server_fold(cursor, flat))
+    folded = iter(_server_fold(cursor, flat, ascii_lower))
     out: list[list[str]] = []
     for group in groups:
         taken = [next(folded, "") for _ in group]
@@ -456,7 +459,8 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
-            made = _server_query(cursor, text)
+            ascii_lower = _server_lowers_ascii(store.engine, cursor)
+            made = _server_query(cursor, text, ascii_lower)
             if made is None:
                 conn.rollback()
                 return []
@@ -475,7 +479,6 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 for place in chosen.values()
             }
             every = [token for cut in tokens.values() for _s, _e, token in cut]
-            ascii_lower = _server_lowers_ascii(store.engine, cursor)
             folded = iter(_server_fold(cursor, every, ascii_lower) if every else [])
             snippets = {}
             for place in chosen.values():
@@ -496,28 +499,35 @@ def _server_terms(groups: list[list[str]]) -> list[str]:
     ]
 
 
-def _server_rare(cursor, groups: list[list[str]]) -> bool:
-    """Whether one of the words is rare (the planner expects at most SERVER_RARE places to hold it)."""
-    for term in _server_terms(groups):
-        cursor.execute(SERVER_ESTIMATE_SQL, {"q": term})
-        plan = cursor.fetchone()[0]
-        if plan[0]["Plan"]["Plan Rows"] <= SERVER_RARE:
-            return True
-    return False
-
-
 def _server_windows(cursor, groups: list[list[str]]) -> list[tuple[int, int, bool, str]]:
     """How step 1 reads, newest first: (low, high, walk through the primary key, the query's SQL) for each
-    window of rowids [low, high); the last reaches the oldest meeting."""
+    window of rowids [low, high); the last reaches the oldest meeting. One round trip (a round trip costs
+    milliseconds on a loaded server): the search's settings, the first window's, the planner's estimate for
+    each word, and where each window ends, as one simple query (the words are only letters and digits,
+    each quoted as a literal)."""
+    from psycopg import sql
+
+    terms = _server_terms(groups)
+    estimates = [
+        sql.SQL(SERVER_ESTIMATE_SQL.replace("%(q)s", "{}")).format(sql.Literal(term)).as_string(cursor)
+        for term in terms
+    ]
+    sizes = ", ".join(str(int(n)) for n in (*SERVER_WALKS, *SERVER_WINDOWS))
+    batch = [SERVER_SETTINGS, _server_walk(True), *estimates, SERVER_WINDOW_SQL.replace("%(sizes)s", f"ARRAY[{sizes}]")]
+    cursor.execute("; ".join(batch))
+    rows = []
+    while True:
+        if cursor.description is not None:  # not a SET
+            rows.append(cursor.fetchall())
+        if not cursor.nextset():
+            break
+    *planned, lows = rows
     everything = (-(1 << 62), 1 << 62)  # beyond any rowid (docids stop at 2**31)
-    if _server_rare(cursor, groups):
+    if any(plan[0][0][0]["Plan"]["Plan Rows"] <= SERVER_RARE for plan in planned):
         return [(*everything, False, SERVER_QUERY)]
     shift = SEARCH_DOCID_SHIFT
-    sizes = [*SERVER_WALKS, *SERVER_WINDOWS]
-    cursor.execute(SERVER_WINDOW_SQL, {"sizes": sizes})
-    lows = [row[0] for row in cursor.fetchall()]
     out, high = [], everything[1]
-    for number, docid in enumerate(lows):
+    for number, (docid,) in enumerate(lows):
         if docid is None:
             break
         walk = number < len(SERVER_WALKS)
@@ -532,15 +542,18 @@ def _server_places(cursor, driver, query: str, groups: list[list[str]], limit: i
     meetings are complete. Each window's places stream from a server-side cursor, newest first, and reading
     stops once `limit` meetings are complete (a client-side cursor would first fetch every match)."""
     found: dict[int, list[SearchPlace]] = {}
-    for number, (low, high, walk, sql) in enumerate(_server_windows(cursor, groups)):
-        cursor.execute(_server_walk(walk) + ("; " + SERVER_SETTINGS if number == 0 else ""))
-        # the first window's rows are at most its 64 meetings' (one round trip); then the places stream
-        places = cursor if number == 0 else driver.cursor(name=f"mapm_search_places_{number}")
+    windows = _server_windows(cursor, groups)  # the search's settings and the first window's made
+    rare = len(windows) == 1 and not windows[0][2]
+    for number, (low, high, walk, sql) in enumerate(windows):
+        if number > 0 or not walk:
+            cursor.execute(_server_walk(walk))
+        # the places stream from a server-side cursor, newest first, so a walk stops at the `limit`-th meeting;
+        # a rare word's few places come in one round trip
+        places = cursor if rare else driver.cursor(name=f"mapm_search_places_{number}")
         try:
-            if places is not cursor:
-                places.itersize = 200
             places.execute(SERVER_PLACES_SQL.format(query=sql), {"q": query, "low": low, "high": high})
-            if len(_newest_places(places, limit, found)) == limit:
+            # a FETCH is a round trip: a common word's 50 meetings (~800 places) come in one
+            if len(_newest_places(places, limit, found, SERVER_BATCH)) == limit:
                 break
         finally:
             if places is not cursor:
@@ -624,7 +637,6 @@ def _server_plan(store: Store, text: str) -> list[str]:
         cursor = conn.connection.cursor()
         try:
             made = _server_query(cursor, text)
-            cursor.execute(SERVER_SETTINGS)
             plan = []
             query, groups = made if made else ("x", [["x"]])
             for low, high, walk, sql in _server_windows(cursor, groups):
