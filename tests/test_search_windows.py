@@ -50,6 +50,23 @@ def test_each_way_of_reading_finds_what_sqlite_finds(both, way):
     assert found_any >= 20
 
 
+def test_words_folded_by_the_server_or_here_mark_the_same_snippets(both, monkeypatch):
+    """ASCII words are folded here when the server's lower() agrees with Python's (not in a Turkish locale):
+    with every word sent to the server instead, the snippets are the same as SQLite's too."""
+    sqlite, server = both
+    monkeypatch.setattr(search_module, "_lowers_ascii", _NeverLocal())
+    for text in QUERIES:
+        on_sqlite, on_server = search(sqlite, text), search(server, text)
+        assert [(h.snippet, h.highlights) for h in on_server] == [(h.snippet, h.highlights) for h in on_sqlite], text
+
+
+class _NeverLocal(dict):
+    """A cache of `_server_lowers_ascii` that says the server's lower() disagrees, for every engine."""
+
+    def get(self, _engine, default=None):
+        return False
+
+
 def test_common_words_walk_the_newest_rows_window_by_window_and_rare_ones_are_read_at_once(both, monkeypatch):
     _sqlite, server = both
     monkeypatch.setattr(search_module, "SERVER_WALKS", (1, 2))
