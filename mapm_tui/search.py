@@ -315,10 +315,14 @@ def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | Non
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
     of one more meeting ends the reading, so the index goes no further into its matches. With `found`
     (the server reads window by window), the places are added to it: `limit` meetings in it are then
-    complete (a window holds whole meetings, so none of theirs is in an older one)."""
+    complete (a window holds whole meetings, so none of theirs is in an older one). With `batch` 0, each
+    fetch asks for about as many places as the meetings still missing should need, at the rate seen so far
+    (on a server a fetch is a round trip, and the walk behind it goes on until the fetch is full)."""
     found = {} if found is None else found
     shift = SEARCH_DOCID_SHIFT
-    while rows := cursor.fetchmany(batch):
+    read = 0
+    while rows := cursor.fetchmany(batch or _fetch_size(limit, len(found), read)):
+        read += len(rows)
         for row in rows:
             docid = row[0] >> shift
             places = found.get(docid)
@@ -328,6 +332,14 @@ def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | Non
                 places = found[docid] = []
             places.append(SearchPlace._make(row))
     return found
+
+
+def _fetch_size(limit: int, meetings: int, read: int) -> int:
+    """Places to fetch next: first `2 * limit`; then the meetings still missing (and one more, to know the
+    last is complete) times the places per meeting seen so far, a tenth more, within [limit, 5000]."""
+    if read == 0 or meetings == 0:
+        return 2 * limit if read == 0 else 5000
+    return max(limit, min(5000, int((limit + 1 - meetings) * read / meetings * 1.1) + 1))
 
 
 class SearchPlace(NamedTuple):
@@ -370,8 +382,6 @@ WHERE words @@ {query} AND rowid >= %(low)s AND rowid < %(high)s ORDER BY rowid 
 """
 SERVER_QUERY, SERVER_QUERY_HIDDEN = "to_tsquery('simple', %(q)s)", "(SELECT to_tsquery('simple', %(q)s))"
 SERVER_RARE = 2000
-#: how many places one FETCH of a server-side cursor asks for
-SERVER_BATCH = 1000
 #: the windows walked through the primary key, then those left to the planner (each: how many of the
 #: newest meetings it reaches back to; after the last, every older meeting)
 SERVER_WALKS, SERVER_WINDOWS = (256,), (2048,)
@@ -552,8 +562,9 @@ def _server_places(cursor, driver, query: str, groups: list[list[str]], limit: i
         places = cursor if rare else driver.cursor(name=f"mapm_search_places_{number}")
         try:
             places.execute(SERVER_PLACES_SQL.format(query=sql), {"q": query, "low": low, "high": high})
-            # a FETCH is a round trip: a common word's 50 meetings (~800 places) come in one
-            if len(_newest_places(places, limit, found, SERVER_BATCH)) == limit:
+            # a FETCH is a round trip, and the walk behind it goes on until it is full: asked for what the
+            # meetings still missing need (a common word's 50 meetings: ~800 places in two or three)
+            if len(_newest_places(places, limit, found, 0 if places is not cursor else 200)) == limit:
                 break
         finally:
             if places is not cursor:
