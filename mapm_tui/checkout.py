@@ -46,6 +46,7 @@ from .bundle_reasons import from_bundle, to_bundle
 from .convert import child_rows, meeting_columns
 from .models import CHILD_LISTS, Draft, Meeting, StepProgress, table_of
 from .store import NotFound, Store, StoreError
+from .store_errors import server_reads
 from .text import clean_line, quote
 from .vocabulary import TRANSITIONS, is_open_action
 
@@ -191,7 +192,7 @@ class Whereabouts:
 def whereabouts(store: Store, now: dt.datetime) -> dict[str, Whereabouts]:
     """Where each meeting that is not simply here is: taken offline (and by whom), checked out to this
     laptop from a server, a read-only copy, or open in another window. Meetings not listed are here."""
-    with store.engine.connect() as conn:
+    with server_reads(), store.engine.connect() as conn:
         every = holds.every_hold(conn)
         conn.rollback()
     out: dict[str, Whereabouts] = {}
@@ -725,7 +726,7 @@ def _drop_copy(s: Session, laptop: Store, meeting_id: str) -> None:
 
 
 def _hold_of(store: Store, meeting_id: str) -> holds.Hold | None:
-    with store.engine.connect() as conn:
+    with server_reads(), store.engine.connect() as conn:
         hold = holds.current(conn, meeting_id)
         conn.rollback()
     return hold

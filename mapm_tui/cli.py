@@ -199,12 +199,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command in OWN_OPENING:
         return OWN_OPENING[command](args)
     store, templates = _open(args.db, args.passphrase_file)
-    from .store import DatabaseBusy
+    from .store import DatabaseBusy, ServerGone
 
     try:
         return COMMANDS[command](args, store, templates)
     except DatabaseBusy as exc:  # "busy" is exit 1 everywhere: a valid request that may work in a moment
         raise Refused(str(exc)) from None
+    except ServerGone as exc:  # the server went after the command connected: as unreachable at the start
+        raise UsageError(str(exc)) from None
     except _damage_errors() as exc:
         sentence = _damaged(args.db, exc)
         if sentence is None:

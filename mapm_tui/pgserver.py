@@ -148,10 +148,33 @@ def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
                     f"{describe(url)} refused the login: check the user name and password (and that the "
                     "database exists and this role may connect to it)."
                 ) from None
-            raise ServerUnreachable(
-                f"cannot reach {describe(url)}: check the address and port, that the server is running and "
-                "the network is up (and, with sslmode=verify-full, that its certificate is trusted)."
-            ) from None
+            raise ServerUnreachable(unreachable(url)) from None
+
+
+#: the sslmode values with which libpq connects over TLS or not at all
+TLS_MODES = ("require", "verify-ca", "verify-full")
+
+
+def asks_for_tls(url: URL) -> bool:
+    """Whether the URL insists on TLS (`sslmode=require`, `verify-ca` or `verify-full`)."""
+    mode = url.query.get("sslmode")
+    return (mode if isinstance(mode, str) else "") in TLS_MODES
+
+
+def unreachable(url: URL) -> str:
+    """The sentence for a server that gave no connection. libpq says no more by type than that there is
+    none (a refused port, a dead network and a certificate it does not trust are all the same error),
+    so a URL that insists on TLS names TLS's causes too, from what it asks for, never from libpq's text."""
+    if asks_for_tls(url):
+        return (
+            f"cannot reach {describe(url)} over TLS: check the address and port, that the server is running "
+            "with TLS on, and that its certificate names this host and is signed by the authority in "
+            "sslrootcert (or ~/.postgresql/root.crt)."
+        )
+    return (
+        f"cannot reach {describe(url)}: check the address and port, that the server is running and "
+        "the network is up (and, with sslmode=verify-full, that its certificate is trusted)."
+    )
 
 
 def login_at_terminal(target) -> None:

@@ -48,12 +48,14 @@ from .store_errors import (
     NewerDatabase,
     NotFound,
     ReadOnlyDatabase,
+    ServerGone,
     StatusRefused,
     StorageFull,
     StoreError,
     WriteFailed,
     _open_failure,
     _refusal,
+    server_reads,
     write_failure,
 )
 
@@ -75,6 +77,7 @@ __all__ = [
     "NewerDatabase",
     "NotFound",
     "ReadOnlyDatabase",
+    "ServerGone",
     "StatusRefused",
     "StorageFull",
     "Store",
@@ -144,7 +147,8 @@ class Store(Edits):
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session for reading; a server that cannot be reached comes out as ServerGone (one sentence)."""
+        with server_reads(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -196,7 +200,7 @@ class Store(Edits):
 
         Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
         before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
-        with self.engine.connect() as conn:
+        with server_reads(), self.engine.connect() as conn:
             if self.engine.dialect.name == "postgresql":
                 rows = conn.execute(text(SERVER_LIST_SQL), {"case_ref": case_ref, "limit": limit}).all()
             else:
@@ -207,7 +211,7 @@ class Store(Edits):
         return summaries(rows)
 
     def count_meetings(self) -> int:
-        with self.engine.connect() as conn:
+        with server_reads(), self.engine.connect() as conn:
             total = conn.exec_driver_sql(COUNT_SQL).scalar()
             conn.rollback()
         return int(total or 0)
