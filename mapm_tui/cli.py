@@ -1090,6 +1090,15 @@ def _add_team_commands(sub) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit trail)")
     p.add_argument("--by", metavar="NAME", help="who ends it")
+    p = sub.add_parser(
+        "copy-to-server",
+        help="copy the meetings of a laptop's file (all, or the ids given) into this database (the team's "
+        "server) in one transaction, with their audit trails; the file is only read",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="only these meetings (default: every meeting of the file)")
+    p.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE", help="the laptop's file")
+    p.add_argument("--by", metavar="NAME", help="who copies them (default: user_name in settings)")
+    p.add_argument("--laptop-passphrase-file", **laptop_key)
 
 
 def _open_laptop(path: Path, passphrase_file: Path | None):
@@ -1113,6 +1122,23 @@ def _open_laptop(path: Path, passphrase_file: Path | None):
         raise UsageError(str(exc)) from None
     laptop.user_name = _user_name()
     return laptop
+
+
+def _open_source(path: Path, passphrase_file: Path | None):
+    """A laptop's existing file to copy from (encrypted, or plain as before `mapm encrypt`): never made."""
+    from .db import DatabaseError
+    from .store import DatabaseBusy, open_store
+
+    if "://" in str(path) or not path.is_file():
+        raise UsageError(f"{_shown(path, one_line=True)} is not a file; give the path of the laptop's database.")
+    try:
+        source = open_store(path, key=_database_key(path, passphrase_file))
+    except DatabaseBusy as exc:
+        raise Refused(str(exc)) from None
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    source.user_name = _user_name()
+    return source
 
 
 def _team_call(fn, *args, **kwargs):
@@ -1189,7 +1215,36 @@ def cmd_release_checkout(args, store, templates) -> int:
     return EXIT_OK
 
 
-TEAM_COMMANDS = {"checkout": cmd_checkout, "checkin": cmd_checkin, "release-checkout": cmd_release_checkout}
+def cmd_copy_to_server(args, store, templates) -> int:
+    from .checkout import server_label
+    from .copy_to_server import copy_to_server
+
+    laptop = _open_source(args.source, args.laptop_passphrase_file or args.passphrase_file)
+    try:
+        done = _team_call(
+            copy_to_server, laptop, store, args.ids or None, by=args.by or store.user_name, now=store.clock.utcnow()
+        )
+    finally:
+        laptop.close()
+    _out(
+        f"Copied {len(done.meeting_ids)} meeting(s) from {args.source} to {server_label(store)}, with "
+        f"{done.events} audit event(s): {', '.join(done.meeting_ids)}."
+    )
+    if done.left_out:
+        _out(
+            f"Left out {len(done.left_out)} meeting(s) checked out from a server or copied from one "
+            f"(`mapm checkin` brings a checked-out meeting back): {', '.join(done.left_out)}."
+        )
+    _out(f"They are still in {args.source} too; keep it until you have checked them on the server.")
+    return EXIT_OK
+
+
+TEAM_COMMANDS = {
+    "checkout": cmd_checkout,
+    "checkin": cmd_checkin,
+    "release-checkout": cmd_release_checkout,
+    "copy-to-server": cmd_copy_to_server,
+}
 
 
 COMMANDS = {
