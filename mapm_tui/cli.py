@@ -1296,9 +1296,31 @@ def _database_file(db) -> Path:
     return path
 
 
+#: what backup and restore say on a team's server (README "Sharing with a team")
+SERVER_BACKUP = (
+    "A team's server is backed up by its administrators (pg_dump, as their other databases are); "
+    "`mapm backup` backs up a database file."
+)
+SERVER_RESTORE = (
+    "A team's server is restored by its administrators from their backups (pg_restore); to bring a laptop's "
+    "meetings onto it, use `mapm copy-to-server --from FILE`."
+)
+
+
+def _on_a_server(db) -> bool:
+    from .db import DatabaseError, is_server, resolve_target
+
+    try:
+        return is_server(resolve_target(db))
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_backup(args) -> int:
     from .backup import BackupError, backup_store, backup_to
 
+    if _on_a_server(args.db):
+        raise UsageError(SERVER_BACKUP)
     store, _templates = _open(args.db, args.passphrase_file)
     try:
         if args.output is not None:
@@ -1320,6 +1342,8 @@ def cmd_restore(args) -> int:
     from .backup import BackupError, restore
     from .clock import Clock
 
+    if _on_a_server(args.db):
+        raise UsageError(SERVER_RESTORE)
     path = _database_file(args.db)
     # an encrypted backup opens with the database's passphrase (its key follows the backup's own salt)
     key = _database_key(str(args.file), args.passphrase_file) if crypto.file_kind(args.file) == "encrypted" else None
@@ -1335,6 +1359,8 @@ def cmd_restore(args) -> int:
 def cmd_check_db(args) -> int:
     from .db import damaged_sentence, file_problem, integrity_problems
 
+    if _on_a_server(args.db):
+        return _check_server(args.db)
     path = _database_file(args.db)
     if not path.is_file():
         raise UsageError(f"{path} does not exist; give the path of a database with --db.")
@@ -1349,6 +1375,43 @@ def cmd_check_db(args) -> int:
     for line in problems:
         print(f"{path}: {' '.join(line.split())[:200]}")
     _say(damaged_sentence(path, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"))
+    return EXIT_REFUSED
+
+
+def _check_server(db) -> int:
+    """check-db on a team's server: the schema, the database's own rules, the audit chain, the grants
+    (server_check.py), reported as the file's check is: one line per problem, then one sentence, exit 1."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .db import DatabaseError, make_engine
+    from .pgserver import ServerError, describe, login_at_terminal
+    from .server_check import check
+    from .store_errors import _open_failure
+
+    try:
+        login_at_terminal(db)
+        engine = make_engine(db)
+    except (ServerError, DatabaseError) as exc:
+        raise UsageError(_sentence(exc)) from None
+    try:
+        found = check(engine)
+    except DBAPIError as exc:  # unreachable, refused, not permitted: the same sentences as opening it
+        raise UsageError(_sentence(_open_failure(exc))) from None
+    finally:
+        engine.dispose()
+    where = describe(engine.url)
+    for note in found.notes:
+        _out(f"{where}: {note}")
+    if not found.problems:
+        _out(f"{where}: no problems found ({'; '.join(found.sound)}).")
+        return EXIT_OK
+    for problem in found.problems:
+        _out(f"{where}: {problem}")
+    count = len(found.problems)
+    _say(
+        f"{count} problem{'s' if count != 1 else ''} found on {where}; the lines above say what to do, and its "
+        "administrators restore the data from their backups if it was damaged."
+    )
     return EXIT_REFUSED
 
 
