@@ -20,6 +20,7 @@ from tests import keys
 from tests.cli_helpers import mapm, one_sentence
 from tests.samples import load_sample
 from tests.test_audit_lock import finalised_sample
+from tests.test_pg_server import member, role  # noqa: F401  (fixtures: a login role in a README group)
 
 pytestmark = pytest.mark.both_dialects
 
@@ -140,3 +141,49 @@ def test_a_reopened_meeting_keeps_its_history(store, laptop, laptop_path, filled
     assert copy_to_server(laptop, store, by="Sam", now=clock.utcnow()).meeting_ids
     assert store.load_meeting(filled["final"]) == meeting
     assert [e.kind for e in audit.events(store, filled["final"])][-2:] == ["reopened", "imported"]
+
+
+def test_meetings_checked_out_from_a_server_are_left_out_and_named(store, laptop, laptop_path, templates, clock):
+    """A laptop that took a meeting from the server (with a read-only copy of an earlier one of its case)
+    and holds one of its own: only its own is copied; the others go back with checkin."""
+    from mapm_tui import checkout
+
+    mine = import_bundle(laptop, load_sample("calderdale-adult-disagreement.json"), templates)
+    taken = import_bundle(store, load_sample("hampshire-planning.json"), templates)
+    checkout.check_out(
+        store, laptop, taken, holder=holds.Holder.here("Sam"), purpose="to the venue", now=clock.utcnow()
+    )
+    result = mapm("copy-to-server", "--from", laptop_path, db=keys.db_of(store))
+    assert result.returncode == 0, result.stderr
+    assert "Copied 1 meeting(s)" in result.stdout and mine in result.stdout
+    assert "Left out 1 meeting(s)" in result.stdout and taken in result.stdout
+    assert store.exists(mine)
+    result = mapm("copy-to-server", taken, "--from", laptop_path, db=keys.db_of(store))
+    assert result.returncode == 1 and one_sentence(result.stderr) and "mapm checkin" in result.stderr
+
+
+def test_a_wrong_laptop_passphrase_is_one_sentence_and_copies_nothing(store, laptop_path, filled, tmp_path):
+    if not keys.encrypted():
+        pytest.skip("the laptop's file is plain (MAPM_TEST_ENCRYPTED=0)")
+    wrong = tmp_path / "wrong-passphrase"
+    wrong.write_text("not the laptop's passphrase at all\n", encoding="utf-8")
+    result = mapm("copy-to-server", "--from", laptop_path, "--laptop-passphrase-file", wrong, db=keys.db_of(store))
+    assert result.returncode == 2 and one_sentence(result.stderr), result.stderr
+    assert "not the laptop's passphrase" not in result.stderr
+    assert not store.exists(filled["final"]) and not store.exists(filled["busy"])
+
+
+@pytest.mark.sqlite_only  # the target is a server (pg_url); the laptop is the file
+def test_a_reader_may_not_copy_meetings_onto_the_server(pg_url, member, laptop_path, filled):  # noqa: F811
+    """The reader role (the README's grants) may not add meetings: one sentence, nothing written."""
+    _person, url = member("reader")
+    result = mapm("copy-to-server", "--from", laptop_path, db=url)
+    assert result.returncode == 1 and one_sentence(result.stderr), result.stderr
+    assert "may not make this change" in result.stderr
+    from mapm_tui.store import open_store
+
+    admin = open_store(pg_url)
+    try:
+        assert not admin.exists(filled["final"]) and not admin.exists(filled["busy"])
+    finally:
+        admin.close()
