@@ -426,7 +426,7 @@ def check_in(
         )
     with laptop.reading() as ls:
         ours = portable(ls, laptop, meeting_id, laptop.load_meeting_in(ls, meeting_id))
-    _validated(ours, f"the laptop's copy of meeting {meeting_id}")
+    validated(ours, f"the laptop's copy of meeting {meeting_id}")
     kept_as: str | None = None
     with server.writing() as s:
         conn = s.connection()
@@ -521,7 +521,7 @@ def portable(s: Session, store: Store, meeting_id: str, meeting: dict) -> Portab
     )
 
 
-def _validated(item: Portable, source: str) -> dict:
+def validated(item: Portable, source: str) -> dict:
     """The meeting dict cleaned and checked as a bundle import checks it (bundle.clean_bundle, problems)."""
     template = Template.from_dict(item.template, source)
     data: dict[str, Any] = {
@@ -540,9 +540,10 @@ def _validated(item: Portable, source: str) -> dict:
     return data["meeting"]
 
 
-def write_new(s: Session, store: Store, item: Portable, now: dt.datetime) -> None:
-    """A meeting that is not in this database yet, in the caller's transaction."""
-    meeting = _validated(item, f"meeting {item.meeting_id}")
+def write_new(s: Session, store: Store, item: Portable, now: dt.datetime, meeting: dict | None = None) -> None:
+    """A meeting that is not in this database yet, in the caller's transaction. `meeting`: the item's
+    meeting dict as `validated` gave it already (checked before a long write began), else checked here."""
+    meeting = meeting or validated(item, f"meeting {item.meeting_id}")
     cols = meeting_columns(meeting)
     cols.pop("status")
     cols.update({"created_at": now, "updated_at": now, **item.kept_times})
@@ -555,7 +556,7 @@ def write_new(s: Session, store: Store, item: Portable, now: dt.datetime) -> Non
 def _replace(s: Session, store: Store, item: Portable, now: dt.datetime) -> None:
     """Put `item` in place of the meeting of the same id, in the caller's transaction: its row updated,
     its lists, drafts and step marks rewritten, its status walked to the item's."""
-    meeting = _validated(item, f"the laptop's copy of meeting {item.meeting_id}")
+    meeting = validated(item, f"the laptop's copy of meeting {item.meeting_id}")
     row = store._get(s, item.meeting_id)
     conn = s.connection()
     models: list[type[SQLModel]] = [model for model, _fields in CHILD_LISTS.values()]

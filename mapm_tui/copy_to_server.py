@@ -29,7 +29,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from . import audit, holds
-from .checkout import CheckoutError, portable, server_label, write_new
+from .checkout import CheckoutError, portable, server_label, validated, write_new
 from .models import LegalHold, Meeting
 from .store import Store, StoreError
 from .text import quote
@@ -119,6 +119,8 @@ def copy_to_server(
             items.append(replace(item, kept_times={k: v for k, v in kept.items() if v is not None}))
         cases = {r.case_ref for r in (ls.get(Meeting, m) for m in ids) if r is not None and r.case_ref}
         legal_holds = [h for h in ls.exec(select(LegalHold)).all() if h.case_ref in cases]
+    # checked as an import is, before the server's write lock is taken (the checks are much of the time)
+    checked = [validated(item, f"meeting {item.meeting_id} in {server_label(laptop)}") for item in items]
     events = _events_of(laptop, ids)
     source = server_label(laptop)
     with server.writing() as s:
@@ -128,8 +130,8 @@ def copy_to_server(
                 f"Meeting {_named(there)} is already on {server_label(server)}; nothing was copied. Copy the "
                 "others by id, or check what is there with `mapm list`."
             )
-        for item in items:
-            write_new(s, server, item, now)
+        for item, meeting in zip(items, checked, strict=True):
+            write_new(s, server, item, now, meeting)
         held = {h.case_ref for h in s.exec(select(LegalHold)).all()}
         for hold in legal_holds:
             if hold.case_ref not in held:
