@@ -15,6 +15,7 @@ from mapm_tui.store import open_store
 from tests import pg
 from tests.cli_helpers import mapm, mapm_process, one_sentence
 from tests.samples import load_sample
+from tests.test_pg_server import member, role  # noqa: F401  (fixtures: a login role in a README group)
 
 PASSWORD = "pg-test-only"  # the start of the tests' server password (tests/pg_server.py): never printed
 
@@ -140,3 +141,29 @@ def test_backup_and_restore_on_a_server_say_whose_they_are_and_touch_nothing(arg
         assert tables == 0
     finally:
         pg.drop_database(url, name)
+
+
+def test_a_reader_can_check_the_server_and_is_listed_as_reading_only(server, member):  # noqa: F811
+    person, url = member("reader")
+    ran = mapm("check-db", db=url)
+    assert ran.returncode == 0 and ran.stderr == "", ran.stderr
+    (read_only,) = [line for line in ran.stdout.splitlines() if "roles that may only read them: " in line]
+    (may_change,) = [line for line in ran.stdout.splitlines() if "roles that may change meetings: " in line]
+    assert person in read_only.split(": ")[-1].split(", ") and person not in may_change.split(": ")[-1].split(", ")
+
+
+def test_a_role_that_may_not_read_the_tables_is_one_sentence(server):
+    import secrets
+
+    name, password = f"nobody_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    with raw(server) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    try:
+        from tests.test_pg_server import as_role
+
+        ran = mapm("check-db", db=as_role(server, name, password))
+        assert ran.returncode == 2 and one_sentence(ran.stderr), ran.stderr
+        assert "may not read mapm's tables" in ran.stderr and password not in ran.stderr
+    finally:
+        with raw(server) as conn:
+            conn.execute(f"DROP ROLE {name}")
