@@ -70,6 +70,8 @@ def test_every_meeting_arrives_as_it_stands_with_its_audit_trail(store, laptop, 
     result = mapm("copy-to-server", "--from", laptop_path, "--by", "Sam Admin", db=keys.db_of(store))
     assert result.returncode == 0, result.stderr
     assert "Copied 2 meeting(s)" in result.stdout and all(m in result.stdout for m in ids)
+    password = keys.db_of(store).split("@", 1)[0].rsplit(":", 1)[-1] if "@" in keys.db_of(store) else None
+    assert password is None or password not in result.stdout + result.stderr
     for meeting_id in ids:
         meeting, times, events = before[meeting_id]
         assert store.load_meeting(meeting_id) == meeting
