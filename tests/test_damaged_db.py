@@ -454,3 +454,30 @@ def test_an_older_server_schema_is_brought_to_head_with_its_data(empty_server_da
         store.close()
     with pg.raw_connection(empty_server_database) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrations.HEAD
+
+
+@pytest.mark.parametrize("how", ["another program's", "newer"])
+async def test_the_app_on_a_server_database_not_its_own_says_one_sentence_on_its_home_screen(
+    empty_server_database, clock, how
+):
+    from mapm_tui.app import MapmApp
+    from tests import pg
+
+    if how == "newer":
+        open_store(empty_server_database).close()
+    with pg.raw_connection(empty_server_database) as conn:
+        if how == "newer":
+            conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        else:
+            conn.execute("CREATE TABLE note (id serial PRIMARY KEY, body text)")
+    app = MapmApp(db=empty_server_database, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "could not be opened" in str(app.screen.query_one("#home-hint").render()))
+        hint = str(app.screen.query_one("#home-hint").render())
+        await pilot.press("ctrl+q")
+    words = "no mapm schema; nothing was changed" if how != "newer" else "newer version of mapm"
+    assert words in hint and "sqlalchemy" not in hint and "SQL:" not in hint
+    assert empty_server_database.split("@", 1)[0].rsplit(":", 1)[-1] not in hint  # never the password
+    if how != "newer":
+        with pg.raw_connection(empty_server_database) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 1
