@@ -63,6 +63,7 @@ KINDS = {
     "checked_in": "brought back (checked in from a laptop)",
     "checkout_forced": "checkout ended on the server without the laptop's copy",
     "taken_over": "taken over from a window that had stopped (with the reason)",
+    "copied_in": "copied in from another mapm database, with its audit trail (mapm copy-to-server)",
 }
 
 

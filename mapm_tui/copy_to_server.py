@@ -13,7 +13,7 @@ carries a meeting without its audit trail, its drafts or its clock, so this copi
   meeting arrives final and locked), and its case's legal hold;
 - its audit trail, honestly: the laptop's chain is verified first (a broken one refuses the copy: the
   file was changed with another tool); then each of the meeting's events is added to the server's own
-  chain as it was (when, who, the computer user, what), and one more event says it was copied, from which
+  chain as it was (when, who, the computer user, what), and one more (`copied_in`) says it was copied, from which
   file, by whom (the server role), and how many events came with it. The server's chain links them anew
   (`mapm audit verify` there holds); the laptop's own chain and file are left as they were.
 
@@ -146,8 +146,8 @@ def copy_to_server(
                 s,
                 server,
                 meeting_id,
-                "imported",
-                f"copied from {source} with its {came} earlier audit event(s), as they were recorded there "
+                "copied_in",
+                f"from {source} with its {came} earlier audit event(s), as they were recorded there "
                 f"(that file's chain verified: {chain.count} events, newest {chain.head[:12]})",
                 by,
             )

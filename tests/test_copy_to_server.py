@@ -81,7 +81,7 @@ def test_every_meeting_arrives_as_it_stands_with_its_audit_trail(store, laptop, 
         assert [(e.at, e.by, e.os_user, e.kind, e.detail) for e in came[:-1]] == [
             (e.at, e.by, e.os_user, e.kind, e.detail) for e in events
         ]
-        assert came[-1].kind == "imported" and came[-1].by == "Sam Admin"
+        assert came[-1].kind == "copied_in" and came[-1].by == "Sam Admin"
         assert f"with its {len(events)} earlier audit event(s)" in came[-1].detail and "laptop.db" in came[-1].detail
     assert audit.verify(store).ok  # the server's chain links them anew
     assert store.load_meeting(filled["final"])["status"] == "final"
@@ -142,7 +142,7 @@ def test_a_reopened_meeting_keeps_its_history(store, laptop, laptop_path, filled
     meeting = laptop.load_meeting(filled["final"])
     assert copy_to_server(laptop, store, by="Sam", now=clock.utcnow()).meeting_ids
     assert store.load_meeting(filled["final"]) == meeting
-    assert [e.kind for e in audit.events(store, filled["final"])][-2:] == ["reopened", "imported"]
+    assert [e.kind for e in audit.events(store, filled["final"])][-2:] == ["reopened", "copied_in"]
 
 
 def test_meetings_checked_out_from_a_server_are_left_out_and_named(store, laptop, laptop_path, templates, clock):
