@@ -189,3 +189,19 @@ def test_a_reader_may_not_copy_meetings_onto_the_server(pg_url, member, laptop_p
         assert not admin.exists(filled["final"]) and not admin.exists(filled["busy"])
     finally:
         admin.close()
+
+
+@pytest.mark.sqlite_only  # the target is a server (pg_url) reached as a chair's role; the laptop is the file
+def test_a_chair_copies_with_the_readme_grants_and_the_copy_is_theirs(pg_url, member, laptop_path, filled):  # noqa: F811
+    from mapm_tui.store import open_store
+
+    person, url = member("chair")
+    result = mapm("copy-to-server", "--from", laptop_path, "--by", "Sam Chair", db=url)
+    assert result.returncode == 0, result.stderr
+    admin = open_store(pg_url)
+    try:
+        copied = audit.events(admin, filled["final"])[-1]
+        assert (copied.kind, copied.by, copied.os_user) == ("copied_in", "Sam Chair", person)
+        assert admin.load_meeting(filled["final"])["status"] == "final" and audit.verify(admin).ok
+    finally:
+        admin.close()
