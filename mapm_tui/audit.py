@@ -63,6 +63,7 @@ KINDS = {
     "checked_in": "brought back (checked in from a laptop)",
     "checkout_forced": "checkout ended on the server without the laptop's copy",
     "taken_over": "taken over from a window that had stopped (with the reason)",
+    "copied_in": "copied in from another mapm database, with its audit trail (mapm copy-to-server)",
 }
 
 
@@ -162,6 +163,29 @@ def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | N
     )
 
 
+def append_as_it_was(conn, event: Event) -> None:
+    """Add an event recorded in another database (copy_to_server), in the caller's write transaction: its
+    when, who, computer user, kind and detail as they were recorded there, linked into THIS database's
+    chain (a new pk and hash: the other file's own chain was verified before it was copied)."""
+    last = conn.exec_driver_sql("SELECT pk, hash FROM auditevent ORDER BY pk DESC LIMIT 1").first()
+    pk = 1 if last is None else last[0] + 1
+    prev = GENESIS if last is None else (last[1] or "")
+    digest = event_hash(prev, pk, event.meeting_id, event.at, event.by, event.os_user, event.kind, event.detail)
+    conn.execute(
+        _INSERT_EVENT,
+        {
+            "pk": pk,
+            "m": event.meeting_id,
+            "at": event.at,
+            "by": event.by,
+            "who": event.os_user,
+            "kind": event.kind,
+            "detail": event.detail,
+            "hash": digest,
+        },
+    )
+
+
 _INSERT_EVENT = text(
     "INSERT INTO auditevent (pk, meeting_id, at, by, os_user, kind, detail, hash) "
     "VALUES (:pk, :m, :at, :by, :who, :kind, :detail, :hash)"
@@ -223,7 +247,8 @@ def events(store: Store, meeting_id: str) -> list[Event]:
     return [Event(*row) for row in rows]
 
 
-def _all_events(store: Store) -> Iterator[Event]:
+def all_events(store: Store) -> Iterator[Event]:
+    """Every event of the database, oldest first, read in batches."""
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
@@ -239,7 +264,7 @@ def _all_events(store: Store) -> Iterator[Event]:
 def verify(store: Store) -> Verification:
     """Walk the chain, oldest first; stop at the first event whose hash does not follow."""
     prev, count = GENESIS, 0
-    for event in _all_events(store):
+    for event in all_events(store):
         expected = event_hash(
             prev, event.pk, event.meeting_id, event.at, event.by, event.os_user, event.kind, event.detail
         )

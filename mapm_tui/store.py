@@ -102,6 +102,8 @@ def migrate(engine: Engine) -> None:
         conn.rollback()
     if current == migrations.HEAD:
         return
+    if current is None and engine.dialect.name == "postgresql":
+        _refuse_a_database_of_others(engine)
     if current is not None and current > migrations.HEAD:  # revisions are numbered 0001, 0002, …
         raise NewerDatabase(
             "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
@@ -126,6 +128,23 @@ class OpenedMeeting:
     meeting: dict
     drafts: dict[str, str]
     progress: dict[str, StepProgress]
+
+
+def _refuse_a_database_of_others(engine: Engine) -> None:
+    """A server's database with tables of its own but no mapm schema belongs to something else (a
+    case-management system, another app): mapm's tables are never created among them, as a foreign
+    SQLite file is never migrated. An empty database (as its administrator made it for mapm) is set up."""
+    from .db import ForeignDatabase
+    from .pgserver import describe
+
+    with engine.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").scalar()
+        conn.rollback()
+    if tables:
+        raise ForeignDatabase(
+            f"{describe(engine.url)} holds {tables} table(s) of something else and no mapm schema; nothing was "
+            "changed: give mapm an empty database of its own ('Sharing with a team' in the README)."
+        )
 
 
 class Store(Edits):

@@ -367,7 +367,11 @@ class ReviewScreen(Screen):
         )
 
     def action_resume(self) -> None:
-        self.live.set_status("in_progress")
+        try:
+            self.live.set_status("in_progress")
+        except StoreError as exc:  # read-only here (a reader's role, a window or a checkout holds it): say why
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return
         self.notify("The meeting has resumed.")
         self.app.goto_step(self.live.steps[0].key)
 
