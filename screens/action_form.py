@@ -21,15 +21,19 @@ from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 from mapm_tui.store import StoreError
 from mapm_tui.vocabulary import ACTION_STATUS_LABELS
 
-from .widgets import KeyBar, TickBox, TickList
+from .early_keys import EarlyKeysModal
+from .widgets import KeyBar, TickBox, TickList, text_field
 
 #: an action's progress, as the choice list shows it (label, status)
 PROGRESS = tuple((label, status) for status, label in ACTION_STATUS_LABELS.items())
 FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
 
 
-class ActionForm(ModalScreen[str | None]):
+class ActionForm(EarlyKeysModal, ModalScreen[str | None]):
     """Add (action_id None) or change one action. Dismisses with the action's id when saved."""
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#a-description"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save action", id="save_action", priority=True),
@@ -196,7 +200,6 @@ class ActionForm(ModalScreen[str | None]):
         return out
 
     def on_mount(self) -> None:
-        self.query_one("#a-description", TextArea).focus()
         self._echo_owner()
         self._echo_due()
         self.refresh_findings()
@@ -375,9 +378,7 @@ class ActionForm(ModalScreen[str | None]):
 
 def _text_area(text: str, widget_id: str, read_only: bool) -> TextArea:
     """A wrapped text field of the form, without line numbers."""
-    area = TextArea(text, id=widget_id, soft_wrap=True, read_only=read_only, compact=True)
-    area.show_line_numbers = False
-    return area
+    return text_field(text, widget_id, read_only=read_only, compact=True)
 
 
 def _short_input(value: str, widget_id: str, read_only: bool) -> Input:

@@ -12,10 +12,13 @@ from textual.widgets import Input, Label, Select
 from mapm_tui.minutes import family_copy
 from mapm_tui.schema import SHORT_LIMIT
 
+from .early_keys import EarlyKeysModal
 from .widgets import cut
 
 
-class DistributionDialog(ModalScreen[bool]):
+class DistributionDialog(EarlyKeysModal, ModalScreen[bool]):
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#dist-name"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record", id="save_distribution", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel_distribution"),
@@ -75,9 +78,6 @@ class DistributionDialog(ModalScreen[bool]):
         lines = [f"Still to send: {'; '.join(cut(w, 40) for w in waiting)}"] if waiting else []
         lines += [f"! {w.what}" for w in check_before_sending(self.live.meeting)]
         return "\n".join(lines)
-
-    def on_mount(self) -> None:
-        self.query_one("#dist-name", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -240,6 +240,7 @@ class SendScreen(ModalScreen[bool]):
         from mapm_tui.lifecycle import LifecycleError
         from mapm_tui.minutes import ExportError, MinutesWithheld, previous_meeting
         from mapm_tui.outbox import OutboxError, folder_name, record_sent, write_outbox
+        from mapm_tui.store import StoreError
 
         meeting = self.live.meeting
         folder = self.app.settings.export_dir() / folder_name(meeting)
@@ -253,9 +254,15 @@ class SendScreen(ModalScreen[bool]):
                 now=now,
                 previous=previous_meeting(self.live.store, meeting),
             )
-            recorded = record_sent(self.live.store, self.live.id, out, now)
         except (OutboxError, ExportError, MinutesWithheld, LifecycleError) as exc:
             self.query_one("#send-result", Label).update(str(exc))
+            return
+        try:
+            recorded = record_sent(self.live.store, self.live.id, out, now)
+        except StoreError as exc:  # a reader's role, a meeting held elsewhere: written, but not recorded as sent
+            self.query_one("#send-result", Label).update(
+                f"Written to {out.folder}: {len(out.drafts)} e-mail drafts, NOT recorded as sent: {exc}"
+            )
             return
         self.live.reload()
         self.refresh_send()

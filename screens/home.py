@@ -41,11 +41,14 @@ COLUMNS = (
 
 
 class HomeScreen(Screen):
+    #: the keys that open a form are priority keys: acted on when the app takes them, before the keys typed
+    #: after them are handed on, so those reach the form (early_keys.py), not this list's own keys ("/" then
+    #: "housing" typed fast: "o" and "i" would take a meeting offline and check one in, "n" start a meeting)
     BINDINGS = [
         Binding("enter", "open", "Open", id="open_meeting", show=True),
-        Binding("n", "new", "New meeting", id="new_meeting"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False),
+        Binding("n", "new", "New meeting", id="new_meeting", priority=True),
+        Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False, priority=True),
         Binding("a", "actions", "Overdue actions", id="overdue_actions"),
         Binding("f5", "reload", "Refresh", id="refresh", show=False),
         Binding("o", "take_offline", "Take offline", id="take_offline", show=False),
@@ -137,9 +140,16 @@ class HomeScreen(Screen):
         self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {escape(message)}")
 
     def refresh_meetings(self) -> None:
+        from mapm_tui.store import StoreError
+
         if self.app.store is not None:
-            self._read_places()
-            self.show_meetings(*self._listed())
+            try:
+                self._read_places()
+                listed = self._listed()
+            except StoreError as exc:  # the server cannot be reached (ServerGone): the list shown stays; F5 again
+                self.app.notify(str(exc), severity="error", timeout=10, markup=False)
+                return
+            self.show_meetings(*listed)
 
     def _read_places(self) -> bool:
         """Read which meetings are taken offline, copies or open elsewhere; whether any are."""

@@ -13,9 +13,14 @@ from textual.widgets.option_list import Option
 
 from mapm_tui import dates
 
+from .early_keys import EarlyKeysModal
 
-class SearchScreen(ModalScreen[str | None]):
+
+class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
     """Dismisses with the id of the meeting chosen, or None."""
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#search-input"
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close_search"),
@@ -50,9 +55,6 @@ class SearchScreen(ModalScreen[str | None]):
             yield Label("", id="search-count", markup=False)
             yield OptionList(id="search-results")
 
-    def on_mount(self) -> None:
-        self.query_one("#search-input", Input).focus()
-
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
@@ -60,8 +62,14 @@ class SearchScreen(ModalScreen[str | None]):
     @work(exclusive=True, group="search")
     async def run_search(self, text: str) -> None:
         from mapm_tui.search import search
+        from mapm_tui.store import StoreError
 
-        hits = search(self.app.store, text) if text.strip() else []
+        try:
+            hits = search(self.app.store, text) if text.strip() else []
+        except StoreError as exc:  # the server cannot be reached (ServerGone): say so; typing again retries
+            self.query_one("#search-count", Label).update(str(exc))
+            self.app.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
         #: the meetings listed now (recorded as searched into when the search closes)
         self._shown = [hit.meeting_id for hit in hits]
         results = self.query_one("#search-results", OptionList)
