@@ -96,6 +96,13 @@ def step_on_show(app) -> bool:
     return focused is None or body in focused.ancestors_with_self
 
 
+def meetings_listed(app) -> bool:
+    """Whether the home screen shows the meetings list read from the store: it is read in a thread after
+    the screen's first frame, so a fixed number of pauses is not always enough on a loaded machine."""
+    screen = app.screen
+    return type(screen).__name__ == "HomeScreen" and app.store is not None and bool(getattr(screen, "meetings", None))
+
+
 async def searched(pilot) -> None:
     """Wait for the search typed to finish (it runs in a worker) and its results to be shown."""
     await pilot.pause()

@@ -20,7 +20,7 @@ import pytest
 from mapm_tui import cli
 from tests import keys
 from tests.cli_helpers import unmeasured_env
-from tests.pilot_helpers import screen_name
+from tests.pilot_helpers import meetings_listed, screen_name, wait_until
 from tests.test_bundle import minimal
 
 HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
@@ -128,8 +128,7 @@ async def test_the_home_screen_draws_no_escape_sequences(store, templates, make_
     import_bundle(store, hostile_bundle(), templates)
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await wait_until(pilot, lambda: meetings_listed(app), "the meetings list")
         table = app.screen.query_one("#meetings", DataTable)
         cells = [str(c) for c in table.get_row_at(0)]
         assert any("PWNED" in c for c in cells)
@@ -381,8 +380,7 @@ async def test_escapes_already_stored_are_not_drawn_on_the_home_screen(store, te
         conn.execute("UPDATE meeting SET case_ref = ?", (HOSTILE_REF,))
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await wait_until(pilot, lambda: meetings_listed(app), "the meetings list")
         cells = [str(c) for c in app.screen.query_one("#meetings", DataTable).get_row_at(0)]
         svg = app.export_screenshot()
     assert any("PWNED" in c for c in cells)

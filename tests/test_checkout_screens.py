@@ -9,7 +9,7 @@ from mapm_tui import checkout
 from mapm_tui.app import MapmApp
 from mapm_tui.bundle import import_bundle
 from tests import keys
-from tests.pilot_helpers import fill, screen_name
+from tests.pilot_helpers import fill, meetings_listed, screen_name, wait_until
 from tests.samples import load_sample
 
 SAMPLE = "m-2026-hants-001"
@@ -42,11 +42,7 @@ def status_cell(app, meeting_id: str) -> str:
 
 
 async def wait_for_list(pilot) -> None:
-    for _ in range(50):
-        await pilot.pause()
-        if pilot.app.store is not None and pilot.app.screen.meetings:
-            return
-    raise AssertionError("the meeting list never came")
+    await wait_until(pilot, lambda: meetings_listed(pilot.app), "the meetings list")
 
 
 async def test_a_meeting_is_taken_offline_from_the_list_and_checked_in_from_the_laptops_list(tmp_path, server, clock):
@@ -62,9 +58,8 @@ async def test_a_meeting_is_taken_offline_from_the_list_and_checked_in_from_the_
         assert screen_name(pilot) == "AskText"
         assert app.screen.query_one("#ask-input").password  # the passphrase is not shown
         await fill(pilot, "#ask-input", keys.PASSPHRASE, submit=True)
-        await pilot.pause()
-        assert screen_name(pilot) == "HomeScreen"
-        assert "Taken by" in status_cell(app, SAMPLE)
+        # the list is read again in a thread once the meeting is taken
+        await wait_until(pilot, lambda: meetings_listed(app) and "Taken by" in status_cell(app, SAMPLE), "Taken by")
     laptop = keys.open_test_store(laptop_path, clock)
     try:
         laptop.set_fields(SAMPLE, {"aim": "agreed at the venue"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Label
 
-from tests.pilot_helpers import choose, fill, screen_name
+from tests.pilot_helpers import choose, fill, meetings_listed, screen_name, wait_until
 
 SIZE = (120, 40)
 
@@ -37,8 +37,7 @@ async def test_home_lists_todays_meeting_first_and_enter_opens_it(make_app, new_
     store.set_status(older, "in_progress")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await wait_until(pilot, lambda: meetings_listed(app), "the meetings list")
         table = app.screen.query_one("#meetings", DataTable)
         assert table.get_row_at(0)[1] == "TODAY-1" and str(table.get_row_at(0)[0]).startswith("Today")
         await pilot.press("enter")
@@ -55,8 +54,7 @@ async def test_home_columns_are_sized_to_the_meetings_when_they_arrive(make_app,
     store.add_item(long_subjects, "subjects", {"name": "Maximilian Featherstonehaugh-Whittingham", "kind": "child"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await wait_until(pilot, lambda: meetings_listed(app), "the meetings list")
         table = app.screen.query_one("#meetings", DataTable)
         widths = {str(c.label): (c.auto_width, c.width) for c in table.columns.values()}
         assert widths["Case ref"] == (False, len("SOUTHVALE-EH-2026-004417"))
