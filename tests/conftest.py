@@ -4,6 +4,7 @@ the user's real ones, and with a fixed clock where time matters."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 
@@ -74,6 +75,16 @@ DIALECTS = ("sqlite", "postgresql")
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own machinery (pragmas, files, raw SQLite)")
     config.addinivalue_line("markers", "both_dialects: this test's store runs on SQLite and on PostgreSQL")
+
+
+def pytest_collection_finish(session):
+    """What is alive once the tests are collected (every imported module: Textual, SQLAlchemy, the app)
+    lives until the session ends: frozen out of the garbage collector, it is no longer walked by every
+    full collection, and the Pilot tests allocate enough to trigger many. Measured here: 20-27% less CPU
+    for test_fields, test_dialogs_and_early_keys and test_search (a test's own objects are collected
+    as before)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_generate_tests(metafunc):
