@@ -5,8 +5,12 @@ file (0600) beside the database: `meetings.db.unsaved-20261124-100000.json`. If 
 written either (the same full disk), the data folder and then the system's temporary folder are tried.
 The next start finds the files for its database and offers to put the text back (`restore`).
 
-The file holds the autosaver's keys (`field:aim`, `draft:capture:known_before`) and their values, so it
-is restored through the same store calls the app saves with. No Textual here.
+The file holds the autosaver's keys (`field:aim`, `draft:capture:known_before`) and their values, and the
+entries taken but not yet written (`entry:<id>` -> the entry, pending.py), so it is restored through the
+same store calls the app saves with: entries in the order they were typed, each once (an entry already
+written under its id is not added again). A database on a server has no folder of its own: its files go
+in the data folder under a name made from the server's address and database (`server_target`), never
+its password. No Textual here.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import locations
+from .pending import RECOVERY_PREFIX
 
 FORMAT = "mapm-unsaved-text/1"
 
@@ -44,6 +49,14 @@ def _folders(db_path: Path) -> list[Path]:
 
 def _pattern(db_path: Path) -> str:
     return f"{db_path.name}.unsaved-*.json"
+
+
+def server_target(host: str | None, port: int | None, database: str | None) -> Path:
+    """Where a PostgreSQL database's recovery files are kept (the path stands in for a database file: its
+    files are named after it, in the data folder's `recovery` folder). No user name or password in it."""
+    name = "-".join(str(part) for part in ("postgresql", host or "local", port or 5432, database or "mapm"))
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return locations.data_dir() / "recovery" / safe
 
 
 def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.datetime) -> Path:
@@ -121,6 +134,7 @@ def restore(store, recovery: Recovery) -> int:
     the file. Returns how many changes were written. StoreError passes through, the file kept."""
     fields: dict[str, object] = {}
     drafts: dict[str, str] = {}
+    entries = entries_in(recovery)
     for key, value in recovery.changes.items():
         kind, _, name = key.partition(":")
         if kind == "field":
@@ -131,5 +145,21 @@ def restore(store, recovery: Recovery) -> int:
         store.set_fields(recovery.meeting_id, fields)
     for name, text in drafts.items():
         store.save_draft(recovery.meeting_id, name, text)
+    for entry in entries:
+        store.add_item(recovery.meeting_id, "entries", entry, once=True)
     recovery.path.unlink(missing_ok=True)
-    return len(fields) + len(drafts)
+    return len(fields) + len(drafts) + len(entries)
+
+
+def entries_in(recovery: Recovery) -> list[dict]:
+    """The entries a recovery file keeps (taken but never written), in the order they were typed."""
+    return [
+        dict(value)
+        for key, value in recovery.changes.items()
+        if key.startswith(RECOVERY_PREFIX) and isinstance(value, dict) and value.get("id")
+    ]
+
+
+def only_entries(recovery: Recovery) -> bool:
+    """The file keeps entries and nothing else (once they are written, it has done its job)."""
+    return bool(recovery.changes) and all(key.startswith(RECOVERY_PREFIX) for key in recovery.changes)
