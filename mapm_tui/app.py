@@ -511,7 +511,7 @@ class MapmApp(App[None]):
                 if live.entry(entry["id"]) is None:
                     live.autosaver.queue.put(entry)
                     back += 1
-            if recovery.only_entries(kept):
+            if recovery.entries_in(kept):
                 self._entry_files.append(kept)
         if not back:
             return
@@ -527,16 +527,18 @@ class MapmApp(App[None]):
         live.autosaver.flush_queue()
 
     def _forget_written_files(self) -> None:
-        """Delete the recovery files that kept only entries, once every one of them is written."""
+        """Once every entry a recovery file kept is written, the file keeps only the rest (if any)."""
         live = self.live
         if live is None or not self._entry_files:
             return
-        for kept in list(self._entry_files):
-            from .recovery import entries_in
+        from . import recovery
 
-            if not any(live.waiting(e["id"]) for e in entries_in(kept)):
-                kept.path.unlink(missing_ok=True)
-                self._entry_files.remove(kept)
+        for kept in list(self._entry_files):
+            if any(live.waiting(e["id"]) for e in recovery.entries_in(kept)):
+                continue
+            self._entry_files.remove(kept)
+            with contextlib.suppress(recovery.RecoveryError):  # kept whole: putting it back adds nothing twice
+                recovery.drop_entries(kept, self.clock.now())
 
     def _ask_before_losing_text(self) -> None:
         """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""

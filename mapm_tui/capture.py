@@ -70,11 +70,11 @@ def parse_quick(text: str, allowed: tuple[str, ...] | None = None) -> tuple[str 
     "i" and "a", which are never read so (`_letter_and_space`). The step shows the kind it read before
     Enter, so a wrong reading is seen in time."""
     spaced = _letter_and_space(text)
-    if spaced is not None and ":" not in text.lstrip()[:2]:
-        kind = KIND_KEYS[spaced[0]]
-        if allowed and kind not in allowed:
+    if spaced is not None:
+        letter_kind = KIND_KEYS[spaced[0]]
+        if allowed and letter_kind not in allowed:
             return None, text.strip()
-        return kind, spaced[1].strip()
+        return letter_kind, spaced[1].strip()
     head, sep, rest = text.partition(":")
     if not sep:
         return None, text.strip()

@@ -44,7 +44,8 @@ class Recovery:
 
 
 def _folders(db_path: Path) -> list[Path]:
-    return [db_path.parent, locations.data_dir() / "recovery", Path(tempfile.gettempdir())]
+    # (once each: a server's files are named in the data folder's recovery folder, the second place)
+    return list(dict.fromkeys([db_path.parent, locations.data_dir() / "recovery", Path(tempfile.gettempdir())]))
 
 
 def _pattern(db_path: Path) -> str:
@@ -80,7 +81,7 @@ def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.da
             n += 1
             path = folder / f"{db_path.name}.unsaved-{stamp}-{n}.json"
         try:
-            if folder != db_path.parent and not folder.exists():
+            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
                 locations.make_private_dir(folder)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             try:
@@ -160,6 +161,11 @@ def entries_in(recovery: Recovery) -> list[dict]:
     ]
 
 
-def only_entries(recovery: Recovery) -> bool:
-    """The file keeps entries and nothing else (once they are written, it has done its job)."""
-    return bool(recovery.changes) and all(key.startswith(RECOVERY_PREFIX) for key in recovery.changes)
+def drop_entries(recovery: Recovery, now: dt.datetime) -> Path | None:
+    """The file's entries are written (put back into their meeting another way): delete the file, or when
+    it keeps more than entries, replace it with a file of the rest (returned). RecoveryError when that
+    cannot be written: the old file is then kept whole (putting it back adds no entry twice)."""
+    rest = {k: v for k, v in recovery.changes.items() if not k.startswith(RECOVERY_PREFIX)}
+    kept = write(Path(recovery.database), recovery.meeting_id, rest, now) if rest else None
+    recovery.path.unlink(missing_ok=True)
+    return kept
