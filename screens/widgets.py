@@ -106,8 +106,8 @@ class MeetingHeader(Horizontal):
         compact = self.compact
         if read_only:  # nothing here is saved, so never "Saved": a read-only database, another window's hold
             show(label, "READ-ONLY", layout=compact)
-        elif waiting:
-            show(label, f"NOT SAVED ({waiting} waiting)", layout=compact)
+        elif waiting:  # (short at 80 columns: the step clock's "nearly" is just left of it)
+            show(label, f"{waiting} NOT SAVED" if compact else f"NOT SAVED ({waiting} waiting)", layout=compact)
         elif error:
             show(label, "NOT SAVED - see message", layout=compact)
         elif saved:

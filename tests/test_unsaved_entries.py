@@ -87,6 +87,15 @@ def sample(store, templates):
     return import_bundle(store, load_sample("hampshire-planning.json"), templates)
 
 
+#: how the list marks an entry not saved yet, before what was said
+NOT = "[NOT SAVED] "
+
+
+def waiting_marks(app) -> list[bool]:
+    """For each row of the entries list: is it marked NOT SAVED?"""
+    return [cells[1].startswith(NOT) for cells in rows(app)]
+
+
 def rows(app) -> list[list[str]]:
     """The entries list as the chair sees it, each row's texts whole."""
     return [cells for _key, cells in on_show(app, "#entries").full_rows]
@@ -94,6 +103,16 @@ def rows(app) -> list[list[str]]:
 
 def shown(app, selector: str) -> str:
     return str(on_show(app, selector).render())
+
+
+def assert_whole_on_screen(app, selector: str, ending: str) -> None:
+    """The label ends with `ending` and is drawn whole: inside its step's width (wrapped onto more lines),
+    not running past the right edge, where the sentence was cut at "…it is kept" (QA, 120 columns)."""
+    label = on_show(app, selector, Label)
+    assert str(label.render()).endswith(ending)
+    body = app.screen.body
+    assert label.region.right <= body.content_region.right, (label.region, body.content_region)
+    assert label.region.height * label.region.width >= len(str(label.render()))
 
 
 def stored(store, meeting_id: str) -> list[dict]:
@@ -143,20 +162,21 @@ async def test_entries_typed_while_writes_fail_are_taken_listed_not_saved_and_sa
         assert faults.failed, "the fault never happened"
         listed_now = rows(app)
         assert len(listed_now) == listed + 3
-        assert [(r[0], r[1], r[2]) for r in listed_now[-3:]] == [
-            ("NOT SAVED", "Risk", A[2]),
-            ("NOT SAVED", "Need", B[2]),
-            ("NOT SAVED", "Strength", C[2]),
+        assert [(r[0], r[1]) for r in listed_now[-3:]] == [
+            ("Risk", NOT + A[2]),
+            ("Need", NOT + B[2]),
+            ("Strength", NOT + C[2]),
         ]
-        assert listed_now[-3][3] == "Martin Ellis" and listed_now[-1][3] == "Brookvale Homes"
-        assert all(r[0] == "" for r in listed_now[:-3])
+        assert listed_now[-3][2] == "Martin Ellis" and listed_now[-1][2] == "Brookvale Homes"
+        assert waiting_marks(app) == [False] * listed + [True] * 3
         assert "NOT SAVED (3 waiting)" in shown(app, "#save-state")
         assert "3 entries NOT SAVED yet" in shown(app, "#capture-waiting")
+        assert_whole_on_screen(app, "#capture-waiting", app.save_error)
         assert len(stored(store, sample)) == before, "written while the database was failing?"
 
         faults.clear()
         await until_all_saved(pilot)
-        await wait_until(pilot, lambda: all(r[0] == "" for r in rows(app)), "the list redrawn as saved")
+        await wait_until(pilot, lambda: not any(waiting_marks(app)), "the list redrawn as saved")
         assert "Saved" in shown(app, "#save-state")
         assert not on_show(app, "#capture-waiting", Label).display
     entries = stored(store, sample)
@@ -177,7 +197,7 @@ async def test_an_entry_keeps_the_part_of_the_meeting_it_was_typed_in(make_app, 
         await take(pilot, "r: said before the family came in")
         app.live.mark_part_two()  # F4 (the meeting's own row: not failing here)
         await take(pilot, "r: said with the family in the room")
-        assert [r[0] for r in rows(app)] == ["NOT SAVED", "NOT SAVED"]
+        assert waiting_marks(app) == [True, True]
         faults.clear()
         await until_all_saved(pilot)
     parts = [(e["text"], e["part"]) for e in stored(store, meeting_id)]
@@ -236,7 +256,7 @@ async def test_a_retry_after_a_lost_commit_writes_no_second_entry(make_app, stor
             await until_all_saved(pilot)
             await take(pilot, B[0])
             await until_all_saved(pilot)
-            assert [r[0] for r in rows(app)] == [""] * len(rows(app))
+            assert not any(waiting_marks(app))
     finally:
         lost.remove()
     entries = stored(store, sample)
@@ -262,14 +282,15 @@ async def test_a_waiting_entry_is_changed_or_deleted_in_the_queue_never_another_
         await pilot.press("enter")
         await wait_until(pilot, lambda: on_show(app, "#capture", Input).value == B[2], "B in the capture line")
         await fill(pilot, "#capture", "Maisie needs a bus pass from January", submit=True)
-        await wait_until(pilot, lambda: rows(app)[-2][2] == "Maisie needs a bus pass from January", "B changed")
-        assert rows(app)[-2][:2] == ["NOT SAVED", "Need"]
+        changed = NOT + "Maisie needs a bus pass from January"
+        await wait_until(pilot, lambda: rows(app)[-2][1] == changed, "B changed, still waiting")
+        assert rows(app)[-2][0] == "Need"
 
         # ctrl+o on A's row marks it fact: the waiting A
         table.focus()
         table.move_cursor(row=count - 3)
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: rows(app)[-3][4] == "Fact", "A marked fact")
+        await wait_until(pilot, lambda: rows(app)[-3][3] == "Fact", "A marked fact")
 
         # Delete on C's row (confirmed) takes C out of the queue
         table.move_cursor(row=count - 1)
@@ -326,7 +347,7 @@ async def test_quitting_while_entries_wait_keeps_them_and_opening_the_meeting_pu
         said = [n.message for n in again._notifications]
         assert any("3 entries" in m and "back in this meeting" in m for m in said), said
         await until_all_saved(pilot)
-        assert [r[1:3] for r in rows(again)[-3:]] == [["Risk", A[2]], ["Need", B[2]], ["Strength", C[2]]]
+        assert [r[:2] for r in rows(again)[-3:]] == [["Risk", A[2]], ["Need", B[2]], ["Strength", C[2]]]
     assert_the_three(stored(store, sample), sample)
     assert len(stored(store, sample)) == before + 3
     # the file is done with its entries once they are saved: what else it kept (the capture line's draft,
@@ -433,9 +454,10 @@ async def test_two_entries_typed_while_the_server_is_stopped_are_saved_as_two_wh
                 await take(pilot, A[0])
                 await take(pilot, B[0])
                 await wait_until(pilot, lambda: app.live.entries_waiting == 2, "both taken")
-                assert [r[0] for r in rows(app)[-2:]] == ["NOT SAVED", "NOT SAVED"]
+                assert waiting_marks(app)[-2:] == [True, True]
                 assert "NOT SAVED (2 waiting)" in shown(app, "#save-state")
                 assert "connection to the database server was lost" in shown(app, "#capture-waiting")
+                assert_whole_on_screen(app, "#capture-waiting", "saved when the server is back.")
                 _pg_ctl(folder, "start")  # and comes back
                 await until_all_saved(pilot)
                 await pilot.pause()
@@ -451,3 +473,26 @@ async def test_two_entries_typed_while_the_server_is_stopped_are_saved_as_two_wh
         assert texts == [A[2], B[2]]
     finally:
         pg_server.stop(folder)
+
+
+# -- how it looks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_a_step_with_entries_waiting(snap_compare, make_app, store, sample, size, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "chair")
+    faults = Faults(store, "full")
+
+    async def run_before(pilot) -> None:
+        await open_step(pilot, sample)
+        faults.fail()
+        await take(pilot, A[0])
+        await take(pilot, B[0])
+        await wait_until(pilot, lambda: pilot.app.live.entries_waiting == 2, "both taken")
+        table = on_show(pilot.app, "#entries")
+        table.move_cursor(row=len(rows(pilot.app)) - 1)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(save_delay=0), terminal_size=size, run_before=run_before)

@@ -29,14 +29,14 @@ from ..widgets import Col, Table, show
 #: space", and typed so; a lower-case letter and a space now chooses the kind too: capture.parse_quick)
 PLACEHOLDER = 'Type, Enter.  "r:" risk  "n:" need  "s:" strength …  @name at the end: who said it'
 
-#: how an entry waiting to be saved is marked in the list (words: it reads without colour)
-NOT_SAVED = "NOT SAVED"
+#: how an entry waiting to be saved is marked in the list: words before what was said (they read without
+#: colour). Not a column of its own: at 120 columns one more column pushed "From" out of the table, and
+#: who said it matters most while entries wait
+NOT_SAVED = "[NOT SAVED] "
 
 #: the list's columns: what was said takes the room; who said it, then fact/opinion give way first on a
 #: narrow terminal (the highlighted entry's whole row, who said it included, shows under the list)
-#: an entry taken but not saved yet says so in words, first (the column is left out while none waits)
 COLUMNS = (
-    Col("", most=len(NOT_SAVED), whole=True),
     Col("Kind", most=16, whole=True, words=True),
     Col("What was said", least=36),
     Col("From", priority=3, least=14, most=22),
@@ -198,9 +198,8 @@ class EntriesStep(StepBody):
                 (
                     entry["id"],
                     [
-                        NOT_SAVED if self.live.waiting(entry["id"]) else "",
                         capture.kind_label(entry["kind"], self.live.words),
-                        entry["text"],
+                        (NOT_SAVED if self.live.waiting(entry["id"]) else "") + entry["text"],
                         who,
                         capture.BASIS_LABELS.get(entry.get("basis"), ""),
                         "Shared" if entry.get("share_with_family") else "Not shared",
