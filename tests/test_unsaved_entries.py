@@ -23,6 +23,15 @@ from mapm_tui.models import Entry
 from mapm_tui.store import open_store
 from tests.pilot_helpers import fill, on_show, step_on_show, wait_until
 from tests.samples import load_sample
+from tests.test_kill import (  # noqa: F401  (db and imported are fixtures)
+    ENTER,
+    MEETING_ID,
+    db,
+    imported,
+    needs_pty,
+    open_field,
+    start_app,
+)
 
 SAMPLE = "m-2026-hants-001"
 STEP = "identified_during"  # strengths, needs and risks (the step's first kind: strength)
@@ -496,3 +505,68 @@ def test_a_step_with_entries_waiting(snap_compare, make_app, store, sample, size
         await pilot.pause()
 
     assert snap_compare(make_app(save_delay=0), terminal_size=size, run_before=run_before)
+
+
+# -- the real app stopped by SIGTERM while entries wait ---------------------------------------------
+
+#: the real app, whose entry inserts fail with SQLITE_FULL (13) once a flag file exists: raised at the driver
+#: call as the driver in use (sqlcipher3 for an encrypted file, sqlite3 for a plain one) raises it
+ENTRY_WRITES_FAIL = """
+import sys
+from pathlib import Path
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+FLAG = Path({flag!r})
+
+@event.listens_for(Engine, "do_execute")
+def _full(cursor, statement, parameters, context):
+    if FLAG.exists() and statement.lstrip().upper().startswith("INSERT INTO ENTRY"):
+        exc = context.dialect.loaded_dbapi.OperationalError("database or disk is full")
+        exc.sqlite_errorcode = 13
+        raise exc
+
+from mapm_tui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@needs_pty
+def test_sigterm_while_entries_wait_keeps_them_in_a_recovery_file(db, tmp_path):  # noqa: F811
+    import signal
+    import sys
+
+    from tests import keys
+
+    flag = tmp_path / "entries-fail"
+    script = tmp_path / "entries_fail_mapm.py"
+    script.write_text(ENTRY_WRITES_FAIL.format(flag=str(flag)), encoding="utf-8")
+    first, second = "r: Dad drives after drinking", "n Maisie needs a bus pass"
+    with start_app(db, tmp_path / "home", [sys.executable, str(script), "--db", str(db)]) as app:
+        open_field(app, "capture")
+        flag.touch()
+        for line in (first, second):
+            mark = app.mark()
+            app.send(line)
+            app.wait_for(line, since=mark)
+            mark = app.mark()
+            app.send(ENTER)
+            app.wait_for("NOT SAVED", since=mark)
+        app.wait_for("NOT SAVED (2 waiting)")
+        app.proc.send_signal(signal.SIGTERM)
+        code = app.wait()
+    assert code == 128 + signal.SIGTERM
+    kept = recovery.find(db)
+    assert len(kept) == 1 and kept[0].meeting_id == MEETING_ID
+    assert [(e["kind"], e["text"]) for e in recovery.entries_in(kept[0])] == [
+        ("risk", "Dad drives after drinking"),
+        ("need", "Maisie needs a bus pass"),
+    ]
+    store = keys.open_test_store(db)
+    try:
+        before = len(stored(store, MEETING_ID))
+        assert recovery.restore(store, kept[0]) >= 2
+        texts = [e["text"] for e in stored(store, MEETING_ID)]
+    finally:
+        store.close()
+    assert texts[before:] == ["Dad drives after drinking", "Maisie needs a bus pass"]
