@@ -192,6 +192,12 @@ class LiveMeeting:
         return entry_id in self.autosaver.queue
 
     @property
+    def refusal(self) -> str | None:
+        """Why the store refused a waiting entry for good (the first such), or None: it waits for the chair
+        to change or delete it (pending.QueuedEntry.refused)."""
+        return next((q.refused for q in self.autosaver.queue if q.refused), None)
+
+    @property
     def entries_waiting(self) -> int:
         """How many entries were taken and are not saved yet."""
         return self.autosaver.queue.waiting

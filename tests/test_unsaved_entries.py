@@ -55,6 +55,14 @@ class Faults:
 
     def _error(self) -> Exception:
         dialect = self.store.engine.dialect.name
+        if self.kind == "refused":  # a constraint: the store refuses the value for good
+            if dialect == "sqlite":
+                refused = self.store.engine.dialect.loaded_dbapi.IntegrityError("CHECK constraint failed")
+                refused.sqlite_errorcode = 19
+                return refused
+            import psycopg.errors
+
+            return psycopg.errors.CheckViolation("new row violates check constraint")
         if dialect == "sqlite":
             exc = self.store.engine.dialect.loaded_dbapi.OperationalError(
                 "database or disk is full" if self.kind == "full" else "database is locked"
@@ -191,6 +199,37 @@ async def test_entries_typed_while_writes_fail_are_taken_listed_not_saved_and_sa
     entries = stored(store, sample)
     assert len(entries) == before + 3
     assert_the_three(entries, sample)
+
+
+@pytest.mark.both_dialects
+async def test_an_entry_refused_for_good_waits_for_the_chair_and_those_after_it_go_on(make_app, store, sample):
+    before = len(stored(store, sample))
+    faults = Faults(store, "refused", only="INSERT INTO entry")
+    app = make_app(save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, sample)
+        faults.fail()
+        await take(pilot, A[0])
+        faults.clear()
+        await take(pilot, B[0])
+        await wait_until(pilot, lambda: app.live.entries_waiting == 1, "B saved, A still waiting")
+        # B is saved; A waits, listed after the saved entries (and saved after B: it was refused first)
+        assert [r[1] for r in rows(app)[-2:]] == [B[2], NOT + A[2]]
+        for _ in range(3):  # the ticks do not retry it: it waits for the chair
+            app._autosave_tick()
+            await pilot.pause()
+        assert app.live.entries_waiting == 1
+        assert "Change or delete the entry marked NOT SAVED" in shown(app, "#capture-waiting")
+
+        table = on_show(app, "#entries")
+        table.focus()
+        table.move_cursor(row=len(rows(app)) - 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: on_show(app, "#capture", Input).value == A[2], "A in the capture line")
+        await fill(pilot, "#capture", "Dad drives after drinking at weekends", submit=True)
+        await until_all_saved(pilot)
+    texts = [e["text"] for e in stored(store, sample)[before:]]
+    assert texts == [B[2], "Dad drives after drinking at weekends"]
 
 
 @pytest.mark.both_dialects

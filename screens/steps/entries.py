@@ -216,7 +216,12 @@ class EntriesStep(StepBody):
         count = self.live.entries_waiting
         label.display = bool(count)
         if count:
-            why = self.app.save_error or "the database has not taken them yet."
+            refusal = self.live.refusal
+            why = (
+                f"{refusal} Change or delete the entry marked NOT SAVED to go on."
+                if refusal
+                else self.app.save_error or "the database has not taken them yet."
+            )
             show(
                 label,
                 f"{count} entr{'y' if count == 1 else 'ies'} NOT SAVED yet, kept here and saved as soon as the "
