@@ -206,6 +206,7 @@ class MapmApp(App[None]):
         # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
         self.live.on_change = lambda: self._saved(1)
         self.live.on_ended = self._meeting_ended
+        autosaver.queue.on_change = self._keep_waiting_entries
         self._hold_meeting(self.live)
         self._entry_files.clear()
         self._take_back_entries(self.live)
@@ -532,6 +533,23 @@ class MapmApp(App[None]):
             markup=False,
         )
         live.autosaver.flush_queue()
+
+    def _keep_waiting_entries(self) -> None:
+        """The entries waiting to be saved changed: mirror them in the meeting's journal file (a recovery
+        file, offered back after a kill or a power cut), or remove it once none waits."""
+        from . import recovery
+
+        live, target = self.live, self.recovery_target()
+        if live is None or target is None:
+            return
+        queue = live.autosaver.queue
+        if not queue:
+            recovery.drop_journal(target, live.id)
+            return
+        try:
+            recovery.write_journal(target, live.id, queue.unsaved(), self.clock.now())
+        except recovery.RecoveryError as exc:  # kept in memory still, and the quit's recovery file is tried
+            self.notify(f"{exc} They are kept in this window until saved.", severity="error", timeout=10)
 
     def _forget_written_files(self) -> None:
         """Once every entry a recovery file kept is written, the file keeps only the rest (if any)."""

@@ -67,6 +67,13 @@ class EntryQueue:
 
     def __init__(self) -> None:
         self._entries: list[QueuedEntry] = []
+        #: called after the queue changed (an entry taken, changed, deleted or written): the app keeps a copy
+        #: on disk while entries wait (recovery.write_journal), so that a kill loses none of them
+        self.on_change: Callable[[], None] | None = None
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -86,6 +93,7 @@ class EntryQueue:
             raise ValueError("a queued entry needs the id it will be written with")
         queued = QueuedEntry(dict(values))
         self._entries.append(queued)
+        self._changed()
         return queued
 
     def update(self, entry_id: str, changes: dict[str, Any]) -> bool:
@@ -103,6 +111,7 @@ class EntryQueue:
             else:
                 queued.values[key] = value
         queued.refused = None
+        self._changed()
         return True
 
     def remove(self, entry_id: str) -> bool:
@@ -111,10 +120,13 @@ class EntryQueue:
         if queued is None:
             return False
         self._entries.remove(queued)
+        self._changed()
         return True
 
     def clear(self) -> None:
-        self._entries.clear()
+        if self._entries:
+            self._entries.clear()
+            self._changed()
 
     @property
     def waiting(self) -> int:
@@ -145,4 +157,6 @@ class EntryQueue:
             if queued in self._entries:  # (not removed by the chair while it was being written)
                 self._entries.remove(queued)
             written += 1
+        if written:
+            self._changed()
         return written

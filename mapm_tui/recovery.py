@@ -99,6 +99,62 @@ def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.da
     raise RecoveryError(f"The unsaved text could not be written to a recovery file in {', or '.join(reasons)}.")
 
 
+def journal_name(db_path: Path, meeting_id: str) -> str:
+    """The name of the file that mirrors a meeting's waiting entries while they wait (`write_journal`); a
+    recovery file's name, so that `find` and the next start offer it like any other."""
+    return f"{Path(db_path).name}.unsaved-entries-{meeting_id}.json"
+
+
+def write_journal(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.datetime) -> Path:
+    """Keep `changes` (the entries waiting to be saved) in the meeting's journal file, replaced whole each
+    time (written beside it, synced, renamed over it): a kill or a power cut while the database cannot take
+    them loses none. The first folder that takes it wins, as for `write`; a copy left in another folder by
+    an earlier write is removed. Raises RecoveryError when no folder takes it."""
+    db_path = Path(db_path).resolve()
+    payload = {
+        "format": FORMAT,
+        "database": str(db_path),
+        "meeting_id": meeting_id,
+        "written_at": now.astimezone(dt.UTC).isoformat(),
+        "changes": [{"key": key, "value": value} for key, value in changes.items()],
+    }
+    data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    name = journal_name(db_path, meeting_id)
+    reasons = []
+    for index, folder in enumerate(_folders(db_path)):
+        path, part = folder / name, folder / (name + ".part")
+        try:
+            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
+                locations.make_private_dir(folder)
+            fd = os.open(part, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(part, path)
+        except OSError as exc:
+            reasons.append(f"{folder} ({exc.strerror})")
+            with contextlib.suppress(OSError):
+                part.unlink()
+            continue
+        for other in _folders(db_path)[index + 1 :]:
+            with contextlib.suppress(OSError):
+                (other / name).unlink()
+        return path
+    raise RecoveryError(f"The entries not yet saved could not be kept in a file in {', or '.join(reasons)}.")
+
+
+def drop_journal(db_path: Path, meeting_id: str) -> None:
+    """No entry of the meeting waits any more: its journal file goes (wherever it was written)."""
+    db_path = Path(db_path).resolve()
+    for folder in _folders(db_path):
+        with contextlib.suppress(OSError):
+            (folder / journal_name(db_path, meeting_id)).unlink()
+
+
 def find(db_path: Path) -> list[Recovery]:
     """The recovery files of the database at `db_path`, oldest first (unreadable ones are skipped)."""
     db_path = Path(db_path).resolve()
