@@ -222,9 +222,14 @@ class LiveMeeting:
             "created_at": self.clock.utcnow().isoformat(),
         }
         item.update(values)
+        # entries already waiting on a fault (a server gone, a full disk): this one joins them without a try
+        # of its own, which would only fail behind them (and may wait seconds for a server that does not
+        # answer, with the chair's next words waiting); the autosaver's tick tries them all, in order
+        stalled = any(q.refused is None for q in self.autosaver.queue)
         queued = self.autosaver.queue.put({k: v for k, v in item.items() if v is not None})
         self.version += 1
-        self.autosaver.flush_queue()
+        if not stalled:
+            self.autosaver.flush_queue()
         return queued.id
 
     def _write_entry(self, values: dict) -> None:
