@@ -12,10 +12,13 @@ from textual.widgets import Input, Label, Select
 from mapm_tui.minutes import family_copy
 from mapm_tui.schema import SHORT_LIMIT
 
+from .early_keys import EarlyKeysModal
 from .widgets import cut
 
 
-class DistributionDialog(ModalScreen[bool]):
+class DistributionDialog(EarlyKeysModal, ModalScreen[bool]):
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#dist-name"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record", id="save_distribution", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel_distribution"),
@@ -75,9 +78,6 @@ class DistributionDialog(ModalScreen[bool]):
         lines = [f"Still to send: {'; '.join(cut(w, 40) for w in waiting)}"] if waiting else []
         lines += [f"! {w.what}" for w in check_before_sending(self.live.meeting)]
         return "\n".join(lines)
-
-    def on_mount(self) -> None:
-        self.query_one("#dist-name", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
