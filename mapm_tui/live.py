@@ -181,7 +181,8 @@ class LiveMeeting:
     @property
     def entries(self) -> list[dict]:
         """Every entry: those saved, then those waiting to be saved."""
-        queued = [q.values for q in self.autosaver.queue if q.id not in self._saved_ids()]
+        saved = self._saved_ids()
+        queued = [q.values for q in self.autosaver.queue if q.id not in saved]
         return [*(self.meeting.get("entries") or []), *queued]
 
     def _saved_ids(self) -> set[str]:
@@ -233,8 +234,12 @@ class LiveMeeting:
         return queued.id
 
     def _write_entry(self, values: dict) -> None:
-        """Write one queued entry (once: written already, after an answer lost on the way, it is left)."""
-        self.store.add_item(self.id, "entries", values, once=True)
+        """Write one queued entry (once: written already, after an answer lost on the way, it is left; and
+        if the meeting read since shows it written, a change the chair made meanwhile is written over it)."""
+        if values["id"] in self._saved_ids():
+            self.store.update_item(self.id, "entries", values["id"], {k: v for k, v in values.items() if k != "id"})
+        else:
+            self.store.add_item(self.id, "entries", values, once=True)
         self._written()
 
     def update_entry(self, entry_id: str, values: dict) -> None:
