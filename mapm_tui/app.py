@@ -189,6 +189,7 @@ class MapmApp(App[None]):
         """Open a meeting on its live screen (at `step_key`, or where the chair left off)."""
         from .autosave import Autosaver
         from .live import LiveMeeting
+        from .store_errors import ServerGone
 
         self.save_everything()
         self._keep_unsaved()
@@ -201,7 +202,14 @@ class MapmApp(App[None]):
         autosaver.on_error = self._save_failed
         store = self.store
         assert store is not None  # meetings are opened from an open store's list
-        self.live = LiveMeeting(store, meeting_id, self.clock, autosaver)
+        try:
+            live = LiveMeeting(store, meeting_id, self.clock, autosaver)
+        except ServerGone as exc:  # the server went: say so; opening it again works once it is back
+            if self.live is not None:  # the meeting open before was saved and released above: leave it
+                self.close_meeting()
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
+        self.live = live
         # every write to the database (an item added at once, a field or draft by the autosaver) moves the
         # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
         self.live.on_change = lambda: self._saved(1)
@@ -354,15 +362,17 @@ class MapmApp(App[None]):
         a value the store refuses for good is dropped once the chair has been told why."""
         from .holds import HeldElsewhere
         from .store import DatabaseBusy, StoreError, WriteFailed
-        from .store_errors import ConnectionLost
+        from .store_errors import ConnectionLost, ServerGone
 
         first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
-        if isinstance(exc, ConnectionLost):  # a server gone (team mode): kept and retried like a full disk
+        if isinstance(exc, (ConnectionLost, ServerGone)):  # a server gone (team mode): kept and retried
             self._connection_lost = True
-        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
-            if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
+        # (ServerGone: the meeting read again after an entry was written found the server gone; the entry
+        # stays queued, and its next try writes nothing twice)
+        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere, ServerGone)):
+            if first and isinstance(exc, (WriteFailed, HeldElsewhere, ServerGone)):
                 self.notify(
                     f"NOT SAVED: {exc} What you typed is kept here, saving is tried again, and quitting offers "
                     "a recovery file.",
