@@ -129,16 +129,26 @@ def empty_store_file(tmp_path_factory):
 
 
 @pytest.fixture
+def new_store_file(empty_store_file):
+    """new_store_file(path) -> path: a new, migrated, empty test database at `path`, for `open_test_store`
+    (a copy of `empty_store_file`, 0600 as `open_store` makes a new file)."""
+
+    def make(path):
+        shutil.copyfile(empty_store_file, path)
+        os.chmod(path, 0o600)
+        return path
+
+    return make
+
+
+@pytest.fixture
 def store(request, backend, tmp_path, clock):
     if backend == "postgresql":
         from mapm_tui.store import open_store
 
         s = open_store(request.getfixturevalue("pg_url"), clock)
     else:
-        path = tmp_path / "test.db"
-        shutil.copyfile(request.getfixturevalue("empty_store_file"), path)
-        os.chmod(path, 0o600)
-        s = keys.open_test_store(path, clock)
+        s = keys.open_test_store(request.getfixturevalue("new_store_file")(tmp_path / "test.db"), clock)
     yield s
     s.close()
 

@@ -24,22 +24,22 @@ LATER = dt.timedelta(hours=3)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def server(request, tmp_path, clock, templates):
+def server(request, tmp_path, clock, templates, new_store_file):
     """The team's store: a SQLite file, and a database on the tests' PostgreSQL server (tests/pg.py)."""
     if request.param == "postgresql":
         from mapm_tui.store import open_store
 
         s = open_store(request.getfixturevalue("pg_url"), clock)
     else:
-        s = keys.open_test_store(tmp_path / "server.db", clock)
+        s = keys.open_test_store(new_store_file(tmp_path / "server.db"), clock)
     import_bundle(s, load_sample("hampshire-planning.json"), templates)
     yield s
     s.close()
 
 
 @pytest.fixture
-def laptop(tmp_path, clock):
-    s = keys.open_test_store(tmp_path / "laptop.db", clock)
+def laptop(tmp_path, clock, new_store_file):
+    s = keys.open_test_store(new_store_file(tmp_path / "laptop.db"), clock)
     yield s
     s.close()
 
