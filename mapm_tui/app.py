@@ -348,6 +348,8 @@ class MapmApp(App[None]):
                 self.live.autosaver.flush()
 
     def _saved(self, count: int) -> None:
+        if self.live is not None:
+            self.live.bank_time_owed()  # the database takes writes again: the step time it missed too
         self.last_saved = self.clock.now().strftime("%H:%M:%S")
         self.save_error = None
         self._forget_written_files()
