@@ -7,7 +7,9 @@ shown and kept while the meeting is open, so moving between steps only shows it 
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -16,8 +18,12 @@ from textual.screen import Screen
 
 from mapm_tui.vocabulary import may_start_or_end, start_or_end_move
 
+from .app_contract import ScreensApp
 from .step_base import StepBody
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 #: how an Enter kept among early keys is queued (a printable key's character is never a newline)
 _ENTER = "\n"
@@ -29,6 +35,8 @@ class _EarlyKeysResume(Message):
 
 
 class MeetingScreen(Screen):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [
         Binding("alt+right", "next_step", "Next step", id="next_step", priority=True),
         Binding("alt+left", "previous_step", "Previous step", id="previous_step", priority=True),
@@ -57,7 +65,7 @@ class MeetingScreen(Screen):
         #: letters typed while a step was still arriving (before any field had focus)
         self._early: list[str] = []
         #: the field an early Enter submitted, while the keys after that Enter wait for it to be handled
-        self._early_submitted = None
+        self._early_submitted: Input | None = None
         #: the meeting's version when the agenda's ticks were last drawn
         self._ticked_version: int | None = None
 
@@ -74,10 +82,6 @@ class MeetingScreen(Screen):
     def body(self) -> StepBody | None:
         """The body of the step on show (None before it is built)."""
         return self.bodies.get(self._step.key)
-
-    @property
-    def HELP(self) -> str:  # noqa: N802 (read as the screen's HELP by the help screen, like other screens')
-        return type(self.body).HELP if self.body is not None else ""
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader()

@@ -17,6 +17,8 @@ from textual.widgets import Input, Label, Select
 from mapm_tui.participants import PARTS, TAKING_PART, taking_part_as, taking_part_values
 from mapm_tui.schema import SHORT_LIMIT
 
+from .widgets import chosen
+
 TEXT_FIELDS = (("name", "Name"), ("role", "Role"), ("agency", "Agency"), ("email", "E-mail"))
 
 
@@ -80,7 +82,7 @@ class PersonForm(ModalScreen[dict | None]):
         out: dict = {}
         for name, _label in TEXT_FIELDS:
             out[name] = self.query_one(f"#p-{name}", Input).value.strip() or None
-        choice = self.query_one("#p-as", Select).value
+        choice = chosen(self.query_one("#p-as", Select))
         if choice != taking_part_as(self.person, self.subjects) or out["role"] != (self.person.get("role") or None):
             out.update(taking_part_values(choice, out["role"]))
         parts = self.query_one("#p-parts", Select).value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,9 +13,13 @@ from textual.widgets.option_list import Option
 
 from mapm_tui import dates
 
+from .app_contract import ScreensApp
+
 
 class SearchScreen(ModalScreen[str | None]):
     """Dismisses with the id of the meeting chosen, or None."""
+
+    app = getters.app(ScreensApp)
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close_search"),
@@ -61,7 +65,7 @@ class SearchScreen(ModalScreen[str | None]):
     async def run_search(self, text: str) -> None:
         from mapm_tui.search import search
 
-        hits = search(self.app.store, text) if text.strip() else []
+        hits = search(self.app.opened_store, text) if text.strip() else []
         #: the meetings listed now (recorded as searched into when the search closes)
         self._shown = [hit.meeting_id for hit in hits]
         results = self.query_one("#search-results", OptionList)
@@ -118,6 +122,6 @@ class SearchScreen(ModalScreen[str | None]):
 
         shown, self._shown = self._shown, []
         try:
-            audit.record_many(self.app.store, shown, "searched")
+            audit.record_many(self.app.opened_store, shown, "searched")
         except StoreError as exc:
             self.app.notify(f"The search could not be recorded in the audit trail: {exc}", severity="warning")

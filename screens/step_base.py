@@ -11,15 +11,24 @@ chord, so letters typed into a field are always text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label
 
+from .app_contract import ScreensApp
 from .widgets import Prompt
+
+if TYPE_CHECKING:
+    from .meeting import MeetingScreen
 
 
 class StepBody(VerticalScroll):
+    app = getters.app(ScreensApp)
+
     DEFAULT_CSS = """
     StepBody { padding: 1 2; height: 1fr; }
     StepBody #step-title { text-style: bold; color: $accent; }
@@ -62,10 +71,20 @@ class StepBody(VerticalScroll):
             return "This meeting is final and read-only. Reopen it from the review to change it."
         return f"Read-only in this window: {self.live.read_only}"
 
+    @property
+    def meeting_screen(self) -> MeetingScreen:
+        """The meeting screen this body is shown on (bodies live on no other)."""
+        from .meeting import MeetingScreen  # (meeting.py imports this module)
+
+        screen = self.screen
+        if not isinstance(screen, MeetingScreen):
+            raise TypeError(f"a step's body is on {type(screen).__name__}, not on the meeting screen")
+        return screen
+
     def on_mount(self) -> None:
         # (a kind's own on_mount runs too, first: Textual calls every class's handler, the subclass's first)
         self.drawn_version = self.live.version
-        screen = self.screen
+        screen = self.meeting_screen
         screen.body_built(self)
         screen.call_after_refresh(screen.type_early_keys)  # keys typed while this body was being built
         self.call_after_refresh(self._show_focused)
@@ -109,4 +128,4 @@ class StepBody(VerticalScroll):
         return self.primary_field()
 
     def show_save_state(self) -> None:
-        self.screen.show_save_state()
+        self.meeting_screen.show_save_state()

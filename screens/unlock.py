@@ -7,7 +7,7 @@ The screen holds no rule: `passphrase.Unlocker` checks the passphrase, counts th
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -17,11 +17,14 @@ from mapm_tui.crypto import NO_BACK_DOOR, STRENGTH_RULE, WeakPassphrase, WrongPa
 from mapm_tui.db import DatabaseError
 from mapm_tui.passphrase import TooManyTries, Unlocker
 
+from .app_contract import ScreensApp
 from .widgets import KeyBar
 
 
 class UnlockScreen(Screen[bool]):
     """Dismissed with True once the database's key is known (`Unlocker.key()` then returns it)."""
+
+    app = getters.app(ScreensApp)
 
     BINDINGS = []  # ctrl+q (quit), F1 and F12 are the app's
     DEFAULT_CSS = """
