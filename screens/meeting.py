@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -23,6 +23,7 @@ from .step_base import StepBody
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
     from textual.widgets import Input
 
 #: how an Enter kept among early keys is queued (a printable key's character is never a newline)
@@ -175,6 +176,34 @@ class MeetingScreen(Screen):
         body = self.body
         if body is not None and body.is_attached:
             body.left()
+
+    # -- the step's keys, wherever the focus is on the screen ---------------------------------------
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain of bindings (the focused widget up to the screen, then the app), plus the step's
+        own chords (its body's priority keys: alt+r, ctrl+n …) when the focus is outside the body (the
+        agenda, after F2, or nowhere), so that they work anywhere on the meeting screen and the key bar shows
+        them there too. They come after the focused widget's keys (the agenda's own keys win) and before the
+        screen's. The body's other keys (Delete, Escape) act on what has the focus in the step: only there.
+
+        (Textual 8.2.8 has no public hook for this: `Screen._binding_chain` is what both the key handling
+        and `active_bindings` read. Textual is pinned; tests/test_screens.py pins the behaviour.)"""
+        chain = super()._binding_chain
+        body = self.body
+        if body is None or not body.is_mounted or not body.display:
+            return chain
+        focused = self.focused
+        if focused is not None and body in focused.ancestors_with_self:
+            return chain  # the body is in the chain already, with all its keys
+        chords = {
+            key: kept
+            for key, bindings in body._bindings.key_to_bindings.items()
+            if (kept := [b for b in bindings if b.priority])
+        }
+        if not chords:
+            return chain
+        at = next((n for n, (node, _bindings) in enumerate(chain) if node is self), len(chain))
+        return [*chain[:at], (body, BindingsMap.from_keys(chords)), *chain[at:]]
 
     # -- never lose a key typed during a step change ------------------------------------------------
     def on_key(self, event) -> None:
