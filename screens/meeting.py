@@ -53,9 +53,10 @@ class MeetingScreen(Screen):
     MeetingScreen #steps { height: 1fr; width: 1fr; }
     """
 
-    #: a body focuses its own field when it is shown; letting Textual focus the agenda first costs a
-    #: second focus change (and a key bar rebuild) on every step change
-    AUTO_FOCUS = None
+    #: a body focuses its own field when it is shown; Textual must not focus anything itself (None would
+    #: mean the app's "*": the agenda, which at 80 columns then stays wide while a read-only step, with no
+    #: field to take the focus, is on show; and a second focus change, a key bar rebuild, on every step)
+    AUTO_FOCUS = ""
 
     def __init__(self, step) -> None:
         super().__init__()
@@ -128,15 +129,23 @@ class MeetingScreen(Screen):
             return
         body.shown_again()
         self._reveal(body)
-        self.set_focus(body.focus_on_return())
+        self.set_focus(body.focusable_or_first(body.focus_on_return()))
         if self.focused is focused:  # (a change of focus has told the key bar already)
             self.refresh_bindings()
 
     def _reveal(self, body: StepBody) -> None:
-        """Show `body` alone (hide whichever is on show), with its step in the header and the agenda."""
+        """Show `body` alone (hide whichever is on show), with its step in the header and the agenda.
+
+        The body on show is also made the first of the bodies: the kept, hidden ones have the same widget
+        ids (two entries steps both have a #capture line), and a lookup from the screen
+        (`screen.query_one("#capture")`) finds the first in the screen's order, which is then always the
+        step on show, never a hidden step's field."""
         with self.app.batch_update():
             for other in self.bodies.values():
                 other.display = other is body  # (no work for a body already hidden)
+            steps = self.query_one("#steps")
+            if steps.children[0] is not body:
+                steps.move_child(body, before=0)
             self.query_one(AgendaSidebar).show_current(body.step.key)
             self.refresh_header()
 
@@ -147,7 +156,9 @@ class MeetingScreen(Screen):
             return
         self._reveal(body)
         focused = self.focused
-        target = body.first_focus() if focused is None or body not in focused.ancestors else None
+        target = (
+            body.focusable_or_first(body.first_focus()) if focused is None or body not in focused.ancestors else None
+        )
         if target is not None:
             self.set_focus(target)
         if self.focused is focused:

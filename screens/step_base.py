@@ -4,9 +4,10 @@ Each step *kind* subclasses `StepBody` and fills `compose_body`. The meeting scr
 header, the agenda and the key bar, and shows one body at a time; a body is built the first time its step
 is shown and kept (hidden) while the meeting is open, so going back to a step only shows it again.
 
-Keys a kind adds (`BINDINGS`) belong to its body: they work while the focus is in the step, as the
-screen's keys (next step, F3 …) work everywhere on it. Every key here is a function key, an alt or ctrl
-chord, so letters typed into a field are always text.
+Keys a kind adds (`BINDINGS`) belong to its body. Its chords (priority bindings: alt+r, ctrl+n …) work
+anywhere on the meeting screen, the agenda included (MeetingScreen._binding_chain), as the screen's keys
+(next step, F3 …) do; its other keys (Delete, Escape) act on what has the focus in the step, so only there.
+Every chord here is a function key, an alt or ctrl chord, so letters typed into a field are always text.
 """
 
 from __future__ import annotations
@@ -126,6 +127,14 @@ class StepBody(VerticalScroll):
         if last is not None and last.is_attached and last.focusable:
             return last
         return self.primary_field()
+
+    def focusable_or_first(self, widget: Widget | None) -> Widget | None:
+        """`widget` if it can take the focus, else the body's first widget that can (in a read-only window
+        the step's field is disabled; its list can still be read with the keys), else None. Never a widget
+        outside the body: the agenda gets the focus only when the chair asks (F2)."""
+        if widget is not None and widget.focusable:
+            return widget
+        return next((w for w in self.query("*") if w.focusable), None)
 
     def show_save_state(self) -> None:
         self.meeting_screen.show_save_state()

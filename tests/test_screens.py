@@ -534,3 +534,43 @@ async def test_a_steps_own_keys_work_from_the_agenda_and_show_in_the_key_bar(mak
         await wait_until(pilot, lambda: ("^n", "New action") in bar.shown_keys, "the key bar to list ctrl+n")
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ActionForm", "the action form")
+
+
+async def test_a_read_only_step_keeps_the_agenda_narrow_at_80_columns(make_app, store, templates):
+    """At 80 columns the agenda shows numbers only, and its titles while it has the focus (F2). A final meeting's
+    step has no field to take the focus; Textual then focused the agenda itself, so it stayed wide over the step.
+    The step's list takes the focus instead (it can still be read with the keys)."""
+    from mapm_tui.bundle import import_bundle
+    from mapm_tui.screens.widgets import AgendaSidebar
+    from tests.pilot_helpers import step_on_show, wait_until
+    from tests.samples import load_sample
+
+    data = load_sample("hampshire-two-part.json")
+    data["meeting"]["status"] = "final"
+    meeting_id = import_bundle(store, data, templates)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_at(pilot, meeting_id, "identified_during")
+        await wait_until(pilot, lambda: step_on_show(app), "the entries step")
+        agenda = app.screen.query_one(AgendaSidebar)
+        assert app.screen.focused is app.screen.body.query_one("#entries")
+        assert agenda.size.width < 10 and agenda.numbers_only
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: agenda.size.width > 30, "the agenda to widen with the focus")
+
+
+async def test_a_lookup_by_id_on_the_meeting_screen_finds_the_step_on_show(make_app, new_meeting):
+    """The steps shown before are kept, hidden, with the same widget ids (two entries steps both have a
+    #capture line): a lookup from the screen must find the field of the step on show, not a hidden one's."""
+    from tests.pilot_helpers import step_on_show, wait_until
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "known_before")
+        for key in ("identified_during", "known_before", "identified_during"):
+            app.goto_step(key)
+            await wait_until(pilot, lambda: step_on_show(app) and app.screen.step.key == key, key)  # noqa: B023
+            field = app.screen.query_one("#capture", Input)
+            assert app.screen.body in field.ancestors and field.display and field.has_focus
+        assert len(app.screen.query("#capture")) == 2
