@@ -407,7 +407,7 @@ class MapmApp(ScreensApp):
         except holds.HeldElsewhere as exc:
             live.read_only = str(exc)
             if exc.hold.stale(self.clock.utcnow()):
-                self.call_after_refresh(self._offer_takeover, live.id)
+                self.call_after_refresh(self._offer_takeover, live.id, exc.hold.reason_to_offer())
         except NotPermitted:  # a reader's database role: it may read meetings, never hold or change them
             live.read_only = (
                 "Your database role may read meetings but not change them; ask the partnership's database "
@@ -441,7 +441,9 @@ class MapmApp(ScreensApp):
                 )
                 self._show_save_state()
 
-    def _offer_takeover(self, meeting_id: str) -> None:
+    def _offer_takeover(self, meeting_id: str, reason: str = "") -> None:
+        """Ask why before taking a stale hold over (audited); when its window is known to have ended on this
+        computer the facts are offered as the reason, so Enter takes it over."""
         from mapm_tui.screens.dialogs import AskText
 
         def answered(reason: str | None) -> None:
@@ -449,8 +451,13 @@ class MapmApp(ScreensApp):
                 self.take_over_meeting(meeting_id, reason)
 
         held = self.live.read_only if self.live is not None else None
-        question = (held or "") + " To take it over, say why (Escape: read only)."
-        self.push_screen(AskText(question, placeholder="e.g. the laptop that had it open crashed"), answered)
+        if reason:
+            question = (held or "") + " Enter takes it over with the reason below (Escape: read only)."
+        else:
+            question = (held or "") + " To take it over, say why (Escape: read only)."
+        self.push_screen(
+            AskText(question, value=reason, placeholder="e.g. the laptop that had it open crashed"), answered
+        )
 
     def take_over_meeting(self, meeting_id: str, reason: str) -> None:
         """Take a stale hold over (with the reason) and open the meeting again, editable."""

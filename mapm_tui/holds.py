@@ -100,7 +100,20 @@ class Hold:
             return False
         if now - self.heartbeat >= stale_after:
             return True
-        return self.holder.host == socket.gethostname() and not _alive(self.holder.pid)
+        return self.ended_here()
+
+    def ended_here(self) -> bool:
+        """A window's hold whose process on this very computer is no longer running: the window was killed,
+        its terminal closed, or the laptop lost power. Usually the chair's own window, reopened after a
+        crash."""
+        return self.kind == WINDOW and self.holder.host == socket.gethostname() and not _alive(self.holder.pid)
+
+    def reason_to_offer(self) -> str:
+        """The reason to offer when taking this hold over: the facts when its window is known to have ended
+        here, else nothing (the person taking over says why)."""
+        if self.ended_here():
+            return f"the window that had it open on this computer (process {self.holder.pid}) ended without closing"
+        return ""
 
 
 class HeldElsewhere(StoreError):
@@ -253,6 +266,12 @@ def _held(theirs: Hold, now: dt.datetime) -> HeldElsewhere:
         return HeldElsewhere(
             f"This is a read-only copy ({theirs.purpose or 'the meeting is kept elsewhere'}); "
             "change it where it is kept.",
+            theirs,
+        )
+    if theirs.ended_here():
+        return HeldElsewhere(
+            f"This meeting was being edited by {theirs.describe()}, and that window has ended without closing "
+            "(killed, closed or out of power): take it over to go on editing; what it saved is kept.",
             theirs,
         )
     if theirs.stale(now):

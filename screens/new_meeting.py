@@ -43,7 +43,7 @@ class NewMeetingDialog(ModalScreen[str | None]):
     NewMeetingDialog .field-label { margin-top: 1; text-style: bold; }
     NewMeetingDialog #new-date-echo { color: $success; }
     NewMeetingDialog #new-error { color: $error; height: auto; }
-    NewMeetingDialog #new-date-echo, NewMeetingDialog #new-error { width: 100%; }
+    NewMeetingDialog #new-date-echo, NewMeetingDialog #new-error, NewMeetingDialog .field-help { width: 100%; }
     NewMeetingDialog Select { width: 60; }
     """
 

@@ -12,12 +12,13 @@ import sys
 
 import pytest
 from sqlalchemy import text
+from textual.widgets import Input, Label
 
-from mapm_tui import holds
+from mapm_tui import audit, holds
 from mapm_tui.app import MapmApp
 from mapm_tui.holds import HeldElsewhere, Holder
 from mapm_tui.store import open_store
-from tests.pilot_helpers import fill
+from tests.pilot_helpers import fill, wait_until
 from tests.samples import load_sample
 
 MEETING = "m-2026-hants-001"
@@ -170,6 +171,42 @@ async def test_the_app_offers_to_take_over_a_stale_hold_and_then_edits(two, cloc
     with second.engine.connect() as conn:
         row = conn.execute(text("SELECT count(*) FROM editor_hold")).scalar()
     assert row == 0, "the hold was not let go on quitting"
+
+
+async def test_reopening_after_the_window_was_killed_takes_it_back_with_enter(two, clock):
+    """The chair's own window was killed (or the laptop lost power): reopening the meeting says so, and the
+    facts are offered as the audited reason, so one Enter takes it back (nothing to think up mid-meeting)."""
+    first, second = two
+    killed = dead_pid()
+    holds.acquire(first.engine, MEETING, other_window(killed), first.hold_token, clock.utcnow())
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(MEETING, "aim")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "AskText", "the offer to take it over")
+        asked = app.screen
+        assert "ended without closing" in str(asked.query_one(Label).render())
+        assert f"process {killed}" in asked.query_one("#ask-input", Input).value
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.live is not None and app.live.editable, "the meeting to be editable")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    taken = [e for e in audit.events(second, MEETING) if e.kind == "taken_over"]
+    assert len(taken) == 1 and f"process {killed}" in taken[0].detail and "ended without closing" in taken[0].detail
+
+
+async def test_a_stale_hold_of_another_computer_asks_why(two, clock):
+    """A hold gone quiet on another computer may still be in use there: no reason is offered for it."""
+    first, second = two
+    elsewhere = Holder("Sam Chair", "sam", "LAPTOP-ELSEWHERE", 4242)
+    holds.acquire(first.engine, MEETING, elsewhere, first.hold_token, clock.utcnow() - holds.STALE_AFTER * 2)
+    app = MapmApp(db=None, clock=clock, store=second, save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_meeting(MEETING, "aim")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "AskText", "the offer to take it over")
+        assert app.screen.query_one("#ask-input", Input).value == ""
+        await pilot.press("enter")  # nothing said: still read-only
+        await pilot.pause()
+        assert not app.live.editable
 
 
 async def test_quitting_lets_go_of_the_hold(db, clock):
