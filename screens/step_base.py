@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Label, TextArea
 
 from .app_contract import ScreensApp
 from .widgets import Prompt
@@ -97,6 +97,17 @@ class StepBody(VerticalScroll):
         focused = screen.focused
         if focused is not None and self in focused.ancestors and not screen.can_view_entire(focused):
             screen.scroll_to_center(focused, origin_visible=True)
+        self._wrap_text_areas()
+
+    def _wrap_text_areas(self) -> None:
+        """Wrap each text area at its width, now that the body has been laid out. A text area wraps its text
+        when it handles a Resize; in Textual 8.2.8 the first one can arrive before the area has a place on
+        the screen (the body scrolling to the focused field as it is first shown), and the area then keeps
+        its text on one line, cut at the right edge, until the terminal is resized (seen about one time in
+        ten on the disagreement step). It is sent the Resize again, at its size."""
+        for area in self.query(TextArea):
+            if area.soft_wrap and area.size:
+                area.post_message(events.Resize(area.size, area.virtual_size, area.container_size))
 
     # -- what the meeting screen asks of a body ---------------------------------------------------
     def refresh_step(self) -> None:
