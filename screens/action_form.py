@@ -21,6 +21,7 @@ from mapm_tui.schema import SHORT_LIMIT, TEXT_LIMIT
 from mapm_tui.store import StoreError
 from mapm_tui.vocabulary import ACTION_STATUS_LABELS
 
+from .early_keys import EarlyKeysModal
 from .widgets import KeyBar, TickBox, TickList
 
 #: an action's progress, as the choice list shows it (label, status)
@@ -28,8 +29,11 @@ PROGRESS = tuple((label, status) for status, label in ACTION_STATUS_LABELS.items
 FIELDS = ("description", "owner", "due_date", "success_measure", "addresses")
 
 
-class ActionForm(ModalScreen[str | None]):
+class ActionForm(EarlyKeysModal, ModalScreen[str | None]):
     """Add (action_id None) or change one action. Dismisses with the action's id when saved."""
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#a-description"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save action", id="save_action", priority=True),
@@ -196,7 +200,6 @@ class ActionForm(ModalScreen[str | None]):
         return out
 
     def on_mount(self) -> None:
-        self.query_one("#a-description", TextArea).focus()
         self._echo_owner()
         self._echo_due()
         self.refresh_findings()

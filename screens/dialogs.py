@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from .early_keys import EarlyKeysModal
+
 
 class _Answer(Button):
     """A Confirm button: Enter on it does nothing during the dialog's grace period; a click always works."""
@@ -93,7 +95,7 @@ class Confirm(ModalScreen[bool]):
             self.dismiss(False)
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(EarlyKeysModal, ModalScreen[str | None]):
     """One line of text (a reason, a name). Enter returns it; Escape returns None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask_cancel")]

@@ -13,10 +13,13 @@ from mapm_tui.minutes import family_copy
 from mapm_tui.schema import SHORT_LIMIT
 
 from .app_contract import ScreensApp
+from .early_keys import EarlyKeysModal
 from .widgets import chosen, cut
 
 
-class DistributionDialog(ModalScreen[bool]):
+class DistributionDialog(EarlyKeysModal, ModalScreen[bool]):
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#dist-name"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record", id="save_distribution", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel_distribution"),
@@ -76,9 +79,6 @@ class DistributionDialog(ModalScreen[bool]):
         lines = [f"Still to send: {'; '.join(cut(w, 40) for w in waiting)}"] if waiting else []
         lines += [f"! {w.what}" for w in check_before_sending(self.live.meeting)]
         return "\n".join(lines)
-
-    def on_mount(self) -> None:
-        self.query_one("#dist-name", Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -44,11 +44,14 @@ COLUMNS = (
 class HomeScreen(Screen):
     app = getters.app(ScreensApp)
 
+    #: the keys that open a form are priority keys: acted on when the app takes them, before the keys typed
+    #: after them are handed on, so those reach the form (early_keys.py), not this list's own keys ("/" then
+    #: "housing" typed fast: "o" and "i" would take a meeting offline and check one in, "n" start a meeting)
     BINDINGS = [
         Binding("enter", "open", "Open", id="open_meeting", show=True),
-        Binding("n", "new", "New meeting", id="new_meeting"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False),
+        Binding("n", "new", "New meeting", id="new_meeting", priority=True),
+        Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("ctrl+f", "search", "Search", id="search_ctrl", show=False, priority=True),
         Binding("a", "actions", "Overdue actions", id="overdue_actions"),
         Binding("f5", "reload", "Refresh", id="refresh", show=False),
         Binding("o", "take_offline", "Take offline", id="take_offline", show=False),

@@ -15,16 +15,20 @@ from mapm_tui.schema import SHORT_LIMIT
 from mapm_tui.store import StoreError
 
 from .app_contract import ScreensApp
+from .early_keys import EarlyKeysModal
 from .widgets import chosen
 
 #: the fields where Enter creates the meeting (the hint under the form says so); Enter in the date moves on
 CREATES = ("new-case", "new-title-input")
 
 
-class NewMeetingDialog(ModalScreen[str | None]):
+class NewMeetingDialog(EarlyKeysModal, ModalScreen[str | None]):
     """Dismisses with the new meeting's id, or None when cancelled."""
 
     app = getters.app(ScreensApp)
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#new-date"
 
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", id="create_meeting", priority=True),
@@ -79,7 +83,6 @@ class NewMeetingDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._echo()
-        self.query_one("#new-date", Input).focus()
 
     def _day(self):
         return dates.parse_date(self.query_one("#new-date", Input).value, self.app.clock.today(), prefer="future")

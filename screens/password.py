@@ -15,9 +15,14 @@ from textual.widgets import Input, Label
 
 from mapm_tui.file_crypto import FileCryptoError, check_password
 
+from .early_keys import EarlyKeysModal
 
-class AskPassword(ModalScreen[str | None]):
+
+class AskPassword(EarlyKeysModal, ModalScreen[str | None]):
     """Returns the password, "" for none (where allowed), or None when the chair cancels (Escape)."""
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#password"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="password_cancel")]
     DEFAULT_CSS = """
@@ -46,9 +51,6 @@ class AskPassword(ModalScreen[str | None]):
                 id="password-note",
             )
             yield Label("", id="password-error")
-
-    def on_mount(self) -> None:
-        self.query_one("#password", Input).focus()
 
     @on(Input.Submitted, "#password")
     def _first(self, event: Input.Submitted) -> None:

@@ -17,12 +17,15 @@ from textual.widgets import Input, Label, Select
 from mapm_tui.participants import PARTS, TAKING_PART, taking_part_as, taking_part_values
 from mapm_tui.schema import SHORT_LIMIT
 
+from .early_keys import EarlyKeysModal
 from .widgets import chosen
 
 TEXT_FIELDS = (("name", "Name"), ("role", "Role"), ("agency", "Agency"), ("email", "E-mail"))
 
 
-class PersonForm(ModalScreen[dict | None]):
+class PersonForm(EarlyKeysModal, ModalScreen[dict | None]):
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#p-name"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save_person", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel_person"),
@@ -74,9 +77,6 @@ class PersonForm(ModalScreen[dict | None]):
             )
             yield Label("", id="person-form-error", markup=False)
             yield Label("Enter or ctrl+s saves · Escape cancels · Tab next field", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#p-name", Input).focus()
 
     def values(self) -> dict:
         out: dict = {}

@@ -14,12 +14,16 @@ from textual.widgets.option_list import Option
 from mapm_tui import dates
 
 from .app_contract import ScreensApp
+from .early_keys import EarlyKeysModal
 
 
-class SearchScreen(ModalScreen[str | None]):
+class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
     """Dismisses with the id of the meeting chosen, or None."""
 
     app = getters.app(ScreensApp)
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#search-input"
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="close_search"),
@@ -53,9 +57,6 @@ class SearchScreen(ModalScreen[str | None]):
             yield Input(placeholder="Case reference, a name, any words…", id="search-input", max_length=300)
             yield Label("", id="search-count", markup=False)
             yield OptionList(id="search-results")
-
-    def on_mount(self) -> None:
-        self.query_one("#search-input", Input).focus()
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:

@@ -18,13 +18,17 @@ from mapm_tui.db import DatabaseError
 from mapm_tui.passphrase import TooManyTries, Unlocker
 
 from .app_contract import ScreensApp
+from .early_keys import EarlyKeysScreen
 from .widgets import KeyBar
 
 
-class UnlockScreen(Screen[bool]):
+class UnlockScreen(EarlyKeysScreen, Screen[bool]):
     """Dismissed with True once the database's key is known (`Unlocker.key()` then returns it)."""
 
     app = getters.app(ScreensApp)
+
+    #: focused as soon as it is built, before any key is handled (early_keys.py)
+    AUTO_FOCUS = "#passphrase"
 
     BINDINGS = []  # ctrl+q (quit), F1 and F12 are the app's
     DEFAULT_CSS = """
@@ -58,9 +62,6 @@ class UnlockScreen(Screen[bool]):
             yield Static("", id="unlock-error", markup=False)
             yield Static(NO_BACK_DOOR, classes="unlock-note", markup=False)
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#passphrase", Input).focus()
 
     @on(Input.Submitted, "#passphrase")
     def _first(self, event: Input.Submitted) -> None:
