@@ -99,8 +99,8 @@ def step_on_show(app) -> bool:
         return False
     # (Textual keeps the width a text area's document is wrapped at in `_width`, no public name for it: 0
     # until the area has handled a Resize; not always its final wrap_width, which a scrollbar shown after
-    # wrapping makes narrower without a Resize)
-    return all(area.wrapped_document._width > 0 for area in body.query(TextArea) if area.soft_wrap)
+    # wrapping makes narrower without a Resize. An area not on show, a question the form hides, has no size.)
+    return all(area.wrapped_document._width > 0 for area in body.query(TextArea) if area.soft_wrap and area.size)
 
 
 async def searched(pilot) -> None:
