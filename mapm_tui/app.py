@@ -191,6 +191,7 @@ class MapmApp(ScreensApp):
         """Open a meeting on its live screen (at `step_key`, or where the chair left off)."""
         from .autosave import Autosaver
         from .live import LiveMeeting
+        from .store_errors import ServerGone
 
         self.save_everything()
         self._keep_unsaved()
@@ -203,7 +204,14 @@ class MapmApp(ScreensApp):
         autosaver.on_error = self._save_failed
         store = self.store
         assert store is not None  # meetings are opened from an open store's list
-        self.live = LiveMeeting(store, meeting_id, self.clock, autosaver)
+        try:
+            live = LiveMeeting(store, meeting_id, self.clock, autosaver)
+        except ServerGone as exc:  # the server went: say so; opening it again works once it is back
+            if self.live is not None:  # the meeting open before was saved and released above: leave it
+                self.close_meeting()
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
+        self.live = live
         # every write to the database (an item added at once, a field or draft by the autosaver) moves the
         # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
         self.live.on_change = lambda: self._saved(1)

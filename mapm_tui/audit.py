@@ -63,6 +63,7 @@ KINDS = {
     "checked_in": "brought back (checked in from a laptop)",
     "checkout_forced": "checkout ended on the server without the laptop's copy",
     "taken_over": "taken over from a window that had stopped (with the reason)",
+    "copied_in": "copied in from another mapm database, with its audit trail (mapm copy-to-server)",
 }
 
 
@@ -133,7 +134,12 @@ def acting_user(conn) -> str | None:
     the operating-system user. Kept in the event's `os_user` column, and in its hash, and in an editor
     hold's (holds.py), so that who holds a meeting on a server is the role the others know them by."""
     if conn.dialect.name == "postgresql":
-        return conn.execute(text("SELECT current_user")).scalar()
+        # asked once per server connection and kept with it (the pool's `info`, which lives as long as the
+        # connection): a login's role does not change, and the app never runs SET ROLE
+        info = conn.info
+        if "current_user" not in info:
+            info["current_user"] = conn.execute(text("SELECT current_user")).scalar()
+        return info["current_user"]
     return os_user()
 
 
@@ -154,6 +160,29 @@ def append(s: Session, store: Store, meeting_id: str, kind: str, detail: str | N
     conn.execute(
         _INSERT_EVENT,
         {"pk": pk, "m": meeting_id, "at": at, "by": by, "who": who, "kind": kind, "detail": detail, "hash": digest},
+    )
+
+
+def append_as_it_was(conn, event: Event) -> None:
+    """Add an event recorded in another database (copy_to_server), in the caller's write transaction: its
+    when, who, computer user, kind and detail as they were recorded there, linked into THIS database's
+    chain (a new pk and hash: the other file's own chain was verified before it was copied)."""
+    last = conn.exec_driver_sql("SELECT pk, hash FROM auditevent ORDER BY pk DESC LIMIT 1").first()
+    pk = 1 if last is None else last[0] + 1
+    prev = GENESIS if last is None else (last[1] or "")
+    digest = event_hash(prev, pk, event.meeting_id, event.at, event.by, event.os_user, event.kind, event.detail)
+    conn.execute(
+        _INSERT_EVENT,
+        {
+            "pk": pk,
+            "m": event.meeting_id,
+            "at": event.at,
+            "by": event.by,
+            "who": event.os_user,
+            "kind": event.kind,
+            "detail": event.detail,
+            "hash": digest,
+        },
     )
 
 
@@ -218,7 +247,8 @@ def events(store: Store, meeting_id: str) -> list[Event]:
     return [Event(*row) for row in rows]
 
 
-def _all_events(store: Store) -> Iterator[Event]:
+def all_events(store: Store) -> Iterator[Event]:
+    """Every event of the database, oldest first, read in batches."""
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
@@ -234,7 +264,7 @@ def _all_events(store: Store) -> Iterator[Event]:
 def verify(store: Store) -> Verification:
     """Walk the chain, oldest first; stop at the first event whose hash does not follow."""
     prev, count = GENESIS, 0
-    for event in _all_events(store):
+    for event in all_events(store):
         expected = event_hash(
             prev, event.pk, event.meeting_id, event.at, event.by, event.os_user, event.kind, event.detail
         )

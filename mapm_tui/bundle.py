@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .agenda import Template
+from .bundle_reasons import from_bundle, to_bundle
 from .oserrors import is_full_disk, os_reason
 from .schema import SHORT_LIMIT, bundle_schema, bundle_validator, describe_error
 from .store import AlreadyStored, DatabaseBusy, Store, StoreError
@@ -304,7 +305,7 @@ def import_bundle(store: Store, data: Any, templates: dict[str, Template], sourc
     if found:
         more = f" (and {len(found) - 1} more problem{'s' if len(found) > 2 else ''})" if len(found) > 1 else ""
         raise BundleInvalid(f"{source} is not a valid meeting bundle: {found[0]}{more}; nothing was imported.")
-    meeting = data["meeting"]
+    meeting = from_bundle(data["meeting"])  # "other" with the fixed sentence is professionals' safety again
     try:
         return store.insert_meeting(meeting, templates[meeting["template"]], bundle_extensions=data.get("extensions"))
     except AlreadyStored as exc:
@@ -385,7 +386,7 @@ def export_bundle(store: Store, meeting_id: str) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": store.clock.utcnow().replace(microsecond=0).isoformat(),
-        "meeting": meeting,
+        "meeting": to_bundle(meeting),  # the schema's words for our reasons (bundle_reasons.py)
     }
     row = store.meeting_row(meeting_id)
     if row.bundle_extensions is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .subject_words import WORDS, SubjectWords
-from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS
+from .vocabulary import ATTENDANCE_WORDS, ENTRY_KIND_LABELS, is_two_part
 from .vocabulary import BASIS_LABELS as _BASIS
 
 #: One letter per entry kind: typed as a prefix (`r: …`) or with alt (`alt+r`) in the capture field.
@@ -78,10 +78,10 @@ def entry_defaults(meeting: dict, step_stage: str | None, status: str, part_two_
     Entries default to shared only when the family is in the room: the whole meeting, or part two once
     the chair has marked it begun. The stage is the step's, else before the meeting while in draft.
     """
-    attending = (meeting.get("family") or {}).get("attending")
-    in_room = attending == "whole" or (attending == "part_two" and part_two_started)
+    two_part = is_two_part(meeting)
+    in_room = (meeting.get("family") or {}).get("attending") == "whole" or (two_part and part_two_started)
     part = None
-    if attending == "part_two":
+    if two_part:
         part = "family" if part_two_started else "professionals"
     stage = step_stage or ("before_meeting" if status == "draft" else "during_meeting")
     return EntryDefaults(stage=stage, part=part, share_with_family=in_room)

@@ -33,7 +33,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, text
@@ -42,9 +42,11 @@ from sqlmodel import Session, SQLModel, select
 from . import audit, holds
 from .agenda import Template
 from .bundle import FORMAT, VERSION, clean_bundle, problems
+from .bundle_reasons import from_bundle, to_bundle
 from .convert import child_rows, meeting_columns
 from .models import CHILD_LISTS, Draft, Meeting, StepProgress, table_of
 from .store import NotFound, Store, StoreError
+from .store_errors import server_reads
 from .text import clean_line, quote
 from .vocabulary import TRANSITIONS, is_open_action
 
@@ -190,7 +192,7 @@ class Whereabouts:
 def whereabouts(store: Store, now: dt.datetime) -> dict[str, Whereabouts]:
     """Where each meeting that is not simply here is: taken offline (and by whom), checked out to this
     laptop from a server, a read-only copy, or open in another window. Meetings not listed are here."""
-    with store.engine.connect() as conn:
+    with server_reads(), store.engine.connect() as conn:
         every = holds.every_hold(conn)
         conn.rollback()
     out: dict[str, Whereabouts] = {}
@@ -325,9 +327,9 @@ def check_out(
                     "or a bundle to take it with you, or reopen it first."
                 )
             holds.place_hold(conn, meeting_id, holder, token, now, holds.CHECKOUT, purpose)
-            main = _portable(s, server, meeting_id, meeting)
+            main = portable(s, server, meeting_id, meeting)
             references = [
-                _portable(s, server, ref, server.load_meeting_in(s, ref))
+                portable(s, server, ref, server.load_meeting_in(s, ref))
                 for ref in _references(s, server, meeting)
                 if not laptop.exists(ref) or _copy_held(laptop, ref)
             ]
@@ -336,7 +338,7 @@ def check_out(
                 lconn = ls.connection()
                 for ref in references:
                     _drop_copy(ls, laptop, ref.meeting_id)
-                    _write_new(ls, laptop, ref, now)
+                    write_new(ls, laptop, ref, now)
                     holds.place_hold(
                         lconn,
                         ref.meeting_id,
@@ -348,7 +350,7 @@ def check_out(
                     )
                     audit.append(ls, laptop, ref.meeting_id, "imported", f"copied from {server_label(server)}")
                 _drop_copy(ls, laptop, meeting_id)
-                _write_new(ls, laptop, main, now)
+                write_new(ls, laptop, main, now)
                 lconn.execute(
                     text(
                         "INSERT INTO checkout (meeting_id, token, server, taken_by, taken_at, fingerprint) "
@@ -425,8 +427,8 @@ def check_in(
             "first, so that everything typed goes back with it. Nothing was changed."
         )
     with laptop.reading() as ls:
-        ours = _portable(ls, laptop, meeting_id, laptop.load_meeting_in(ls, meeting_id))
-    _validated(ours, f"the laptop's copy of meeting {meeting_id}")
+        ours = portable(ls, laptop, meeting_id, laptop.load_meeting_in(ls, meeting_id))
+    validated(ours, f"the laptop's copy of meeting {meeting_id}")
     kept_as: str | None = None
     with server.writing() as s:
         conn = s.connection()
@@ -442,7 +444,7 @@ def check_in(
                 f"Meeting {meeting_id} is held on the server now by {hold.describe()}; nothing was changed. "
                 "Check it in once they have closed it."
             )
-        theirs = _portable(s, server, meeting_id, server.load_meeting_in(s, meeting_id))
+        theirs = portable(s, server, meeting_id, server.load_meeting_in(s, meeting_id))
         if theirs.fingerprint == ours.fingerprint and forced and hold is None:
             pass  # already brought back (a check-in whose laptop step did not finish): finish it below
         else:
@@ -489,7 +491,7 @@ def force_release(server: Store, meeting_id: str, *, reason: str, by: str | None
 
 # -- the pieces ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Portable:
+class Portable:
     """One meeting as it travels: the meeting dict, its template snapshot, extensions, drafts, steps done."""
 
     meeting_id: str
@@ -500,32 +502,35 @@ class _Portable:
     steps_done: list[str]
     #: when the meeting (and its part two) started: not in a bundle, but the meeting clock counts from it
     started: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+    #: when its row was made and last changed, and when it ended: kept as they were by a copy into another
+    #: database (copy_to_server); a check-out or check-in stamps its own time instead
+    kept_times: dict[str, dt.datetime | None] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> dict[str, str]:
         return fingerprint(self.meeting, self.drafts)
 
 
-def _portable(s: Session, store: Store, meeting_id: str, meeting: dict) -> _Portable:
+def portable(s: Session, store: Store, meeting_id: str, meeting: dict) -> Portable:
     row = store._get(s, meeting_id)
     drafts = {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
     done = [
         p.step_key for p in s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id, StepProgress.done))
     ]
     started = (row.started_at, row.part_two_started_at)
-    return _Portable(
+    return Portable(
         meeting_id, meeting, row.template_snapshot or {}, row.bundle_extensions, drafts, sorted(done), started
     )
 
 
-def _validated(item: _Portable, source: str) -> dict:
+def validated(item: Portable, source: str) -> dict:
     """The meeting dict cleaned and checked as a bundle import checks it (bundle.clean_bundle, problems)."""
     template = Template.from_dict(item.template, source)
     data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "meeting": item.meeting,
+        "meeting": to_bundle(item.meeting),
     }
     if item.extensions is not None:
         data["extensions"] = item.extensions
@@ -534,31 +539,26 @@ def _validated(item: _Portable, source: str) -> dict:
     found = found or problems(data, {item.meeting["template"]: template})
     if found:
         raise CheckoutError(f"{source} is not a valid meeting: {found[0]}; nothing was changed.")
-    return data["meeting"]
+    return from_bundle(data["meeting"])
 
 
-def _write_new(s: Session, store: Store, item: _Portable, now: dt.datetime) -> None:
-    """A meeting that is not in this database yet, in the caller's transaction."""
-    meeting = _validated(item, f"meeting {item.meeting_id}")
+def write_new(s: Session, store: Store, item: Portable, now: dt.datetime, meeting: dict | None = None) -> None:
+    """A meeting that is not in this database yet, in the caller's transaction. `meeting`: the item's
+    meeting dict as `validated` gave it already (checked before a long write began), else checked here."""
+    meeting = meeting or validated(item, f"meeting {item.meeting_id}")
     cols = meeting_columns(meeting)
     cols.pop("status")
-    row = Meeting(
-        **cols,
-        status="draft",
-        template_snapshot=item.template,
-        bundle_extensions=item.extensions,
-        created_at=now,
-        updated_at=now,
-    )
+    cols.update({"created_at": now, "updated_at": now, **item.kept_times})
+    row = Meeting(**cols, status="draft", template_snapshot=item.template, bundle_extensions=item.extensions)
     s.add(row)
     s.flush()
     _fill(s, row, meeting, item)
 
 
-def _replace(s: Session, store: Store, item: _Portable, now: dt.datetime) -> None:
+def _replace(s: Session, store: Store, item: Portable, now: dt.datetime) -> None:
     """Put `item` in place of the meeting of the same id, in the caller's transaction: its row updated,
     its lists, drafts and step marks rewritten, its status walked to the item's."""
-    meeting = _validated(item, f"the laptop's copy of meeting {item.meeting_id}")
+    meeting = validated(item, f"the laptop's copy of meeting {item.meeting_id}")
     row = store._get(s, item.meeting_id)
     conn = s.connection()
     models: list[type[SQLModel]] = [model for model, _fields in CHILD_LISTS.values()]
@@ -577,7 +577,7 @@ def _replace(s: Session, store: Store, item: _Portable, now: dt.datetime) -> Non
     _fill(s, row, meeting, item)
 
 
-def _fill(s: Session, row: Meeting, meeting: dict, item: _Portable) -> None:
+def _fill(s: Session, row: Meeting, meeting: dict, item: Portable) -> None:
     for rows in child_rows(row.id, meeting).values():
         s.add_all(rows)
     timings = meeting.get("step_timings") or {}
@@ -586,12 +586,13 @@ def _fill(s: Session, row: Meeting, meeting: dict, item: _Portable) -> None:
     for key, value in item.drafts.items():
         s.add(Draft(meeting_id=row.id, key=key, text=value, updated_at=row.updated_at))
     s.flush()
-    for status in status_path(row.status, meeting["status"]):
-        row.status = status
-        s.add(row)
-        s.flush()
+    # before the status walk: once a meeting is final, the database refuses any change to its row
     if item.started != (None, None):  # the meeting clock goes on from when it started, not from 00:00
         row.started_at, row.part_two_started_at = item.started
+        s.add(row)
+        s.flush()
+    for status in status_path(row.status, meeting["status"]):
+        row.status = status
         s.add(row)
         s.flush()
 
@@ -618,7 +619,7 @@ def status_path(start: str, goal: str) -> list[str]:
     raise CheckoutError(f"A meeting cannot move from {start} to {goal}; nothing was changed.")
 
 
-def _keep_server_version(s: Session, server: Store, theirs: _Portable, now: dt.datetime, by: str | None) -> str:
+def _keep_server_version(s: Session, server: Store, theirs: Portable, now: dt.datetime, by: str | None) -> str:
     """Copy the server's own version to a new meeting (a forced check-in keeps both); returns its id."""
     day = dt.date.fromisoformat(theirs.meeting["date"])
     new_id = server.new_meeting_id(day)
@@ -627,8 +628,8 @@ def _keep_server_version(s: Session, server: Store, theirs: _Portable, now: dt.d
     meeting = dict(theirs.meeting, id=new_id)
     title = meeting.get("title") or meeting.get("case_ref") or theirs.meeting_id
     meeting["title"] = f"{title} (server's version, kept at check-in)"[:300]
-    copy = _Portable(new_id, meeting, theirs.template, theirs.extensions, theirs.drafts, theirs.steps_done)
-    _write_new(s, server, copy, now)
+    copy = Portable(new_id, meeting, theirs.template, theirs.extensions, theirs.drafts, theirs.steps_done)
+    write_new(s, server, copy, now)
     audit.append(s, server, new_id, "created", f"the server's version of meeting {theirs.meeting_id}, kept", by)
     return new_id
 
@@ -724,7 +725,7 @@ def _drop_copy(s: Session, laptop: Store, meeting_id: str) -> None:
 
 
 def _hold_of(store: Store, meeting_id: str) -> holds.Hold | None:
-    with store.engine.connect() as conn:
+    with server_reads(), store.engine.connect() as conn:
         hold = holds.current(conn, meeting_id)
         conn.rollback()
     return hold

@@ -199,12 +199,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command in OWN_OPENING:
         return OWN_OPENING[command](args)
     store, templates = _open(args.db, args.passphrase_file)
-    from .store import DatabaseBusy
+    from .store import DatabaseBusy, ServerGone
 
     try:
         return COMMANDS[command](args, store, templates)
     except DatabaseBusy as exc:  # "busy" is exit 1 everywhere: a valid request that may work in a moment
         raise Refused(str(exc)) from None
+    except ServerGone as exc:  # the server went after the command connected: as unreachable at the start
+        raise UsageError(str(exc)) from None
     except _damage_errors() as exc:
         sentence = _damaged(args.db, exc)
         if sentence is None:
@@ -1090,6 +1092,15 @@ def _add_team_commands(sub) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit trail)")
     p.add_argument("--by", metavar="NAME", help="who ends it")
+    p = sub.add_parser(
+        "copy-to-server",
+        help="copy the meetings of a laptop's file (all, or the ids given) into this database (the team's "
+        "server) in one transaction, with their audit trails; the file is only read",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="only these meetings (default: every meeting of the file)")
+    p.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE", help="the laptop's file")
+    p.add_argument("--by", metavar="NAME", help="who copies them (default: user_name in settings)")
+    p.add_argument("--laptop-passphrase-file", **laptop_key)
 
 
 def _open_laptop(path: Path, passphrase_file: Path | None):
@@ -1113,6 +1124,23 @@ def _open_laptop(path: Path, passphrase_file: Path | None):
         raise UsageError(str(exc)) from None
     laptop.user_name = _user_name()
     return laptop
+
+
+def _open_source(path: Path, passphrase_file: Path | None):
+    """A laptop's existing file to copy from (encrypted, or plain as before `mapm encrypt`): never made."""
+    from .db import DatabaseError
+    from .store import DatabaseBusy, open_store
+
+    if "://" in str(path) or not path.is_file():
+        raise UsageError(f"{_shown(path, one_line=True)} is not a file; give the path of the laptop's database.")
+    try:
+        source = open_store(path, key=_database_key(path, passphrase_file))
+    except DatabaseBusy as exc:
+        raise Refused(str(exc)) from None
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    source.user_name = _user_name()
+    return source
 
 
 def _team_call(fn, *args, **kwargs):
@@ -1189,7 +1217,36 @@ def cmd_release_checkout(args, store, templates) -> int:
     return EXIT_OK
 
 
-TEAM_COMMANDS = {"checkout": cmd_checkout, "checkin": cmd_checkin, "release-checkout": cmd_release_checkout}
+def cmd_copy_to_server(args, store, templates) -> int:
+    from .checkout import server_label
+    from .copy_to_server import copy_to_server
+
+    laptop = _open_source(args.source, args.laptop_passphrase_file or args.passphrase_file)
+    try:
+        done = _team_call(
+            copy_to_server, laptop, store, args.ids or None, by=args.by or store.user_name, now=store.clock.utcnow()
+        )
+    finally:
+        laptop.close()
+    _out(
+        f"Copied {len(done.meeting_ids)} meeting(s) from {args.source} to {server_label(store)}, with "
+        f"{done.events} audit event(s): {', '.join(done.meeting_ids)}."
+    )
+    if done.left_out:
+        _out(
+            f"Left out {len(done.left_out)} meeting(s) checked out from a server or copied from one "
+            f"(`mapm checkin` brings a checked-out meeting back): {', '.join(done.left_out)}."
+        )
+    _out(f"They are still in {args.source} too; keep it until you have checked them on the server.")
+    return EXIT_OK
+
+
+TEAM_COMMANDS = {
+    "checkout": cmd_checkout,
+    "checkin": cmd_checkin,
+    "release-checkout": cmd_release_checkout,
+    "copy-to-server": cmd_copy_to_server,
+}
 
 
 COMMANDS = {
@@ -1241,9 +1298,31 @@ def _database_file(db) -> Path:
     return path
 
 
+#: what backup and restore say on a team's server (README "Sharing with a team")
+SERVER_BACKUP = (
+    "A team's server is backed up by its administrators (pg_dump, as their other databases are); "
+    "`mapm backup` backs up a database file."
+)
+SERVER_RESTORE = (
+    "A team's server is restored by its administrators from their backups (pg_restore); to bring a laptop's "
+    "meetings onto it, use `mapm copy-to-server --from FILE`."
+)
+
+
+def _on_a_server(db) -> bool:
+    from .db import DatabaseError, is_server, resolve_target
+
+    try:
+        return is_server(resolve_target(db))
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_backup(args) -> int:
     from .backup import BackupError, backup_store, backup_to
 
+    if _on_a_server(args.db):
+        raise UsageError(SERVER_BACKUP)
     store, _templates = _open(args.db, args.passphrase_file)
     try:
         if args.output is not None:
@@ -1265,6 +1344,8 @@ def cmd_restore(args) -> int:
     from .backup import BackupError, restore
     from .clock import Clock
 
+    if _on_a_server(args.db):
+        raise UsageError(SERVER_RESTORE)
     path = _database_file(args.db)
     # an encrypted backup opens with the database's passphrase (its key follows the backup's own salt)
     key = _database_key(str(args.file), args.passphrase_file) if crypto.file_kind(args.file) == "encrypted" else None
@@ -1280,6 +1361,8 @@ def cmd_restore(args) -> int:
 def cmd_check_db(args) -> int:
     from .db import damaged_sentence, file_problem, integrity_problems
 
+    if _on_a_server(args.db):
+        return _check_server(args.db)
     path = _database_file(args.db)
     if not path.is_file():
         raise UsageError(f"{path} does not exist; give the path of a database with --db.")
@@ -1294,6 +1377,43 @@ def cmd_check_db(args) -> int:
     for line in problems:
         print(f"{path}: {' '.join(line.split())[:200]}")
     _say(damaged_sentence(path, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found"))
+    return EXIT_REFUSED
+
+
+def _check_server(db) -> int:
+    """check-db on a team's server: the schema, the database's own rules, the audit chain, the grants
+    (server_check.py), reported as the file's check is: one line per problem, then one sentence, exit 1."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .db import DatabaseError, make_engine
+    from .pgserver import ServerError, describe, login_at_terminal
+    from .server_check import check
+    from .store_errors import _open_failure
+
+    try:
+        login_at_terminal(db)
+        engine = make_engine(db)
+    except (ServerError, DatabaseError) as exc:
+        raise UsageError(_sentence(exc)) from None
+    try:
+        found = check(engine)
+    except DBAPIError as exc:  # unreachable, refused, not permitted: the same sentences as opening it
+        raise UsageError(_sentence(_open_failure(exc))) from None
+    finally:
+        engine.dispose()
+    where = describe(engine.url)
+    for note in found.notes:
+        _out(f"{where}: {note}")
+    if not found.problems:
+        _out(f"{where}: no problems found ({'; '.join(found.sound)}).")
+        return EXIT_OK
+    for problem in found.problems:
+        _out(f"{where}: {problem}")
+    count = len(found.problems)
+    _say(
+        f"{count} problem{'s' if count != 1 else ''} found on {where}; the lines above say what to do, and its "
+        "administrators restore the data from their backups if it was damaged."
+    )
     return EXIT_REFUSED
 
 

@@ -130,7 +130,8 @@ class DamagedDatabase(DatabaseError):
 
 
 class ForeignDatabase(DatabaseError):
-    """A SQLite database of another program: never migrated, never written to."""
+    """A SQLite database of another program, or a server's database holding another's tables: never
+    migrated, never written to."""
 
 
 def database_path(target: str | Path | None) -> Path | None:

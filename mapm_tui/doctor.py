@@ -51,7 +51,7 @@ def report(
         ("own templates", _exists(locations.user_templates_dir())),
     ]
     if db_path is None:
-        rows.append(("database", "a server URL (not checked here)"))
+        rows.append(("database", "a team's server (not checked here: `mapm check-db` checks it)"))
     else:
         rows.append(("database", _exists(db_path)))
         rows += database_health(db_path, key)

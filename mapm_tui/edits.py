@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from .agenda import Template
 from .amendments import Amendments, _item_label, _item_summary
+from .bundle_reasons import export_problem
 from .convert import child_rows, meeting_columns
 from .models import CHILD_LISTS, Action, Attendee, Draft, Entry, Meeting, StepProgress, Subject, table_of
 from .schema import errors_for
@@ -69,6 +70,16 @@ _ID_PREFIX = {"attendees": "att", "entries": "ent", "actions": "act"}
 _ITEM_DEF = {"attendees": "attendee", "entries": "entry", "actions": "action", "subjects": "subject"}
 
 
+def _refuse_unexportable(row: Meeting, columns: dict[str, tuple[str, Any]]) -> None:
+    """StoreError when the reasons and their details just set would not export as a valid bundle (the
+    sentence that carries professionals' safety makes the details longer: bundle_reasons.py); raised
+    inside the write transaction, so nothing of the change is written."""
+    for path in sorted(columns.keys() & {"reasons", "reasons_detail"}):
+        problem = export_problem(row.reasons, row.reasons_detail)
+        if problem:
+            raise StoreError(f"'{path}' was not saved: {problem}.")
+
+
 class Edits(Amendments):
     """The store's edits (a part of `store.Store`, which provides the sessions and checks declared here)."""
 
@@ -93,31 +104,45 @@ class Edits(Amendments):
                 return candidate
 
     def create_meeting(self, template: Template, day: dt.date, **fields: Any) -> str:
-        """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`."""
+        """A new draft meeting on `template`; `fields` are bundle paths as for `set_fields`, checked first
+        and written with the new row, in its one transaction (on a server each transaction costs the write
+        lock, a commit and several round trips: the new-meeting form waits for this)."""
+        columns = self._checked_fields(fields)
         with self.writing() as s:
-            meeting_id = self.create_meeting_in(s, template, day)
+            meeting_id = self.create_meeting_in(s, template, day, columns)
             self._audit(s, meeting_id, "created", None)
-        if fields:
-            self.set_fields(meeting_id, fields)
         return meeting_id
 
-    def create_meeting_in(self, s: Session, template: Template, day: dt.date) -> str:
+    def create_meeting_in(
+        self, s: Session, template: Template, day: dt.date, columns: dict[str, tuple[str, Any]] | None = None
+    ) -> str:
         """A new draft meeting row on `template` (with its snapshot), inside a transaction the caller holds
-        (`create_meeting`, and carry_over's next meeting); returns its id. The caller records the audit."""
-        meeting_id = self.new_meeting_id(day)
+        (`create_meeting`, and carry_over's next meeting), with `columns` (`_checked_fields`) set; returns
+        its id. The caller records the audit."""
+        meeting_id = self._new_meeting_id_in(s, day)
         now = self.clock.utcnow()
-        s.add(
-            Meeting(
-                id=meeting_id,
-                template=template.key,
-                template_snapshot=template.to_dict(),
-                status="draft",
-                date=day.isoformat(),
-                created_at=now,
-                updated_at=now,
-            )
+        row = Meeting(
+            id=meeting_id,
+            template=template.key,
+            template_snapshot=template.to_dict(),
+            status="draft",
+            date=day.isoformat(),
+            created_at=now,
+            updated_at=now,
         )
+        for _path, (column, value) in (columns or {}).items():
+            setattr(row, column, value)
+        _refuse_unexportable(row, columns or {})
+        s.add(row)
         return meeting_id
+
+    @staticmethod
+    def _new_meeting_id_in(s: Session, day: dt.date) -> str:
+        """`new_meeting_id`, asked inside the caller's transaction (no connection of its own)."""
+        while True:
+            candidate = f"m-{day:%Y%m%d}-{secrets.token_hex(3)}"
+            if s.get(Meeting, candidate) is None:
+                return candidate
 
     def insert_meeting(self, data: dict, template: Template, *, bundle_extensions: dict | None = None) -> str:
         """Write a whole, already validated meeting dict in one transaction (all or nothing)."""
@@ -177,6 +202,7 @@ class Edits(Amendments):
             setattr(row, column, value)
             if amending:
                 self._amend(s, amending, path, old, value)
+        _refuse_unexportable(row, columns)
         row.updated_at = self.clock.utcnow()
         s.add(row)
 

@@ -2,11 +2,12 @@
 
 `Store.list_meetings` runs `LIST_SQL`. The home screen also calls `quick_list` first: it reads the same
 rows with the standard library's `sqlite3`, so the meetings are on screen without waiting for SQLModel and
-SQLAlchemy to load (they cost more than Textual itself, ~0.5 s here; bench/README.md). It applies only to
-a SQLite file that exists and is already at the newest schema revision; for anything else (a new file, a
-database that needs migrating, another driver, any error) it returns None and the caller opens the store
-as usual, which migrates first. It only ever reads. An encrypted file is read the same way with the
-same driver and key as the store (`crypto.connect`, the key derived once at unlock).
+SQLAlchemy to load (they cost more than Textual itself, ~0.5 s here; bench/README.md). It applies to a
+SQLite file that exists and to a PostgreSQL server (read with psycopg alone, `quick_server_list`), each
+already at the newest schema revision; for anything else (a new file, a database that needs migrating,
+a server that cannot be reached or wants a password, any error) it returns None and the caller opens the
+store as usual, which migrates first and says what is wrong. It only ever reads. An encrypted file is read
+the same way with the same driver and key as the store (`crypto.connect`, the key derived once at unlock).
 
 No SQLAlchemy, SQLModel or Textual here: importing this module must stay cheap.
 """
@@ -56,6 +57,8 @@ LIST_SQL = _list_sql("group_concat", ":case_ref IS NULL")
 #: the list on a PostgreSQL server (`:limit` NULL: no limit); run through SQLAlchemy's text(), which binds
 #: the parameters for psycopg (a bare NULL parameter has no type there, hence the cast)
 SERVER_LIST_SQL = _list_sql("string_agg", "CAST(:case_ref AS TEXT) IS NULL")
+#: SERVER_LIST_SQL with psycopg's own placeholders, for the quick list (no SQLAlchemy there)
+_PSYCOPG_LIST_SQL = SERVER_LIST_SQL.replace(":case_ref", "%(case_ref)s").replace(":limit", "%(limit)s")
 #: how many meetings there are
 COUNT_SQL = "SELECT count(*) FROM meeting"
 
@@ -83,7 +86,9 @@ def quick_list(target, limit: int | None = None, key=None) -> tuple[list[Meeting
     from . import migrations
 
     path = sqlite_file(target)
-    if path is None or not path.is_file():
+    if path is None:
+        return quick_server_list(target, limit)
+    if not path.is_file():
         return None
     # mode=rw: never creates a file; nothing is written
     uri = f"file:{quote(str(path))}?mode=rw"
@@ -94,6 +99,29 @@ def quick_list(target, limit: int | None = None, key=None) -> tuple[list[Meeting
     except sqlite3.Error:
         return None
     return _read_list(con, sqlite3.Error, limit, migrations.HEAD)
+
+
+def quick_server_list(target, limit: int | None = None) -> tuple[list[MeetingSummary], int] | None:
+    """`quick_list` for a PostgreSQL server: the same rows read with psycopg alone, one connection and no
+    transaction (autocommit: each statement reads on its own). None when `target` is no server, the server
+    cannot be reached or wants a password not yet given, or its schema is not the newest: the store then
+    opens as usual and says what is wrong in its one sentence (nothing from here is shown or logged)."""
+    from . import migrations, pgserver
+    from .db import DatabaseError, resolve_target
+
+    try:
+        url = resolve_target(target)
+    except DatabaseError:
+        return None
+    if not pgserver.is_server_url(url):
+        return None
+    import psycopg
+
+    try:
+        con = psycopg.connect(pgserver.libpq_conninfo(url), autocommit=True)
+    except (psycopg.Error, ValueError):  # ValueError: a URL libpq cannot parse (the store says so)
+        return None
+    return _read_list(con, psycopg.Error, limit, migrations.HEAD, server=True)
 
 
 def _quick_list_encrypted(uri: str, key, limit: int | None):
@@ -109,13 +137,17 @@ def _quick_list_encrypted(uri: str, key, limit: int | None):
     return _read_list(con, sqlcipher3.Error, limit, migrations.HEAD)
 
 
-def _read_list(con, error: type[Exception], limit: int | None, head: str):
-    """`quick_list`'s reading, on an open connection of either driver (closed on leaving)."""
+def _read_list(con, error: type[Exception], limit: int | None, head: str, *, server: bool = False):
+    """`quick_list`'s reading, on an open connection of sqlite3, SQLCipher or psycopg (closed on leaving)."""
     try:
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != head:
             return None
-        meetings = summaries(con.execute(LIST_SQL, {"case_ref": None, "limit": -1 if limit is None else limit}))
+        if server:
+            rows = con.execute(_PSYCOPG_LIST_SQL, {"case_ref": None, "limit": limit})
+        else:
+            rows = con.execute(LIST_SQL, {"case_ref": None, "limit": -1 if limit is None else limit})
+        meetings = summaries(rows)
         total = len(meetings) if limit is None or len(meetings) < limit else con.execute(COUNT_SQL).fetchone()[0]
         return meetings, total
     except error:

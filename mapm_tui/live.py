@@ -18,7 +18,7 @@ from .autosave import Autosaver
 from .clock import Clock
 from .store import Store
 from .subject_words import SubjectWords, words_for
-from .vocabulary import is_editable
+from .vocabulary import is_editable, is_two_part
 
 #: step kind -> the meeting fields (bundle paths) it records, for "has this step got content?"
 STEP_FIELDS = {
@@ -74,11 +74,12 @@ class LiveMeeting:
         self.id = meeting_id
         self.clock = clock or store.clock
         self.autosaver = autosaver or Autosaver(now=self.clock.monotonic)
-        self.template: Template = store.template_of(meeting_id)
-        self.meeting: dict = store.load_meeting(meeting_id)
-        self._drafts: dict[str, str] = store.drafts(meeting_id)
-        self._progress = {k: (p.seconds, p.done) for k, p in store.step_progress(meeting_id).items()}
-        self._row = store.meeting_row(meeting_id)
+        opened = store.opened(meeting_id)  # one read transaction: a server answers it in one go
+        self.template: Template = opened.template
+        self.meeting: dict = opened.meeting
+        self._drafts: dict[str, str] = opened.drafts
+        self._progress = {k: (p.seconds, p.done) for k, p in opened.progress.items()}
+        self._row = opened.row
         self._step_key: str | None = None
         self._step_since: float | None = None
         #: called after anything is written, so the app can say "Saved hh:mm:ss"
@@ -251,7 +252,7 @@ class LiveMeeting:
     @property
     def running_in_two_parts(self) -> bool:
         """The meeting is running, and the family attends its second part only (G-08)."""
-        return self.status == "in_progress" and (self.meeting.get("family") or {}).get("attending") == "part_two"
+        return self.status == "in_progress" and is_two_part(self.meeting)
 
     @property
     def may_mark_part_two(self) -> bool:

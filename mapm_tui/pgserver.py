@@ -102,6 +102,21 @@ def _conninfo(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def libpq_conninfo(target: str) -> str:
+    """The libpq connection string for a server URL, made without SQLAlchemy (the home screen's quick list
+    reads with psycopg alone, before SQLAlchemy is loaded): the driver name taken off, the connect timeout
+    added, and a password typed at the prompt in this process given back, as `engine_url` does."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict("postgresql://" + str(target).split("://", 1)[1])
+    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
+    port = str(params.get("port") or "")
+    key = (params.get("user"), params.get("host"), int(port) if port.isdigit() else None, params.get("dbname"))
+    if "password" not in params and key in _typed:
+        params["password"] = _typed[key]
+    return make_conninfo("", **params)
+
+
 def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
     """Connect once, to say clearly what is wrong before anything else is tried: the URL to open, with the
     password asked for set on it when the server wanted one and `ask` (a terminal prompt) was given.
@@ -133,10 +148,33 @@ def login(url: URL, ask: Callable[[str], str] | None = None) -> URL:
                     f"{describe(url)} refused the login: check the user name and password (and that the "
                     "database exists and this role may connect to it)."
                 ) from None
-            raise ServerUnreachable(
-                f"cannot reach {describe(url)}: check the address and port, that the server is running and "
-                "the network is up (and, with sslmode=verify-full, that its certificate is trusted)."
-            ) from None
+            raise ServerUnreachable(unreachable(url)) from None
+
+
+#: the sslmode values with which libpq connects over TLS or not at all
+TLS_MODES = ("require", "verify-ca", "verify-full")
+
+
+def asks_for_tls(url: URL) -> bool:
+    """Whether the URL insists on TLS (`sslmode=require`, `verify-ca` or `verify-full`)."""
+    mode = url.query.get("sslmode")
+    return (mode if isinstance(mode, str) else "") in TLS_MODES
+
+
+def unreachable(url: URL) -> str:
+    """The sentence for a server that gave no connection. libpq says no more by type than that there is
+    none (a refused port, a dead network and a certificate it does not trust are all the same error),
+    so a URL that insists on TLS names TLS's causes too, from what it asks for, never from libpq's text."""
+    if asks_for_tls(url):
+        return (
+            f"cannot reach {describe(url)} over TLS: check the address and port, that the server is running "
+            "with TLS on, and that its certificate names this host and is signed by the authority in "
+            "sslrootcert (or ~/.postgresql/root.crt)."
+        )
+    return (
+        f"cannot reach {describe(url)}: check the address and port, that the server is running and "
+        "the network is up (and, with sslmode=verify-full, that its certificate is trusted)."
+    )
 
 
 def login_at_terminal(target) -> None:
@@ -174,5 +212,7 @@ def install_write_lock(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})")
+            # one round trip for both (no parameters: psycopg sends it as one simple query, in order)
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}; SELECT pg_advisory_xact_lock({int(WRITE_LOCK_KEY)})"
+            )

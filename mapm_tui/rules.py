@@ -19,7 +19,7 @@ from .minutes import family_copy
 from .minutes.values import as_dict
 from .participants import is_family_member
 from .subject_words import words_for
-from .vocabulary import OTHER_PROCEDURES, is_open_action
+from .vocabulary import OTHER_PROCEDURES, is_open_action, is_two_part
 
 BLOCK = "block"
 WARN = "warn"
@@ -355,6 +355,35 @@ def check_meeting(meeting: dict, template: Template) -> list[Finding]:
             f"{subject_words.capitalize()} {what}: record the reason for this meeting (a past exclusion is "
             "not a reason).",
         )
+
+    # G-08: parts recorded for people or entries of a meeting held in one part (they make no part copies)
+    if not is_two_part(meeting):
+        people = sum(
+            1
+            for a in meeting.get("attendees") or []
+            if isinstance(a, dict) and a.get("parts") in ("professionals", "family")
+        )
+        said = sum(1 for e in meeting.get("entries") or [] if isinstance(e, dict) and e.get("part"))
+        if people or said:
+            what = " and ".join(
+                bit
+                for bit in (
+                    f"{people} {'person is' if people == 1 else 'people are'} recorded at one part only"
+                    if people
+                    else "",
+                    f"{said} {'entry is' if said == 1 else 'entries are'} marked with a part" if said else "",
+                )
+                if bit
+            )
+            step_finding(
+                "G-08",
+                WARN,
+                "setup",
+                setup_about,
+                f"{what}, but this is not recorded as a two-part meeting ({subject_words} attending the second "
+                "part only): the minutes show no parts and send no part copies. If that is how it went, record "
+                f"it under whether {subject_words} attends.",
+            )
 
     # times: an end before the start (typed, or a start typed as planned) makes the minutes contradict themselves
     start, end = meeting.get("start_time"), meeting.get("end_time")

@@ -23,11 +23,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from .store import Store
+from .store_errors import server_reads
 
 #: more words than this are dropped from a query (a pasted paragraph is not a search)
 MAX_WORDS = 16
@@ -151,7 +153,8 @@ def search(store: Store, text: str, limit: int = 50) -> list[Hit]:
     if limit <= 0:
         return []
     if store.engine.dialect.name == "postgresql":
-        rows = _server_rows(store, text, limit, BestPlace(text))
+        with server_reads():  # a server that cannot be reached: ServerGone, one sentence
+            rows = _server_rows(store, text, limit, BestPlace(text))
     else:
         match = fts_query(text)
         rows = [] if match is None else search_index(store, match, limit, BestPlace(text))
@@ -308,12 +311,18 @@ def _results(found: dict, meetings: dict, chosen: dict, snippets: dict) -> list[
     return out
 
 
-def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
+def _newest_places(cursor, limit: int, found: dict[int, list[SearchPlace]] | None = None, batch: int = 200):
     """Read matching places (newest meeting first) until `limit` meetings are complete: the first place
-    of one more meeting ends the reading, so the index goes no further into its matches."""
-    found: dict[int, list[SearchPlace]] = {}
+    of one more meeting ends the reading, so the index goes no further into its matches. With `found`
+    (the server reads window by window), the places are added to it: `limit` meetings in it are then
+    complete (a window holds whole meetings, so none of theirs is in an older one). With `batch` 0, each
+    fetch asks for about as many places as the meetings still missing should need, at the rate seen so far
+    (on a server a fetch is a round trip, and the walk behind it goes on until the fetch is full)."""
+    found = {} if found is None else found
     shift = SEARCH_DOCID_SHIFT
-    while rows := cursor.fetchmany(200):
+    read = 0
+    while rows := cursor.fetchmany(batch or _fetch_size(limit, len(found), read)):
+        read += len(rows)
         for row in rows:
             docid = row[0] >> shift
             places = found.get(docid)
@@ -323,6 +332,14 @@ def _newest_places(cursor, limit: int) -> dict[int, list[SearchPlace]]:
                 places = found[docid] = []
             places.append(SearchPlace._make(row))
     return found
+
+
+def _fetch_size(limit: int, meetings: int, read: int) -> int:
+    """Places to fetch next: first `2 * limit`; then the meetings still missing (and one more, to know the
+    last is complete) times the places per meeting seen so far, a tenth more, within [limit, 5000]."""
+    if read == 0 or meetings == 0:
+        return 2 * limit if read == 0 else 5000
+    return max(limit, min(5000, int((limit + 1 - meetings) * read / meetings * 1.1) + 1))
 
 
 class SearchPlace(NamedTuple):
@@ -344,11 +361,50 @@ class SearchPlace(NamedTuple):
 #: the words typed, folded by the server as the index folds the text (`mapm_fold`: case, accents, and
 #: everything but letters and digits), so a query word and an indexed word compare alike
 SERVER_FOLD_SQL = "SELECT mapm_fold(w) FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n"
-#: Step 1, as SQLite's: the matching places, newest meeting first (the GIN index finds them)
+#: Step 1, as SQLite's: the matching places, newest meeting first, read window by window of meetings (a
+#: window: the rowids from one meeting's docid up to, not including, the first of the window before it).
+#: How it reads is chosen by how common the words are (the planner's estimate for each word alone: the
+#: places holding all of them are at most as many as those holding the rarest):
+#: - a rare word (at most SERVER_RARE places): every place that matches, from the GIN index, in one go;
+#: - common words: the newest SERVER_WALKS meetings first, their rows walked newest first through the
+#:   primary key, each place's words tested as it goes (bitmap scans off), the walk stopped at the 50th
+#:   meeting found (a server-side cursor). A common word's 50 meetings are found there, never at the cost
+#:   of a bitmap of its hundred thousand places (100+ ms for "housing"), and two common words found
+#:   together in 14,000 places are not all read and sorted to keep the newest few (300+ ms).
+#: - words common alone but rare together: after the walk, the older meetings in windows where the
+#:   planner intersects the GIN index's bitmap with the rowid range, so only the places within the window
+#:   are read. The query there is a parameter the planner cannot see into (`(SELECT …)`): its estimate for
+#:   several words multiplies their frequencies, far too low for words that come together ("speech and
+#:   language": 152 places expected, 14,231 found), and it would read every match.
 SERVER_PLACES_SQL = """
 SELECT rowid, place, item, detail, body FROM search_index
-WHERE words @@ to_tsquery('simple', %(q)s) ORDER BY rowid DESC
+WHERE words @@ {query} AND rowid >= %(low)s AND rowid < %(high)s ORDER BY rowid DESC
 """
+SERVER_QUERY, SERVER_QUERY_HIDDEN = "to_tsquery('simple', %(q)s)", "(SELECT to_tsquery('simple', %(q)s))"
+SERVER_RARE = 2000
+#: the windows walked through the primary key, then those left to the planner (each: how many of the
+#: newest meetings it reaches back to; after the last, every older meeting)
+SERVER_WALKS, SERVER_WINDOWS = (256,), (2048,)
+#: the planner's estimate of how many places hold one word (EXPLAIN's JSON: its "Plan Rows")
+SERVER_ESTIMATE_SQL = "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_index WHERE words @@ to_tsquery('simple', %(q)s)"
+#: the docid of the meeting at each window's far end (the oldest meeting in it): None past the last meeting
+SERVER_WINDOW_SQL = """
+SELECT (SELECT docid FROM search_meeting ORDER BY docid DESC OFFSET n - 1 LIMIT 1)
+FROM unnest(%(sizes)s::int[]) WITH ORDINALITY AS t(n, i) ORDER BY i
+"""
+#: JIT compiling costs 10-35 ms per statement on these plans, for queries that run in a few milliseconds
+#: (the planner's cost of a walk over every row, stopped early, is what sets JIT off); parallel workers
+#: cost more to start than these reads take
+SERVER_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
+
+
+def _server_walk(walk: bool) -> str:
+    """The settings of one window: a walk through the primary key (neither a bitmap nor a table scan), or
+    the planner's choice."""
+    value = "off" if walk else "on"
+    return f"SET LOCAL enable_bitmapscan = {value}; SET LOCAL enable_seqscan = {value}"
+
+
 SERVER_MEETINGS_SQL = """
 SELECT sm.docid, m.id, m.case_ref, m.date, m.title, m.status FROM search_meeting AS sm
 JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
@@ -359,7 +415,7 @@ JOIN meeting AS m ON m.id = sm.meeting_id WHERE sm.docid = ANY(%(docids)s)
 SNIPPET_TOKENS = 16
 
 
-def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
+def _server_query(cursor, text: str, ascii_lower: bool = False) -> tuple[str, list[list[str]]] | None:
     """The tsquery for what a person typed, and its groups of folded words: cut into groups of words as
     for SQLite, each word folded by the server, so `C-2026-0042` is the phrase c <-> 2026 <-> 0042:* and
     `Zoë` finds "zoe"."""
@@ -367,7 +423,7 @@ def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
     flat = [word for group in groups for word in group][:MAX_WORDS]
     if not flat:
         return None
-    folded = iter(_server_fold(cursor, flat))
+    folded = iter(_server_fold(cursor, flat, ascii_lower))
     out: list[list[str]] = []
     for group in groups:
         taken = [next(folded, "") for _ in group]
@@ -377,9 +433,35 @@ def _server_query(cursor, text: str) -> tuple[str, list[list[str]]] | None:
     return None if query is None else (query, out)
 
 
-def _server_fold(cursor, texts: list[str]) -> list[str]:
-    cursor.execute(SERVER_FOLD_SQL, {"words": texts})
-    return [row[0] or "" for row in cursor.fetchall()]
+#: a word that folds to itself on any server: ASCII lower-case letters and digits (`unaccent` leaves ASCII
+#: as it is, and lower() keeps lower case whatever the server's locale); and an ASCII word, which folds to
+#: Python's lower() of it where the server's lower() agrees on the ASCII letters (not in a Turkish locale,
+#: where lower('I') is a dotless i)
+_FOLDS_TO_ITSELF, _ASCII_WORD = re.compile(r"[a-z0-9]+"), re.compile(r"[A-Za-z0-9]+")
+_ASCII_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: whether each server's lower() folds the ASCII capitals as Python's does (asked once per engine)
+_lowers_ascii: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _server_lowers_ascii(engine, cursor) -> bool:
+    known = _lowers_ascii.get(engine)
+    if known is None:
+        cursor.execute(SERVER_FOLD_SQL, {"words": [_ASCII_CAPITALS]})
+        known = _lowers_ascii[engine] = cursor.fetchone()[0] == _ASCII_CAPITALS.lower()
+    return known
+
+
+def _server_fold(cursor, texts: list[str], ascii_lower: bool = False) -> list[str]:
+    """Each text as `mapm_fold` folds it on the server. Only the texts that could change are sent, each
+    once (a snippet's words are mostly ASCII: sending all of them cost 15-20 ms a search); with
+    `ascii_lower` (`_server_lowers_ascii`), an ASCII word is folded here."""
+    local = _ASCII_WORD if ascii_lower else _FOLDS_TO_ITSELF
+    asked = list(dict.fromkeys(text for text in texts if not local.fullmatch(text)))
+    folded: dict[str, str] = {}
+    if asked:
+        cursor.execute(SERVER_FOLD_SQL, {"words": asked})
+        folded = {text: row[0] or "" for text, row in zip(asked, cursor.fetchall(), strict=True)}
+    return [folded[text] if text in folded else text.lower() for text in texts]
 
 
 def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[dict]:
@@ -387,22 +469,15 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
-            made = _server_query(cursor, text)
+            ascii_lower = _server_lowers_ascii(store.engine, cursor)
+            made = _server_query(cursor, text, ascii_lower)
             if made is None:
                 conn.rollback()
                 return []
             query, groups = made
-            # a server-side cursor: the places stream, newest first, and reading stops once `limit` meetings
-            # are complete (a client-side cursor would first fetch every match of a common word)
             driver = conn.connection.driver_connection  # psycopg's own: its named cursor has itersize
             assert driver is not None  # None only once a connection is closed; this one is open
-            places = driver.cursor(name="mapm_search_places")
-            try:
-                places.itersize = 200
-                places.execute(SERVER_PLACES_SQL, {"q": query})
-                found = _newest_places(places, limit)
-            finally:
-                places.close()
+            found = _server_places(cursor, driver, query, groups, limit)
             if not found:
                 conn.rollback()
                 return []
@@ -414,7 +489,7 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
                 for place in chosen.values()
             }
             every = [token for cut in tokens.values() for _s, _e, token in cut]
-            folded = iter(_server_fold(cursor, every) if every else [])
+            folded = iter(_server_fold(cursor, every, ascii_lower) if every else [])
             snippets = {}
             for place in chosen.values():
                 cut = [(start, end, "".join(next(folded, "").split())) for start, end, _t in tokens[place.rowid]]
@@ -423,6 +498,78 @@ def _server_rows(store: Store, text: str, limit: int, choose: Callable) -> list[
             cursor.close()
         conn.rollback()
     return _results(found, meetings, chosen, snippets)
+
+
+def _server_terms(groups: list[list[str]]) -> list[str]:
+    """Each word of a query alone, as `to_tsquery` text (the last of each group also a word start)."""
+    return [
+        word + (":*" if i == len(group) - 1 and len(word) > 1 else "")
+        for group in groups
+        for i, word in enumerate(group[:MAX_WORDS])
+    ]
+
+
+def _server_windows(cursor, groups: list[list[str]]) -> list[tuple[int, int, bool, str]]:
+    """How step 1 reads, newest first: (low, high, walk through the primary key, the query's SQL) for each
+    window of rowids [low, high); the last reaches the oldest meeting. One round trip (a round trip costs
+    milliseconds on a loaded server): the search's settings, the first window's, the planner's estimate for
+    each word, and where each window ends, as one simple query (the words are only letters and digits,
+    each quoted as a literal)."""
+    from psycopg import sql
+
+    terms = _server_terms(groups)
+    estimates = [
+        sql.SQL(SERVER_ESTIMATE_SQL.replace("%(q)s", "{}")).format(sql.Literal(term)).as_string(cursor)
+        for term in terms
+    ]
+    sizes = ", ".join(str(int(n)) for n in (*SERVER_WALKS, *SERVER_WINDOWS))
+    batch = [SERVER_SETTINGS, _server_walk(True), *estimates, SERVER_WINDOW_SQL.replace("%(sizes)s", f"ARRAY[{sizes}]")]
+    cursor.execute("; ".join(batch))
+    rows = []
+    while True:
+        if cursor.description is not None:  # not a SET
+            rows.append(cursor.fetchall())
+        if not cursor.nextset():
+            break
+    *planned, lows = rows
+    everything = (-(1 << 62), 1 << 62)  # beyond any rowid (docids stop at 2**31)
+    if any(plan[0][0][0]["Plan"]["Plan Rows"] <= SERVER_RARE for plan in planned):
+        return [(*everything, False, SERVER_QUERY)]
+    shift = SEARCH_DOCID_SHIFT
+    out, high = [], everything[1]
+    for number, (docid,) in enumerate(lows):
+        if docid is None:
+            break
+        walk = number < len(SERVER_WALKS)
+        out.append((docid << shift, high, walk, SERVER_QUERY if walk else SERVER_QUERY_HIDDEN))
+        high = docid << shift
+    out.append((everything[0], high, len(out) < len(SERVER_WALKS), SERVER_QUERY_HIDDEN))
+    return out
+
+
+def _server_places(cursor, driver, query: str, groups: list[list[str]], limit: int) -> dict[int, list[SearchPlace]]:
+    """Step 1 on the server: the newest `limit` meetings' matching places, window by window, until `limit`
+    meetings are complete. Each window's places stream from a server-side cursor, newest first, and reading
+    stops once `limit` meetings are complete (a client-side cursor would first fetch every match)."""
+    found: dict[int, list[SearchPlace]] = {}
+    windows = _server_windows(cursor, groups)  # the search's settings and the first window's made
+    rare = len(windows) == 1 and not windows[0][2]
+    for number, (low, high, walk, sql) in enumerate(windows):
+        if number > 0 or not walk:
+            cursor.execute(_server_walk(walk))
+        # the places stream from a server-side cursor, newest first, so a walk stops at the `limit`-th meeting;
+        # a rare word's few places come in one round trip
+        places = cursor if rare else driver.cursor(name=f"mapm_search_places_{number}")
+        try:
+            places.execute(SERVER_PLACES_SQL.format(query=sql), {"q": query, "low": low, "high": high})
+            # a FETCH is a round trip, and the walk behind it goes on until it is full: asked for what the
+            # meetings still missing need (a common word's 50 meetings: ~800 places in two or three)
+            if len(_newest_places(places, limit, found, 0 if places is not cursor else 200)) == limit:
+                break
+        finally:
+            if places is not cursor:
+                places.close()
+    return found
 
 
 def fts5_snippet(
@@ -495,13 +642,19 @@ def _after_full_stop(body: str, start: int) -> bool:
 
 
 def _server_plan(store: Store, text: str) -> list[str]:
-    """EXPLAIN of the PostgreSQL search's first step (it must use the GIN index)."""
+    """EXPLAIN of the PostgreSQL search's first step in its windows (the first walks the newest rows by
+    the primary key; the others may use the GIN index)."""
     with store.engine.connect() as conn:
         cursor = conn.connection.cursor()
         try:
             made = _server_query(cursor, text)
-            cursor.execute("EXPLAIN " + SERVER_PLACES_SQL, {"q": made[0] if made else "x"})
-            plan = [row[0] for row in cursor.fetchall()]
+            plan = []
+            query, groups = made if made else ("x", [["x"]])
+            for low, high, walk, sql in _server_windows(cursor, groups):
+                cursor.execute(_server_walk(walk))
+                statement = "EXPLAIN " + SERVER_PLACES_SQL.format(query=sql)
+                cursor.execute(statement, {"q": query, "low": low, "high": high})
+                plan += [row[0] for row in cursor.fetchall()]
         finally:
             cursor.close()
         conn.rollback()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from .convert import meeting_to_dict
 from .db import DatabaseError, close_engine, erase_deleted_search_text, make_engine
 from .edits import Edits, end_time_for
 from .listing import COUNT_SQL, LIST_SQL, SERVER_LIST_SQL, MeetingSummary, summaries
-from .models import CHILD_LISTS, Meeting, StepProgress
+from .models import CHILD_LISTS, Draft, Meeting, StepProgress
 from .store_errors import (
     PG_INSUFFICIENT_PRIVILEGE,
     REFUSED_AUDIT,
@@ -47,12 +48,14 @@ from .store_errors import (
     NewerDatabase,
     NotFound,
     ReadOnlyDatabase,
+    ServerGone,
     StatusRefused,
     StorageFull,
     StoreError,
     WriteFailed,
     _open_failure,
     _refusal,
+    server_reads,
     write_failure,
 )
 
@@ -74,6 +77,7 @@ __all__ = [
     "NewerDatabase",
     "NotFound",
     "ReadOnlyDatabase",
+    "ServerGone",
     "StatusRefused",
     "StorageFull",
     "Store",
@@ -98,6 +102,8 @@ def migrate(engine: Engine) -> None:
         conn.rollback()
     if current == migrations.HEAD:
         return
+    if current is None and engine.dialect.name == "postgresql":
+        _refuse_a_database_of_others(engine)
     if current is not None and current > migrations.HEAD:  # revisions are numbered 0001, 0002, …
         raise NewerDatabase(
             "the database was written by a newer version of mapm-tui; upgrade the app before opening it."
@@ -110,6 +116,35 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@dataclass(frozen=True)
+class OpenedMeeting:
+    """A meeting as `Store.opened` reads it for the screen: its row, its template snapshot, the meeting
+    dict, its drafts (key -> text) and the time and ticks of its steps."""
+
+    row: Meeting
+    template: Template
+    meeting: dict
+    drafts: dict[str, str]
+    progress: dict[str, StepProgress]
+
+
+def _refuse_a_database_of_others(engine: Engine) -> None:
+    """A server's database with tables of its own but no mapm schema belongs to something else (a
+    case-management system, another app): mapm's tables are never created among them, as a foreign
+    SQLite file is never migrated. An empty database (as its administrator made it for mapm) is set up."""
+    from .db import ForeignDatabase
+    from .pgserver import describe
+
+    with engine.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").scalar()
+        conn.rollback()
+    if tables:
+        raise ForeignDatabase(
+            f"{describe(engine.url)} holds {tables} table(s) of something else and no mapm schema; nothing was "
+            "changed: give mapm an empty database of its own ('Sharing with a team' in the README)."
+        )
 
 
 class Store(Edits):
@@ -131,7 +166,8 @@ class Store(Edits):
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session for reading; a server that cannot be reached comes out as ServerGone (one sentence)."""
+        with server_reads(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -183,7 +219,7 @@ class Store(Edits):
 
         Plain SQL (`listing.LIST_SQL`), the same statement the home screen's quick list runs with sqlite3
         before SQLAlchemy is loaded; building it with the ORM cost ~250 ms the first time (compiling)."""
-        with self.engine.connect() as conn:
+        with server_reads(), self.engine.connect() as conn:
             if self.engine.dialect.name == "postgresql":
                 rows = conn.execute(text(SERVER_LIST_SQL), {"case_ref": case_ref, "limit": limit}).all()
             else:
@@ -194,7 +230,7 @@ class Store(Edits):
         return summaries(rows)
 
     def count_meetings(self) -> int:
-        with self.engine.connect() as conn:
+        with server_reads(), self.engine.connect() as conn:
             total = conn.exec_driver_sql(COUNT_SQL).scalar()
             conn.rollback()
         return int(total or 0)
@@ -228,6 +264,21 @@ class Store(Edits):
         """The meeting's own snapshot of its agenda template."""
         row = self.meeting_row(meeting_id)
         return Template.from_dict(row.template_snapshot or {}, f"meeting {meeting_id}")
+
+    def opened(self, meeting_id: str) -> OpenedMeeting:
+        """What opening a meeting on screen needs (`LiveMeeting`), read in ONE transaction: on a server each
+        separate read costs a connection check, BEGIN and ROLLBACK round trips besides its own queries."""
+        with self.reading() as s:
+            row = self._get(s, meeting_id)
+            drafts = {d.key: d.text for d in s.exec(select(Draft).where(Draft.meeting_id == meeting_id))}
+            progress = s.exec(select(StepProgress).where(StepProgress.meeting_id == meeting_id))
+            return OpenedMeeting(
+                row=row,
+                template=Template.from_dict(row.template_snapshot or {}, f"meeting {meeting_id}"),
+                meeting=self.load_meeting_in(s, meeting_id),
+                drafts=drafts,
+                progress={p.step_key: p for p in progress},
+            )
 
     def step_progress(self, meeting_id: str) -> dict[str, StepProgress]:
         with self.reading() as s:

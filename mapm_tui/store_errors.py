@@ -4,6 +4,8 @@ RAISE words) becomes one of them. Each error carries one sentence for people; ca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from .db import DatabaseError
@@ -61,6 +63,50 @@ class NotPermitted(StoreError):
 class ConnectionLost(WriteFailed):
     """The connection to the PostgreSQL server went (a restart, the network): nothing was saved; what was
     being saved must be kept and tried again when the server is back."""
+
+
+class ServerGone(StoreError, DatabaseError):
+    """Reading from the PostgreSQL server found no connection (it stopped or is restarting, the network
+    went): nothing was read and nothing changed. The same action works again once the server is back (the
+    engine's pool checks a connection before use and makes a new one). A StoreError and a DatabaseError,
+    so each screen's and the CLI's handler of either gives its sentence."""
+
+
+SERVER_GONE = (
+    "The database server cannot be reached just now (it may be restarting, or the network is down), so "
+    "nothing could be read and nothing was changed; try again in a moment."
+)
+
+
+def read_failure(exc: BaseException) -> ServerGone | None:
+    """ServerGone for a read that lost (or never got) its connection to the server; None for anything else.
+    By the same classification as a write's ConnectionLost: SQLAlchemy's invalidated connection, a
+    connection SQLSTATE, or libpq's OperationalError with none; never by message text."""
+    return ServerGone(SERVER_GONE) if isinstance(_server_failure(exc), ConnectionLost) else None
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's wrapped driver errors, and psycopg's own (a driver cursor used directly raises them)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return (DBAPIError,)
+    return (DBAPIError, psycopg.Error)
+
+
+@contextmanager
+def server_reads() -> Iterator[None]:
+    """Around a read: a lost connection to the server comes out as ServerGone (one sentence), anything
+    else as it was."""
+    try:
+        yield
+    except _driver_errors() as exc:
+        typed = read_failure(exc)
+        if typed is None:
+            raise
+        raise typed from None
 
 
 #: PostgreSQL's SQLSTATEs (psycopg's `sqlstate`): those of our triggers (migrations 0002-0005, the same

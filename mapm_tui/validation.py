@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .bundle_reasons import bundle_reasons
 from .models import MEETING_GROUPS, Meeting
 from .schema import errors_for, field_limit
 from .store_errors import StoreError
@@ -44,6 +45,14 @@ def _clean_value(value: Any, *path: str) -> Any:
     return value
 
 
+def _bundle_form(value: Any, schema_path: tuple[str, ...]) -> Any:
+    """`value` as a bundle holds it, which is what the schema checks: the reasons for the meeting include one
+    the bundle writes as "other" (bundle_reasons.py)."""
+    if schema_path == ("meeting", "reasons") and isinstance(value, list):
+        return bundle_reasons(value, None)[0]
+    return value
+
+
 def _checked(value: Any, schema_path: tuple[str, ...], label: str) -> Any:
     if value is None or not schema_path:
         return value
@@ -54,7 +63,7 @@ def _checked(value: Any, schema_path: tuple[str, ...], label: str) -> Any:
     if isinstance(value, str) and value.strip() == "":
         return None  # an emptied field is not recorded
     try:
-        problems = errors_for(value, *schema_path)
+        problems = errors_for(_bundle_form(value, schema_path), *schema_path)
     except KeyError:
         problems = []
     if problems:

@@ -161,8 +161,24 @@ MEETING_REASONS: Mapping[str, str] = {
     "discussion_needed": "Telephone or email discussion is not enough",
     "significant_event": "A significant life event",
     "fii_concern": "Concerns about fabricated or induced illness",
+    "professional_safety": "A legitimate concern for professionals' safety",
     "other": "Another reason (see the details)",
 }
+#: the one reason of ours the bundle schema's fixed `reasons` list lacks: it travels in a bundle as
+#: "other" with a fixed sentence in `reasons_detail` (bundle_reasons.py)
+PROFESSIONAL_SAFETY = "professional_safety"
+
+
+def is_two_part(meeting: Mapping) -> bool:
+    """G-08: a two-part meeting has a professionals-only part, then a part with the family: the family
+    attends the second part only (`family.attending == "part_two"`, asked on the set-up screen and changed
+    there if the meeting did not go as planned). Which part each person attended and in which part each
+    entry was said mean something only in such a meeting: F4 ("the family joins"), the entries' defaults,
+    the minutes' part labels and "Part attended" column, and the part copies each person is sent all follow
+    this one answer, never a part recorded on a person or an entry of a meeting held in one part."""
+    family = meeting.get("family")
+    return isinstance(family, Mapping) and family.get("attending") == "part_two"
+
 
 #: the procedures a professionals' meeting must not stand in for (G-02), as words inside a sentence
 OTHER_PROCEDURES: Mapping[str, str] = {

@@ -22,7 +22,7 @@ from mapm_tui.store import StoreError
 from mapm_tui.vocabulary import ACTION_STATUS_LABELS
 
 from .early_keys import EarlyKeysModal
-from .widgets import KeyBar, TickBox, TickList
+from .widgets import KeyBar, TickBox, TickList, text_field
 
 #: an action's progress, as the choice list shows it (label, status)
 PROGRESS = tuple((label, status) for status, label in ACTION_STATUS_LABELS.items())
@@ -378,9 +378,7 @@ class ActionForm(EarlyKeysModal, ModalScreen[str | None]):
 
 def _text_area(text: str, widget_id: str, read_only: bool) -> TextArea:
     """A wrapped text field of the form, without line numbers."""
-    area = TextArea(text, id=widget_id, soft_wrap=True, read_only=read_only, compact=True)
-    area.show_line_numbers = False
-    return area
+    return text_field(text, widget_id, read_only=read_only, compact=True)
 
 
 def _short_input(value: str, widget_id: str, read_only: bool) -> Input:

@@ -75,10 +75,19 @@ class CaseScreen(ModalScreen[None]):
                 yield Static("", id="case-disagreements", markup=False)
             yield Label("Escape closes.", classes="field-help")
 
+    def _leave(self) -> None:
+        self.dismiss()  # not awaited: it may not be from this screen's own handler
+
     def on_mount(self) -> None:
         from mapm_tui import lifecycle
+        from mapm_tui.store import StoreError
 
-        view = lifecycle.case_meetings(self.app.opened_store, self.case_ref, self.app.clock.today())
+        try:
+            view = lifecycle.case_meetings(self.app.opened_store, self.case_ref, self.app.clock.today())
+        except StoreError as exc:  # the server cannot be reached (ServerGone): say so and go back; c again retries
+            self.app.notify(str(exc), severity="error", timeout=10, markup=False)
+            self.call_after_refresh(self._leave)
+            return
         self.query_one("#case-meetings", Table).set_rows(
             (
                 str(n),

@@ -243,6 +243,7 @@ class SendScreen(ModalScreen[bool]):
         from mapm_tui.lifecycle import LifecycleError
         from mapm_tui.minutes import ExportError, MinutesWithheld, previous_meeting
         from mapm_tui.outbox import OutboxError, folder_name, record_sent, write_outbox
+        from mapm_tui.store import StoreError
 
         meeting = self.live.meeting
         folder = self.app.settings.export_dir() / folder_name(meeting)
@@ -256,9 +257,15 @@ class SendScreen(ModalScreen[bool]):
                 now=now,
                 previous=previous_meeting(self.live.store, meeting),
             )
-            recorded = record_sent(self.live.store, self.live.id, out, now)
         except (OutboxError, ExportError, MinutesWithheld, LifecycleError) as exc:
             self.query_one("#send-result", Label).update(str(exc))
+            return
+        try:
+            recorded = record_sent(self.live.store, self.live.id, out, now)
+        except StoreError as exc:  # a reader's role, a meeting held elsewhere: written, but not recorded as sent
+            self.query_one("#send-result", Label).update(
+                f"Written to {out.folder}: {len(out.drafts)} e-mail drafts, NOT recorded as sent: {exc}"
+            )
             return
         self.live.reload()
         self.refresh_send()

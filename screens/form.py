@@ -19,6 +19,8 @@ from textual.widgets import Input, Label, Select, TextArea
 from mapm_tui import dates
 from mapm_tui.schema import field_limit
 
+from .widgets import text_field
+
 YES_NO = (("Yes", True), ("No", False))
 
 
@@ -82,6 +84,11 @@ def _limit(path: str) -> int:
         return 300
 
 
+def _blank_as_none(value):
+    """A value as `LiveMeeting.set_field` records it: an empty or blank text is nothing recorded."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class FieldForm(Vertical):
     """Widgets for `specs`, bound to the app's open meeting."""
 
@@ -127,9 +134,7 @@ class FieldForm(Vertical):
     def _widget(self, spec: FieldSpec, value, read_only: bool) -> ComposeResult:
         wid = spec.widget_id
         if spec.kind == "text":
-            area = TextArea(value or "", id=wid, soft_wrap=True, read_only=read_only, compact=True)
-            area.show_line_numbers = False
-            yield area
+            yield text_field(value or "", wid, read_only=read_only, compact=True)
         elif spec.kind in ("yesno", "choice", "attendee"):
             options = list(YES_NO if spec.kind == "yesno" else spec.choices)
             if spec.kind == "attendee":
@@ -243,6 +248,10 @@ class FieldForm(Vertical):
     # -- saving -----------------------------------------------------------------------------------
     def _save(self, spec: FieldSpec, value) -> None:
         if not self.live.editable:
+            return
+        if _blank_as_none(value) == self.live.field(spec.path):
+            # what is already recorded (or waiting to be saved): a widget says Changed as it is filled when
+            # the form is built; writing it again cost the set-up screen three write transactions on a server
             return
         self.live.set_field(spec.path, value)
         self.update_visibility()

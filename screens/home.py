@@ -143,9 +143,16 @@ class HomeScreen(Screen):
         self.query_one("#home-hint", Static).update(f"[b]The meetings could not be opened:[/b] {escape(message)}")
 
     def refresh_meetings(self) -> None:
+        from mapm_tui.store import StoreError
+
         if self.app.store is not None:
-            self._read_places()
-            self.show_meetings(*self._listed())
+            try:
+                self._read_places()
+                listed = self._listed()
+            except StoreError as exc:  # the server cannot be reached (ServerGone): the list shown stays; F5 again
+                self.app.notify(str(exc), severity="error", timeout=10, markup=False)
+                return
+            self.show_meetings(*listed)
 
     def _read_places(self) -> bool:
         """Read which meetings are taken offline, copies or open elsewhere; whether any are."""

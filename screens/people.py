@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Label
 from mapm_tui import capture
 from mapm_tui.participants import PART_WORDS, taking_part_as
 from mapm_tui.schema import SHORT_LIMIT
+from mapm_tui.vocabulary import is_two_part
 
 from .widgets import Col, Table
 
@@ -92,6 +93,7 @@ class PeoplePanel(Vertical):
     def refresh_people(self, keep: str | None = None, *, reveal: bool = False) -> None:
         rows = []
         subjects = self.live.meeting.get("subjects")
+        two_part = is_two_part(self.live.meeting)  # a part means something only in a two-part meeting (G-08)
         for a in self.live.meeting.get("attendees", []):
             att = capture.ATTENDANCE_LABELS.get(a.get("attendance"), a.get("attendance", ""))
             if a.get("attendance") == "substitute" and a.get("substitute_for"):
@@ -102,7 +104,7 @@ class PeoplePanel(Vertical):
                 for w, on_ in (
                     ("expert", a.get("is_expert")),
                     (as_, as_ in ("family", "advocate")),
-                    (PART_WORDS.get(a.get("parts"), ""), a.get("parts")),
+                    (PART_WORDS.get(a.get("parts"), ""), two_part and a.get("parts")),
                 )
                 if on_
             )
@@ -152,7 +154,9 @@ class PeoplePanel(Vertical):
             if values is not None and self._store(person_id, values) and person_id is None:
                 self.query_one("#person-input", Input).value = ""
 
-        self.app.push_screen(PersonForm(person, title=title, subjects=self.live.meeting.get("subjects")), done)
+        meeting = self.live.meeting
+        form = PersonForm(person, title=title, subjects=meeting.get("subjects"), two_part=is_two_part(meeting))
+        self.app.push_screen(form, done)
 
     def action_add_person(self) -> None:
         line = self.query_one("#person-input", Input).value

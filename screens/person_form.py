@@ -1,5 +1,6 @@
-"""One person at the meeting, field by field: name, role, agency, e-mail, how they take part, and which
-part of a two-part meeting they attended (G-08, G-23).
+"""One person at the meeting, field by field: name, role, agency, e-mail, how they take part, and, in a
+two-part meeting only (the family attends the second part: vocabulary.is_two_part), which part they
+attended (G-08, G-23).
 
 Fields never split wrongly: "PC, early intervention" stays one role. Dismisses with the values to store
 (None when cancelled); the caller stores them.
@@ -48,8 +49,17 @@ class PersonForm(EarlyKeysModal, ModalScreen[dict | None]):
     PersonForm .hint { color: $text-muted; }
     """
 
-    def __init__(self, person: dict | None = None, *, title: str = "Add a person", subjects: list | None = None):
+    def __init__(
+        self,
+        person: dict | None = None,
+        *,
+        title: str = "Add a person",
+        subjects: list | None = None,
+        two_part: bool = False,
+    ):
         super().__init__()
+        #: the meeting is in two parts (vocabulary.is_two_part): only then is the part someone attended asked
+        self.two_part = two_part
         self.person = dict(person or {})
         self.title_text = title
         #: the meeting's subjects: the individual themself is family without the flag (participants.py)
@@ -66,15 +76,16 @@ class PersonForm(EarlyKeysModal, ModalScreen[dict | None]):
             yield Select(
                 TAKING_PART, value=taking_part_as(p, self.subjects), id="p-as", allow_blank=False, compact=True
             )
-            yield Label("Which part of a two-part meeting? (G-08)", classes="field-label")
-            yield Select(
-                PARTS,
-                value=p.get("parts") or Select.NULL,
-                id="p-parts",
-                prompt="Not recorded",
-                allow_blank=True,
-                compact=True,
-            )
+            if self.two_part:
+                yield Label("Which part did they attend? (G-08)", classes="field-label")
+                yield Select(
+                    PARTS,
+                    value=p.get("parts") or Select.NULL,
+                    id="p-parts",
+                    prompt="Not recorded",
+                    allow_blank=True,
+                    compact=True,
+                )
             yield Label("", id="person-form-error", markup=False)
             yield Label("Enter or ctrl+s saves · Escape cancels · Tab next field", classes="hint")
 
@@ -85,8 +96,9 @@ class PersonForm(EarlyKeysModal, ModalScreen[dict | None]):
         choice = chosen(self.query_one("#p-as", Select))
         if choice != taking_part_as(self.person, self.subjects) or out["role"] != (self.person.get("role") or None):
             out.update(taking_part_values(choice, out["role"]))
-        parts = self.query_one("#p-parts", Select).value
-        out["parts"] = None if parts is Select.NULL else parts
+        if self.two_part:  # else what was recorded stays as it is (shown again if the meeting becomes two-part)
+            parts = self.query_one("#p-parts", Select).value
+            out["parts"] = None if parts is Select.NULL else parts
         return out
 
     @on(Input.Submitted)

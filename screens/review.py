@@ -370,7 +370,11 @@ class ReviewScreen(Screen):
         )
 
     def action_resume(self) -> None:
-        self.live.set_status("in_progress")
+        try:
+            self.live.set_status("in_progress")
+        except StoreError as exc:  # read-only here (a reader's role, a window or a checkout holds it): say why
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return
         self.notify("The meeting has resumed.")
         self.app.goto_step(self.live.steps[0].key)
 
@@ -436,6 +440,7 @@ class ReviewScreen(Screen):
     def _write(self, target: Path, family: bool, force: bool, password: str | None = None) -> None:
         from mapm_tui.locations import make_private_dir
         from mapm_tui.minutes import ExportError, MinutesExist, MinutesWithheld, export_minutes, previous_meeting
+        from mapm_tui.store_errors import SERVER_GONE, ConnectionLost
 
         try:
             # the default export folder is made when first used; a folder the user typed must exist
@@ -454,16 +459,18 @@ class ReviewScreen(Screen):
         except MinutesExist as exc:
             self.notify(f"{exc.path} already exists; choose another name.", severity="error", timeout=10, markup=False)
             return
-        except (ExportError, MinutesWithheld) as exc:
+        except (ExportError, MinutesWithheld, StoreError) as exc:  # StoreError: the server went (ServerGone)
             self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
         from mapm_tui import audit
-        from mapm_tui.store import StoreError
 
         try:
             audit.record_export(
                 self.live.store, self.live.id, written, f"Word minutes, {'family' if family else 'full'} version"
             )
+        except ConnectionLost:  # the write's own sentence speaks of typed text kept: none is, here
+            self.notify(f"Not exported: it could not be recorded in the audit trail. {SERVER_GONE}", severity="error")
+            return
         except StoreError as exc:
             self.notify(f"Not exported: it could not be recorded in the audit trail ({exc}).", severity="error")
             return

@@ -65,8 +65,14 @@ class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
     @work(exclusive=True, group="search")
     async def run_search(self, text: str) -> None:
         from mapm_tui.search import search
+        from mapm_tui.store import StoreError
 
-        hits = search(self.app.opened_store, text) if text.strip() else []
+        try:
+            hits = search(self.app.opened_store, text) if text.strip() else []
+        except StoreError as exc:  # the server cannot be reached (ServerGone): say so; typing again retries
+            self.query_one("#search-count", Label).update(str(exc))
+            self.app.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
         #: the meetings listed now (recorded as searched into when the search closes)
         self._shown = [hit.meeting_id for hit in hits]
         results = self.query_one("#search-results", OptionList)

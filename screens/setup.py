@@ -21,7 +21,7 @@ from mapm_tui import capture, dates, rules
 from mapm_tui.schema import SHORT_LIMIT
 from mapm_tui.store import StoreError
 from mapm_tui.subject_words import SUBJECT_KIND_LABELS, is_adult
-from mapm_tui.vocabulary import OTHER_PROCEDURES
+from mapm_tui.vocabulary import MEETING_REASONS, OTHER_PROCEDURES
 
 from .app_contract import ScreensApp
 from .form import FieldForm, FieldSpec, person_specs, worded
@@ -36,21 +36,6 @@ MEETING_TYPES = (
 OTHER_PROCEDURE = tuple(
     (text[0].upper() + text[1:].replace("an ", "", 1).replace("a ", "", 1), key)
     for key, text in OTHER_PROCEDURES.items()
-)
-
-REASONS = (
-    ("uncertainty", "Uncertainty about the steps needed to keep them safe"),
-    (
-        "family_undermining",
-        "The family undermines attempts to understand the risk (disguised compliance, hostility, resistance)",
-    ),
-    ("professional_disagreement", "Professional disagreement"),
-    ("drift", "Drift: no progress, a 'stuck case'"),
-    ("needs_unmet", "Needs not met within one agency"),
-    ("discussion_needed", "Phone or email is not enough"),
-    ("significant_event", "A significant life event"),
-    ("fii_concern", "Concerns of fabricated or induced illness"),
-    ("other", "Other (say what below)"),
 )
 
 
@@ -115,7 +100,12 @@ FAMILY = [
         "family.attending",
         "Does {family} attend? (G-07, G-08)",
         "choice",
-        (("No", "no"), ("Part two only (after a professionals-only part)", "part_two"), ("The whole meeting", "whole")),
+        (
+            ("No", "no"),
+            ("The second part only: a two-part meeting, professionals only first", "part_two"),
+            ("The whole meeting", "whole"),
+        ),
+        help="Change it here if the meeting did not go as planned: the minutes' parts follow this answer.",
     ),
     FieldSpec(
         "family.not_attending_rationale",
@@ -202,7 +192,9 @@ class SetupScreen(Screen):
             )
             chosen = set(m.get("reasons") or [])
             yield TickList[str](
-                *[(text, key, key in chosen) for key, text in REASONS], id="reasons", disabled=not self.live.editable
+                *[(text, key, key in chosen) for key, text in MEETING_REASONS.items()],
+                id="reasons",
+                disabled=not self.live.editable,
             )
             yield FieldForm(AUTHORISED, self.live, id="form-authorised")
             words = self.live.words
@@ -254,7 +246,7 @@ class SetupScreen(Screen):
     # -- reasons ------------------------------------------------------------------------------------
     @on(SelectionList.SelectedChanged, "#reasons")
     def _reasons(self, event: SelectionList.SelectedChanged) -> None:
-        chosen = [key for key, _ in REASONS if key in event.selection_list.selected]
+        chosen = [key for key in MEETING_REASONS if key in event.selection_list.selected]
         self.live.set_field("reasons", chosen or None, now=True)
 
     # -- subjects -----------------------------------------------------------------------------------

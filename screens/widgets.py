@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
@@ -31,6 +31,22 @@ def show(label: Label, text: str, *, layout: bool = True) -> None:
     """Update a label only when its text changes: every update costs a layout of the whole screen."""
     if label.content != text:
         label.update(text, layout=layout)
+
+
+class TextField(TextArea):
+    """A wrapped text field without line numbers that, when the chair comes to it, goes on where its text
+    ends: a TextArea puts its cursor at the start, so the words typed on coming back to a field went in
+    front of what was there. Until then it shows its text from the top."""
+
+    def on_focus(self) -> None:
+        if self.text and self.cursor_location == (0, 0):
+            self.move_cursor(self.document.end)
+
+
+def text_field(text: str, widget_id: str, *, read_only: bool, compact: bool = False) -> TextField:
+    area = TextField(text, id=widget_id, soft_wrap=True, read_only=read_only, compact=compact)
+    area.show_line_numbers = False
+    return area
 
 
 #: a terminal narrower than this gets the compact header, agenda and tables (App.HORIZONTAL_BREAKPOINTS)

@@ -124,11 +124,39 @@ OperationalError = _errors("OperationalError")
 
 def dump(path) -> str:
     """The whole test database as SQL, through `connect_raw` (sqlcipher3's connection has no iterdump:
-    the standard library's dump walks any DB-API connection)."""
+    the standard library's dump walks any DB-API connection); for a test's PostgreSQL database, every row
+    of every table in a fixed order (the same content or not, as for SQLite)."""
     from sqlite3.dump import _iterdump
 
+    from tests import pg
+
+    if pg.is_test_database(path) or "://" in str(path):
+        return _pg_dump(str(path))
     conn = connect_raw(path)
     try:
         return "\n".join(_iterdump(conn))
+    finally:
+        conn.close()
+
+
+def _pg_dump(database: str) -> str:
+    """Every row of every table of the mapm schema on a test's PostgreSQL database, sorted (a text that
+    differs if and only if the content does)."""
+    from tests import pg
+
+    conn = pg.raw_connection(database)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            ).fetchall()
+        ]
+        lines = []
+        for table in tables:
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            lines += [f"{table}: {row!r}" for row in sorted(rows, key=repr)]
+        return "\n".join(lines)
     finally:
         conn.close()

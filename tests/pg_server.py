@@ -1,6 +1,7 @@
 """A throw-away PostgreSQL server for the tests (and for trying team mode by hand).
 
     python tests/pg_server.py start FOLDER    initdb + pg_ctl start; prints `export MAPM_TEST_PG_URL=…`
+    python tests/pg_server.py start-tls FOLDER    the same, speaking TLS only (FOLDER/ca.crt signs its certificate)
     python tests/pg_server.py stop FOLDER     pg_ctl stop, and the folder is removed
     python tests/pg_server.py run             start in a new temporary folder, wait for Ctrl-C, stop
 
@@ -9,6 +10,11 @@ only (fsync, synchronous_commit and full_page_writes off: a crash may lose it, w
 throw-away cluster), listens on 127.0.0.1 on a free port, and asks for a password over TCP
 (scram-sha-256), so the tests can check what a wrong or missing password does; the unix socket in FOLDER
 trusts local users (the set-up runs through it).
+
+A TLS server (`start(folder, tls=True)`) accepts TCP connections over TLS only (`hostssl`), with a certificate
+for 127.0.0.1 and localhost signed by a throw-away certificate authority made in FOLDER with `openssl`
+(`ca.crt`, what a client's `sslrootcert` names; `other-ca.crt`, an authority that signed nothing, for the
+tests of a certificate that is not trusted). The keys never leave FOLDER, which is removed on stop.
 
 The tests' URL names a superuser role, `mapm_test`, with a fixed password (a test cluster's, never a real
 one). As root (CI), initdb and postgres run as the `postgres` user (`runuser`), who is given the folder.
@@ -73,8 +79,42 @@ def url_for(port: int, database: str = "postgres", role: str = ROLE, password: s
     return f"postgresql://{role}{secret}@127.0.0.1:{port}/{database}"
 
 
-def start(folder: Path) -> str:
-    """Make and start a cluster in `folder`; returns the superuser URL."""
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _authority(folder: Path, name: str) -> None:
+    """A throw-away certificate authority: `name`.key and `name`.crt in `folder` (an EC key: quick to make)."""
+    _openssl(
+        *("req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"),
+        *("-keyout", f"{name}.key", "-out", f"{name}.crt", "-days", "2", "-subj", f"/CN=mapm test {name}"),
+        *("-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"),
+        cwd=folder,
+    )
+
+
+def make_certificates(folder: Path) -> None:
+    """ca.crt/ca.key, server.crt/server.key (127.0.0.1 and localhost, signed by ca) and other-ca.crt in
+    `folder`, with `openssl`."""
+    if shutil.which("openssl") is None:
+        raise FileNotFoundError("openssl is needed to make the TLS test server's certificates")
+    _authority(folder, "ca")
+    _authority(folder, "other-ca")
+    _openssl(
+        *("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"),
+        *("-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"),
+        cwd=folder,
+    )
+    (folder / "server.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n", encoding="utf-8")
+    _openssl(
+        *("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial"),
+        *("-out", "server.crt", "-days", "2", "-extfile", "server.ext"),
+        cwd=folder,
+    )
+
+
+def start(folder: Path, *, tls: bool = False) -> str:
+    """Make and start a cluster in `folder` (speaking TLS only, with `tls`); returns the superuser URL."""
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -88,11 +128,21 @@ def start(folder: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    tcp = "hostssl" if tls else "host"
     (data / "pg_hba.conf").write_text(
-        "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n", encoding="utf-8"
+        f"local all all trust\n{tcp} all all 127.0.0.1/32 scram-sha-256\n", encoding="utf-8"
     )
+    settings = [*TEST_SETTINGS, f"unix_socket_directories='{folder}'"]
+    if tls:
+        make_certificates(folder)
+        for name in ("server.crt", "server.key"):  # the server reads them as its own user, the key private
+            shutil.copy(folder / name, data / name)
+            (data / name).chmod(0o600)
+            if hasattr(os, "geteuid") and os.geteuid() == 0:
+                shutil.chown(data / name, "postgres", "postgres")
+        settings += ["ssl=on", "ssl_cert_file='server.crt'", "ssl_key_file='server.key'"]
     with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
-        conf.write("\n".join(TEST_SETTINGS) + f"\nunix_socket_directories='{folder}'\n")
+        conf.write("\n".join(settings) + "\n")
     port = _free_port()
     subprocess.run(
         _as_owner([str(pg / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(data), "-l", str(folder / "log")])
@@ -124,19 +174,19 @@ def stop(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def running():
+def running(*, tls: bool = False):
     """A server for the duration of a `with` block: yields its superuser URL."""
     folder = Path(tempfile.mkdtemp(prefix="mapm-pg-"))
     try:
-        yield start(folder)
+        yield start(folder, tls=tls)
     finally:
         stop(folder)
 
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
-    if command == "start" and len(argv) == 2:
-        print(f"export MAPM_TEST_PG_URL={start(Path(argv[1]))}")
+    if command in ("start", "start-tls") and len(argv) == 2:
+        print(f"export MAPM_TEST_PG_URL={start(Path(argv[1]), tls=command == 'start-tls')}")
         return 0
     if command == "stop" and len(argv) == 2:
         stop(Path(argv[1]))

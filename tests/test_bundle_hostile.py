@@ -2,6 +2,8 @@
 every file that cannot be a bundle, with the database unchanged.
 
 The CLI runs in-process through `cli.main(argv)` (fast); `test_cli.py` keeps the subprocess contract.
+Every test runs on a database file and on a team's PostgreSQL server (issue 13): what a bundle carries is
+stored and shown the same way on both, except the user templates' own tests (files, not the database).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ HOSTILE_REF = "EH-\u001b[2J\u001b]0;PWNED\u0007-1"
 OBEYED = ("\x1b", "\x07", "\x9b")
 NOW_DAY = dt.date(2026, 11, 24)  # the tests' fixed clock
 
+pytestmark = pytest.mark.both_dialects
 
-def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
+
+def run(capsys, db: Path | str, *argv: str) -> tuple[int, str, str]:
     """`mapm --db DB argv…` in-process: (exit code, stdout, stderr)."""
     capsys.readouterr()
     rc = cli.main(["--db", str(db), *argv])
@@ -35,7 +39,7 @@ def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
     return rc, out.out, out.err
 
 
-def dump(db: Path) -> str:
+def dump(db: Path | str) -> str:
     """The whole database as SQL: byte-for-byte the same content or not."""
     return keys.dump(db)
 
@@ -57,7 +61,10 @@ def hostile_bundle() -> dict:
 
 
 @pytest.fixture
-def db(tmp_path) -> Path:
+def db(tmp_path, backend, request) -> Path | str:
+    """An empty, migrated database: a file, or a fresh database on the tests' PostgreSQL server (its URL)."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     path = tmp_path / "hostile.db"
     assert cli.main(["--db", str(path), "list"]) == 0  # created and migrated, empty
     return path
@@ -465,6 +472,7 @@ async def test_square_brackets_from_a_bundle_are_shown_as_written(store, templat
     assert "[@click=app.quit]click me[/]" in confirm
 
 
+@pytest.mark.sqlite_only  # a user template's file and its drawing: the database plays no part
 async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_home, store, make_app):
     from mapm_tui.agenda import load_templates
     from mapm_tui.locations import user_templates_dir
@@ -500,6 +508,7 @@ async def test_square_brackets_in_a_user_template_are_shown_as_written(isolated_
     assert "Step 1: Aim [/b]" in drawn
 
 
+@pytest.mark.sqlite_only  # a user template's file and its drawing: the database plays no part
 async def test_a_template_named_with_brackets_can_start_a_meeting(isolated_home, store, make_app):
     """'Westshire [/]' as a template's name crashed the new-meeting dialog (its agenda list) and the set-up."""
     from textual.widgets import Select

@@ -217,7 +217,7 @@ def test_a_checkout_the_laptop_cannot_take_marks_nothing_on_the_server(server, l
     def laptop_full(*args, **kwargs):
         raise StorageFull("The disk is full, so nothing was saved; free some space.")
 
-    monkeypatch.setattr(checkout, "_write_new", laptop_full)
+    monkeypatch.setattr(checkout, "write_new", laptop_full)
     with pytest.raises(StorageFull):
         take(server, laptop, clock)
     monkeypatch.undo()

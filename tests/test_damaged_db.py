@@ -4,6 +4,9 @@ A file that is not ours is refused before anything is written to it (never migra
 gives one sentence for every command, naming the newest good backup; `mapm backup` / `mapm restore`
 put a good copy back. The commands run in-process through `cli.main` (one sentence on stderr, the exit
 code), and once through a real subprocess.
+
+These are SQLite's files; the PostgreSQL analogues (a server's database of another program, an older
+schema) are at the end, and a server's damaged rules are check-db's (test_check_db_server).
 """
 
 from __future__ import annotations
@@ -381,3 +384,100 @@ def test_an_encrypted_database_damaged_on_page_one_says_passphrase_or_damage_and
     assert code == 0, err
     code, out, _err = run(capsys, "--db", db, "list", "--format", "json")
     assert code == 0 and MEETING in out
+
+
+# -- the same promises on a team's PostgreSQL server (issue 13) -------------------------------------------
+# A server keeps its own pages (no page to damage from here; its administrators' backups restore it), so
+# what a file's header and pages are to SQLite, the schema is to a server: a database of another program,
+# an older schema, a newer one (test_pg_server), and the database's own rules damaged (check-db:
+# test_check_db_server). The rest of this module is about files and SQLite's own machinery.
+@pytest.fixture
+def empty_server_database(tmp_path):
+    """A new, empty database on the tests' server, as its administrator makes it (not migrated): its URL."""
+    from tests import pg
+
+    url = pg.need_server()
+    name = f"mapm_t_bare_{os.getpid()}_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    with pg.admin(url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg.with_database(url, name)
+    pg.drop_database(url, name)
+
+
+def test_a_server_database_of_another_program_is_refused_and_never_migrated(empty_server_database, capsys):
+    from tests import pg
+
+    with pg.raw_connection(empty_server_database) as conn:
+        conn.execute("CREATE TABLE note (id serial PRIMARY KEY, body text)")
+        conn.execute("INSERT INTO note (body) VALUES ('someone else''s data')")
+    with pytest.raises(ForeignDatabase):
+        open_store(empty_server_database)
+    code, _out, err = run(capsys, "--db", empty_server_database, "list")
+    assert code == 2 and one_sentence(err) and "no mapm schema; nothing was changed" in err, err
+    with pg.raw_connection(empty_server_database) as conn:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        assert conn.execute("SELECT body FROM note").fetchall() == [("someone else's data",)]
+    assert tables == {"note"}, "tables were added to another program's database"
+
+
+def test_an_empty_server_database_is_set_up(empty_server_database, capsys):
+    code, _out, err = run(capsys, "--db", empty_server_database, "list")
+    assert code == 0, err
+    store = open_store(empty_server_database)
+    store.close()
+
+
+def test_an_older_server_schema_is_brought_to_head_with_its_data(empty_server_database):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from mapm_tui.pgserver import engine_url
+    from tests import pg
+
+    engine = create_engine(engine_url(empty_server_database))
+    cfg = Config()
+    cfg.set_main_option("script_location", "mapm_tui:migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+    engine.dispose()
+    with pg.raw_connection(empty_server_database) as conn:
+        conn.execute(
+            "INSERT INTO meeting (id, template, meeting_type, status, date) "
+            "VALUES ('m-old-1', 'hampshire', 'planning', 'draft', '2026-11-20')"
+        )
+    store = open_store(empty_server_database)
+    try:
+        assert [m.id for m in store.list_meetings()] == ["m-old-1"]
+    finally:
+        store.close()
+    with pg.raw_connection(empty_server_database) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrations.HEAD
+
+
+@pytest.mark.parametrize("how", ["another program's", "newer"])
+async def test_the_app_on_a_server_database_not_its_own_says_one_sentence_on_its_home_screen(
+    empty_server_database, clock, how
+):
+    from mapm_tui.app import MapmApp
+    from tests import pg
+
+    if how == "newer":
+        open_store(empty_server_database).close()
+    with pg.raw_connection(empty_server_database) as conn:
+        if how == "newer":
+            conn.execute("UPDATE alembic_version SET version_num = '9999'")
+        else:
+            conn.execute("CREATE TABLE note (id serial PRIMARY KEY, body text)")
+    app = MapmApp(db=empty_server_database, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "could not be opened" in str(app.screen.query_one("#home-hint").render()))
+        hint = str(app.screen.query_one("#home-hint").render())
+        await pilot.press("ctrl+q")
+    words = "no mapm schema; nothing was changed" if how != "newer" else "newer version of mapm"
+    assert words in hint and "sqlalchemy" not in hint and "SQL:" not in hint
+    assert empty_server_database.split("@", 1)[0].rsplit(":", 1)[-1] not in hint  # never the password
+    if how != "newer":
+        with pg.raw_connection(empty_server_database) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0] == 1

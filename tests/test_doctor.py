@@ -1,4 +1,7 @@
-"""`mapm --version` and `mapm doctor`: one screen for a support request, with no personal data (issue 16)."""
+"""`mapm --version` and `mapm doctor`: one screen for a support request, with no personal data (issue 16).
+
+The database rows are about a file (SQLite's header, `PRAGMA integrity_check`); on a team's server doctor
+reads nothing and points to check-db, and its report still carries no password and no meeting data."""
 
 from __future__ import annotations
 
@@ -78,3 +81,21 @@ def _head() -> str:
     from mapm_tui import migrations
 
     return migrations.HEAD
+
+
+def test_doctor_on_a_server_names_neither_its_password_nor_meeting_data(pg_url, capsys):
+    """A team's server (issue 13): doctor reads no database there (check-db does), and the report it
+    gives for a support request carries neither the URL's password nor anything of a meeting."""
+    from mapm_tui.store import open_store
+
+    store = open_store(pg_url)
+    store.close()
+    assert cli.main(["--db", pg_url, "import", str(SAMPLE)]) == 0
+    capsys.readouterr()
+    out = _doctor(capsys, "--db", pg_url)
+    lines = dict(line.split(None, 1) for line in out.splitlines() if line and not line.startswith(" "))
+    assert "mapm check-db" in lines["database"]
+    password = pg_url.split("@", 1)[0].rsplit(":", 1)[1]
+    bundle = json.loads(SAMPLE.read_text(encoding="utf-8"))["meeting"]
+    for secret in [password, bundle["case_ref"], *(s["name"] for s in bundle.get("subjects", []))]:
+        assert secret not in out

@@ -91,3 +91,17 @@ async def test_a_new_meeting_typed_straight_after_n_keeps_its_case_reference(mak
         assert app.screen.query_one("#new-case").value == "EH-2026-0999"
         assert app.screen.query_one("#new-title-input").value == "Planning"
         assert app.screen.query_one("#new-date").value == "today"
+
+
+async def test_a_field_opened_again_goes_on_where_its_text_ends(make_app, store, templates):
+    """Back at a step or an action with text in it, the chair's next words follow that text."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, store, templates, "aim")
+        field = on_show(app, "#text-field")
+        before = field.text
+        assert before, "the sample meeting has an aim"
+        field.focus()
+        await pilot.pause()
+        await pilot.press(*typed(" More"))
+        assert field.text == before + " More"

@@ -11,6 +11,8 @@ from mapm_tui import bundle, rules
 from mapm_tui.subject_words import words_for
 from tests.pilot_helpers import choose, fill, screen_name
 
+#: a two-part meeting (the family attends the second part only): the person form asks which part
+TWO_PART = {"family.attending": "part_two"}
 SIZE = (120, 40)
 
 
@@ -264,7 +266,7 @@ def test_addressing_only_a_strength_still_warns_that_no_need_or_risk_is_met(stor
 
 # -- a person, field by field ------------------------------------------------------------------------
 async def test_a_person_is_added_with_fields_and_a_comma_in_the_role_stays_whole(make_app, new_meeting, store):
-    meeting_id = new_meeting("hampshire")
+    meeting_id = new_meeting("hampshire", **TWO_PART)  # the part is asked only then (G-08)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, meeting_id, "attendance")
@@ -309,7 +311,7 @@ async def test_a_quick_line_with_more_commas_is_shown_in_the_form_before_it_is_s
 async def test_an_advocate_is_recorded_with_the_family_and_shown_as_an_advocate(make_app, new_meeting, store):
     from textual.widgets import DataTable
 
-    meeting_id = new_meeting("hampshire")
+    meeting_id = new_meeting("hampshire", **TWO_PART)  # the part is asked only then (G-08)
     parent = store.add_item(
         meeting_id, "attendees", {"name": "Lisa Evans", "role": "Mother", "attendance": "present", "is_family": True}
     )
@@ -490,7 +492,7 @@ def test_every_shipped_prompt_fills_for_a_child_an_adult_and_both(templates):
 
 def test_person_form_at_80x24(snap_compare, make_app, new_meeting, store):
     """The whole form fits a small terminal: every field and the keys that save and cancel."""
-    meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999")
+    meeting_id = new_meeting("hampshire", case_ref="EH-2026-0999", **TWO_PART)
     store.add_item(
         meeting_id,
         "attendees",

@@ -245,7 +245,9 @@ def test_person_form(snap_compare, make_app, samples, size):
     async def person(pilot):
         from mapm_tui.screens.person_form import PersonForm
 
-        pilot.app.push_screen(PersonForm({"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes"}))
+        pilot.app.push_screen(
+            PersonForm({"name": "Priya Lal", "role": "Housing officer", "agency": "Brookvale Homes"}, two_part=True)
+        )
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=size, run_before=at(None, None, person))

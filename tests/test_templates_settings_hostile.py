@@ -1,5 +1,9 @@
 """Bad agenda templates and settings files (issue 17): one sentence naming the file and the field, and
-never a command (or the app) blocked by a file that the meeting at hand does not use."""
+never a command (or the app) blocked by a file that the meeting at hand does not use.
+
+The tests with a database run on a file and on a team's PostgreSQL server (issue 13, `both_dialects`): a
+bad template or settings file on the computer, or a bad snapshot stored on the server, is said the same
+way there. The tests of the files alone have no database."""
 
 from __future__ import annotations
 
@@ -35,11 +39,19 @@ check = "G-12"
 """
 
 
-def run(capsys, db: Path, *argv: str) -> tuple[int, str, str]:
+def run(capsys, db: Path | str, *argv: str) -> tuple[int, str, str]:
     capsys.readouterr()
     rc = cli.main(["--db", str(db), *argv])
     out = capsys.readouterr()
     return rc, out.out, out.err
+
+
+@pytest.fixture
+def db(tmp_path, backend, request) -> Path | str:
+    """The database the commands are given: a new file, or a fresh database on the tests' PostgreSQL server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "t.db"
 
 
 @pytest.fixture
@@ -105,9 +117,9 @@ def test_control_characters_in_a_template_are_cleaned(templates_dir):
     assert load_templates(templates_dir)["westshire"].step("aim").title == "Aim ]0;PWNED"
 
 
-def test_a_bad_template_blocks_no_command_on_other_meetings(capsys, templates_dir, tmp_path):
+@pytest.mark.both_dialects
+def test_a_bad_template_blocks_no_command_on_other_meetings(capsys, templates_dir, tmp_path, db):
     (templates_dir / "west.toml").write_text(GOOD.replace('prompt = "What', "prompt = 123 #"), encoding="utf-8")
-    db = tmp_path / "t.db"
     bundle_path = tmp_path / "m.json"
     bundle_path.write_text(json.dumps(minimal()), encoding="utf-8")
     rc, out, err = run(capsys, db, "import", str(bundle_path))
@@ -124,7 +136,7 @@ def test_a_bad_template_blocks_no_command_on_other_meetings(capsys, templates_di
     assert rc == 2 and out == "" and "'westshire' could not be loaded" in err and "'prompt'" in err
 
 
-def _stored_bad_snapshot(db: Path) -> None:
+def _stored_bad_snapshot(db: Path | str) -> None:
     """A meeting whose template snapshot was taken from a `prompt = 123` template before templates were
     checked whole (as the issue found them)."""
     with keys.connect_raw(db) as conn:
@@ -135,8 +147,8 @@ def _stored_bad_snapshot(db: Path) -> None:
         conn.execute("UPDATE meeting SET template_snapshot = ?", (json.dumps(data),))
 
 
-def test_a_meeting_with_an_old_bad_snapshot_still_works(capsys, tmp_path):
-    db = tmp_path / "t.db"
+@pytest.mark.both_dialects
+def test_a_meeting_with_an_old_bad_snapshot_still_works(capsys, tmp_path, db):
     path = tmp_path / "m.json"
     path.write_text(json.dumps(minimal()), encoding="utf-8")
     assert run(capsys, db, "import", str(path))[0] == 0
@@ -147,8 +159,8 @@ def test_a_meeting_with_an_old_bad_snapshot_still_works(capsys, tmp_path):
     assert rc == 0, err
 
 
-def test_a_snapshot_that_cannot_be_repaired_is_one_sentence(capsys, tmp_path):
-    db = tmp_path / "t.db"
+@pytest.mark.both_dialects
+def test_a_snapshot_that_cannot_be_repaired_is_one_sentence(capsys, tmp_path, db):
     path = tmp_path / "m.json"
     path.write_text(json.dumps(minimal()), encoding="utf-8")
     assert run(capsys, db, "import", str(path))[0] == 0
@@ -161,6 +173,7 @@ def test_a_snapshot_that_cannot_be_repaired_is_one_sentence(capsys, tmp_path):
         Template.from_dict({"key": "x", "steps": []})
 
 
+@pytest.mark.both_dialects
 async def test_the_app_opens_a_meeting_whose_snapshot_had_a_bad_prompt(store, templates, make_app):
     from mapm_tui.bundle import import_bundle
 
@@ -216,12 +229,12 @@ def test_a_folder_for_settings_is_one_sentence(settings_file):
 
 
 @pytest.mark.parametrize("case", ["bad TOML", "a number", "folder"])
-def test_the_cli_works_on_defaults_where_safe_and_refuses_the_minutes(capsys, settings_file, tmp_path, case):
+@pytest.mark.both_dialects
+def test_the_cli_works_on_defaults_where_safe_and_refuses_the_minutes(capsys, settings_file, tmp_path, case, db):
     if case == "folder":
         settings_file.mkdir()
     else:
         settings_file.write_text(BAD_SETTINGS[case][0], encoding="utf-8")
-    db = tmp_path / "s.db"
     path = tmp_path / "m.json"
     path.write_text(json.dumps(minimal()), encoding="utf-8")
     assert run(capsys, db, "import", str(path))[0] == 0

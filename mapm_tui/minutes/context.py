@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..subject_words import words_for
-from ..vocabulary import CLOSED_ACTION_STATUSES
+from ..vocabulary import CLOSED_ACTION_STATUSES, is_two_part
 from . import family_copy
-from .recipients import two_part
 from .values import as_dict, as_line, dicts, word_for
 from .words import CLOSING_KINDS, ENTRY_LABELS, NOT_RECORDED, PART_TITLES
 
@@ -51,7 +50,8 @@ class Context:
         self.action_numbers = {a.get("id"): n for n, a in enumerate(self.plan, start=1) if a.get("id")}
         earlier = dicts(self.previous.get("actions"))
         self.earlier_actions = {a.get("id"): a for a in earlier if a.get("id")}
-        self.two_part = two_part(meeting) or any(e.get("part") for e in all_entries)
+        #: G-08, the family attended the second part only: parts are shown (vocabulary.is_two_part)
+        self.two_part = is_two_part(meeting)
         #: who the subject and the family are, in words (the child / the adult …)
         self.words = words_for(meeting, template)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..participants import is_family_member
+from ..vocabulary import is_two_part
 from .family_copy import is_shared
 
 #: Versions of the minutes. "full" and "family" are the bundle's distribution versions; a part copy is
@@ -56,21 +57,12 @@ def _clean(value) -> str:
     return " ".join(str(value).split()) if isinstance(value, str) else ""
 
 
-def two_part(meeting: dict) -> bool:
-    fam = meeting.get("family")
-    return (
-        isinstance(fam, dict)
-        and fam.get("attending") == "part_two"
-        or any(isinstance(a, dict) and a.get("parts") for a in meeting.get("attendees") or [])
-    )
-
-
 def recipients(meeting: dict) -> list[Recipient]:
     """Everyone who should receive these minutes, in attendance-list order, with the version for each."""
     shared = is_shared(meeting)
     subjects = [s for s in meeting.get("subjects") or [] if isinstance(s, dict)]
     records = [d for d in meeting.get("distribution") or [] if isinstance(d, dict)]
-    parted = two_part(meeting)
+    parted = is_two_part(meeting)  # G-08: a part recorded for someone in a one-part meeting makes no copy
     out = []
     for a in meeting.get("attendees") or []:
         if not isinstance(a, dict):

@@ -8,6 +8,7 @@ from textual.widgets import Label, TextArea
 from mapm_tui.schema import TEXT_LIMIT
 
 from ..step_base import StepBody
+from ..widgets import text_field
 
 
 class TextStep(StepBody):
@@ -21,9 +22,7 @@ class TextStep(StepBody):
 
     def compose_body(self) -> ComposeResult:
         value = self.live.field(self.step.field) or ""
-        area = TextArea(value, id="text-field", soft_wrap=True, read_only=not self.live.editable)
-        area.show_line_numbers = False
-        yield area
+        yield text_field(value, "text-field", read_only=not self.live.editable)
         yield Label(self._count(value), id="text-count")
 
     @staticmethod
