@@ -89,6 +89,8 @@ class MapmApp(ScreensApp):
         #: this window's hold on the open meeting (holds.py), None when it holds none
         self._hold: Hold | None = None
         self._heartbeat_timer: Timer | None = None
+        #: recovery files whose entries were put back into the open meeting's queue (deleted once written)
+        self._entry_files: list = []
         #: the encrypted database's key for this start (None: the store was given, or the demo); made
         #: here unless `launch.run_app` made it first (to derive a given passphrase while Textual loads)
         if unlocker is None and store is None and not demo:
@@ -216,7 +218,10 @@ class MapmApp(ScreensApp):
         # "Saved hh:mm:ss" the chair sees, not only the autosaver's own saves
         self.live.on_change = lambda: self._saved(1)
         self.live.on_ended = self._meeting_ended
+        autosaver.queue.on_change = self._keep_waiting_entries
         self._hold_meeting(self.live)
+        self._entry_files.clear()
+        self._take_back_entries(self.live)
         if self.live.read_only:
             self.notify(f"Opened read-only: {self.live.read_only}", severity="warning", timeout=10)
         self._record_view(store, meeting_id)
@@ -349,6 +354,7 @@ class MapmApp(ScreensApp):
     def _saved(self, count: int) -> None:
         self.last_saved = self.clock.now().strftime("%H:%M:%S")
         self.save_error = None
+        self._forget_written_files()
         self._show_save_state()
         if getattr(self, "_connection_lost", False) and not (self.live and self.live.autosaver.pending):
             self._connection_lost = False
@@ -360,15 +366,17 @@ class MapmApp(ScreensApp):
         a value the store refuses for good is dropped once the chair has been told why."""
         from .holds import HeldElsewhere
         from .store import DatabaseBusy, StoreError, WriteFailed
-        from .store_errors import ConnectionLost
+        from .store_errors import ConnectionLost, ServerGone
 
         first = self.save_error != str(exc)
         self.save_error = str(exc)
         self._show_save_state()
-        if isinstance(exc, ConnectionLost):  # a server gone (team mode): kept and retried like a full disk
+        if isinstance(exc, (ConnectionLost, ServerGone)):  # a server gone (team mode): kept and retried
             self._connection_lost = True
-        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere)):
-            if first and isinstance(exc, (WriteFailed, HeldElsewhere)):
+        # (ServerGone: the meeting read again after an entry was written found the server gone; the entry
+        # stays queued, and its next try writes nothing twice)
+        if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere, ServerGone)):
+            if first and isinstance(exc, (WriteFailed, HeldElsewhere, ServerGone)):
                 self.notify(
                     f"NOT SAVED: {exc} What you typed is kept here, saving is tried again, and quitting offers "
                     "a recovery file.",
@@ -507,6 +515,70 @@ class MapmApp(ScreensApp):
             holds.release(self.store.engine, hold)
 
     # -- text the database would not take (recovery.py) ---------------------------------------------
+    def _take_back_entries(self, live: LiveMeeting) -> None:
+        """Entries of this meeting kept in recovery files (taken while the database failed, then the app
+        quit or was stopped) go back into its queue, marked NOT SAVED until written, and the chair is
+        told. Each keeps its id, so one also put back from the start's offer is never written twice. A
+        file that kept only entries is deleted once they are all written (`_forget_written_files`)."""
+        from . import recovery
+
+        target = self.recovery_target()
+        if target is None or not live.editable:
+            return
+        back = 0
+        for kept in recovery.find(target):
+            if kept.meeting_id != live.id:
+                continue
+            for entry in recovery.entries_in(kept):
+                if live.entry(entry["id"]) is None:
+                    live.autosaver.queue.put(entry)
+                    back += 1
+            if recovery.entries_in(kept):
+                self._entry_files.append(kept)
+        if not back:
+            return
+        live.version += 1
+        self.notify(
+            f"{back} entr{'y' if back == 1 else 'ies'} typed when the database could not save "
+            f"{'it' if back == 1 else 'them'} (kept in a recovery file) {'is' if back == 1 else 'are'} back "
+            "in this meeting, marked NOT SAVED until saved.",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        live.autosaver.flush_queue()
+
+    def _keep_waiting_entries(self) -> None:
+        """The entries waiting to be saved changed: mirror them in the meeting's journal file (a recovery
+        file, offered back after a kill or a power cut), or remove it once none waits."""
+        from . import recovery
+
+        live, target = self.live, self.recovery_target()
+        if live is None or target is None:
+            return
+        queue = live.autosaver.queue
+        if not queue:
+            recovery.drop_journal(target, live.id)
+            return
+        try:
+            recovery.write_journal(target, live.id, queue.unsaved(), self.clock.now())
+        except recovery.RecoveryError as exc:  # kept in memory still, and the quit's recovery file is tried
+            self.notify(f"{exc} They are kept in this window until saved.", severity="error", timeout=10)
+
+    def _forget_written_files(self) -> None:
+        """Once every entry a recovery file kept is written, the file keeps only the rest (if any)."""
+        live = self.live
+        if live is None or not self._entry_files:
+            return
+        from . import recovery
+
+        for kept in list(self._entry_files):
+            if any(live.waiting(e["id"]) for e in recovery.entries_in(kept)):
+                continue
+            self._entry_files.remove(kept)
+            with contextlib.suppress(recovery.RecoveryError):  # kept whole: putting it back adds nothing twice
+                recovery.drop_entries(kept, self.clock.now())
+
     def _ask_before_losing_text(self) -> None:
         """Quit with saves still failing: never leave silently. Offer a recovery file; stay otherwise."""
         from mapm_tui.screens.dialogs import Confirm
@@ -555,7 +627,7 @@ class MapmApp(ScreensApp):
         (None, the sentence saying why it could not be written)."""
         from . import recovery
 
-        live, path = self.live, self.store.path if self.store is not None else None
+        live, path = self.live, self.recovery_target()
         if live is None or path is None or not live.autosaver.pending:
             return None, "There is nowhere to write a recovery file for this database."
         try:
@@ -563,7 +635,25 @@ class MapmApp(ScreensApp):
         except recovery.RecoveryError as exc:
             return None, str(exc)
         live.autosaver.discard()  # in the file now: not written a second time on the way out
+        for kept in self._entry_files:  # their entries still waiting are in the new file
+            kept.path.unlink(missing_ok=True)
+        self._entry_files.clear()
         return written, None
+
+    def recovery_target(self) -> Path | None:
+        """What the open database's recovery files are named after: its file, or for a server a name in
+        the data folder made from its address (recovery.server_target); None without a database."""
+        store = self.store
+        if store is None:
+            return None
+        if store.path is not None:
+            return store.path
+        url = store.engine.url
+        if url.get_backend_name() != "postgresql":
+            return None
+        from .recovery import server_target
+
+        return server_target(url.host, url.port, url.database)
 
     def _store_opened(self) -> None:
         """Once the database is open: say if it is read-only, take the day's backup, offer recovery files."""
@@ -625,7 +715,7 @@ class MapmApp(ScreensApp):
         """At start: text kept in recovery files for this database is offered back, one file at a time."""
         from . import recovery
 
-        path = self.store.path if self.store is not None else None
+        path = self.recovery_target()
         found = recovery.find(path) if path is not None else []
         if not found:
             return

@@ -10,6 +10,10 @@ A commit per keystroke costs 1.4-4x CPU per key; a save at most every `max_laten
 costs a commit every few keys (measured by the typing benchmark). Pending saves live here, not in a
 Textual timer queue, so that a quit, a SIGTERM or a SIGHUP can flush them synchronously before the
 process ends. No Textual here: the app calls `flush_due` from a timer.
+
+Entries taken but not yet written (pending.py) wait here too, in `queue`, written by `write_entry`: every
+flush writes them first, in order, and `pending`, `unsaved` and `discard` count them, so that whatever
+keeps or writes out unsaved text (the quit, a signal, a crash, leaving the meeting) keeps them as well.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .pending import EntryQueue, Writer
 
 Saver = Callable[[], None]
 
@@ -48,6 +54,10 @@ class Autosaver:
     _pending: dict[str, Pending] = field(default_factory=dict)
     #: key -> the value its pending save writes (text the chair typed), for a recovery file
     _values: dict[str, object] = field(default_factory=dict)
+    #: entries taken but not yet written, oldest first (pending.py)
+    queue: EntryQueue = field(default_factory=EntryQueue)
+    #: writes one queued entry (LiveMeeting sets it); None: the queue is not written
+    write_entry: Writer | None = None
 
     def put(self, key: str, save: Saver, value: object = None) -> None:
         """Schedule `save` for `key`, replacing an earlier one not yet written (whose first change still
@@ -59,12 +69,13 @@ class Autosaver:
         self._values[key] = value
 
     def unsaved(self) -> dict[str, object]:
-        """key -> value of every save not yet written (in the order they were made)."""
-        return {key: self._values.get(key) for key in self._pending}
+        """key -> value of every save not yet written (in the order they were made), then each entry
+        still queued (`entry:<id>` -> its values, in the order they were typed)."""
+        return {**{key: self._values.get(key) for key in self._pending}, **self.queue.unsaved()}
 
     @property
     def pending(self) -> bool:
-        return bool(self._pending)
+        return bool(self._pending) or bool(self.queue)
 
     def discard(self, key: str | None = None) -> None:
         """Forget a pending save that is no longer wanted (its value was written another way), or every
@@ -72,6 +83,7 @@ class Autosaver:
         if key is None:
             self._pending.clear()
             self._values.clear()
+            self.queue.clear()
         else:
             self._pending.pop(key, None)
             self._values.pop(key, None)
@@ -81,16 +93,23 @@ class Autosaver:
         older than `max_latency`."""
         now = self.now()
         return self._run(
-            [k for k, p in self._pending.items() if now - p.changed >= self.delay or now - p.first >= self.max_latency]
+            [k for k, p in self._pending.items() if now - p.changed >= self.delay or now - p.first >= self.max_latency],
+            queue=True,
         )
 
     def flush(self, key: str | None = None) -> int:
-        """Write everything pending now (or only `key`)."""
+        """Write everything pending now (or only `key`); the queued entries first when it is everything."""
         keys = list(self._pending) if key is None else ([key] if key in self._pending else [])
-        return self._run(keys)
+        return self._run(keys, queue=key is None)
 
-    def _run(self, keys: list[str]) -> int:
+    def flush_queue(self) -> int:
+        """Write the queued entries now (an entry just taken), in order."""
+        return self._run([], queue=True)
+
+    def _run(self, keys: list[str], queue: bool = False) -> int:
         written = 0
+        if queue and self.queue and self.write_entry is not None:
+            written += self.queue.flush(self.write_entry, self.on_error)
         for key in keys:
             entry = self._pending.pop(key, None)
             if entry is None:

@@ -43,9 +43,38 @@ def kind_label(kind: str, words: SubjectWords | None = None) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+#: letters that are never a kind when typed without a colon ("i Riley said" would be "I …"): an English
+#: word of one letter starts many sentences ("I think", "a visit"), so only "i:" chooses information
+NOT_WITHOUT_COLON = frozenset({"i", "a"})
+
+
+def _letter_and_space(text: str) -> tuple[str, str] | None:
+    """`"r Riley said …"` -> ("r", "Riley said …"): a kind's lower-case letter, a space and a word (a letter
+    or a quotation mark first). An upper-case letter is an initial ("R Smith said"), a digit a number
+    ("s 47 enquiry"): neither is a kind."""
+    stripped = text.lstrip()
+    letter, space, rest = stripped[:1], stripped[1:2], stripped[2:].lstrip()
+    if not (space == " " and letter in KIND_KEYS and letter.islower() and letter not in NOT_WITHOUT_COLON):
+        return None
+    if not rest or not (rest[0].isalpha() or rest[0] in "\"'“‘("):
+        return None
+    return letter, rest
+
+
 def parse_quick(text: str, allowed: tuple[str, ...] | None = None) -> tuple[str | None, str]:
     """`"r: Dad's drinking"` -> ("risk", "Dad's drinking"). A prefix names a kind by its letter or by a
-    word (`risk:`, `need:`); one not allowed here, or none, gives (None, text) and the text unchanged."""
+    word (`risk:`, `need:`); one not allowed here, or none, gives (None, text) and the text unchanged.
+
+    A kind's letter and a space (`"r Riley said …"`) chooses it too: chairs read the hint "r: risk" as "r,
+    then a space" and typed it so, and a lower-case letter alone before a sentence is not English except
+    "i" and "a", which are never read so (`_letter_and_space`). The step shows the kind it read before
+    Enter, so a wrong reading is seen in time."""
+    spaced = _letter_and_space(text)
+    if spaced is not None:
+        letter_kind = KIND_KEYS[spaced[0]]
+        if allowed and letter_kind not in allowed:
+            return None, text.strip()
+        return letter_kind, spaced[1].strip()
     head, sep, rest = text.partition(":")
     if not sep:
         return None, text.strip()

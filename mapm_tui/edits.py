@@ -253,12 +253,25 @@ class Edits(Amendments):
             s.add(row)
 
     # -- items ------------------------------------------------------------------------------------
-    def add_item(self, meeting_id: str, kind: str, values: dict[str, Any]) -> str:
+    def add_item(self, meeting_id: str, kind: str, values: dict[str, Any], *, once: bool = False) -> str:
         """Add an attendee, entry, action or subject (kind: attendees, entries, actions, subjects).
 
-        Returns the new item's id (for subjects, its position as text)."""
+        Returns the new item's id (for subjects, its position as text). With `once`, `values` carry the id
+        the caller chose, and an item of that id already stored with the same kind and text is this item,
+        written by an earlier try whose answer was lost (a connection dropped after the COMMIT): nothing is
+        written again (pending.py). The same id with other content is refused as any used id is."""
         with self.writing() as s:
+            if once and "id" in values and self._stored_already(s, CHILD_LISTS[kind][0], meeting_id, values):
+                return str(values["id"])
             return self.add_item_in(s, meeting_id, kind, values)
+
+    @staticmethod
+    def _stored_already(s: Session, model, meeting_id: str, values: dict[str, Any]) -> bool:
+        """An item of `values`' id is stored, with the same kind and text (`add_item(once=True)`)."""
+        row = s.exec(select(model).where(model.meeting_id == meeting_id, model.id == values["id"])).first()
+        if row is None:
+            return False
+        return all(getattr(row, f) == clean(str(values.get(f))) for f in ("kind", "text") if hasattr(row, f))
 
     def add_item_in(self, s: Session, meeting_id: str, kind: str, values: dict[str, Any]) -> str:
         """`add_item` inside a transaction the caller holds (lifecycle's next meeting uses it): the same

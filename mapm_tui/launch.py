@@ -123,10 +123,14 @@ def _install_signal_handlers(app, on_hangup=None) -> None:
         finally:
             try:
                 app.save_everything()
-                if app.live is not None and app.live.autosaver.pending:  # a hang-up leaves at once: keep it now
-                    app.write_recovery_file()
             finally:
-                leave(signum)
+                # whatever became of that (a fault nobody foresaw included), what is still unsaved is kept
+                # now: a hang-up leaves at once
+                try:
+                    if app.live is not None and app.live.autosaver.pending:
+                        app.write_recovery_file()
+                finally:
+                    leave(signum)
 
     def on_signal(signum, _frame):
         if signum == hangup:

@@ -4,6 +4,11 @@ Screens call these methods and show what they return; nothing here knows about T
 go through the autosaver (debounced, flushed on leaving a field, a step or the app); adding, changing
 or deleting an item is written at once. The meeting dict (`self.meeting`) is kept in step with every
 write so screens can read it without touching the database.
+
+An entry is always taken: it goes into the autosaver's queue (pending.py) with an id chosen here and is
+written from there at once, or, while the database fails, on a later tick, in order and each once. Until
+then `entries_in_step` and `entry` show it from the queue (`waiting` says so), and changing or deleting it
+changes the queued one.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import capture, rules
+from . import capture, pending, rules
 from .agenda import Step, Template
 from .autosave import Autosaver
 from .clock import Clock
@@ -74,6 +79,7 @@ class LiveMeeting:
         self.id = meeting_id
         self.clock = clock or store.clock
         self.autosaver = autosaver or Autosaver(now=self.clock.monotonic)
+        self.autosaver.write_entry = self._write_entry
         opened = store.opened(meeting_id)  # one read transaction: a server answers it in one go
         self.template: Template = opened.template
         self.meeting: dict = opened.meeting
@@ -159,46 +165,114 @@ class LiveMeeting:
             self.on_change()
 
     def clear_draft(self, key: str) -> None:
+        """Forget a draft (it became an entry): written now, or kept and retried like any save."""
         self._drafts.pop(key, None)
-        self.autosaver._pending.pop(f"draft:{key}", None)
-        self.store.save_draft(self.id, key, "")
+        self.autosaver.put(f"draft:{key}", lambda: self._save_draft(key, ""), "")
+        self.autosaver.flush(f"draft:{key}")
 
     def flush(self) -> int:
         return self.autosaver.flush()
 
     # -- entries ----------------------------------------------------------------------------------
     def entries_in_step(self, step: Step) -> list[dict]:
-        """Entries captured under `step`, plus those captured under no step whose home it is."""
-        return self.template.entries_in(self.meeting.get("entries"), step.key)
+        """Entries captured under `step`, plus those captured under no step whose home it is; those taken
+        but not yet saved (`waiting`) last, in the order they were typed."""
+        return self.template.entries_in(self.entries, step.key)
+
+    @property
+    def entries(self) -> list[dict]:
+        """Every entry: those saved, then those waiting to be saved."""
+        saved = self._saved_ids()
+        queued = [q.values for q in self.autosaver.queue if q.id not in saved]
+        return [*(self.meeting.get("entries") or []), *queued]
+
+    def _saved_ids(self) -> set[str]:
+        return {e["id"] for e in self.meeting.get("entries") or []}
+
+    def waiting(self, entry_id: str) -> bool:
+        """The entry was taken but is not saved yet (it waits in the queue)."""
+        return entry_id in self.autosaver.queue
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the store refused a waiting entry for good (the first such), or None: it waits for the chair
+        to change or delete it (pending.QueuedEntry.refused)."""
+        return next((q.refused for q in self.autosaver.queue if q.refused), None)
+
+    @property
+    def entries_waiting(self) -> int:
+        """How many entries were taken and are not saved yet."""
+        return self.autosaver.queue.waiting
 
     def entry_defaults(self, step: Step | None) -> capture.EntryDefaults:
         return capture.entry_defaults(self.meeting, step.stage if step else None, self.status, self.part_two_started)
 
     def add_entry(self, step: Step | None, kind: str, text: str, **values: Any) -> str:
+        """Take an entry: it is queued with its id, stage, part and time as of now (what was typed, when it
+        was typed: a part two marked before it is written does not move it), then written with those
+        queued before it. A failure to write goes to the autosaver's `on_error` (the app says NOT SAVED);
+        the entry stays queued. Returns its id."""
         defaults = self.entry_defaults(step)
         item = {
+            "id": pending.new_entry_id(),
             "kind": kind,
             "text": text,
             "step": step.key if step else None,
             "stage": defaults.stage,
             "part": defaults.part,
             "share_with_family": defaults.share_with_family,
+            "created_at": self.clock.utcnow().isoformat(),
         }
         item.update(values)
-        entry_id = self.store.add_item(self.id, "entries", item)
+        # entries already waiting on a fault (a server gone, a full disk): this one joins them without a try
+        # of its own, which would only fail behind them (and may wait seconds for a server that does not
+        # answer, with the chair's next words waiting); the autosaver's tick tries them all, in order
+        stalled = any(q.refused is None for q in self.autosaver.queue)
+        queued = self.autosaver.queue.put({k: v for k, v in item.items() if v is not None})
+        self.version += 1
+        if not stalled:
+            self.autosaver.flush_queue()
+        return queued.id
+
+    def _write_entry(self, values: dict) -> None:
+        """Write one queued entry (once: written already, after an answer lost on the way, it is left; and
+        if the meeting read since shows it written, a change the chair made meanwhile is written over it)."""
+        if values["id"] in self._saved_ids():
+            self.store.update_item(self.id, "entries", values["id"], {k: v for k, v in values.items() if k != "id"})
+        else:
+            self.store.add_item(self.id, "entries", values, once=True)
         self._written()
-        return entry_id
 
     def update_entry(self, entry_id: str, values: dict) -> None:
+        """Change an entry: the queued one while it waits (tried again at once), else the saved one."""
+        if self.autosaver.queue.update(entry_id, values):
+            self.version += 1
+            self.autosaver.flush_queue()
+            return
         self.store.update_item(self.id, "entries", entry_id, values)
         self._written()
 
     def delete_entry(self, entry_id: str) -> None:
+        """Delete an entry: a queued one is taken out of the queue (it was never written)."""
+        if self.autosaver.queue.remove(entry_id):
+            self.version += 1
+            return
         self.store.delete_item(self.id, "entries", entry_id)
         self._written()
 
+    def check_all_saved(self) -> None:
+        """Raise `pending.EntriesWaiting` while any entry taken is not saved yet (finalising would leave it
+        out of the record)."""
+        count = self.entries_waiting
+        if count:
+            raise pending.EntriesWaiting(
+                f"{count} entr{'y is' if count == 1 else 'ies are'} NOT SAVED yet (marked in their steps), so the "
+                "meeting was not finalised; try again once the database has taken "
+                f"{'it' if count == 1 else 'them'}."
+            )
+
     def entry(self, entry_id: str) -> dict | None:
-        return next((e for e in self.meeting.get("entries", []) if e["id"] == entry_id), None)
+        return next((e for e in self.entries if e["id"] == entry_id), None)
 
     # -- attendees, subjects, actions -------------------------------------------------------------
     def add_item(self, kind: str, values: dict) -> str:

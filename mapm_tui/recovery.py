@@ -5,8 +5,12 @@ file (0600) beside the database: `meetings.db.unsaved-20261124-100000.json`. If 
 written either (the same full disk), the data folder and then the system's temporary folder are tried.
 The next start finds the files for its database and offers to put the text back (`restore`).
 
-The file holds the autosaver's keys (`field:aim`, `draft:capture:known_before`) and their values, so it
-is restored through the same store calls the app saves with. No Textual here.
+The file holds the autosaver's keys (`field:aim`, `draft:capture:known_before`) and their values, and the
+entries taken but not yet written (`entry:<id>` -> the entry, pending.py), so it is restored through the
+same store calls the app saves with: entries in the order they were typed, each once (an entry already
+written under its id is not added again). A database on a server has no folder of its own: its files go
+in the data folder under a name made from the server's address and database (`server_target`), never
+its password. No Textual here.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import locations
+from .pending import RECOVERY_PREFIX
 
 FORMAT = "mapm-unsaved-text/1"
 
@@ -39,11 +44,20 @@ class Recovery:
 
 
 def _folders(db_path: Path) -> list[Path]:
-    return [db_path.parent, locations.data_dir() / "recovery", Path(tempfile.gettempdir())]
+    # (once each: a server's files are named in the data folder's recovery folder, the second place)
+    return list(dict.fromkeys([db_path.parent, locations.data_dir() / "recovery", Path(tempfile.gettempdir())]))
 
 
 def _pattern(db_path: Path) -> str:
     return f"{db_path.name}.unsaved-*.json"
+
+
+def server_target(host: str | None, port: int | None, database: str | None) -> Path:
+    """Where a PostgreSQL database's recovery files are kept (the path stands in for a database file: its
+    files are named after it, in the data folder's `recovery` folder). No user name or password in it."""
+    name = "-".join(str(part) for part in ("postgresql", host or "local", port or 5432, database or "mapm"))
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return locations.data_dir() / "recovery" / safe
 
 
 def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.datetime) -> Path:
@@ -67,7 +81,7 @@ def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.da
             n += 1
             path = folder / f"{db_path.name}.unsaved-{stamp}-{n}.json"
         try:
-            if folder != db_path.parent and not folder.exists():
+            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
                 locations.make_private_dir(folder)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             try:
@@ -83,6 +97,62 @@ def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.da
             with contextlib.suppress(OSError):
                 path.unlink()  # a half-written file is worse than none
     raise RecoveryError(f"The unsaved text could not be written to a recovery file in {', or '.join(reasons)}.")
+
+
+def journal_name(db_path: Path, meeting_id: str) -> str:
+    """The name of the file that mirrors a meeting's waiting entries while they wait (`write_journal`); a
+    recovery file's name, so that `find` and the next start offer it like any other."""
+    return f"{Path(db_path).name}.unsaved-entries-{meeting_id}.json"
+
+
+def write_journal(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.datetime) -> Path:
+    """Keep `changes` (the entries waiting to be saved) in the meeting's journal file, replaced whole each
+    time (written beside it, synced, renamed over it): a kill or a power cut while the database cannot take
+    them loses none. The first folder that takes it wins, as for `write`; a copy left in another folder by
+    an earlier write is removed. Raises RecoveryError when no folder takes it."""
+    db_path = Path(db_path).resolve()
+    payload = {
+        "format": FORMAT,
+        "database": str(db_path),
+        "meeting_id": meeting_id,
+        "written_at": now.astimezone(dt.UTC).isoformat(),
+        "changes": [{"key": key, "value": value} for key, value in changes.items()],
+    }
+    data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    name = journal_name(db_path, meeting_id)
+    reasons = []
+    for index, folder in enumerate(_folders(db_path)):
+        path, part = folder / name, folder / (name + ".part")
+        try:
+            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
+                locations.make_private_dir(folder)
+            fd = os.open(part, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(part, path)
+        except OSError as exc:
+            reasons.append(f"{folder} ({exc.strerror})")
+            with contextlib.suppress(OSError):
+                part.unlink()
+            continue
+        for other in _folders(db_path)[index + 1 :]:
+            with contextlib.suppress(OSError):
+                (other / name).unlink()
+        return path
+    raise RecoveryError(f"The entries not yet saved could not be kept in a file in {', or '.join(reasons)}.")
+
+
+def drop_journal(db_path: Path, meeting_id: str) -> None:
+    """No entry of the meeting waits any more: its journal file goes (wherever it was written)."""
+    db_path = Path(db_path).resolve()
+    for folder in _folders(db_path):
+        with contextlib.suppress(OSError):
+            (folder / journal_name(db_path, meeting_id)).unlink()
 
 
 def find(db_path: Path) -> list[Recovery]:
@@ -121,6 +191,7 @@ def restore(store, recovery: Recovery) -> int:
     the file. Returns how many changes were written. StoreError passes through, the file kept."""
     fields: dict[str, object] = {}
     drafts: dict[str, str] = {}
+    entries = entries_in(recovery)
     for key, value in recovery.changes.items():
         kind, _, name = key.partition(":")
         if kind == "field":
@@ -131,5 +202,26 @@ def restore(store, recovery: Recovery) -> int:
         store.set_fields(recovery.meeting_id, fields)
     for name, text in drafts.items():
         store.save_draft(recovery.meeting_id, name, text)
+    for entry in entries:
+        store.add_item(recovery.meeting_id, "entries", entry, once=True)
     recovery.path.unlink(missing_ok=True)
-    return len(fields) + len(drafts)
+    return len(fields) + len(drafts) + len(entries)
+
+
+def entries_in(recovery: Recovery) -> list[dict]:
+    """The entries a recovery file keeps (taken but never written), in the order they were typed."""
+    return [
+        dict(value)
+        for key, value in recovery.changes.items()
+        if key.startswith(RECOVERY_PREFIX) and isinstance(value, dict) and value.get("id")
+    ]
+
+
+def drop_entries(recovery: Recovery, now: dt.datetime) -> Path | None:
+    """The file's entries are written (put back into their meeting another way): delete the file, or when
+    it keeps more than entries, replace it with a file of the rest (returned). RecoveryError when that
+    cannot be written: the old file is then kept whole (putting it back adds no entry twice)."""
+    rest = {k: v for k, v in recovery.changes.items() if not k.startswith(RECOVERY_PREFIX)}
+    kept = write(Path(recovery.database), recovery.meeting_id, rest, now) if rest else None
+    recovery.path.unlink(missing_ok=True)
+    return kept

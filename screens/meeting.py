@@ -312,8 +312,11 @@ class MeetingScreen(Screen):
     def show_save_state(self) -> None:
         header = self._header()
         if header is not None:
-            header.show_save_state(self.app.last_saved, self.app.save_error)
+            header.show_save_state(self.app.last_saved, self.app.save_error, self.live.entries_waiting)
             self.refresh_ticks()
+            body = self.body
+            if body is not None and body.is_mounted:
+                body.save_state_changed()
 
     def refresh_ticks(self) -> None:
         """Tick the agenda's steps that have content (only when the meeting changed, not for drafts)."""

@@ -151,6 +151,8 @@ class ReviewScreen(Screen):
     def show_save_state(self) -> None:
         if self.live.read_only:  # another window or a checkout holds it: nothing here is saved
             show(self.query_one("#save-state", Label), "READ-ONLY", layout=False)
+        elif self.live.entries_waiting:  # entries taken while the database failed: not "Saved"
+            show(self.query_one("#save-state", Label), f"NOT SAVED ({self.live.entries_waiting} waiting)", layout=False)
         elif self.app.last_saved:
             show(self.query_one("#save-state", Label), f"Saved {self.app.last_saved}", layout=False)
 
@@ -316,6 +318,7 @@ class ReviewScreen(Screen):
                 return
             self.live.flush()
             try:
+                self.live.check_all_saved()
                 result = lifecycle.finalise(self.live.store, self.live.id, by, list(self.pending.items()))
             except lifecycle.FinaliseRefused as exc:
                 self.notify(

@@ -149,3 +149,7 @@ class StepBody(VerticalScroll):
 
     def show_save_state(self) -> None:
         self.meeting_screen.show_save_state()
+
+    def save_state_changed(self) -> None:
+        """Something was saved, or failed to be, while this step is on show (entries taken earlier may
+        have been written from the queue meanwhile: the entries step redraws them)."""

@@ -113,13 +113,17 @@ class MeetingHeader(Horizontal):
         step_clock.set_class(level == "amber", "amber")
         step_clock.set_class(level == "red", "red")
 
-    def show_save_state(self, saved: str | None, error: str | None) -> None:
+    def show_save_state(self, saved: str | None, error: str | None, waiting: int = 0) -> None:
+        """Saved when, NOT SAVED, or how many entries taken wait to be saved (`waiting`): in words, which
+        read without colour (NO_COLOR)."""
         label = self.query_one("#save-state", Label)
         read_only = getattr(getattr(self.app, "live", None), "read_only", None)
-        label.set_class(bool(error or read_only), "error")
+        label.set_class(bool(error or read_only or waiting), "error")
         compact = self.compact
         if read_only:  # nothing here is saved, so never "Saved": a read-only database, another window's hold
             show(label, "READ-ONLY", layout=compact)
+        elif waiting:  # (short at 80 columns: the step clock's "nearly" is just left of it)
+            show(label, f"{waiting} NOT SAVED" if compact else f"NOT SAVED ({waiting} waiting)", layout=compact)
         elif error:
             show(label, "NOT SAVED - see message", layout=compact)
         elif saved:

@@ -75,7 +75,6 @@ def test_a_second_window_opens_the_meeting_read_only_and_cannot_overwrite_it(db,
 #: exists: faked at the driver call, the store's boundary. (SQLite's own max_page_count does not serve here:
 #: the sample's free pages take a long text without the file growing.)
 FULL_DISK_BOOTSTRAP = """
-import sqlite3
 import sys
 from pathlib import Path
 from sqlalchemy import event
@@ -86,7 +85,7 @@ FLAG = Path({flag!r})
 @event.listens_for(Engine, "do_execute")
 def _full(cursor, statement, parameters, context):
     if FLAG.exists() and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-        exc = sqlite3.OperationalError("database or disk is full")
+        exc = {error}("database or disk is full")
         exc.sqlite_errorcode = 13
         raise exc
 
@@ -97,10 +96,16 @@ sys.exit(main(sys.argv[1:]))
 
 @needs_pty
 @pytest.mark.skipif(not hasattr(termios if pty else None, "TIOCSCTTY"), reason="no TIOCSCTTY here")
-def test_a_closed_terminal_on_a_full_disk_keeps_the_text_in_a_recovery_file(db, tmp_path):  # noqa: F811
+@pytest.mark.parametrize(
+    "error",
+    # the driver's own error (sqlcipher3's), and a fault nobody foresaw: the text is kept either way
+    ["context.dialect.dbapi.OperationalError", "RuntimeError"],
+    ids=["full-disk", "unforeseen-fault"],
+)
+def test_a_closed_terminal_on_a_full_disk_keeps_the_text_in_a_recovery_file(db, tmp_path, error):  # noqa: F811
     flag = tmp_path / "disk-is-full"
     script = tmp_path / "full_disk_mapm.py"
-    script.write_text(FULL_DISK_BOOTSTRAP.format(flag=str(flag)), encoding="utf-8")
+    script.write_text(FULL_DISK_BOOTSTRAP.format(flag=str(flag), error=error), encoding="utf-8")
     words = unique_sentence() + " " + "The school will share attendance weekly. " * 10
     with start_app(db, tmp_path / "home", [sys.executable, str(script), "--db", str(db)]) as app:
         open_field(app, "aim")

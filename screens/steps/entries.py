@@ -25,6 +25,15 @@ from mapm_tui.schema import TEXT_LIMIT
 from ..step_base import StepBody
 from ..widgets import Col, Table, show
 
+#: the capture line's hint: each letter with its colon, quoted ("r: risk" unquoted was read as "r, then a
+#: space", and typed so; a lower-case letter and a space now chooses the kind too: capture.parse_quick)
+PLACEHOLDER = 'Type, Enter.  "r:" risk  "n:" need  "s:" strength …  @name at the end: who said it'
+
+#: how an entry waiting to be saved is marked in the list: words before what was said (they read without
+#: colour). Not a column of its own: at 120 columns one more column pushed "From" out of the table, and
+#: who said it matters most while entries wait
+NOT_SAVED = "[NOT SAVED] "
+
 #: the list's columns: what was said takes the room; who said it, then fact/opinion give way first on a
 #: narrow terminal (the highlighted entry's whole row, who said it included, shows under the list)
 COLUMNS = (
@@ -52,12 +61,16 @@ class EntriesStep(StepBody):
     HELP = (
         "Type what was said and press Enter. The kind (strength, need, risk, voice of the child …) is "
         "chosen without leaving the line: alt with its letter, or type its letter and a colon first "
-        '("r: Dad drives after drinking"); either is for this entry only. To say who said it, end the line '
+        '("r: Dad drives after drinking"; a lower-case letter and a space works too, "r Dad drives …", except '
+        '"i", which is the word I); the line above the field shows the kind it read before you press Enter, '
+        "and either is for this entry only. To say who said it, end the line "
         "with @ and part of a name or agency (@Community Health Trust is the agency itself); the line under "
         "the field shows who it picked before you press Enter, and ctrl+r clears it. An @ inside the text "
         "(an e-mail address, a price) is kept as text. Each new entry starts with no one named. ctrl+o marks "
         "fact, opinion or unverified; ctrl+f whether the family's copy shows it. Tab moves to the list below: "
-        "Enter edits an entry in place, Delete removes it."
+        "Enter edits an entry in place, Delete removes it. Enter always takes the entry: when the database "
+        "cannot save it (a server down, a full disk), it is listed marked NOT SAVED, kept, and saved in order "
+        "as soon as the database takes it; until then it can be changed or deleted like any other."
     )
     BINDINGS = [
         *[
@@ -77,7 +90,8 @@ class EntriesStep(StepBody):
     EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
     EntriesStep #capture-meta { color: $text-muted; height: auto; width: 1fr; }
     EntriesStep #capture-from { height: auto; width: 1fr; }
-    EntriesStep #capture-error { color: $error; height: auto; }
+    EntriesStep #capture-error { color: $error; height: auto; width: 1fr; }
+    EntriesStep #capture-waiting { color: $error; text-style: bold; height: auto; width: 1fr; margin-top: 1; }
     EntriesStep #entries { height: auto; max-height: 24; margin-top: 1; }
     """
 
@@ -93,6 +107,8 @@ class EntriesStep(StepBody):
         #: where the @ is of a trailing mention the chair said is text, not a source (ctrl+r)
         self.literal_at: int | None = None
         self.editing: str | None = None
+        #: the ids of this step's entries marked NOT SAVED when the list was last drawn
+        self._drawn_waiting: list[str] | None = None
 
     @property
     def draft_key(self) -> str:
@@ -102,7 +118,7 @@ class EntriesStep(StepBody):
         yield Label("", id="capture-kind")
         yield Input(
             self.live.draft(self.draft_key),
-            placeholder="Type, Enter.  r: risk  n: need  s: strength …  end with @name: who said it",
+            placeholder=PLACEHOLDER,
             id="capture",
             max_length=TEXT_LIMIT,
             disabled=not self.live.editable,
@@ -112,6 +128,7 @@ class EntriesStep(StepBody):
         yield Label("", id="capture-meta", markup=False)  # names as typed or imported: "[/]" is text
         yield Label("", id="capture-from", markup=False)
         yield Label("", id="capture-error", markup=False)
+        yield Label("", id="capture-waiting", markup=False)
         table = Table(id="entries", columns=COLUMNS, cursor_type="row", zebra_stripes=True)
         yield table
         yield table.detail
@@ -130,11 +147,11 @@ class EntriesStep(StepBody):
         value = self.query_one("#capture", Input).value
         mention = self._mention(value)
         kind_text = mention.text_before(value) if mention and mention.source else value
-        typed_kind, _ = capture.parse_quick(kind_text)
+        typed_kind, rest = capture.parse_quick(kind_text)
         prefix = "Editing" if self.editing else "New"
         if typed_kind:
-            head = kind_text.partition(":")[0].strip()
-            label = f"{capture.kind_label(typed_kind, self.live.words)} (typed “{head}:”, not stored)"
+            head = kind_text.strip()[: len(kind_text.strip()) - len(rest)].strip()  # "r:" or "r"
+            label = f"{capture.kind_label(typed_kind, self.live.words)} (typed “{head}”, not stored)"
         else:
             label = capture.kind_label(self.kind, self.live.words)
             if self.kind != self.default_kind and not self.editing:
@@ -171,15 +188,18 @@ class EntriesStep(StepBody):
 
     def refresh_entries(self) -> None:
         rows = []
+        waiting = []
         for entry in self.live.entries_in_step(self.step):
             source = self.live.attendee(entry.get("source_attendee_id"))
             who = (source or {}).get("name") or entry.get("source_agency") or ""
+            if self.live.waiting(entry["id"]):
+                waiting.append(entry["id"])
             rows.append(
                 (
                     entry["id"],
                     [
                         capture.kind_label(entry["kind"], self.live.words),
-                        entry["text"],
+                        (NOT_SAVED if self.live.waiting(entry["id"]) else "") + entry["text"],
                         who,
                         capture.BASIS_LABELS.get(entry.get("basis"), ""),
                         "Shared" if entry.get("share_with_family") else "Not shared",
@@ -187,6 +207,35 @@ class EntriesStep(StepBody):
                 )
             )
         self.query_one("#entries", Table).set_rows(rows)
+        self._drawn_waiting = waiting
+        self.refresh_waiting()
+
+    def refresh_waiting(self) -> None:
+        """The line under the list's heading: how many entries of the meeting wait to be saved, and why."""
+        label = self.query_one("#capture-waiting", Label)
+        count = self.live.entries_waiting
+        label.display = bool(count)
+        if count:
+            refusal = self.live.refusal
+            why = (
+                f"{refusal} Change or delete the entry marked NOT SAVED to go on."
+                if refusal
+                else self.app.save_error or "the database has not taken them yet."
+            )
+            show(
+                label,
+                f"{count} entr{'y' if count == 1 else 'ies'} NOT SAVED yet, kept here and saved as soon as the "
+                f"database takes {'it' if count == 1 else 'them'}: {why}",
+            )
+
+    def save_state_changed(self) -> None:
+        """Entries taken earlier may have been written (or refused) since the list was drawn: redraw it."""
+        waiting = [e["id"] for e in self.live.entries_in_step(self.step) if self.live.waiting(e["id"])]
+        if waiting != self._drawn_waiting or self.drawn_version != self.live.version:
+            self.refresh_entries()
+            self.drawn_version = self.live.version
+        else:
+            self.refresh_waiting()
 
     # -- typing -----------------------------------------------------------------------------------
     @on(Input.Changed, "#capture")
@@ -224,12 +273,19 @@ class EntriesStep(StepBody):
             values["share_with_family"] = self.share
         try:
             if self.editing:
+                waited = self.live.waiting(self.editing)
                 self.live.update_entry(self.editing, {"kind": kind, "text": text, **values})
-                self.notify("Entry changed.", timeout=2)
+                self.notify(
+                    "Entry changed (not saved yet: it waits with the others)."
+                    if waited and self.live.waiting(self.editing)
+                    else "Entry changed.",
+                    timeout=3,
+                )
             else:
+                # always taken: written now, or kept (marked NOT SAVED) and written as soon as it can be
                 self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
                 self.live.clear_draft(self.draft_key)
-        except StoreError as exc:  # a refusal from the store: keep the text, say why
+        except StoreError as exc:  # a refusal from the store (a saved entry's change): keep the text, say why
             error.update(str(exc))
             return
         error.update("")
