@@ -12,8 +12,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.binding import Binding
+
+from mapm_tui.screens.app_contract import ScreensApp
 
 from .clock import Clock
 from .vocabulary import has_ended
@@ -21,6 +22,7 @@ from .vocabulary import has_ended
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from .agenda import Template
     from .holds import Hold
     from .live import LiveMeeting
     from .passphrase import Unlocker
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
 MEETING_SCREEN = "meeting"
 
 
-class MapmApp(App[None]):
+class MapmApp(ScreensApp):
+    """The app. What the screens may use of it is `ScreensApp` (screens/app_contract.py)."""
+
     CSS_PATH = "app.tcss"
     TITLE = "mapm"
     ENABLE_COMMAND_PALETTE = True
@@ -68,7 +72,7 @@ class MapmApp(App[None]):
         self.clock = clock or Clock()
         self._settings = settings
         self.store: Store | None = store
-        self.templates: dict = {}
+        self.templates: dict[str, Template] = {}
         self.live: LiveMeeting | None = None
         self.save_delay = save_delay
         #: a pending save is written at most this long after its first unsaved change, however steadily
@@ -348,6 +352,8 @@ class MapmApp(App[None]):
                 self.live.autosaver.flush()
 
     def _saved(self, count: int) -> None:
+        if self.live is not None:
+            self.live.bank_time_owed()  # the database takes writes again: the step time it missed too
         self.last_saved = self.clock.now().strftime("%H:%M:%S")
         self.save_error = None
         self._forget_written_files()

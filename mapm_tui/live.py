@@ -85,6 +85,9 @@ class LiveMeeting:
         self.meeting: dict = opened.meeting
         self._drafts: dict[str, str] = opened.drafts
         self._progress = {k: (p.seconds, p.done) for k, p in opened.progress.items()}
+        #: seconds spent on steps that the database did not take yet (full disk, lost server): shown on the
+        #: step clocks at once, written with the next save that goes through
+        self._time_owed: dict[str, int] = {}
         self._row = opened.row
         self._step_key: str | None = None
         self._step_since: float | None = None
@@ -357,9 +360,23 @@ class LiveMeeting:
         key = self._step_key
         self._step_since = self._step_since + seconds  # keep the fraction of a second for next time
         if self.status == "in_progress" and seconds > 0 and self.read_only is None:
-            self.store.add_step_time(self.id, key, seconds)
             old, done = self._progress.get(key, (0, False))
             self._progress[key] = (old + seconds, done)
+            self._time_owed[key] = self._time_owed.get(key, 0) + seconds
+        self.bank_time_owed()
+
+    def bank_time_owed(self) -> None:
+        """Write the step time the database has not taken yet. A fault that keeps typed text waiting (a
+        full disk, a busy database, a lost server) leaves the time owed, tried again with the next save:
+        the chair goes on to the next step as if nothing happened (it used to stop the app)."""
+        from .store_errors import DatabaseBusy, WriteFailed
+
+        for key, seconds in list(self._time_owed.items()):
+            try:
+                self.store.add_step_time(self.id, key, seconds)
+            except (WriteFailed, DatabaseBusy):
+                return
+            del self._time_owed[key]
 
     def step_seconds(self, key: str) -> float:
         seconds: float = self._progress.get(key, (0, False))[0]

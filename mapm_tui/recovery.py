@@ -81,22 +81,28 @@ def write(db_path: Path, meeting_id: str, changes: dict[str, object], now: dt.da
             n += 1
             path = folder / f"{db_path.name}.unsaved-{stamp}-{n}.json"
         try:
-            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
-                locations.make_private_dir(folder)
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _write_private(db_path, folder, path, data, os.O_EXCL)
             return path
         except OSError as exc:
             reasons.append(f"{folder} ({exc.strerror})")
             with contextlib.suppress(OSError):
                 path.unlink()  # a half-written file is worse than none
     raise RecoveryError(f"The unsaved text could not be written to a recovery file in {', or '.join(reasons)}.")
+
+
+def _write_private(db_path: Path, folder: Path, path: Path, data: bytes, mode: int) -> None:
+    """Write `data` to `path` in `folder` (made private first when it is one of ours), readable by the
+    user alone, synced to the disk before returning. `mode`: os.O_EXCL (a new file) or os.O_TRUNC."""
+    if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
+        locations.make_private_dir(folder)
+    fd = os.open(path, os.O_CREAT | mode | os.O_WRONLY, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def journal_name(db_path: Path, meeting_id: str) -> str:
@@ -124,16 +130,7 @@ def write_journal(db_path: Path, meeting_id: str, changes: dict[str, object], no
     for index, folder in enumerate(_folders(db_path)):
         path, part = folder / name, folder / (name + ".part")
         try:
-            if not folder.exists() and (folder != db_path.parent or folder == locations.data_dir() / "recovery"):
-                locations.make_private_dir(folder)
-            fd = os.open(part, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _write_private(db_path, folder, part, data, os.O_TRUNC)
             os.replace(part, path)
         except OSError as exc:
             reasons.append(f"{folder} ({exc.strerror})")

@@ -264,7 +264,7 @@ class ActionForm(EarlyKeysModal, ModalScreen[str | None]):
         echo = self.query_one("#echo-owner", Label)
         if owner.get("owner_attendee_id"):
             person = self.live.attendee(owner["owner_attendee_id"]) or {}
-            att = capture.ATTENDANCE_LABELS.get(person.get("attendance"), "")
+            att = capture.ATTENDANCE_LABELS.get(person.get("attendance") or "", "")
             echo.update(f"→ {capture.person_label(person)}" + (f", {att.lower()}" if att else ""))
         elif owner.get("owner_name"):
             echo.update("→ not in the attendance list: kept as typed")

@@ -3,7 +3,7 @@ carried-over chain, never done or cancelled ones. Enter opens the meeting it bel
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Label
 
 from mapm_tui import dates
 
+from .app_contract import ScreensApp
 from .widgets import Table, cut
 
 
@@ -21,6 +22,8 @@ def _day(iso: str | None) -> str:
 
 
 class ActionsScreen(ModalScreen[None]):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [Binding("escape", "close", "Close", id="close_actions")]
     HELP_TITLE = "Open actions"
     HELP = (
@@ -49,7 +52,7 @@ class ActionsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         from mapm_tui import lifecycle
 
-        found = lifecycle.actions(self.app.store, today=self.app.clock.today())
+        found = lifecycle.actions(self.app.opened_store, today=self.app.clock.today())
         found.sort(key=lambda a: (not a.overdue, a.due_date or "9999"))
         table = self.query_one("#open-actions", DataTable)
         table.add_columns("Due", "", "Case", "Action", "Who")

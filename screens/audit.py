@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Label
 
 from mapm_tui import audit, dates
 
+from .app_contract import ScreensApp
 from .widgets import Table, cut
 
 
@@ -27,6 +29,8 @@ def _when(event: audit.Event) -> str:
 
 
 class AuditScreen(ModalScreen[None]):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [Binding("escape", "close", "Close", id="close_audit")]
     HELP_TITLE = "Audit trail"
     HELP = (
@@ -53,7 +57,7 @@ class AuditScreen(ModalScreen[None]):
             yield Label("Escape closes · `mapm audit verify` checks the whole trail", classes="field-help")
 
     def on_mount(self) -> None:
-        events = audit.events(self.app.store, self.meeting_id)
+        events = audit.events(self.app.opened_store, self.meeting_id)
         table = self.query_one("#audit-events", DataTable)
         table.add_columns("When (UTC)", "Who", "What")
         for event in events:

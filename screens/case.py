@@ -3,6 +3,7 @@ disagreement still recorded as remaining (G-34, G-42)."""
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.widgets import Label, Static
 from mapm_tui import dates
 from mapm_tui.vocabulary import STATUS_WORDS
 
+from .app_contract import ScreensApp
 from .widgets import Col, Table
 
 #: the case's meetings, and its open actions: dates whole, the description takes the room, who next
@@ -36,6 +38,8 @@ def _day(iso: str | None) -> str:
 
 
 class CaseScreen(ModalScreen[None]):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [Binding("escape", "close", "Close", id="close_case")]
     HELP_TITLE = "Case history"
     HELP = (
@@ -79,7 +83,7 @@ class CaseScreen(ModalScreen[None]):
         from mapm_tui.store import StoreError
 
         try:
-            view = lifecycle.case_meetings(self.app.store, self.case_ref, self.app.clock.today())
+            view = lifecycle.case_meetings(self.app.opened_store, self.case_ref, self.app.clock.today())
         except StoreError as exc:  # the server cannot be reached (ServerGone): say so and go back; c again retries
             self.app.notify(str(exc), severity="error", timeout=10, markup=False)
             self.call_after_refresh(self._leave)

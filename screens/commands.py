@@ -7,9 +7,12 @@ from functools import partial
 
 from textual.app import SystemCommand
 from textual.markup import escape
+from textual.screen import Screen
+
+from .app_contract import ScreensApp
 
 
-def system_commands(app, screen) -> Iterable[SystemCommand]:
+def system_commands(app: ScreensApp, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand(
         "Blank the screen (privacy)", "Hide everything at once; any key brings it back (F12)", app.action_privacy
     )
@@ -26,9 +29,7 @@ def system_commands(app, screen) -> Iterable[SystemCommand]:
             "Meeting set-up", "Type of meeting, reasons, subjects, the family, invitees", app.open_setup
         )
         yield SystemCommand("Meetings (home)", "Close this meeting and list all meetings (F10)", app.close_meeting)
-        review = getattr(app, "open_review", None)
-        if review is not None:
-            yield SystemCommand(
-                "Review and finalise", "The whole meeting as the minutes will read, with the findings", review
-            )
+        yield SystemCommand(
+            "Review and finalise", "The whole meeting as the minutes will read, with the findings", app.open_review
+        )
     yield SystemCommand("Quit", "Save everything and leave (ctrl+q)", app.action_quit)

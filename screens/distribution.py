@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,8 +12,9 @@ from textual.widgets import Input, Label, Select
 from mapm_tui.minutes import family_copy
 from mapm_tui.schema import SHORT_LIMIT
 
+from .app_contract import ScreensApp
 from .early_keys import EarlyKeysModal
-from .widgets import cut
+from .widgets import chosen, cut
 
 
 class DistributionDialog(EarlyKeysModal, ModalScreen[bool]):
@@ -96,7 +97,7 @@ class DistributionDialog(EarlyKeysModal, ModalScreen[bool]):
                 self.live.store,
                 self.live.id,
                 self.query_one("#dist-name", Input).value,
-                self.query_one("#dist-version", Select).value,
+                chosen(self.query_one("#dist-version", Select)),
                 method=self.query_one("#dist-method", Input).value.strip() or None,
                 email=self.query_one("#dist-email", Input).value.strip() or None,
             )
@@ -117,6 +118,8 @@ class SendScreen(ModalScreen[bool]):
     when the minutes and the action summary are due. o writes the outbox (drafts, documents, invitation)
     and records the distribution from the drafts; r sends draft minutes out for checking (corrections by
     a date in working days). The rules are in `mapm_tui.outbox`, `minutes.recipients`, `deadlines`."""
+
+    app = getters.app(ScreensApp)
 
     BINDINGS = [
         Binding("o", "outbox", "Write the outbox", id="write_outbox"),

@@ -22,8 +22,10 @@ chair sees the form before pressing it. The meeting screen does the same for ste
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 
@@ -32,17 +34,24 @@ MOVES = {"tab": 1, "shift+tab": -1}
 
 #: Tab and shift+tab as priority keys (Textual reads BINDINGS only from its own node classes, so each of
 #: the two screen classes below names them)
-MOVE_BINDINGS = [
+MOVE_BINDINGS: list[BindingType] = [
     Binding("tab", "move_focus(1)", "Next field", show=False, priority=True),
     Binding("shift+tab", "move_focus(-1)", "Previous field", show=False, priority=True),
 ]
 
 
-class _EarlyKeys:
+# the type checker sees the mixin as the Screen it is mixed into (at run time it is a plain class: see below)
+if TYPE_CHECKING:
+    _MixedIntoScreen = Screen
+else:
+    _MixedIntoScreen = object
+
+
+class _EarlyKeys(_MixedIntoScreen):
     """What the two screen classes share. A mixin, not a Screen: placed before ModalScreen as a Screen, it
     brought the plain Screen's opaque background to every dialog."""
 
-    def _update_auto_focus(self: Screen) -> None:
+    def _update_auto_focus(self) -> None:
         """Textual focuses `AUTO_FOCUS` when the screen is built, scrolling it "to centre" before the screen
         has a layout, which scrolled a form's first label out of sight. Focus it without scrolling: it is
         at the top of a form anyway."""
@@ -55,14 +64,14 @@ class _EarlyKeys:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # not built yet: let the Tab go to the screen, in order with the letters waiting there (on_key)
-        if action == "move_focus" and self.focused is None:  # type: ignore[attr-defined]
+        if action == "move_focus" and self.focused is None:
             return False
-        return super().check_action(action, parameters)  # type: ignore[misc]
+        return super().check_action(action, parameters)
 
-    def action_move_focus(self: Screen, direction: int) -> None:
+    def action_move_focus(self, direction: int) -> None:
         self.focus_next() if direction > 0 else self.focus_previous()
 
-    def on_key(self: Screen, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         focused = self.focused
         if event.key in MOVES and focused is not None:
             event.stop()

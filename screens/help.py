@@ -99,7 +99,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Label(f"Help: {title}", id="help-title")
             with VerticalScroll():
-                text = getattr(self.for_screen, "HELP", "")
+                text = _help_text(self.for_screen)
                 if text:
                     yield Static(text, id="help-screen", markup=False)
                 yield Table(id="help-keys", columns=COLUMNS, cursor_type="row", zebra_stripes=True, show_cursor=False)
@@ -115,6 +115,12 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _help_text(screen: Screen) -> str:
+    """What the screen is for: its HELP, or on the meeting screen the HELP of the step on show (its body)."""
+    body = getattr(screen, "body", None)
+    return (body.HELP if body is not None else screen.HELP) or ""
 
 
 def _title(screen: Screen) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Label, Static
 from mapm_tui.db import DatabaseError
 from mapm_tui.vocabulary import STATUS_WORDS
 
+from .app_contract import ScreensApp
 from .widgets import Col, KeyBar, Table
 
 #: the newest meetings the list shows; / searches them all. A list of every meeting of a big database
@@ -41,6 +42,8 @@ COLUMNS = (
 
 
 class HomeScreen(Screen):
+    app = getters.app(ScreensApp)
+
     #: the keys that open a form are priority keys: acted on when the app takes them, before the keys typed
     #: after them are handed on, so those reach the form (early_keys.py), not this list's own keys ("/" then
     #: "housing" typed fast: "o" and "i" would take a meeting offline and check one in, "n" start a meeting)
@@ -118,7 +121,7 @@ class HomeScreen(Screen):
 
     def _listed(self) -> tuple[list, int]:
         """The newest LIMIT meetings from the store, and how many there are."""
-        store = self.app.store
+        store = self.app.opened_store
         meetings = store.list_meetings(limit=LIMIT)
         return meetings, (store.count_meetings() if len(meetings) == LIMIT else len(meetings))
 
@@ -155,7 +158,7 @@ class HomeScreen(Screen):
         """Read which meetings are taken offline, copies or open elsewhere; whether any are."""
         from mapm_tui.checkout import whereabouts
 
-        self.places = whereabouts(self.app.store, self.app.clock.utcnow())
+        self.places = whereabouts(self.app.opened_store, self.app.clock.utcnow())
         return bool(self.places)
 
     def show_meetings(self, meetings: list, total: int | None = None) -> None:
@@ -290,7 +293,7 @@ class HomeScreen(Screen):
         self.app.push_screen(
             AskText(
                 f"Take meeting {meeting.case_ref or meeting.id} offline to which file?",
-                value=str(default_laptop_file(self.app.store)),
+                value=str(default_laptop_file(self.app.opened_store)),
             ),
             file_given,
         )
@@ -304,7 +307,7 @@ class HomeScreen(Screen):
         if not passphrase:
             return
         try:
-            done = take_offline_to(self.app.store, meeting_id, Path(path), passphrase, self.app.clock.utcnow())
+            done = take_offline_to(self.app.opened_store, meeting_id, Path(path), passphrase, self.app.clock.utcnow())
         except (StoreError, DatabaseError, ValueError) as exc:
             self.app.notify(str(exc), severity="error", timeout=12, markup=False)
             return
@@ -325,14 +328,18 @@ class HomeScreen(Screen):
         from .dialogs import AskText
 
         try:
-            ask = server_needs_passphrase(self.app.store, meeting.id)
+            ask = server_needs_passphrase(self.app.opened_store, meeting.id)
         except StoreError as exc:
             self.app.notify(str(exc), severity="error", timeout=12, markup=False)
             return
         if ask:
+
+            def given(passphrase: str | None) -> None:
+                if passphrase:
+                    self._check_in(meeting.id, passphrase)
+
             self.app.push_screen(
-                AskText(f"The passphrase of {server_of(self.app.store, meeting.id)}:", password=True),
-                lambda passphrase: passphrase and self._check_in(meeting.id, passphrase),
+                AskText(f"The passphrase of {server_of(self.app.opened_store, meeting.id)}:", password=True), given
             )
         else:
             self._check_in(meeting.id, None)
@@ -342,7 +349,7 @@ class HomeScreen(Screen):
         from mapm_tui.store import StoreError
 
         try:
-            done = bring_back(self.app.store, meeting_id, self.app.clock.utcnow(), passphrase=passphrase)
+            done = bring_back(self.app.opened_store, meeting_id, self.app.clock.utcnow(), passphrase=passphrase)
         except (StoreError, DatabaseError, ValueError) as exc:
             self.app.notify(str(exc), severity="error", timeout=12, markup=False)
             return

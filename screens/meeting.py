@@ -7,17 +7,24 @@ shown and kept while the meeting is open, so moving between steps only shows it 
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.screen import Screen
 
 from mapm_tui.vocabulary import may_start_or_end, start_or_end_move
 
+from .app_contract import ScreensApp
 from .step_base import StepBody
 from .widgets import AgendaSidebar, KeyBar, MeetingHeader
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.widgets import Input
 
 #: how an Enter kept among early keys is queued (a printable key's character is never a newline)
 _ENTER = "\n"
@@ -29,6 +36,8 @@ class _EarlyKeysResume(Message):
 
 
 class MeetingScreen(Screen):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [
         Binding("alt+right", "next_step", "Next step", id="next_step", priority=True),
         Binding("alt+left", "previous_step", "Previous step", id="previous_step", priority=True),
@@ -44,9 +53,10 @@ class MeetingScreen(Screen):
     MeetingScreen #steps { height: 1fr; width: 1fr; }
     """
 
-    #: a body focuses its own field when it is shown; letting Textual focus the agenda first costs a
-    #: second focus change (and a key bar rebuild) on every step change
-    AUTO_FOCUS = None
+    #: a body focuses its own field when it is shown; Textual must not focus anything itself (None would
+    #: mean the app's "*": the agenda, which at 80 columns then stays wide while a read-only step, with no
+    #: field to take the focus, is on show; and a second focus change, a key bar rebuild, on every step)
+    AUTO_FOCUS = ""
 
     def __init__(self, step) -> None:
         super().__init__()
@@ -57,7 +67,7 @@ class MeetingScreen(Screen):
         #: letters typed while a step was still arriving (before any field had focus)
         self._early: list[str] = []
         #: the field an early Enter submitted, while the keys after that Enter wait for it to be handled
-        self._early_submitted = None
+        self._early_submitted: Input | None = None
         #: the meeting's version when the agenda's ticks were last drawn
         self._ticked_version: int | None = None
 
@@ -74,10 +84,6 @@ class MeetingScreen(Screen):
     def body(self) -> StepBody | None:
         """The body of the step on show (None before it is built)."""
         return self.bodies.get(self._step.key)
-
-    @property
-    def HELP(self) -> str:  # noqa: N802 (read as the screen's HELP by the help screen, like other screens')
-        return type(self.body).HELP if self.body is not None else ""
 
     def compose(self) -> ComposeResult:
         yield MeetingHeader()
@@ -123,15 +129,23 @@ class MeetingScreen(Screen):
             return
         body.shown_again()
         self._reveal(body)
-        self.set_focus(body.focus_on_return())
+        self.set_focus(body.focusable_or_first(body.focus_on_return()))
         if self.focused is focused:  # (a change of focus has told the key bar already)
             self.refresh_bindings()
 
     def _reveal(self, body: StepBody) -> None:
-        """Show `body` alone (hide whichever is on show), with its step in the header and the agenda."""
+        """Show `body` alone (hide whichever is on show), with its step in the header and the agenda.
+
+        The body on show is also made the first of the bodies: the kept, hidden ones have the same widget
+        ids (two entries steps both have a #capture line), and a lookup from the screen
+        (`screen.query_one("#capture")`) finds the first in the screen's order, which is then always the
+        step on show, never a hidden step's field."""
         with self.app.batch_update():
             for other in self.bodies.values():
                 other.display = other is body  # (no work for a body already hidden)
+            steps = self.query_one("#steps")
+            if steps.children[0] is not body:
+                steps.move_child(body, before=0)
             self.query_one(AgendaSidebar).show_current(body.step.key)
             self.refresh_header()
 
@@ -142,7 +156,9 @@ class MeetingScreen(Screen):
             return
         self._reveal(body)
         focused = self.focused
-        target = body.first_focus() if focused is None or body not in focused.ancestors else None
+        target = (
+            body.focusable_or_first(body.first_focus()) if focused is None or body not in focused.ancestors else None
+        )
         if target is not None:
             self.set_focus(target)
         if self.focused is focused:
@@ -171,6 +187,34 @@ class MeetingScreen(Screen):
         body = self.body
         if body is not None and body.is_attached:
             body.left()
+
+    # -- the step's keys, wherever the focus is on the screen ---------------------------------------
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain of bindings (the focused widget up to the screen, then the app), plus the step's
+        own chords (its body's priority keys: alt+r, ctrl+n …) when the focus is outside the body (the
+        agenda, after F2, or nowhere), so that they work anywhere on the meeting screen and the key bar shows
+        them there too. They come after the focused widget's keys (the agenda's own keys win) and before the
+        screen's. The body's other keys (Delete, Escape) act on what has the focus in the step: only there.
+
+        (Textual 8.2.8 has no public hook for this: `Screen._binding_chain` is what both the key handling
+        and `active_bindings` read. Textual is pinned; tests/test_screens.py pins the behaviour.)"""
+        chain = super()._binding_chain
+        body = self.body
+        if body is None or not body.is_mounted or not body.display:
+            return chain
+        focused = self.focused
+        if focused is not None and body in focused.ancestors_with_self:
+            return chain  # the body is in the chain already, with all its keys
+        chords = {
+            key: kept
+            for key, bindings in body._bindings.key_to_bindings.items()
+            if (kept := [b for b in bindings if b.priority])
+        }
+        if not chords:
+            return chain
+        at = next((n for n, (node, _bindings) in enumerate(chain) if node is self), len(chain))
+        return [*chain[:at], (body, BindingsMap.from_keys(chords)), *chain[at:]]
 
     # -- never lose a key typed during a step change ------------------------------------------------
     def on_key(self, event) -> None:

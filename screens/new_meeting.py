@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,7 +14,9 @@ from mapm_tui import dates
 from mapm_tui.schema import SHORT_LIMIT
 from mapm_tui.store import StoreError
 
+from .app_contract import ScreensApp
 from .early_keys import EarlyKeysModal
+from .widgets import chosen
 
 #: the fields where Enter creates the meeting (the hint under the form says so); Enter in the date moves on
 CREATES = ("new-case", "new-title-input")
@@ -22,6 +24,8 @@ CREATES = ("new-case", "new-title-input")
 
 class NewMeetingDialog(EarlyKeysModal, ModalScreen[str | None]):
     """Dismisses with the new meeting's id, or None when cancelled."""
+
+    app = getters.app(ScreensApp)
 
     #: focused as soon as it is built, before any key is handled (early_keys.py)
     AUTO_FOCUS = "#new-date"
@@ -107,7 +111,7 @@ class NewMeetingDialog(EarlyKeysModal, ModalScreen[str | None]):
             error.update(str(exc))
             self.query_one("#new-date", Input).focus()
             return
-        template = self.app.templates[self.query_one("#new-template", Select).value]
+        template = self.app.templates[chosen(self.query_one("#new-template", Select))]
         fields = {}
         for wid, path in (("#new-case", "case_ref"), ("#new-title-input", "title")):
             value = self.query_one(wid, Input).value.strip()
@@ -117,7 +121,7 @@ class NewMeetingDialog(EarlyKeysModal, ModalScreen[str | None]):
         if organisation:
             fields["convening_agency"] = organisation
         try:
-            meeting_id = self.app.store.create_meeting(template, day, **fields)
+            meeting_id = self.app.opened_store.create_meeting(template, day, **fields)
         except StoreError as exc:  # a refusal from the store: say why, keep the form
             error.update(str(exc))
             return

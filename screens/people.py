@@ -52,8 +52,8 @@ class PeoplePanel(Vertical):
         _mark("s", "substitute"),
         _mark("x", "absent", show=False),
         _mark("i", "invited", show=False),
-        Binding("e", "toggle('is_expert')", "Expert", id="toggle_expert"),
-        Binding("f", "toggle('is_family')", "Family", id="toggle_family", show=False),
+        Binding("e", "toggle_flag('is_expert')", "Expert", id="toggle_expert"),
+        Binding("f", "toggle_flag('is_family')", "Family", id="toggle_family", show=False),
         Binding("delete", "remove", "Remove", id="remove_person"),
         Binding("ctrl+n", "add_person", "Add with fields", id="add_person", priority=True),
     ]
@@ -174,7 +174,7 @@ class PeoplePanel(Vertical):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action in ("mark", "toggle", "remove"):
+        if action in ("mark", "toggle_flag", "remove"):
             return self.query_one("#people", DataTable).has_focus and self.live.editable
         if action == "add_person":
             return self.live.editable
@@ -208,7 +208,7 @@ class PeoplePanel(Vertical):
             done,
         )
 
-    def action_toggle(self, flag: str) -> None:
+    def action_toggle_flag(self, flag: str) -> None:
         person_id = self._highlighted()
         if person_id is None:
             return

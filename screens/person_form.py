@@ -19,6 +19,7 @@ from mapm_tui.participants import PARTS, TAKING_PART, taking_part_as, taking_par
 from mapm_tui.schema import SHORT_LIMIT
 
 from .early_keys import EarlyKeysModal
+from .widgets import chosen
 
 TEXT_FIELDS = (("name", "Name"), ("role", "Role"), ("agency", "Agency"), ("email", "E-mail"))
 
@@ -92,7 +93,7 @@ class PersonForm(EarlyKeysModal, ModalScreen[dict | None]):
         out: dict = {}
         for name, _label in TEXT_FIELDS:
             out[name] = self.query_one(f"#p-{name}", Input).value.strip() or None
-        choice = self.query_one("#p-as", Select).value
+        choice = chosen(self.query_one("#p-as", Select))
         if choice != taking_part_as(self.person, self.subjects) or out["role"] != (self.person.get("role") or None):
             out.update(taking_part_values(choice, out["role"]))
         if self.two_part:  # else what was recorded stays as it is (shown again if the meeting becomes two-part)

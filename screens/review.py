@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,7 @@ from mapm_tui import rules, vocabulary
 from mapm_tui.agenda import TemplateError
 from mapm_tui.store import StoreError
 
+from .app_contract import ScreensApp
 from .widgets import KeyBar, show
 
 #: the review says plainly that a final meeting is read-only
@@ -69,6 +70,8 @@ def section_text(section) -> Text:
 
 
 class ReviewScreen(Screen):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [
         Binding("f5", "finalise", "Finalise", id="finalise"),
         Binding("o", "override", "Override finding", id="override"),
@@ -220,17 +223,17 @@ class ReviewScreen(Screen):
         blocking = [f for f in open_ if f.blocks and f.key not in self.pending]
         title = self.query_one("#findings-title", Label)
         if self.live.status == "final":
-            text = "Final: nothing can change without a reopen (F6)."
+            heading = "Final: nothing can change without a reopen (F6)."
         elif blocking:
-            text = (
+            heading = (
                 f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''} block finalising · "
                 f"{len(open_) - len(blocking)} other"
             )
         elif open_:
-            text = f"Nothing blocks finalising · {len(open_)} to look at"
+            heading = f"Nothing blocks finalising · {len(open_)} to look at"
         else:
-            text = "Nothing blocks finalising: every check passes."
-        show(title, text)
+            heading = "Nothing blocks finalising: every check passes."
+        show(title, heading)
         title.set_class(bool(blocking), "blocks")
         title.set_class(not blocking, "clear")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,11 +13,14 @@ from textual.widgets.option_list import Option
 
 from mapm_tui import dates
 
+from .app_contract import ScreensApp
 from .early_keys import EarlyKeysModal
 
 
 class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
     """Dismisses with the id of the meeting chosen, or None."""
+
+    app = getters.app(ScreensApp)
 
     #: focused as soon as it is built, before any key is handled (early_keys.py)
     AUTO_FOCUS = "#search-input"
@@ -65,7 +68,7 @@ class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
         from mapm_tui.store import StoreError
 
         try:
-            hits = search(self.app.store, text) if text.strip() else []
+            hits = search(self.app.opened_store, text) if text.strip() else []
         except StoreError as exc:  # the server cannot be reached (ServerGone): say so; typing again retries
             self.query_one("#search-count", Label).update(str(exc))
             self.app.notify(str(exc), severity="error", timeout=10, markup=False)
@@ -126,6 +129,6 @@ class SearchScreen(EarlyKeysModal, ModalScreen[str | None]):
 
         shown, self._shown = self._shown, []
         try:
-            audit.record_many(self.app.store, shown, "searched")
+            audit.record_many(self.app.opened_store, shown, "searched")
         except StoreError as exc:
             self.app.notify(f"The search could not be recorded in the audit trail: {exc}", severity="warning")

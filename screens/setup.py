@@ -7,7 +7,9 @@ to record what was known beforehand.
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -21,6 +23,7 @@ from mapm_tui.store import StoreError
 from mapm_tui.subject_words import SUBJECT_KIND_LABELS, is_adult
 from mapm_tui.vocabulary import MEETING_REASONS, OTHER_PROCEDURES
 
+from .app_contract import ScreensApp
 from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
 from .widgets import KeyBar, Table, TickList
@@ -36,7 +39,7 @@ OTHER_PROCEDURE = tuple(
 )
 
 
-def _family(name: str, value) -> callable:
+def _family(name: str, value) -> Callable[[dict], bool]:
     return lambda m: (m.get("family") or {}).get(name) is value
 
 
@@ -123,6 +126,8 @@ SUBJECTS_WORDS = {
 
 
 class SetupScreen(Screen):
+    app = getters.app(ScreensApp)
+
     BINDINGS = [
         Binding("f3", "start", "Start meeting", id="start_meeting"),
         Binding("alt+right", "agenda", "Agenda (not started)", id="to_agenda", priority=True),

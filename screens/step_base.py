@@ -4,22 +4,32 @@ Each step *kind* subclasses `StepBody` and fills `compose_body`. The meeting scr
 header, the agenda and the key bar, and shows one body at a time; a body is built the first time its step
 is shown and kept (hidden) while the meeting is open, so going back to a step only shows it again.
 
-Keys a kind adds (`BINDINGS`) belong to its body: they work while the focus is in the step, as the
-screen's keys (next step, F3 …) work everywhere on it. Every key here is a function key, an alt or ctrl
-chord, so letters typed into a field are always text.
+Keys a kind adds (`BINDINGS`) belong to its body. Its chords (priority bindings: alt+r, ctrl+n …) work
+anywhere on the meeting screen, the agenda included (MeetingScreen._binding_chain), as the screen's keys
+(next step, F3 …) do; its other keys (Delete, Escape) act on what has the focus in the step, so only there.
+Every chord here is a function key, an alt or ctrl chord, so letters typed into a field are always text.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label
+from textual.widgets import Label, TextArea
 
+from .app_contract import ScreensApp
 from .widgets import Prompt
+
+if TYPE_CHECKING:
+    from .meeting import MeetingScreen
 
 
 class StepBody(VerticalScroll):
+    app = getters.app(ScreensApp)
+
     DEFAULT_CSS = """
     StepBody { padding: 1 2; height: 1fr; }
     StepBody #step-title { text-style: bold; color: $accent; }
@@ -62,10 +72,20 @@ class StepBody(VerticalScroll):
             return "This meeting is final and read-only. Reopen it from the review to change it."
         return f"Read-only in this window: {self.live.read_only}"
 
+    @property
+    def meeting_screen(self) -> MeetingScreen:
+        """The meeting screen this body is shown on (bodies live on no other)."""
+        from .meeting import MeetingScreen  # (meeting.py imports this module)
+
+        screen = self.screen
+        if not isinstance(screen, MeetingScreen):
+            raise TypeError(f"a step's body is on {type(screen).__name__}, not on the meeting screen")
+        return screen
+
     def on_mount(self) -> None:
         # (a kind's own on_mount runs too, first: Textual calls every class's handler, the subclass's first)
         self.drawn_version = self.live.version
-        screen = self.screen
+        screen = self.meeting_screen
         screen.body_built(self)
         screen.call_after_refresh(screen.type_early_keys)  # keys typed while this body was being built
         self.call_after_refresh(self._show_focused)
@@ -77,6 +97,17 @@ class StepBody(VerticalScroll):
         focused = screen.focused
         if focused is not None and self in focused.ancestors and not screen.can_view_entire(focused):
             screen.scroll_to_center(focused, origin_visible=True)
+        self._wrap_text_areas()
+
+    def _wrap_text_areas(self) -> None:
+        """Wrap each text area at its width, now that the body has been laid out. A text area wraps its text
+        when it handles a Resize; in Textual 8.2.8 the first one can arrive before the area has a place on
+        the screen (the body scrolling to the focused field as it is first shown), and the area then keeps
+        its text on one line, cut at the right edge, until the terminal is resized (seen about one time in
+        ten on the disagreement step). It is sent the Resize again, at its size."""
+        for area in self.query(TextArea):
+            if area.soft_wrap and area.size:
+                area.post_message(events.Resize(area.size, area.virtual_size, area.container_size))
 
     # -- what the meeting screen asks of a body ---------------------------------------------------
     def refresh_step(self) -> None:
@@ -108,8 +139,16 @@ class StepBody(VerticalScroll):
             return last
         return self.primary_field()
 
+    def focusable_or_first(self, widget: Widget | None) -> Widget | None:
+        """`widget` if it can take the focus, else the body's first widget that can (in a read-only window
+        the step's field is disabled; its list can still be read with the keys), else None. Never a widget
+        outside the body: the agenda gets the focus only when the chair asks (F2)."""
+        if widget is not None and widget.focusable:
+            return widget
+        return next((w for w in self.query("*") if w.focusable), None)
+
     def show_save_state(self) -> None:
-        self.screen.show_save_state()
+        self.meeting_screen.show_save_state()
 
     def save_state_changed(self) -> None:
         """Something was saved, or failed to be, while this step is on show (entries taken earlier may

@@ -7,7 +7,7 @@ The screen holds no rule: `passphrase.Unlocker` checks the passphrase, counts th
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -17,12 +17,15 @@ from mapm_tui.crypto import NO_BACK_DOOR, STRENGTH_RULE, WeakPassphrase, WrongPa
 from mapm_tui.db import DatabaseError
 from mapm_tui.passphrase import TooManyTries, Unlocker
 
+from .app_contract import ScreensApp
 from .early_keys import EarlyKeysScreen
 from .widgets import KeyBar
 
 
 class UnlockScreen(EarlyKeysScreen, Screen[bool]):
     """Dismissed with True once the database's key is known (`Unlocker.key()` then returns it)."""
+
+    app = getters.app(ScreensApp)
 
     #: focused as soon as it is built, before any key is handled (early_keys.py)
     AUTO_FOCUS = "#passphrase"

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import Checkbox, DataTable, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
@@ -206,6 +206,15 @@ class Prompt(Static):
 
     def __init__(self, prompt: str, **kwargs) -> None:
         super().__init__(prompt, markup=False, **kwargs)
+
+
+def chosen(select: Select) -> str:
+    """What a Select without a blank (`allow_blank=False`) has chosen: always one of its options' values
+    (Textual types `value` as possibly blank, which such a Select never is)."""
+    value = select.selection
+    if value is None:
+        raise ValueError(f"the list #{select.id} has no blank, yet nothing is chosen in it")
+    return value
 
 
 def cut(text: str | None, width: int) -> str:
@@ -491,15 +500,15 @@ class Table(DataTable):
         self.widths = fit_columns(specs, texts, room, self.cell_padding)
         self._room = room
         self.clear(columns=True)
-        shown = [i for i, w in enumerate(self.widths) if w is not None]
-        for i in shown:
-            self.add_column(specs[i].label, width=self.widths[i], key=f"c{i}")
-        wraps = any(specs[i].wrap for i in shown)
+        shown = [(i, w) for i, w in enumerate(self.widths) if w is not None]
+        for i, width in shown:
+            self.add_column(specs[i].label, width=width, key=f"c{i}")
+        wraps = any(specs[i].wrap for i, _width in shown)
         for key, cells in self.full_rows:
-            texts = [fit_text(specs[i], cells[i], self.widths[i]) for i in shown]
+            row = [fit_text(specs[i], cells[i], width) for i, width in shown]
             if wraps:  # an empty cell in a row of several lines breaks Textual's row measuring (8.2.8)
-                texts = [text or " " for text in texts]
-            self.add_row(*texts, key=key, height=None if wraps else 1)
+                row = [text or " " for text in row]
+            self.add_row(*row, key=key, height=None if wraps else 1)
         if keep is not None:
             index = next((n for n, (key, _cells) in enumerate(self.full_rows) if key == keep), None)
             if index is not None:

@@ -85,15 +85,22 @@ async def wait_until(pilot, condition: Callable[[], object], what: str = "the ap
 
 def step_on_show(app) -> bool:
     """Whether the screen on show is settled as a chair would see it: on the meeting screen, the step's
-    body is built, shown, and holds the focus (it is built in the app's own time, after the step is
-    chosen); any other screen is settled at once."""
+    body is built, shown, holds the focus, and its text areas are wrapped (it is built in
+    the app's own time, after the step is chosen; a text area wraps when it handles its first Resize, after
+    it has its size: a snapshot taken in between showed each text on one line, cut at the edge); any other
+    screen is settled at once."""
     body = getattr(app.screen, "body", None)
     if not hasattr(app.screen, "body"):
         return True
     if body is None or not body.is_mounted or not body.display:
         return False
     focused = app.screen.focused
-    return focused is None or body in focused.ancestors_with_self
+    if focused is not None and body not in focused.ancestors_with_self:
+        return False
+    # (Textual keeps the width a text area's document is wrapped at in `_width`, no public name for it: 0
+    # until the area has handled a Resize; not always its final wrap_width, which a scrollbar shown after
+    # wrapping makes narrower without a Resize. An area not on show, a question the form hides, has no size.)
+    return all(area.wrapped_document._width > 0 for area in body.query(TextArea) if area.soft_wrap and area.size)
 
 
 def meetings_listed(app) -> bool:

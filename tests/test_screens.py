@@ -492,3 +492,83 @@ async def test_a_kept_step_shows_a_theme_chosen_while_it_was_away(make_app, new_
         surface = Color.parse(app.get_css_variables()["surface"])
         assert app.screen.step.key == "known_before"
         assert agenda().styles.background == surface != before
+
+
+# -- the meeting screen: a step's own keys work from the agenda too ---------------------------------
+async def test_a_steps_own_keys_work_from_the_agenda_and_show_in_the_key_bar(make_app, new_meeting, store, clock):
+    """The step's chords (alt+r, ctrl+o …, ctrl+n) belong to its body; with the focus on the agenda (F2) they
+    still work and the key bar still lists them. Delete, which acts on the step's highlighted row, does not
+    reach across from the agenda."""
+    from mapm_tui.screens.widgets import AgendaSidebar, KeyBar
+    from tests.pilot_helpers import on_show, step_on_show, wait_until
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "identified_during")
+        await wait_until(pilot, lambda: step_on_show(app), "the entries step")
+        await fill(pilot, "#capture", "n: Needs a GP", submit=True)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen.focused, AgendaSidebar), "the agenda to have the focus")
+        bar = app.screen.query_one(KeyBar)
+        await wait_until(pilot, lambda: ("alt+r", "Risk") in bar.shown_keys, "the key bar to list the step's keys")
+        assert ("^o", "Fact/opinion") in bar.shown_keys
+        await pilot.press("alt+r", "ctrl+o")
+        await pilot.pause()
+        body = app.screen.body
+        assert (body.kind, body.basis) == ("risk", "fact")
+        assert isinstance(app.screen.focused, AgendaSidebar)  # the keys did not move the focus
+        clock.advance(1.0)  # a dialog would be past its grace period
+        await pilot.press("delete")
+        await pilot.pause()
+        assert screen_name(pilot) == "EntriesStep" and isinstance(app.screen.focused, AgendaSidebar)
+        assert len(store.load_meeting(meeting_id)["entries"]) == 1
+        # the plan's ctrl+n opens the action form from the agenda too
+        app.goto_step("plan")
+        await wait_until(pilot, lambda: step_on_show(app) and app.screen.step.key == "plan", "the plan step")
+        assert on_show(app, "#actions")
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen.focused, AgendaSidebar), "the agenda to have the focus")
+        await wait_until(pilot, lambda: ("^n", "New action") in bar.shown_keys, "the key bar to list ctrl+n")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ActionForm", "the action form")
+
+
+async def test_a_read_only_step_keeps_the_agenda_narrow_at_80_columns(make_app, store, templates):
+    """At 80 columns the agenda shows numbers only, and its titles while it has the focus (F2). A final meeting's
+    step has no field to take the focus; Textual then focused the agenda itself, so it stayed wide over the step.
+    The step's list takes the focus instead (it can still be read with the keys)."""
+    from mapm_tui.bundle import import_bundle
+    from mapm_tui.screens.widgets import AgendaSidebar
+    from tests.pilot_helpers import step_on_show, wait_until
+    from tests.samples import load_sample
+
+    data = load_sample("hampshire-two-part.json")
+    data["meeting"]["status"] = "final"
+    meeting_id = import_bundle(store, data, templates)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_at(pilot, meeting_id, "identified_during")
+        await wait_until(pilot, lambda: step_on_show(app), "the entries step")
+        agenda = app.screen.query_one(AgendaSidebar)
+        assert app.screen.focused is app.screen.body.query_one("#entries")
+        assert agenda.size.width < 10 and agenda.numbers_only
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: agenda.size.width > 30, "the agenda to widen with the focus")
+
+
+async def test_a_lookup_by_id_on_the_meeting_screen_finds_the_step_on_show(make_app, new_meeting):
+    """The steps shown before are kept, hidden, with the same widget ids (two entries steps both have a
+    #capture line): a lookup from the screen must find the field of the step on show, not a hidden one's."""
+    from tests.pilot_helpers import step_on_show, wait_until
+
+    meeting_id = new_meeting("hampshire")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_at(pilot, meeting_id, "known_before")
+        for key in ("identified_during", "known_before", "identified_during"):
+            app.goto_step(key)
+            await wait_until(pilot, lambda: step_on_show(app) and app.screen.step.key == key, key)  # noqa: B023
+            field = app.screen.query_one("#capture", Input)
+            assert app.screen.body in field.ancestors and field.display and field.has_focus
+        assert len(app.screen.query("#capture")) == 2

@@ -121,6 +121,16 @@ def test_action_form_with_findings(snap_compare, make_app, samples, size):
 
 
 @SIZES
+def test_read_only_step(snap_compare, make_app, store, templates, size):
+    """A final meeting's step: the field disabled, the note saying why, and at 80x24 the agenda as narrow as
+    when editing (its titles only while it has the focus)."""
+    data = load_sample("hampshire-two-part.json")
+    data["meeting"]["status"] = "final"
+    meeting_id = import_bundle(store, data, templates)
+    assert snap_compare(make_app(), terminal_size=size, run_before=at(meeting_id, "identified_during"))
+
+
+@SIZES
 def test_closing_step(snap_compare, make_app, samples, size):
     assert snap_compare(make_app(), terminal_size=size, run_before=at(samples[1], "disagreement"))
 

@@ -612,3 +612,30 @@ def test_stopped_while_entries_wait_they_are_kept_in_a_recovery_file(db, tmp_pat
     finally:
         store.close()
     assert texts[before:] == ["Dad drives after drinking", "Maisie needs a bus pass"]
+
+
+@pytest.mark.both_dialects
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_changing_step_while_writes_fail_keeps_the_meeting_going(make_app, store, new_meeting, fault):
+    """alt+right banks the time spent on the step; with the database failing that write failed and the app
+    crashed (PostgreSQL QA, server stopped). Now the chair moves on, the step's time waits with the rest."""
+    _skip_what_the_dialect_cannot(store, fault)
+    meeting = new_meeting("hampshire", case_ref="EH-2026-0999")
+    store.set_status(meeting, "in_progress")
+    faults = Faults(store, fault)
+    app = make_app(save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, meeting, "aim")
+        app.clock.advance(90)
+        faults.fail()
+        await pilot.press("alt+right")
+        await wait_until(pilot, lambda: app.live.current_step != "aim", "the next step")
+        await wait_until(pilot, lambda: step_on_show(app), "the next step on show")
+        assert app.is_running and app.return_code is None
+        assert app.live.step_seconds("aim") >= 90  # on the step clock meanwhile
+        faults.clear()
+        await pilot.press("alt+left")
+        await wait_until(pilot, lambda: app.live.current_step == "aim", "back at the aim")
+    assert app.return_code in (None, 0)
+    progress = store.opened(meeting).progress
+    assert progress["aim"].seconds >= 90, "the step's time was lost"

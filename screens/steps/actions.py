@@ -102,7 +102,7 @@ class ActionsStep(StepBody):
         self.query_one("#unaddressed", Label).update(
             f"Needs and risks no action addresses yet: {len(open_needs)}" if open_needs and actions else ""
         )
-        self.screen.refresh_ticks()
+        self.meeting_screen.refresh_ticks()
 
     def _highlighted(self) -> str | None:
         table = self.query_one("#actions", DataTable)

@@ -3,13 +3,15 @@ minutes, next review. Each is a short form over the meeting's closing records (G
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 
 from ..form import FieldForm, FieldSpec, worded
 from ..step_base import StepBody
 
 
-def _is(path: str, value) -> callable:
+def _is(path: str, value) -> Callable[[dict], bool]:
     group, name = path.split(".")
     return lambda m: (m.get(group) or {}).get(name) is value
 

@@ -1,0 +1,1 @@
+from screens.app_contract import *

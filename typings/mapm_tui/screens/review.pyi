@@ -1,0 +1,1 @@
+from screens.review import *

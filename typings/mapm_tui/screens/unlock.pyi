@@ -1,0 +1,1 @@
+from screens.unlock import *
