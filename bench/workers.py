@@ -149,12 +149,12 @@ async def _typing(mode: str, keys: int, warmup: int, step_key: str) -> dict:
         save_cpu = [0.0]
         run = autosaver._run
 
-        def timed_run(keys):
+        def timed_run(keys, queue=False):
             started = time.process_time()
             try:
-                return run(keys)
+                return run(keys, queue=queue)
             finally:
-                if keys:
+                if keys or queue:
                     save_cpu[0] += time.process_time() - started
 
         autosaver._run = timed_run

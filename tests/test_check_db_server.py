@@ -7,6 +7,8 @@ backup and restore say in one sentence that a server's backups are its administr
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from mapm_tui import migrations
@@ -128,7 +130,7 @@ def test_backup_and_restore_on_a_server_say_whose_they_are_and_touch_nothing(arg
     """On an empty database (as its administrator made it): the refusal comes before anything is opened,
     so nothing is created there (a backup used to open, and so migrate, the server's database first)."""
     url = pg.need_server()
-    name = f"mapm_t_empty_{tmp_path.name[-12:].lower().replace('-', '_')}"
+    name = f"mapm_t_empty_{uuid.uuid4().hex[:12]}"  # unique: tmp_path's name repeats between sessions
     with pg.admin(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

@@ -444,6 +444,7 @@ def test_samples_find_what_they_were_written_to_show():
 def test_where_an_entry_belongs_is_one_answer_for_the_lists_and_the_checks():
     """`Template.step_of_entry` is the one rule the entry lists (live), the completeness checks (rules)
     and the minutes (layout) use: the step it was captured under if the template has it, else its home."""
+    from mapm_tui.autosave import Autosaver
     from mapm_tui.live import LiveMeeting
 
     template = shipped_templates()["hampshire"]
@@ -457,8 +458,8 @@ def test_where_an_entry_belongs_is_one_answer_for_the_lists_and_the_checks():
     where = {e["id"]: getattr(template.step_of_entry(e), "key", None) for e in entries}
     assert where == {"ent-1": "known_before", "ent-2": "identified_during", "ent-3": "known_before", "ent-4": None}
     meeting = {"entries": entries}
-    live = LiveMeeting.__new__(LiveMeeting)  # only the meeting and the template are read
-    live.meeting, live.template = meeting, template
+    live = LiveMeeting.__new__(LiveMeeting)  # only the meeting, the template and the (empty) queue are read
+    live.meeting, live.template, live.autosaver = meeting, template, Autosaver()
     for key in ("known_before", "identified_during"):
         expected = [e["id"] for e in entries if where[e["id"]] == key]
         assert [e["id"] for e in rules._entries_in_step(meeting, template, key)] == expected
