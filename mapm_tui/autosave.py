@@ -19,7 +19,7 @@ keeps or writes out unsaved text (the quit, a signal, a crash, leaving the meeti
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -97,9 +97,10 @@ class Autosaver:
             queue=True,
         )
 
-    def flush(self, key: str | None = None) -> int:
-        """Write everything pending now (or only `key`); the queued entries first when it is everything."""
-        keys = list(self._pending) if key is None else ([key] if key in self._pending else [])
+    def flush(self, key: str | None = None, *, keep: Collection[str] = ()) -> int:
+        """Write everything pending now (or only `key`); the queued entries first when it is everything.
+        `keep`: keys left for the timer (a value that need not be written before the next screen is drawn)."""
+        keys = [k for k in self._pending if k not in keep] if key is None else ([key] if key in self._pending else [])
         return self._run(keys, queue=key is None)
 
     def flush_queue(self) -> int:

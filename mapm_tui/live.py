@@ -314,7 +314,10 @@ class LiveMeeting:
         return next(i for i, s in enumerate(self.steps) if s.key == key)
 
     def enter_step(self, key: str) -> None:
-        self.leave_step()
+        # what was typed on the step being left is written now; where the chair is (a marker saved on
+        # every step change) waits for the autosave timer, like anything typed: writing it here cost a
+        # commit, and a redraw of the save state, on every step change while the chair pages through steps
+        self._leave_step(keep=(f"draft:{WHERE_KEY}",))
         self._step_key = key
         self._step_since = self.clock.monotonic()
         if self.editable and self.draft(WHERE_KEY) != key:
@@ -346,13 +349,17 @@ class LiveMeeting:
 
     def leave_step(self) -> None:
         """Flush what was typed and add the time spent on the step (only while the meeting runs)."""
-        self.save_progress()
+        self._leave_step()
+
+    def _leave_step(self, keep: tuple[str, ...] = ()) -> None:
+        self.save_progress(keep=keep)
         self._step_key = self._step_since = None
 
-    def save_progress(self) -> None:
-        """Flush what was typed and bank the time on the current step so far; the step clock runs on
-        (used on quit, signals and the privacy key, where the chair has not left the step)."""
-        self.autosaver.flush()
+    def save_progress(self, keep: tuple[str, ...] = ()) -> None:
+        """Flush what was typed (all but the saves named in `keep`) and bank the time on the current step
+        so far; the step clock runs on (used on quit, signals and the privacy key, where the chair has not
+        left the step)."""
+        self.autosaver.flush(keep=keep)
         if self._step_key is None or self._step_since is None:
             return
         now = self.clock.monotonic()

@@ -43,6 +43,26 @@ def test_the_live_meeting_reads_what_the_store_holds(store, templates, clock):
     assert live.status == "draft" and not live.part_two_started
 
 
+def test_a_step_change_writes_what_was_typed_at_once_and_where_the_chair_is_with_the_next_save(store, templates, clock):
+    """Leaving a step writes its half-typed line before the next step is drawn; the marker of which step
+    the chair is on (saved on every step change) goes with the autosave timer instead of costing a commit
+    of its own each time the chair pages through the agenda. A quit or a signal (save_progress) writes it."""
+    mid = store.create_meeting(templates["hampshire"], DAY, case_ref="CSC/4")
+    live = LiveMeeting(store, mid, clock)
+    live.enter_step("aim")
+    live.autosaver.flush()  # (the marker for "aim", as the timer would)
+    assert LiveMeeting(store, mid, clock).resume_step == "aim"
+    live.set_draft("capture:aim", "Mum said the school run")
+    live.enter_step("known_before")
+    reopened = LiveMeeting(store, mid, clock)
+    assert reopened.draft("capture:aim") == "Mum said the school run"  # written on leaving the step
+    assert reopened.resume_step == "aim"  # the new marker waits for the timer
+    live.enter_step("new_information")
+    assert LiveMeeting(store, mid, clock).resume_step == "aim"
+    live.save_progress()  # the quit, a signal, the privacy key
+    assert LiveMeeting(store, mid, clock).resume_step == "new_information"
+
+
 async def test_showing_the_setup_screen_writes_nothing(store, templates, make_app, monkeypatch):
     mid = store.create_meeting(templates["hampshire"], DAY, case_ref="CSC/3", title="T", venue="Room 2")
     written = []
