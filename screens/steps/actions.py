@@ -37,7 +37,7 @@ class ActionsStep(StepBody):
         "meeting are listed too: open one to record its progress (done, partly done, not done, cancelled)."
     )
     DEFAULT_CSS = """
-    ActionsStep #actions { height: auto; max-height: 26; }
+    ActionsStep #actions { height: 1fr; min-height: 5; }
     ActionsStep #actions-summary { height: auto; margin-bottom: 1; }
     ActionsStep #unaddressed { color: $warning; height: auto; }
     ActionsStep #actions-summary, ActionsStep #unaddressed { width: 100%; }  /* wrap, not cut */

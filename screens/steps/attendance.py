@@ -18,6 +18,12 @@ class AttendanceStep(StepBody):
         "two-part meeting attended). Tab moves between the line and the list. An apology with neither a "
         "substitute nor a written contribution is flagged in the review (G-22)."
     )
+    # the list takes the room left on the screen, so the step's title and prompt stay in sight (a list of
+    # a fixed most rows ran past the bottom of a 40-row terminal and the step scrolled its top away)
+    DEFAULT_CSS = """
+    AttendanceStep #people-panel { height: 1fr; }
+    AttendanceStep #people { height: 1fr; min-height: 5; }
+    """
 
     def compose_body(self) -> ComposeResult:
         yield PeoplePanel(self.live, id="people-panel")

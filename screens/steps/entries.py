@@ -90,9 +90,9 @@ class EntriesStep(StepBody):
     EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
     EntriesStep #capture-meta { color: $text-muted; height: auto; width: 1fr; }
     EntriesStep #capture-from { height: auto; width: 1fr; }
-    EntriesStep #capture-error { color: $error; height: auto; width: 1fr; }
+    EntriesStep #capture-error { color: $error; height: auto; width: 1fr; display: none; }
     EntriesStep #capture-waiting { color: $error; text-style: bold; height: auto; width: 1fr; margin-top: 1; }
-    EntriesStep #entries { height: auto; max-height: 24; margin-top: 1; }
+    EntriesStep #entries { height: 1fr; min-height: 5; margin-top: 1; }
     """
 
     def __init__(self, step) -> None:
@@ -249,10 +249,9 @@ class EntriesStep(StepBody):
     @on(Input.Submitted, "#capture")
     def _submitted(self, event: Input.Submitted) -> None:
         raw = event.value
-        error = self.query_one("#capture-error", Label)
         mention = self._mention(raw)
         if mention is not None and mention.candidates:
-            error.update(
+            self._say_error(
                 f"@{mention.query} could be more than one person or agency: type more of the name, "
                 "or ctrl+r to keep it as text."
             )
@@ -264,7 +263,7 @@ class EntriesStep(StepBody):
         kind, text = capture.parse_quick(raw)
         kind = kind or self.kind
         if not text:
-            error.update("Type what was said, then Enter." if not self.editing else "")
+            self._say_error("Type what was said, then Enter." if not self.editing else "")
             return
         from mapm_tui.store import StoreError  # (loaded by now: the meeting is open)
 
@@ -286,9 +285,9 @@ class EntriesStep(StepBody):
                 self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
                 self.live.clear_draft(self.draft_key)
         except StoreError as exc:  # a refusal from the store (a saved entry's change): keep the text, say why
-            error.update(str(exc))
+            self._say_error(str(exc))
             return
-        error.update("")
+        self._say_error("")
         self._start_afresh()
         event.input.value = ""
         self.refresh_entries()
@@ -313,13 +312,20 @@ class EntriesStep(StepBody):
             self.refresh_meta()
 
     # -- keys -------------------------------------------------------------------------------------
+    def _say_error(self, text: str) -> None:
+        """The line under the field that says why Enter did not take the entry: no row at all when empty
+        (at 80x24 an empty row pushed the step's title out of sight)."""
+        label = self.query_one("#capture-error", Label)
+        label.display = bool(text)
+        show(label, text)
+
     def action_clear_source(self) -> None:
         """No one named for this entry: forget the picked source, and read a trailing @mention as text."""
         self.picked = None
         mention = self._mention(self.query_one("#capture", Input).value)
         if mention is not None:
             self.literal_at = mention.start
-        self.query_one("#capture-error", Label).update("")
+        self._say_error("")
         self.refresh_meta()
 
     def action_set_kind(self, kind: str) -> None:
