@@ -20,6 +20,8 @@ from .clock import Clock
 from .vocabulary import has_ended
 
 if TYPE_CHECKING:
+    from threading import Thread
+
     from textual.timer import Timer
 
     from .agenda import Template
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 #: the name the open meeting's screen is installed under (one at a time: see `goto_step`)
 MEETING_SCREEN = "meeting"
+#: seconds between asking a server out of reach whether it answers again (saves wait meanwhile)
+SERVER_ASKED_EVERY = 1.0
 
 
 class MapmApp(ScreensApp):
@@ -43,6 +47,8 @@ class MapmApp(ScreensApp):
     #: every screen gets the class -narrow below 100 columns (an 80x24 terminal): the agenda, the header and
     #: the tables then give the step its room (widgets.py, app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: the thread asking a server out of reach whether it answers again (`_wait_for_server`), while it runs
+    _server_watch: Thread | None = None
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", priority=True),
@@ -346,6 +352,10 @@ class MapmApp(ScreensApp):
             from .db import DatabaseError
             from .store_errors import StoreError
 
+            # a last try even while saves wait for a server out of reach (the watch may not have seen it
+            # come back yet): the first save that fails holds the rest again, so a silent server costs
+            # one connect timeout here, and what is still not saved goes to a recovery file
+            self.live.autosaver.held = False
             try:
                 self.live.save_progress()
             except (StoreError, DatabaseError):  # the step's time was refused: the typed text is still written
@@ -375,6 +385,9 @@ class MapmApp(ScreensApp):
         self._show_save_state()
         if isinstance(exc, (ConnectionLost, ServerGone)):  # a server gone (team mode): kept and retried
             self._connection_lost = True
+            if self.live is not None:  # tried again once the server answers, asked in a thread
+                self.live.autosaver.held = True
+                self._wait_for_server()
         # (ServerGone: the meeting read again after an entry was written found the server gone; the entry
         # stays queued, and its next try writes nothing twice)
         if isinstance(exc, (WriteFailed, DatabaseBusy, HeldElsewhere, ServerGone)):
@@ -390,6 +403,39 @@ class MapmApp(ScreensApp):
             self.notify(str(exc), severity="error", timeout=8, markup=False)  # it may quote what was typed
             return False
         return True
+
+    def _wait_for_server(self) -> None:
+        """Ask the server in a thread, every SERVER_ASKED_EVERY seconds, whether it answers again; saves
+        wait meanwhile (Autosaver.held), so the chair types on while a server out of reach takes its
+        connect timeout to say so off the app's thread. (A daemon thread of its own, not a Textual worker:
+        a worker's thread is joined when the process ends, which could then wait out a connect timeout.)"""
+        import threading
+
+        watch = self._server_watch
+        if watch is not None and watch.is_alive():
+            return
+        store = self.store
+        assert store is not None
+        self._server_watch = threading.Thread(
+            target=self._ask_server, args=(store,), name="mapm-server-watch", daemon=True
+        )
+        self._server_watch.start()
+
+    def _ask_server(self, store: Store) -> None:
+        while self.is_running:
+            time.sleep(SERVER_ASKED_EVERY)
+            if self.is_running and store.answers():
+                with contextlib.suppress(RuntimeError):  # (the app closed meanwhile)
+                    self.call_from_thread(self._server_answers)
+                return
+
+    def _server_answers(self) -> None:
+        """The server answers again: what waited is written now (and, should it fail again, held again)."""
+        self._server_watch = None  # (this thread ends now: a save failing again starts another)
+        if self.live is not None and self.live.autosaver.held:
+            self.live.autosaver.held = False
+            self.live.autosaver.flush()
+            self.live.bank_time_owed()  # (the step time it missed, when nothing typed waited)
 
     def _show_save_state(self) -> None:
         update = getattr(self.screen, "show_save_state", None)
@@ -441,8 +487,8 @@ class MapmApp(ScreensApp):
         from .store import DatabaseBusy, WriteFailed
 
         hold, live = getattr(self, "_hold", None), self.live
-        if hold is None or self.store is None:
-            return
+        if hold is None or self.store is None or (live is not None and live.autosaver.held):
+            return  # (held: the server is out of reach; the hold goes stale only after minutes)
         try:
             ours = holds.heartbeat(self.store.engine, hold, self.clock.utcnow())
         except (WriteFailed, DatabaseBusy):

@@ -58,6 +58,11 @@ class Autosaver:
     queue: EntryQueue = field(default_factory=EntryQueue)
     #: writes one queued entry (LiveMeeting sets it); None: the queue is not written
     write_entry: Writer | None = None
+    #: nothing is tried while set: a save found the database out of reach (a server gone). A server out
+    #: of reach can take the connect timeout to say so, and saves run on the app's thread: trying each
+    #: pending save on every tick froze the chair's screen for that long, again and again. The app asks
+    #: the server in a thread instead (`Store.answers`) and clears this when it answers.
+    held: bool = False
 
     def put(self, key: str, save: Saver, value: object = None) -> None:
         """Schedule `save` for `key`, replacing an earlier one not yet written (whose first change still
@@ -109,9 +114,13 @@ class Autosaver:
 
     def _run(self, keys: list[str], queue: bool = False) -> int:
         written = 0
+        if self.held:
+            return written
         if queue and self.queue and self.write_entry is not None:
             written += self.queue.flush(self.write_entry, self.on_error)
         for key in keys:
+            if self.held:  # a save just now found the database out of reach: the others wait with it
+                break
             entry = self._pending.pop(key, None)
             if entry is None:
                 continue

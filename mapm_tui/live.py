@@ -378,6 +378,8 @@ class LiveMeeting:
         the chair goes on to the next step as if nothing happened (it used to stop the app)."""
         from .store_errors import DatabaseBusy, WriteFailed
 
+        if self.autosaver.held:  # a server out of reach: no write waits on it (autosave.py); owed meanwhile
+            return
         for key, seconds in list(self._time_owed.items()):
             try:
                 self.store.add_step_time(self.id, key, seconds)

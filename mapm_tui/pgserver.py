@@ -31,6 +31,18 @@ SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"
 DRIVER = "postgresql+psycopg"
 #: seconds to wait for a server that does not answer (libpq waits for ever by default)
 CONNECT_TIMEOUT = 10
+#: libpq's TCP settings for a connection whose server went out of reach mid-meeting (the laptop's network
+#: dropped, not the server stopped): data not acknowledged for 15 s, or an idle connection whose probes
+#: go unanswered for about 20 s, ends the connection with an error, which the app reports as NOT SAVED
+#: and retries. Without them a write on such a connection waits for the kernel's own limit (15 minutes and
+#: more), with the chair's screen waiting on it. A URL's own values are kept.
+TCP_SETTINGS = {
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "2",
+    "tcp_user_timeout": "15000",
+}
 #: the write lock's key (pg_advisory_xact_lock): "MAPM", as SQLite's application id
 WRITE_LOCK_KEY = 0x4D41504D
 #: how long a write waits for another's lock before it is "busy" (SQLite's busy timeout, db.BUSY_TIMEOUT_MS)
@@ -73,8 +85,8 @@ def engine_url(target: str) -> URL:
         raise DatabaseError(f"'{scheme}://…' is not a server URL mapm can read; write it as {_EXAMPLE}.") from None
     if not url.database:
         raise DatabaseError(f"the server URL names no database; write it as {_EXAMPLE}.")
-    if "connect_timeout" not in url.query:
-        url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
+    defaults = {"connect_timeout": str(CONNECT_TIMEOUT), **TCP_SETTINGS}
+    url = url.update_query_dict({k: v for k, v in defaults.items() if k not in url.query})
     key = _key(url)
     if url.password is None and key in _typed:
         url = url.set(password=_typed[key])
@@ -109,7 +121,8 @@ def libpq_conninfo(target: str) -> str:
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     params = conninfo_to_dict("postgresql://" + str(target).split("://", 1)[1])
-    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
+    for name, value in {"connect_timeout": str(CONNECT_TIMEOUT), **TCP_SETTINGS}.items():
+        params.setdefault(name, value)
     port = str(params.get("port") or "")
     key = (params.get("user"), params.get("host"), int(port) if port.isdigit() else None, params.get("dbname"))
     if "password" not in params and key in _typed:

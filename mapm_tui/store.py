@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as DBAPIDatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from . import migrations
@@ -169,6 +169,20 @@ class Store(Edits):
         """A session for reading; a server that cannot be reached comes out as ServerGone (one sentence)."""
         with server_reads(), Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    def answers(self) -> bool:
+        """Whether the database takes a connection and answers a query now. Asked in a thread while saves
+        wait for a server found out of reach (app.py), so that the chair's screen never waits on one.
+        A server that answers with another error (a password changed meanwhile) counts as answering: the
+        save tried next says what is wrong, in its own sentence."""
+        try:
+            with self.reading() as session:
+                session.connection().exec_driver_sql("SELECT 1")
+        except ServerGone:
+            return False
+        except SQLAlchemyError:
+            return True
+        return True
 
     @contextmanager
     def writing(self) -> Iterator[Session]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,5 +103,64 @@ async def test_text_typed_while_the_server_is_down_is_kept_and_saved_when_it_is_
     again = open_store(url, clock)
     try:
         assert again.load_meeting(SAMPLE)["aim"] == TYPED
+    finally:
+        again.close()
+
+
+async def test_a_server_out_of_reach_never_holds_up_the_chairs_screen(pg_url, clock, templates):
+    """The laptop's network drops under a running meeting: the server does not refuse, it falls silent,
+    and every connect waits out its timeout. Saves ran on the app's thread and each was tried again on every
+    autosave tick, so the chair's screen froze for a connect timeout per pending save, again and again.
+    Now the first failure holds the saves, the server is asked in a thread whether it answers, and nothing
+    waits on it on the app's thread until it does; then what was typed is saved."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
+    from tests.stall_proxy import StallProxy
+
+    server = make_url(pg_url)
+    proxy = StallProxy(server.host or "127.0.0.1", server.port or 5432)
+    url = server.set(host="127.0.0.1", port=proxy.port).update_query_dict({"connect_timeout": "2"})
+    store = open_store(url.render_as_string(hide_password=False), clock)
+    on_the_apps_thread: list[bool] = []  # for each connect: made on the app's thread?
+    event.listen(
+        store.engine,
+        "do_connect",
+        lambda *_: on_the_apps_thread.append(threading.current_thread() is threading.main_thread()),
+    )
+    import_bundle(store, load_sample("hampshire-planning.json"), templates)
+    app = MapmApp(db=None, clock=clock, store=store, save_delay=0)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_meeting(SAMPLE, "aim")
+            await pilot.pause()
+            await fill(pilot, "#text-field", "Before the network went.")
+            await _until(pilot, lambda: not app.live.autosaver.pending, "the first text saved")
+
+            proxy.stall()
+            await fill(pilot, "#text-field", TYPED)
+            await _until(pilot, lambda: app.save_error is not None, "the failed save noticed")
+            tried_here = on_the_apps_thread.count(True)
+            # the chair types on, for about two seconds of autosave ticks
+            for n in range(8):
+                await fill(pilot, "#text-field", f"{TYPED} ({n})")
+                for _ in range(5):
+                    app._autosave_tick()
+                    await pilot.pause(0.05)
+            assert on_the_apps_thread.count(True) == tried_here, "a save waited on the silent server"
+            assert on_the_apps_thread.count(False) >= 1, "the server was never asked in a thread"
+            assert app.live.autosaver.unsaved()["field:aim"] == f"{TYPED} (7)"
+            assert "NOT SAVED" in str(app.screen.query_one("#save-state").render())
+
+            proxy.resume()
+            await _until(pilot, lambda: not app.live.autosaver.pending, "the kept text saved")
+            await pilot.pause()
+            assert any("server is back" in n.message for n in app._notifications)
+    finally:
+        store.close()
+        proxy.close()
+    again = open_store(pg_url, clock)
+    try:
+        assert again.load_meeting(SAMPLE)["aim"] == f"{TYPED} (7)"
     finally:
         again.close()
