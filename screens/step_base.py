@@ -40,6 +40,9 @@ class StepBody(VerticalScroll):
     PRIMARY: str | None = None
     #: what F1 says this step is for
     HELP = ""
+    #: the actions of this step's keys that change the meeting: left out of the key bar, and not run, while
+    #: the meeting cannot be changed here (final, or read-only in this window)
+    EDITS: frozenset[str] = frozenset()
 
     def __init__(self, step) -> None:
         super().__init__(classes="step-body")
@@ -121,6 +124,10 @@ class StepBody(VerticalScroll):
 
     def left(self) -> None:
         """The chair went to another step, or to the review (not a dialog over this step)."""
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        live = self.app.live
+        return action not in self.EDITS or (live is not None and live.editable)
 
     def first_focus(self) -> Widget | None:
         """What has the focus when the step is first shown (by default its text field)."""

@@ -105,10 +105,14 @@ class MeetingHeader(Horizontal):
         of = f"Step {index}/{len(live.steps)}" if compact else f"Step {index} of {len(live.steps)}"
         show(self.query_one("#step-of", Label), of)
         seconds = live.step_seconds(step.key)
-        level = step_time_level(seconds, step.minutes)
         step_clock = self.query_one("#step-clock", Label)
         times = f"{elapsed_text(seconds)} / {step.minutes:02d}:00"
-        text = (times if compact else f"This step {times}") + STEP_TIME_WORDS.get(level, "")
+        if status in ("in_progress", "draft"):
+            level = step_time_level(seconds, step.minutes)
+            text = (times if compact else f"This step {times}") + STEP_TIME_WORDS.get(level, "")
+        else:  # the meeting is over: how long the step took, not a warning to hurry (in review, final)
+            level = "ok"
+            text = times if compact else f"Took {times}"
         show(step_clock, text, layout=compact)
         step_clock.set_class(level == "amber", "amber")
         step_clock.set_class(level == "red", "red")

@@ -30,6 +30,7 @@ class ActionsStep(StepBody):
         Binding("ctrl+n", "new_action", "New action", id="new_action", priority=True),
         Binding("delete", "delete_action", "Delete action", id="delete_action", show=False),
     ]
+    EDITS = frozenset({"new_action", "delete_action"})
     HELP = (
         "ctrl+n opens the action form. Each action needs what, who, by when and how we will know "
         "(G-31); the form shows what is missing as you type, and you can save with gaps. Enter on an "

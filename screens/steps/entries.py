@@ -85,6 +85,9 @@ class EntriesStep(StepBody):
         Binding("escape", "cancel_edit", "Cancel edit", id="cancel_edit", show=False),
         Binding("delete", "delete_entry", "Delete entry", id="delete_entry", show=False),
     ]
+    EDITS = frozenset({"set_kind", "cycle_basis", "clear_source", "toggle_share", "cancel_edit", "delete_entry"})
+    #: the capture line and the lines about it: not shown where the meeting cannot be changed
+    CAPTURE = ("#capture-kind", "#capture", "#capture-meta", "#capture-from")
     DEFAULT_CSS = """
     EntriesStep #capture-row { height: auto; }
     EntriesStep #capture-kind { text-style: bold; color: $accent; height: 1; width: 1fr; }
@@ -135,11 +138,13 @@ class EntriesStep(StepBody):
 
     def on_mount(self) -> None:
         # (StepBody.on_mount runs too: Textual calls each class's handler)
-        self.refresh_entries()
-        self.refresh_meta()
+        self.refresh_step()
 
     # -- display ----------------------------------------------------------------------------------
     def refresh_step(self) -> None:
+        editable = self.live.editable  # (a meeting held by another window becomes read-only here)
+        for selector in self.CAPTURE:
+            self.query_one(selector).display = editable
         self.refresh_entries()
         self.refresh_meta()
 
