@@ -191,7 +191,10 @@ class EntriesStep(StepBody):
             return None
         return mention
 
-    def refresh_entries(self) -> None:
+    def refresh_entries(self, show: str | None = None) -> None:
+        """Draw the step's entries; `show`: an entry just taken or changed, on which the list's cursor is
+        put (scrolled into view, and in full in the line under the list), so the chair sees it taken even
+        when the list is longer than the screen."""
         rows = []
         waiting = []
         for entry in self.live.entries_in_step(self.step):
@@ -211,7 +214,7 @@ class EntriesStep(StepBody):
                     ],
                 )
             )
-        self.query_one("#entries", Table).set_rows(rows)
+        self.query_one("#entries", Table).set_rows(rows, keep=show)
         self._drawn_waiting = waiting
         self.refresh_waiting()
 
@@ -277,6 +280,7 @@ class EntriesStep(StepBody):
             values["share_with_family"] = self.share
         try:
             if self.editing:
+                taken = self.editing
                 waited = self.live.waiting(self.editing)
                 self.live.update_entry(self.editing, {"kind": kind, "text": text, **values})
                 self.notify(
@@ -287,7 +291,7 @@ class EntriesStep(StepBody):
                 )
             else:
                 # always taken: written now, or kept (marked NOT SAVED) and written as soon as it can be
-                self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
+                taken = self.live.add_entry(self.step, kind, text, **{k: v for k, v in values.items() if v is not None})
                 self.live.clear_draft(self.draft_key)
         except StoreError as exc:  # a refusal from the store (a saved entry's change): keep the text, say why
             self._say_error(str(exc))
@@ -295,7 +299,7 @@ class EntriesStep(StepBody):
         self._say_error("")
         self._start_afresh()
         event.input.value = ""
-        self.refresh_entries()
+        self.refresh_entries(show=taken)
         self.refresh_meta()
         self.show_save_state()
 
