@@ -1020,7 +1020,8 @@ def cmd_outbox(args, store, templates) -> int:
     import datetime as dt
 
     from .minutes import ExportError, MinutesWithheld, previous_meeting
-    from .outbox import OutboxError, check_before_sending, folder_name, record_sent, write_outbox
+    from .outbox import OutboxError, check_before_sending, folder_name, record_sent, record_written, write_outbox
+    from .store import StoreError
     from .vocabulary import has_ended, status_in_words
 
     meeting = _load(store, args.id)
@@ -1049,6 +1050,10 @@ def cmd_outbox(args, store, templates) -> int:
         raise UsageError(str(exc)) from None
     except MinutesWithheld as exc:
         raise Refused(str(exc)) from None
+    try:
+        record_written(store, args.id, out)  # (with --no-record too: the minutes went to files)
+    except StoreError as exc:
+        raise Refused(f"The outbox was not recorded in the audit trail, so it was removed: {_sentence(exc)}") from None
     if not args.no_record:
         _lifecycle_call(record_sent, store, args.id, out, now)
     print(out.folder)

@@ -174,6 +174,20 @@ class Outbox:
     action_summary: Path | None = None
     #: recipients with no e-mail address: they get theirs by hand or post
     by_hand: list[Recipient] = field(default_factory=list)
+    #: every file written, in order (taken away again when the outbox cannot be recorded: `record_written`)
+    files: list[Path] = field(default_factory=list)
+
+    def words(self) -> str:
+        """What the outbox holds, for the audit trail: "Outbox of 6 e-mail drafts (full minutes, family copy)"."""
+        versions = ", ".join(VERSIONS[v].lower() for v in sorted(self.documents) if v in VERSIONS)
+        return f"Outbox of {len(self.drafts)} e-mail drafts ({versions or 'no minutes'})"
+
+    def remove(self) -> None:
+        """Take away every file written (and the folder, when nothing else is in it)."""
+        for path in self.files:
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # (not empty: files of the user's own are left alone)
+            self.folder.rmdir()
 
 
 def folder_name(meeting: dict) -> str:
@@ -322,9 +336,12 @@ def write_outbox(
                 meeting, template, path, version, settings=settings, force=True, previous=previous
             )
         except ExportError as exc:
+            out.remove()
             raise OutboxError(str(exc)) from None
+        out.files.append(out.documents[version])
     summary = folder / version_filename(meeting, "full").replace("minutes-", "actions-", 1)
     out.action_summary = export_action_summary(meeting, template, summary, settings=settings, force=True)
+    out.files.append(out.action_summary)
     for n, r in enumerate(people, start=1):
         if not r.version:
             continue
@@ -335,6 +352,7 @@ def write_outbox(
         msg = draft_message(meeting, r, r.version, attachment, marking=marking, sender=sender, contact=contact, now=now)
         path = folder / f"{n:02d}-{_safe(r.name)}.eml"
         _write_private(path, bytes(msg))
+        out.files.append(path)
         out.drafts.append(Draft(r, r.version, path, attachment))
         if not r.is_family:
             msg = draft_message(
@@ -342,11 +360,27 @@ def write_outbox(
                 now=now,
             )  # fmt: skip
             _write_private(folder / f"{n:02d}-{_safe(r.name)}-actions.eml", bytes(msg))
+            out.files.append(folder / f"{n:02d}-{_safe(r.name)}-actions.eml")
     invitation = next_review_invitation(meeting, now)
     if invitation is not None:
         out.invitation = folder / "next-review.ics"
         _write_private(out.invitation, invitation)
+        out.files.append(out.invitation)
     return out
+
+
+def record_written(store, meeting_id: str, outbox: Outbox) -> None:
+    """Record in the audit trail that the outbox was written: its drafts carry the minutes, a disclosure to
+    files as an export is, whether or not they are then recorded as sent (`record_sent`; `--no-record`).
+    An outbox that cannot be recorded is taken away again and the StoreError raised (audit.record_export)."""
+    from . import audit
+    from .store_errors import StoreError
+
+    try:
+        audit.record(store, meeting_id, "exported", f"{outbox.words()} to {outbox.folder}")
+    except StoreError:
+        outbox.remove()
+        raise
 
 
 def record_sent(store, meeting_id: str, outbox: Outbox, when: dt.datetime) -> int:

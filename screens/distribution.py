@@ -242,7 +242,7 @@ class SendScreen(ModalScreen[bool]):
     def action_outbox(self) -> None:
         from mapm_tui.lifecycle import LifecycleError
         from mapm_tui.minutes import ExportError, MinutesWithheld, previous_meeting
-        from mapm_tui.outbox import OutboxError, folder_name, record_sent, write_outbox
+        from mapm_tui.outbox import OutboxError, folder_name, record_sent, record_written, write_outbox
         from mapm_tui.store import StoreError
 
         meeting = self.live.meeting
@@ -259,6 +259,13 @@ class SendScreen(ModalScreen[bool]):
             )
         except (OutboxError, ExportError, MinutesWithheld, LifecycleError) as exc:
             self.query_one("#send-result", Label).update(str(exc))
+            return
+        try:
+            record_written(self.live.store, self.live.id, out)
+        except StoreError as exc:  # an unrecorded disclosure is taken away again, as an export is
+            self.query_one("#send-result", Label).update(
+                f"The outbox was not recorded in the audit trail, so it was removed: {exc}"
+            )
             return
         try:
             recorded = record_sent(self.live.store, self.live.id, out, now)

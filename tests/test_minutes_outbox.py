@@ -193,3 +193,57 @@ def test_the_command_line_writes_no_outbox_for_a_meeting_that_has_not_ended(tmp_
         assert not store.load_meeting(meeting_id).get("distribution")
     finally:
         store.close()
+
+
+def _imported_two_part(tmp_path, capsys):
+    import json
+
+    from mapm_tui import cli
+
+    db = tmp_path / "m.db"
+    bundle = tmp_path / "two-part.json"
+    bundle.write_text(json.dumps(load_sample("hampshire-two-part.json")), encoding="utf-8")
+    assert cli.main(["--db", str(db), "import", str(bundle)]) == 0
+    return db, capsys.readouterr().out.strip()
+
+
+def test_an_outbox_is_in_the_audit_trail_even_when_not_recorded_as_sent(tmp_path, isolated_home, capsys):
+    """Its drafts carry the minutes to files, as an export does; `--no-record` (write them, record them as
+    sent later) left no trace of that anywhere."""
+    from mapm_tui import audit, cli
+    from tests import keys
+
+    db, meeting_id = _imported_two_part(tmp_path, capsys)
+    out = tmp_path / "outbox"
+    assert cli.main(["--db", str(db), "outbox", meeting_id, "-o", str(out), "--no-record"]) == 0
+    store = keys.open_test_store(db)
+    try:
+        assert not store.load_meeting(meeting_id).get("distribution")
+        exported = [e for e in audit.events(store, meeting_id) if e.kind == "exported"]
+        assert len(exported) == 1
+        drafts = len(list(out.glob("[0-9][0-9]-*.eml"))) - len(list(out.glob("*-actions.eml")))
+        detail = exported[0].detail
+        assert detail.startswith(f"Outbox of {drafts} e-mail drafts (") and detail.endswith(f") to {out}")
+        assert "full minutes" in detail and "family copy" in detail
+        assert audit.verify(store).ok
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid"), reason="file modes are POSIX")
+def test_an_outbox_that_cannot_be_recorded_is_taken_away_again(tmp_path, isolated_home, capsys):
+    """A database that cannot be written (a read-only file): the drafts and minutes written for the outbox
+    are removed again and the command says why, as an export that cannot be recorded is."""
+    import os
+
+    from mapm_tui import cli
+
+    db, meeting_id = _imported_two_part(tmp_path, capsys)
+    os.chmod(db, 0o400)
+    out = tmp_path / "outbox"
+    assert cli.main(["--db", str(db), "outbox", meeting_id, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]  # (after the check before sending)
+    assert last.startswith("mapm: The outbox was not recorded in the audit trail, so it was removed: ")
+    assert "Traceback" not in err
+    assert not out.exists(), list(out.iterdir())
