@@ -16,11 +16,12 @@ from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.screen import Screen
 
+from mapm_tui.store_errors import StoreError
 from mapm_tui.vocabulary import may_start_or_end, start_or_end_move
 
 from .app_contract import ScreensApp
 from .step_base import StepBody
-from .widgets import AgendaSidebar, KeyBar, MeetingHeader
+from .widgets import AgendaSidebar, KeyBar, MeetingHeader, not_done
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -378,7 +379,11 @@ class MeetingScreen(Screen):
         if move is None:
             return
         if move == "in_progress":
-            self.live.set_status(move)
+            try:
+                self.live.set_status(move)
+            except StoreError as exc:
+                not_done(self, "The meeting was not started" if status == "draft" else "It was not resumed", exc)
+                return
             self.live.enter_step(self._step.key)
             self.notify(
                 "The meeting has started: the clock is running." if status == "draft" else "The meeting has resumed."
@@ -388,7 +393,12 @@ class MeetingScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                note = self.live.set_status(move)
+                try:
+                    note = self.live.set_status(move)
+                except StoreError as exc:  # (the step clock runs on: the meeting is still running)
+                    self.live.enter_step(self._step.key)
+                    not_done(self, "The meeting was not ended", exc)
+                    return
                 self.notify("The meeting has ended. It is now in review.")
                 if note:
                     self.notify(note, severity="warning", timeout=12)
@@ -397,7 +407,11 @@ class MeetingScreen(Screen):
         self.app.push_screen(Confirm("End the meeting now? It moves to review; you can resume it."), done)
 
     def action_part_two(self) -> None:
-        self.live.mark_part_two()
+        try:
+            self.live.mark_part_two()
+        except StoreError as exc:
+            not_done(self, "The family's joining was not recorded; press F4 again when it can be", exc)
+            return
         self.notify("Part two: the family has joined. New entries are marked as said with the family, and shared.")
         self.refresh_bindings()
         self.refresh_header()

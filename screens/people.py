@@ -111,6 +111,18 @@ class PeoplePanel(Vertical):
             rows.append((a["id"], [a.get("name"), a.get("role"), a.get("agency"), att, flags]))
         self.query_one("#people", Table).set_rows(rows, keep, reveal=reveal)
 
+    def _change(self, person_id: str, values: dict) -> bool:
+        """Change a person from a key in the list; a refusal is said under the list (False)."""
+        from mapm_tui.store import StoreError
+
+        try:
+            self.live.update_item("attendees", person_id, values)
+        except StoreError as exc:
+            self._error(f"Not changed. {exc}")
+            return False
+        self._error("")
+        return True
+
     def _error(self, text: str) -> None:
         self.query_one("#person-error", Label).update(text)
 
@@ -185,7 +197,8 @@ class PeoplePanel(Vertical):
         if person_id is None:
             return
         if status != "substitute":
-            self.live.update_item("attendees", person_id, {"attendance": status, "substitute_for": None})
+            if not self._change(person_id, {"attendance": status, "substitute_for": None}):
+                return
             self.refresh_people(person_id)
             self._saved()
             return
@@ -194,8 +207,7 @@ class PeoplePanel(Vertical):
         person = self.live.attendee(person_id) or {}
 
         def done(name: str | None) -> None:
-            if name:
-                self.live.update_item("attendees", person_id, {"attendance": "substitute", "substitute_for": name})
+            if name and self._change(person_id, {"attendance": "substitute", "substitute_for": name}):
                 self.refresh_people(person_id)
                 self._saved()
 
@@ -213,7 +225,8 @@ class PeoplePanel(Vertical):
         if person_id is None:
             return
         person = self.live.attendee(person_id) or {}
-        self.live.update_item("attendees", person_id, {flag: not person.get(flag)})
+        if not self._change(person_id, {flag: not person.get(flag)}):
+            return
         self.refresh_people(person_id)
         self._saved()
 

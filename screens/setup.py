@@ -26,7 +26,7 @@ from mapm_tui.vocabulary import MEETING_REASONS, OTHER_PROCEDURES
 from .app_contract import ScreensApp
 from .form import FieldForm, FieldSpec, person_specs, worded
 from .people import PeoplePanel
-from .widgets import KeyBar, Table, TickList
+from .widgets import KeyBar, Table, TickList, not_done
 
 MEETING_TYPES = (
     ("Planning meeting", "planning"),
@@ -313,7 +313,11 @@ class SetupScreen(Screen):
         if event.key == "delete" and table.has_focus and table.row_count and self.live.editable:
             event.stop()
             position = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-            self.live.delete_item("subjects", position)
+            try:
+                self.live.delete_item("subjects", position)
+            except StoreError as exc:
+                not_done(self, "Not removed", exc)
+                return
             self.refresh_subjects()
             self.run_worker(self._reword(), exclusive=True, group="reword")
 
@@ -326,7 +330,11 @@ class SetupScreen(Screen):
             self.query_one("#f-other_procedure_reason").focus()
             return
         if self.live.status == "draft":
-            self.live.set_status("in_progress")
+            try:
+                self.live.set_status("in_progress")
+            except StoreError as exc:
+                not_done(self, "The meeting was not started", exc)
+                return
             self.notify("The meeting has started: the clock is running.")
         self.app.goto_step(self.live.steps[0].key)
 

@@ -27,6 +27,13 @@ HEADER_STATUS_SHORT = {**STATUS_WORDS, "draft": "Not started"}
 HEADER_STATUS = {**HEADER_STATUS_SHORT, "in_review": "Ended: in review", "final": "Final (read-only)"}
 
 
+def not_done(node, what: str, exc: Exception) -> None:
+    """Tell the chair that a change they asked for was not made (`what`: "The meeting was not ended"), and
+    why: a StoreError's one sentence (a rule, a full disk, a lost server, another window's hold). The screen
+    goes on as it was: such a refusal used to stop the whole app as an unexpected error."""
+    node.notify(f"{what}. {exc}", severity="error", timeout=10, markup=False)
+
+
 def show(label: Label, text: str, *, layout: bool = True) -> None:
     """Update a label only when its text changes: every update costs a layout of the whole screen."""
     if label.content != text:

@@ -9,10 +9,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label
 
 from mapm_tui import dates
+from mapm_tui.store_errors import StoreError
 from mapm_tui.vocabulary import ACTION_STATUS_WORDS
 
 from ..step_base import StepBody
-from ..widgets import Col, Table
+from ..widgets import Col, Table, not_done
 
 #: the list's columns: what, owner and date are kept at every width; SMART and progress give way first
 #: on a narrow terminal (the highlighted action's whole row shows under the list)
@@ -142,7 +143,11 @@ class ActionsStep(StepBody):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.live.delete_item("actions", action_id)
+                try:
+                    self.live.delete_item("actions", action_id)
+                except StoreError as exc:
+                    not_done(self, "The action was not deleted", exc)
+                    return
                 self.refresh_actions()
                 self.show_save_state()
 

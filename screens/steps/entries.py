@@ -21,9 +21,10 @@ from textual.widgets import DataTable, Input, Label
 
 from mapm_tui import capture
 from mapm_tui.schema import TEXT_LIMIT
+from mapm_tui.store_errors import StoreError
 
 from ..step_base import StepBody
-from ..widgets import Col, Table, show
+from ..widgets import Col, Table, not_done, show
 
 #: the capture line's hint: each letter with its colon, quoted ("r: risk" unquoted was read as "r, then a
 #: space", and typed so; a lower-case letter and a space now chooses the kind too: capture.parse_quick)
@@ -273,8 +274,6 @@ class EntriesStep(StepBody):
         if not text:
             self._say_error("Type what was said, then Enter." if not self.editing else "")
             return
-        from mapm_tui.store import StoreError  # (loaded by now: the meeting is open)
-
         values = {**(source.values() if source else capture.NO_SOURCE), "basis": self.basis}
         if self.share is not None:
             values["share_with_family"] = self.share
@@ -355,7 +354,11 @@ class EntriesStep(StepBody):
         entry_id = self._highlighted()
         if entry_id:
             entry = self.live.entry(entry_id)
-            self.live.update_entry(entry_id, {"basis": capture.next_basis(entry.get("basis"))})
+            try:
+                self.live.update_entry(entry_id, {"basis": capture.next_basis(entry.get("basis"))})
+            except StoreError as exc:
+                not_done(self, "The entry was not changed", exc)
+                return
             self._keep_cursor(entry_id)
             return
         self.basis = capture.next_basis(self.basis)
@@ -365,7 +368,11 @@ class EntriesStep(StepBody):
         entry_id = self._highlighted()
         if entry_id:
             entry = self.live.entry(entry_id)
-            self.live.update_entry(entry_id, {"share_with_family": not entry.get("share_with_family")})
+            try:
+                self.live.update_entry(entry_id, {"share_with_family": not entry.get("share_with_family")})
+            except StoreError as exc:
+                not_done(self, "The entry was not changed", exc)
+                return
             self._keep_cursor(entry_id)
             return
         current = self.share if self.share is not None else self.live.entry_defaults(self.step).share_with_family
@@ -415,7 +422,11 @@ class EntriesStep(StepBody):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.live.delete_entry(entry_id)
+                try:
+                    self.live.delete_entry(entry_id)
+                except StoreError as exc:
+                    not_done(self, "The entry was not deleted", exc)
+                    return
                 self.refresh_entries()
                 self.show_save_state()
 
