@@ -28,7 +28,7 @@ from mapm_tui.agenda import TemplateError
 from mapm_tui.store import StoreError
 
 from .app_contract import ScreensApp
-from .widgets import KeyBar, show
+from .widgets import KeyBar, not_done, show
 
 #: the review says plainly that a final meeting is read-only
 STATUS_WORDS = {**vocabulary.STATUS_WORDS, "final": "FINAL (read-only)"}
@@ -522,7 +522,11 @@ class ReviewScreen(Screen):
             )
 
         self.live.flush()
-        n = len(lifecycle.actions_to_carry(self.live.store, self.live.id))
+        try:
+            n = len(lifecycle.actions_to_carry(self.live.store, self.live.id))
+        except StoreError as exc:  # (a server gone: a read, ServerGone)
+            not_done(self, "The next meeting was not prepared", exc)
+            return
         carried = (
             f"Its {n} open action{'s' if n != 1 else ''} will be carried over."
             if n
