@@ -78,6 +78,10 @@ class Autosaver:
         still queued (`entry:<id>` -> its values, in the order they were typed)."""
         return {**{key: self._values.get(key) for key in self._pending}, **self.queue.unsaved()}
 
+    def waiting(self, key: str) -> bool:
+        """Whether a save of `key` waits to be written."""
+        return key in self._pending
+
     @property
     def pending(self) -> bool:
         return bool(self._pending) or bool(self.queue)

@@ -242,11 +242,12 @@ class Edits(Amendments):
             self._audit(s, meeting_id, "status", f"{old} -> {status}" + (f" ({note})" if note else ""), by)
         return note
 
-    def mark_part_two(self, meeting_id: str) -> None:
-        """The family joins: entries from now on are said in the family part (G-08)."""
+    def mark_part_two(self, meeting_id: str, at: dt.datetime | None = None) -> None:
+        """The family joins: entries from now on are said in the family part (G-08). `at`: when the chair
+        marked it, for a mark written later than it was made (a server that was out of reach)."""
         with self.writing() as s:
             row = self._editable(s, meeting_id)
-            old, row.part_two_started_at = row.part_two_started_at, self.clock.utcnow()
+            old, row.part_two_started_at = row.part_two_started_at, at or self.clock.utcnow()
             amending = self._amending(s, row)
             if amending:
                 self._amend(s, amending, "part_two_started_at", old, row.part_two_started_at)

@@ -65,6 +65,8 @@ def set_path(meeting: dict, path: str, value: Any) -> None:
 #: the draft key that keeps the step the chair is on, so that reopening a running meeting lands there.
 #: Drafts are kept per meeting and never exported: where the chair was is not part of the record.
 WHERE_KEY = "live:step"
+#: the autosaver's key for the family joining (F4) while it is not yet written (recovery.restore reads it)
+PART_TWO_KEY = "part_two:started_at"
 
 
 class LiveMeeting:
@@ -121,7 +123,7 @@ class LiveMeeting:
 
     @property
     def part_two_started(self) -> bool:
-        return self._row.part_two_started_at is not None
+        return self._row.part_two_started_at is not None or self.autosaver.waiting(PART_TWO_KEY)
 
     def reload(self) -> None:
         self.autosaver.flush()
@@ -252,7 +254,7 @@ class LiveMeeting:
             self.version += 1
             self.autosaver.flush_queue()
             return
-        self.store.update_item(self.id, "entries", entry_id, values)
+        self._store_now.update_item(self.id, "entries", entry_id, values)
         self._written()
 
     def delete_entry(self, entry_id: str) -> None:
@@ -260,7 +262,7 @@ class LiveMeeting:
         if self.autosaver.queue.remove(entry_id):
             self.version += 1
             return
-        self.store.delete_item(self.id, "entries", entry_id)
+        self._store_now.delete_item(self.id, "entries", entry_id)
         self._written()
 
     def check_all_saved(self) -> None:
@@ -282,17 +284,28 @@ class LiveMeeting:
         if kind == "actions":
             values.setdefault("share_with_family", True)  # new actions default to shared (design.md)
             values.setdefault("status", "open")
-        item_id = self.store.add_item(self.id, kind, values)
+        item_id = self._store_now.add_item(self.id, kind, values)
         self._written()
         return item_id
 
     def update_item(self, kind: str, item_id: str, values: dict) -> None:
-        self.store.update_item(self.id, kind, item_id, values)
+        self._store_now.update_item(self.id, kind, item_id, values)
         self._written()
 
     def delete_item(self, kind: str, item_id: str) -> None:
-        self.store.delete_item(self.id, kind, item_id)
+        self._store_now.delete_item(self.id, kind, item_id)
         self._written()
+
+    @property
+    def _store_now(self) -> Store:
+        """The store, for a change the chair asked for by a key (it is written at once, not autosaved):
+        refused at once, with ServerGone's one sentence, while saves wait for a server found out of reach
+        (Autosaver.held), rather than waiting out the connect timeout on the app's thread."""
+        if self.autosaver.held:
+            from .store_errors import SERVER_GONE, ServerGone
+
+            raise ServerGone(SERVER_GONE)
+        return self.store
 
     def attendee(self, attendee_id: str | None) -> dict | None:
         return next((a for a in self.meeting.get("attendees", []) if a["id"] == attendee_id), None)
@@ -414,7 +427,7 @@ class LiveMeeting:
         return any(self.field(p) is not None for p in STEP_FIELDS.get(step.kind, ()))
 
     def set_step_done(self, key: str, done: bool = True) -> None:
-        self.store.set_step_done(self.id, key, done)
+        self._store_now.set_step_done(self.id, key, done)
         seconds, _ = self._progress.get(key, (0, False))
         self._progress[key] = (seconds, done)
         self._written(reload=False)
@@ -426,7 +439,7 @@ class LiveMeeting:
         self.autosaver.flush()
         if status != "in_progress":
             self.leave_step()
-        note = self.store.set_status(self.id, status)
+        note = self._store_now.set_status(self.id, status)
         self._row = self.store.meeting_row(self.id)
         self._written()
         if status == "in_review" and self.on_ended is not None:
@@ -434,7 +447,18 @@ class LiveMeeting:
         return note
 
     def mark_part_two(self) -> None:
-        self.store.mark_part_two(self.id)
+        """The family joins (F4). Taken at once, like an entry: what is typed from now on is part two's
+        (G-08) whether or not the database takes the mark now; a mark it cannot take waits with the other
+        unsaved changes (NOT SAVED, a recovery file on quitting) and is written, with the time it was made,
+        when it can be. (Refusing it left the words said with the family in the room marked as said before
+        they came in.)"""
+        at = self.clock.utcnow()
+        self.autosaver.put(PART_TWO_KEY, lambda: self._save_part_two(at), at.isoformat())
+        self.version += 1
+        self.autosaver.flush(PART_TWO_KEY)
+
+    def _save_part_two(self, at: dt.datetime) -> None:
+        self.store.mark_part_two(self.id, at)
         self._row = self.store.meeting_row(self.id)
         self._written(reload=False)
 

@@ -188,6 +188,7 @@ def restore(store, recovery: Recovery) -> int:
     the file. Returns how many changes were written. StoreError passes through, the file kept."""
     fields: dict[str, object] = {}
     drafts: dict[str, str] = {}
+    part_two: dt.datetime | None = None
     entries = entries_in(recovery)
     for key, value in recovery.changes.items():
         kind, _, name = key.partition(":")
@@ -195,14 +196,19 @@ def restore(store, recovery: Recovery) -> int:
             fields[name] = value
         elif kind == "draft":
             drafts[name] = "" if value is None else str(value)
+        elif kind == "part_two" and isinstance(value, str):  # the family joined (F4), when (live.PART_TWO_KEY)
+            with contextlib.suppress(ValueError):
+                part_two = dt.datetime.fromisoformat(value)
     if fields:
         store.set_fields(recovery.meeting_id, fields)
+    if part_two is not None and store.meeting_row(recovery.meeting_id).part_two_started_at is None:
+        store.mark_part_two(recovery.meeting_id, part_two)
     for name, text in drafts.items():
         store.save_draft(recovery.meeting_id, name, text)
     for entry in entries:
         store.add_item(recovery.meeting_id, "entries", entry, once=True)
     recovery.path.unlink(missing_ok=True)
-    return len(fields) + len(drafts) + len(entries)
+    return len(fields) + len(drafts) + len(entries) + (part_two is not None)
 
 
 def entries_in(recovery: Recovery) -> list[dict]:

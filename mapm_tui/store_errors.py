@@ -77,6 +77,18 @@ SERVER_GONE = (
     "nothing could be read and nothing was changed; try again in a moment."
 )
 
+#: a lost connection's sentence for a change made at once (a key: a mark, a flag, ending the meeting), which
+#: nothing keeps: ConnectionLost's own sentence says the text is kept, which is true only of what is autosaved
+CHANGE_NOT_MADE = (
+    "The connection to the database server was lost, so nothing was changed; try again when the server is back."
+)
+
+
+def refusal_of_a_change(exc: StoreError) -> str:
+    """The sentence for a change the chair asked for that the store refused (shown as it is, but a lost
+    connection, whose own sentence promises to keep what was typed, says nothing was changed instead)."""
+    return CHANGE_NOT_MADE if isinstance(exc, ConnectionLost) else str(exc)
+
 
 def read_failure(exc: BaseException) -> ServerGone | None:
     """ServerGone for a read that lost (or never got) its connection to the server; None for anything else.

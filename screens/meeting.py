@@ -407,11 +407,7 @@ class MeetingScreen(Screen):
         self.app.push_screen(Confirm("End the meeting now? It moves to review; you can resume it."), done)
 
     def action_part_two(self) -> None:
-        try:
-            self.live.mark_part_two()
-        except StoreError as exc:
-            not_done(self, "The family's joining was not recorded; press F4 again when it can be", exc)
-            return
+        self.live.mark_part_two()  # (taken at once; written now or with the next save that goes through)
         self.notify("Part two: the family has joined. New entries are marked as said with the family, and shared.")
         self.refresh_bindings()
         self.refresh_header()

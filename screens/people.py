@@ -118,7 +118,9 @@ class PeoplePanel(Vertical):
         try:
             self.live.update_item("attendees", person_id, values)
         except StoreError as exc:
-            self._error(f"Not changed. {exc}")
+            from mapm_tui.store_errors import refusal_of_a_change
+
+            self._error(f"Not changed. {refusal_of_a_change(exc)}")
             return False
         self._error("")
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rich.segment import Segment
 from textual import events
@@ -21,17 +21,22 @@ from mapm_tui.capture import elapsed_text, step_time_level
 from mapm_tui.text import clean, clean_line
 from mapm_tui.vocabulary import STATUS_WORDS
 
+if TYPE_CHECKING:
+    from mapm_tui.store_errors import StoreError
+
 #: a meeting that is not running, in the header where the meeting's clock is (the status words, with a
 #: draft "not started" yet); the wide header says a little more than the narrow one
 HEADER_STATUS_SHORT = {**STATUS_WORDS, "draft": "Not started"}
 HEADER_STATUS = {**HEADER_STATUS_SHORT, "in_review": "Ended: in review", "final": "Final (read-only)"}
 
 
-def not_done(node, what: str, exc: Exception) -> None:
+def not_done(node, what: str, exc: StoreError) -> None:
     """Tell the chair that a change they asked for was not made (`what`: "The meeting was not ended"), and
     why: a StoreError's one sentence (a rule, a full disk, a lost server, another window's hold). The screen
     goes on as it was: such a refusal used to stop the whole app as an unexpected error."""
-    node.notify(f"{what}. {exc}", severity="error", timeout=10, markup=False)
+    from mapm_tui.store_errors import refusal_of_a_change
+
+    node.notify(f"{what}. {refusal_of_a_change(exc)}", severity="error", timeout=10, markup=False)
 
 
 def show(label: Label, text: str, *, layout: bool = True) -> None:

@@ -13,12 +13,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable
 
 from mapm_tui.app import MapmApp
 from mapm_tui.bundle import import_bundle
 from mapm_tui.store import open_store
 from tests import pg, pg_server
-from tests.pilot_helpers import fill
+from tests.pilot_helpers import fill, on_show, step_on_show, wait_until
 from tests.samples import load_sample
 
 SAMPLE = "m-2026-hants-001"
@@ -147,6 +148,16 @@ async def test_a_server_out_of_reach_never_holds_up_the_chairs_screen(pg_url, cl
                 for _ in range(5):
                     app._autosave_tick()
                     await pilot.pause(0.05)
+            # a change asked for by a key (written at once, not autosaved) is refused at once, and steps change
+            app.goto_step("attendance")
+            await wait_until(pilot, lambda: step_on_show(app) and app.screen.body.step.key == "attendance", "step 3")
+            on_show(app, "#people", DataTable).focus()
+            await pilot.pause()
+            await pilot.press("p")
+            await pilot.pause()
+            assert "cannot be reached just now" in str(on_show(app, "#person-error").render())
+            app.goto_step("aim")
+            await wait_until(pilot, lambda: step_on_show(app) and app.screen.body.step.key == "aim", "back at step 4")
             assert on_the_apps_thread.count(True) == tried_here, "a save waited on the silent server"
             assert on_the_apps_thread.count(False) >= 1, "the server was never asked in a thread"
             assert app.live.autosaver.unsaved()["field:aim"] == f"{TYPED} (7)"
