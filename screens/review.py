@@ -140,7 +140,10 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_review()
-        self.query_one("#findings", OptionList).focus()
+        # the findings first, to put each right; with none, the minutes (Down and Enter on the empty list
+        # did nothing, and the screen looked stuck until Tab)
+        findings = self.query_one("#findings", OptionList)
+        (findings if findings.option_count else self.query_one("#minutes", OptionList)).focus()
 
     def on_screen_resume(self) -> None:
         if self.app.live is None:  # uncovered on the way home (a step opened from a finding, then F10)

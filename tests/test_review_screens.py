@@ -288,3 +288,17 @@ async def test_next_meeting_question_counts_only_what_will_be_carried(make_app, 
         assert isinstance(app.screen, Confirm)
         question = app.screen.question
         assert "No open action is left to carry over." in question and "will be carried over" not in question
+
+
+async def test_a_review_with_nothing_to_put_right_opens_on_the_minutes(make_app, store, templates):
+    """With no finding, the focus was on the empty findings list: Down and Enter did nothing, and the review
+    looked stuck until Tab (80x24, by hand). It now starts on the minutes, where Enter jumps to a step."""
+    clean = import_bundle(store, load_sample("hampshire-two-part.json"), templates)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot, clean)
+        assert findings_text(pilot) == []
+        assert app.focused is app.screen.query_one("#minutes", OptionList)
+        await pilot.press("down", "down", "down", "enter")
+        await pilot.pause()
+        assert screen_name(pilot) != "ReviewScreen"  # a step of the meeting, to put something right
