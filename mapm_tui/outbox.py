@@ -329,43 +329,57 @@ def write_outbox(
         or "the chair of the meeting"
     )
     people = recipients(meeting)
-    for version in sorted({r.version for r in people if r.version}):
-        path = folder / version_filename(meeting, version)
-        try:
-            out.documents[version] = export_version(
-                meeting, template, path, version, settings=settings, force=True, previous=previous
-            )
-        except ExportError as exc:
-            out.remove()
-            raise OutboxError(str(exc)) from None
-        out.files.append(out.documents[version])
-    summary = folder / version_filename(meeting, "full").replace("minutes-", "actions-", 1)
-    out.action_summary = export_action_summary(meeting, template, summary, settings=settings, force=True)
-    out.files.append(out.action_summary)
-    for n, r in enumerate(people, start=1):
-        if not r.version:
-            continue
-        if not r.email:
-            out.by_hand.append(r)
-            continue
-        attachment = out.documents[r.version]
-        msg = draft_message(meeting, r, r.version, attachment, marking=marking, sender=sender, contact=contact, now=now)
-        path = folder / f"{n:02d}-{_safe(r.name)}.eml"
-        _write_private(path, bytes(msg))
-        out.files.append(path)
-        out.drafts.append(Draft(r, r.version, path, attachment))
-        if not r.is_family:
+    # whatever stops it half-way (a refusal, a full disk), no minutes are left behind unrecorded
+    try:
+        for version in sorted({r.version for r in people if r.version}):
+            path = folder / version_filename(meeting, version)
+            out.files.append(path)  # (listed before it is written: a file half-written is taken away too)
+            try:
+                out.documents[version] = export_version(
+                    meeting, template, path, version, settings=settings, force=True, previous=previous
+                )
+            except ExportError as exc:
+                raise OutboxError(str(exc)) from None
+        summary = folder / version_filename(meeting, "full").replace("minutes-", "actions-", 1)
+        out.files.append(summary)
+        out.action_summary = export_action_summary(meeting, template, summary, settings=settings, force=True)
+        for n, r in enumerate(people, start=1):
+            if not r.version:
+                continue
+            if not r.email:
+                out.by_hand.append(r)
+                continue
+            attachment = out.documents[r.version]
             msg = draft_message(
-                meeting, r, "action_summary", out.action_summary, marking=marking, sender=sender, contact=contact,
-                now=now,
-            )  # fmt: skip
-            _write_private(folder / f"{n:02d}-{_safe(r.name)}-actions.eml", bytes(msg))
-            out.files.append(folder / f"{n:02d}-{_safe(r.name)}-actions.eml")
-    invitation = next_review_invitation(meeting, now)
-    if invitation is not None:
-        out.invitation = folder / "next-review.ics"
-        _write_private(out.invitation, invitation)
-        out.files.append(out.invitation)
+                meeting, r, r.version, attachment, marking=marking, sender=sender, contact=contact, now=now
+            )
+            path = folder / f"{n:02d}-{_safe(r.name)}.eml"
+            out.files.append(path)
+            _write_private(path, bytes(msg))
+            out.drafts.append(Draft(r, r.version, path, attachment))
+            if not r.is_family:
+                msg = draft_message(
+                    meeting, r, "action_summary", out.action_summary, marking=marking, sender=sender, contact=contact,
+                    now=now,
+                )  # fmt: skip
+                out.files.append(folder / f"{n:02d}-{_safe(r.name)}-actions.eml")
+                _write_private(out.files[-1], bytes(msg))
+        invitation = next_review_invitation(meeting, now)
+        if invitation is not None:
+            out.invitation = folder / "next-review.ics"
+            out.files.append(out.invitation)
+            _write_private(out.invitation, invitation)
+    except OSError as exc:  # a full disk, a folder that went: one sentence, nothing left half-written
+        from .oserrors import os_reason
+
+        out.remove()
+        raise OutboxError(
+            f"The outbox could not be written in {folder} ({os_reason(exc)}), so nothing was left there; "
+            "free some space or choose another folder."
+        ) from None
+    except BaseException:
+        out.remove()
+        raise
     return out
 
 

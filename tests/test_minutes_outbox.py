@@ -14,7 +14,7 @@ import docx
 import pytest
 
 from mapm_tui.bundle import import_bundle
-from mapm_tui.outbox import check_before_sending, next_review_invitation, record_sent, write_outbox
+from mapm_tui.outbox import OutboxError, check_before_sending, next_review_invitation, record_sent, write_outbox
 from mapm_tui.settings import Settings
 from tests.minutes_fixtures import all_text, body_blocks, open_docx
 from tests.samples import load_sample
@@ -247,3 +247,29 @@ def test_an_outbox_that_cannot_be_recorded_is_taken_away_again(tmp_path, isolate
     assert last.startswith("mapm: The outbox was not recorded in the audit trail, so it was removed: ")
     assert "Traceback" not in err
     assert not out.exists(), list(out.iterdir())
+
+
+def test_an_outbox_stopped_half_way_leaves_no_minutes_behind(tmp_path, templates, monkeypatch):
+    """A full disk half-way through the drafts: the minutes and drafts already written are taken away
+    again (nothing recorded them yet), not left in the export folder."""
+    import errno
+
+    from mapm_tui import outbox as outbox_module
+
+    real = outbox_module._write_private
+    calls = []
+
+    def fails_on_the_third(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(outbox_module, "_write_private", fails_on_the_third)
+    m = two_part()
+    folder = tmp_path / "outbox"
+    with pytest.raises(OutboxError) as refused:
+        write_outbox(m, templates[m["template"]], folder, settings=Settings(), now=NOW)
+    assert len(calls) == 3
+    assert "the disk is full" in str(refused.value) and "nothing was left there" in str(refused.value)
+    assert not folder.exists() or not any(folder.iterdir()), sorted(p.name for p in folder.iterdir())
