@@ -545,6 +545,8 @@ class MapmApp(ScreensApp):
             self.notify(str(exc), severity="error", timeout=10)
             return
         step = self.live.current_step if self.live is not None and self.live.id == meeting_id else None
+        # "Opened read-only: …" no longer holds: it stayed on screen beside the editable meeting
+        self.clear_notifications()
         # the step on show was built read-only: leave it so that it is built again, editable
         while len(self.screen_stack) > 2:
             self.pop_screen()

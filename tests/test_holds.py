@@ -188,6 +188,9 @@ async def test_reopening_after_the_window_was_killed_takes_it_back_with_enter(tw
         assert f"process {killed}" in asked.query_one("#ask-input", Input).value
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.live is not None and app.live.editable, "the meeting to be editable")
+        await pilot.pause()
+        # (the read-only notice given on opening it stayed on screen beside the editable meeting)
+        assert not any("read-only" in n.message for n in app._notifications), [n.message for n in app._notifications]
         await pilot.press("ctrl+q")
         await pilot.pause()
     taken = [e for e in audit.events(second, MEETING) if e.kind == "taken_over"]
