@@ -67,6 +67,8 @@ def set_path(meeting: dict, path: str, value: Any) -> None:
 WHERE_KEY = "live:step"
 #: the autosaver's key for the family joining (F4) while it is not yet written (recovery.restore reads it)
 PART_TWO_KEY = "part_two:started_at"
+#: the autosaver's keys for time spent on a step not yet written, `step_time:<step key>` (recovery too)
+STEP_TIME_PREFIX = "step_time:"
 
 
 class LiveMeeting:
@@ -382,23 +384,27 @@ class LiveMeeting:
         if self.status == "in_progress" and seconds > 0 and self.read_only is None:
             old, done = self._progress.get(key, (0, False))
             self._progress[key] = (old + seconds, done)
-            self._time_owed[key] = self._time_owed.get(key, 0) + seconds
+            owed = self._time_owed.get(key, 0) + seconds
+            self._time_owed[key] = owed
+            # through the autosaver, like typed text: kept while the database fails, written when it can
+            # be, and in the recovery file on quitting (it was lost with the app when it was only owed here)
+            self.autosaver.put(f"{STEP_TIME_PREFIX}{key}", lambda: self._bank(key, owed), owed)
         self.bank_time_owed()
 
-    def bank_time_owed(self) -> None:
-        """Write the step time the database has not taken yet. A fault that keeps typed text waiting (a
-        full disk, a busy database, a lost server) leaves the time owed, tried again with the next save:
-        the chair goes on to the next step as if nothing happened (it used to stop the app)."""
-        from .store_errors import DatabaseBusy, WriteFailed
+    def _bank(self, key: str, seconds: int) -> None:
+        self.store.add_step_time(self.id, key, seconds)
+        left = self._time_owed.get(key, 0) - seconds
+        if left > 0:
+            self._time_owed[key] = left
+        else:
+            self._time_owed.pop(key, None)
 
-        if self.autosaver.held:  # a server out of reach: no write waits on it (autosave.py); owed meanwhile
-            return
-        for key, seconds in list(self._time_owed.items()):
-            try:
-                self.store.add_step_time(self.id, key, seconds)
-            except (WriteFailed, DatabaseBusy):
-                return
-            del self._time_owed[key]
+    def bank_time_owed(self) -> None:
+        """Write the step time the database has not taken yet, now. A fault that keeps typed text waiting
+        (a full disk, a busy database, a lost server) leaves it waiting with the text, tried again with the
+        next save: the chair goes on to the next step as if nothing happened (it used to stop the app)."""
+        for key in list(self._time_owed):
+            self.autosaver.flush(f"{STEP_TIME_PREFIX}{key}")
 
     def step_seconds(self, key: str) -> float:
         seconds: float = self._progress.get(key, (0, False))[0]

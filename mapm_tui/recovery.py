@@ -189,6 +189,7 @@ def restore(store, recovery: Recovery) -> int:
     fields: dict[str, object] = {}
     drafts: dict[str, str] = {}
     part_two: dt.datetime | None = None
+    step_times: dict[str, int] = {}
     entries = entries_in(recovery)
     for key, value in recovery.changes.items():
         kind, _, name = key.partition(":")
@@ -196,11 +197,15 @@ def restore(store, recovery: Recovery) -> int:
             fields[name] = value
         elif kind == "draft":
             drafts[name] = "" if value is None else str(value)
+        elif kind == "step_time" and isinstance(value, int) and value > 0:  # time on a step (live.py)
+            step_times[name] = value
         elif kind == "part_two" and isinstance(value, str):  # the family joined (F4), when (live.PART_TWO_KEY)
             with contextlib.suppress(ValueError):
                 part_two = dt.datetime.fromisoformat(value)
     if fields:
         store.set_fields(recovery.meeting_id, fields)
+    for step, seconds in step_times.items():
+        store.add_step_time(recovery.meeting_id, step, seconds)
     if part_two is not None and store.meeting_row(recovery.meeting_id).part_two_started_at is None:
         store.mark_part_two(recovery.meeting_id, part_two)
     for name, text in drafts.items():
@@ -208,7 +213,7 @@ def restore(store, recovery: Recovery) -> int:
     for entry in entries:
         store.add_item(recovery.meeting_id, "entries", entry, once=True)
     recovery.path.unlink(missing_ok=True)
-    return len(fields) + len(drafts) + len(entries) + (part_two is not None)
+    return len(fields) + len(drafts) + len(entries) + len(step_times) + (part_two is not None)
 
 
 def entries_in(recovery: Recovery) -> list[dict]:

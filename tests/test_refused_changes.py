@@ -177,3 +177,29 @@ async def test_the_family_joining_not_yet_written_goes_to_the_recovery_file_and_
     assert recovery.restore(store, kept) >= 1
     started = store.meeting_row(running).part_two_started_at
     assert started is not None and started.replace(tzinfo=None) == pressed.replace(tzinfo=None)
+
+
+@pytest.mark.both_dialects
+async def test_time_on_a_step_not_yet_written_goes_to_the_recovery_file_and_back(make_app, store, running, clock):
+    """The minutes spent on a step that the database did not take were kept only in the app, and lost with
+    it when the chair quit before the database came back; they now wait with the text, in the file too."""
+    from mapm_tui import recovery
+
+    faults = _faults(store)
+    app = make_app(save_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, running, "aim")
+        clock.advance(90)
+        faults.fail()
+        await pilot.press("alt+right")  # the 90 s on the aim are banked on leaving it: refused
+        await wait_until(pilot, lambda: app.live.current_step != "aim", "the next step")
+        await pilot.press("ctrl+q")
+        await _confirm(pilot)
+    assert not app.is_running
+    target = app.recovery_target()
+    faults.clear()
+    assert "aim" not in store.opened(running).progress
+    (kept,) = recovery.find(target)
+    assert kept.changes.get("step_time:aim", 0) >= 90
+    recovery.restore(store, kept)
+    assert store.opened(running).progress["aim"].seconds >= 90
