@@ -382,7 +382,9 @@ class MeetingScreen(Screen):
             try:
                 self.live.set_status(move)
             except StoreError as exc:
-                not_done(self, "The meeting was not started" if status == "draft" else "It was not resumed", exc)
+                not_done(
+                    self, "The meeting was not started" if status == "draft" else "The meeting was not resumed", exc
+                )
                 return
             self.live.enter_step(self._step.key)
             self.notify(

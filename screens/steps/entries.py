@@ -192,8 +192,8 @@ class EntriesStep(StepBody):
             return None
         return mention
 
-    def refresh_entries(self, show: str | None = None) -> None:
-        """Draw the step's entries; `show`: an entry just taken or changed, on which the list's cursor is
+    def refresh_entries(self, taken: str | None = None) -> None:
+        """Draw the step's entries; `taken`: an entry just taken or changed, on which the list's cursor is
         put (scrolled into view, and in full in the line under the list), so the chair sees it taken even
         when the list is longer than the screen."""
         rows = []
@@ -215,7 +215,7 @@ class EntriesStep(StepBody):
                     ],
                 )
             )
-        self.query_one("#entries", Table).set_rows(rows, keep=show)
+        self.query_one("#entries", Table).set_rows(rows, keep=taken)
         self._drawn_waiting = waiting
         self.refresh_waiting()
 
@@ -298,7 +298,7 @@ class EntriesStep(StepBody):
         self._say_error("")
         self._start_afresh()
         event.input.value = ""
-        self.refresh_entries(show=taken)
+        self.refresh_entries(taken=taken)
         self.refresh_meta()
         self.show_save_state()
 
