@@ -116,12 +116,17 @@ def make_certificates(folder: Path) -> None:
 def start(folder: Path, *, tls: bool = False) -> str:
     """Make and start a cluster in `folder` (speaking TLS only, with `tls`); returns the superuser URL."""
     folder = Path(folder).resolve()
+    data = folder / "data"
+    if data.exists() and any(data.iterdir()):  # (initdb refuses it with a traceback of ours around it)
+        raise SystemExit(
+            f"{data} already holds a cluster (a run that was killed?): stop it with `python tests/pg_server.py "
+            f"stop {folder}` if it runs, then delete {folder}, or give another folder."
+        )
     folder.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     folder.chmod(0o700)
     pg = bin_dir()
-    data = folder / "data"
     subprocess.run(
         _as_owner([str(pg / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "-E", "UTF8"])
         + ["--locale=C.UTF-8", "--no-sync"],

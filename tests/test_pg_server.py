@@ -364,3 +364,16 @@ def test_a_reader_can_search_and_export_but_not_edit(pg_url, member, templates, 
     assert admin.load_meeting(mid).get("aim") != "changed by a reader" and not admin.exists("m-reader-tried")
     assert ("exported", person) in [(e.kind, e.os_user) for e in audit.events(admin, mid)]  # on the record
     admin.close()
+
+
+def test_the_test_server_helper_refuses_a_folder_left_by_a_killed_run(tmp_path):
+    """`python tests/pg_server.py start FOLDER` into a folder that still holds a cluster: one sentence saying
+    what to do (it was initdb's refusal inside a traceback of the helper's)."""
+    from tests import pg_server
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "PG_VERSION").write_text("15\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as refused:
+        pg_server.start(tmp_path)
+    said = str(refused.value)
+    assert said.startswith(f"{tmp_path / 'data'} already holds a cluster") and f"delete {tmp_path}" in said
