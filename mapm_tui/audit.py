@@ -23,7 +23,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -198,9 +198,10 @@ def record(store: Store, meeting_id: str, kind: str, detail: str | None = None, 
         append(s, store, meeting_id, kind, detail, by)
 
 
-def record_export(store: Store, meeting_id: str, path, what: str) -> None:
+def record_export(store: Store, meeting_id: str, path, what: str, remove: Callable[[], None] | None = None) -> None:
     """Record that a meeting was written to a file (`what`: "Word minutes, family version" …). An export
-    that cannot be recorded is removed again and the StoreError raised: no disclosure goes unrecorded."""
+    that cannot be recorded is removed again (the file at `path`, or by `remove`: an outbox's folder of
+    files) and the StoreError raised: no disclosure goes unrecorded."""
     from pathlib import Path
 
     from .store import StoreError
@@ -208,7 +209,10 @@ def record_export(store: Store, meeting_id: str, path, what: str) -> None:
     try:
         record(store, meeting_id, "exported", f"{what} to {path}")
     except StoreError:
-        Path(path).unlink(missing_ok=True)
+        if remove is not None:
+            remove()
+        else:
+            Path(path).unlink(missing_ok=True)
         raise
 
 

@@ -388,13 +388,8 @@ def record_written(store, meeting_id: str, outbox: Outbox) -> None:
     files as an export is, whether or not they are then recorded as sent (`record_sent`; `--no-record`).
     An outbox that cannot be recorded is taken away again and the StoreError raised (audit.record_export)."""
     from . import audit
-    from .store_errors import StoreError
 
-    try:
-        audit.record(store, meeting_id, "exported", f"{outbox.words()} to {outbox.folder}")
-    except StoreError:
-        outbox.remove()
-        raise
+    audit.record_export(store, meeting_id, outbox.folder, outbox.words(), remove=outbox.remove)
 
 
 def record_sent(store, meeting_id: str, outbox: Outbox, when: dt.datetime) -> int:

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from mapm_tui.capture import elapsed_text, step_time_level
 from mapm_tui.text import clean, clean_line
-from mapm_tui.vocabulary import STATUS_WORDS
+from mapm_tui.vocabulary import STATUS_WORDS, has_ended
 
 if TYPE_CHECKING:
     from mapm_tui.store_errors import StoreError
@@ -119,7 +119,7 @@ class MeetingHeader(Horizontal):
         seconds = live.step_seconds(step.key)
         step_clock = self.query_one("#step-clock", Label)
         times = f"{elapsed_text(seconds)} / {step.minutes:02d}:00"
-        if status in ("in_progress", "draft"):
+        if not has_ended(status):
             level = step_time_level(seconds, step.minutes)
             text = (times if compact else f"This step {times}") + STEP_TIME_WORDS.get(level, "")
         else:  # the meeting is over: how long the step took, not a warning to hurry (in review, final)
